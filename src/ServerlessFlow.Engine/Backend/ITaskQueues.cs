@@ -1,0 +1,34 @@
+namespace ServerlessFlow.Engine.Backend;
+
+/// <summary>
+/// At-least-once task queues (Azure Storage Queues). Messages are hints: duplicates and delays are
+/// expected and every handler tolerates them. Logical names come from <see cref="QueueNames"/>.
+/// </summary>
+public interface ITaskQueues
+{
+    /// <summary>Creates the queue if needed; idempotent.</summary>
+    Task EnsureQueueAsync(string queue, CancellationToken cancellationToken);
+
+    /// <summary>Sends a message, visible after <paramref name="delay"/> (capped at the queue's 7-day limit by the caller).</summary>
+    Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>Receives up to <paramref name="maxMessages"/> messages, hiding them for <paramref name="visibilityTimeout"/>.</summary>
+    Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a handled message. A message that is already gone, or whose receipt is stale, is ignored.</summary>
+    Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Makes the message visible again after <paramref name="delay"/> (0 = now); returns the updated handle, or null if the receipt is stale.</summary>
+    Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>Moves a message that cannot be handled to the dead-letter queue of its queue and deletes it.</summary>
+    Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken);
+}
+
+/// <summary>A received message and the handle to delete or release it.</summary>
+/// <param name="Queue">Logical queue name.</param>
+/// <param name="MessageId">The queue's message ID.</param>
+/// <param name="PopReceipt">The receipt of this delivery.</param>
+/// <param name="Body">The raw body; parse with <see cref="TaskMessage.TryParse"/>.</param>
+/// <param name="DequeueCount">How many times it has been delivered, this time included.</param>
+public sealed record ReceivedMessage(string Queue, string MessageId, string PopReceipt, string Body, long DequeueCount);

@@ -1,0 +1,91 @@
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Backend;
+
+/// <summary>
+/// Durable state of workflows. Everything about one workflow ID lives together (one Azure table
+/// partition) so that <see cref="CommitAsync"/> is a single atomic write fenced by the instance row.
+/// Transient faults are retried inside the implementation; every other storage failure surfaces as a
+/// <see cref="StoreException"/>. Every method is safe to call from any number of processes at once.
+/// </summary>
+public interface IWorkflowStore
+{
+    /// <summary>Creates tables or whatever the store needs; idempotent.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads the instance row; null if the workflow does not exist.</summary>
+    Task<InstanceRecord?> ReadInstanceAsync(string workflowId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the instance row, every inbox row, and the current run's history events with IDs in
+    /// (<paramref name="historyAfter"/>, <c>LastEventId</c>] — in one round trip where the store allows.
+    /// Pass <paramref name="historyAfter"/> = 0 with any <paramref name="runId"/> for the whole history;
+    /// when <paramref name="runId"/> is not the current run the whole history is returned.
+    /// Null if the workflow does not exist.
+    /// </summary>
+    Task<WorkflowSnapshot?> LoadAsync(string workflowId, string? runId, long historyAfter, CancellationToken cancellationToken);
+
+    /// <summary>Reads a run's history events with IDs above <paramref name="afterEventId"/>, in order, up to the committed last event.</summary>
+    Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(string workflowId, string runId, long afterEventId, CancellationToken cancellationToken);
+
+    /// <summary>Reads one history event; null if it does not exist.</summary>
+    Task<HistoryEvent?> ReadEventAsync(string workflowId, string runId, long eventId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies a commit atomically. Returns the stored instance (with its new ETag), or null when the
+    /// fence failed: the instance row changed (or exists, for an insert) — nothing was written. A commit
+    /// whose outcome was ambiguous (the connection broke) is resolved by the store, not re-applied blindly.
+    /// </summary>
+    Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>Sets <c>OutboxPending</c> to false if the instance row still has <paramref name="etag"/>; false otherwise. Never throws on a conflict.</summary>
+    Task<bool> ClearOutboxAsync(string workflowId, string etag, CancellationToken cancellationToken);
+
+    /// <summary>Records a workflow task failure on the instance row without touching history; ignores conflicts.</summary>
+    Task RecordTaskFailureAsync(string workflowId, string etag, string failure, CancellationToken cancellationToken);
+
+    /// <summary>Inserts an inbox row; false (and no change) when a row with that key already exists.</summary>
+    Task<bool> AddInboxAsync(string workflowId, InboxItem item, CancellationToken cancellationToken);
+
+    /// <summary>Reads an activity row; null if it does not exist (never scheduled, or its outcome was consumed).</summary>
+    Task<ActivityTaskRecord?> ReadActivityAsync(string workflowId, string runId, long scheduledEventId, CancellationToken cancellationToken);
+
+    /// <summary>Replaces an activity row if its ETag is current; returns the stored row, or null on a conflict or when it no longer exists.</summary>
+    Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically replaces the activity row (ETag-guarded) and inserts the outcome into the inbox.
+    /// False when the row changed, is gone, or the outcome is already there — nothing was written then.
+    /// </summary>
+    Task<bool> CloseActivityAsync(ActivityTaskRecord activity, InboxItem outcome, CancellationToken cancellationToken);
+
+    /// <summary>One page of instances, newest first, filtered.</summary>
+    Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// IDs of workflows that may be stuck: an outbox still pending, or an inbox row, older than
+    /// <paramref name="olderThan"/>. The recovery sweep wakes them; at most <paramref name="max"/>.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindStalledAsync(DateTimeOffset olderThan, int max, CancellationToken cancellationToken);
+}
+
+/// <summary>Filter and paging of <see cref="IWorkflowStore.ListInstancesAsync"/>.</summary>
+public sealed record InstanceQuery
+{
+    /// <summary>Only this status.</summary>
+    public WorkflowStatus? Status { get; init; }
+
+    /// <summary>Only this workflow type.</summary>
+    public string? WorkflowType { get; init; }
+
+    /// <summary>Page size, 1–1000.</summary>
+    public int PageSize { get; init; } = 100;
+
+    /// <summary>The continuation token of the previous page.</summary>
+    public string? ContinuationToken { get; init; }
+}
+
+/// <summary>One page of instances.</summary>
+/// <param name="Items">The instances.</param>
+/// <param name="ContinuationToken">Token for the next page; null on the last.</param>
+public sealed record InstancePage(IReadOnlyList<InstanceRecord> Items, string? ContinuationToken);

@@ -1,0 +1,65 @@
+namespace ServerlessFlow.Engine.Backend;
+
+/// <summary>
+/// The instance row: the current state of a workflow ID and the fence of every commit. A backend stores
+/// it whole and returns it with an opaque <see cref="ETag"/>; a commit is accepted only if the ETag
+/// it expects is still current.
+/// </summary>
+public sealed record InstanceRecord
+{
+    /// <summary>The workflow ID (unescaped).</summary>
+    public required string WorkflowId { get; init; }
+
+    /// <summary>The current run.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The workflow type name.</summary>
+    public required string WorkflowType { get; init; }
+
+    /// <summary>The task queue of the workflow's tasks.</summary>
+    public required string TaskQueue { get; init; }
+
+    /// <summary>Open or how it closed.</summary>
+    public required WorkflowStatus Status { get; init; }
+
+    /// <summary>When the run was started.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the run closed.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>ID of the last committed history event of the current run. History rows beyond it are not history.</summary>
+    public required long LastEventId { get; init; }
+
+    /// <summary>Timers that have started and not fired, with their due times (the truth for timer wake-ups).</summary>
+    public IReadOnlyList<PendingTimer> Timers { get; init; } = [];
+
+    /// <summary>Activities scheduled and not yet completed or failed.</summary>
+    public IReadOnlyList<PendingActivity> PendingActivities { get; init; } = [];
+
+    /// <summary>
+    /// Messages the last commit justified. They are sent after the commit; until a worker confirms
+    /// that by clearing <see cref="OutboxPending"/>, anyone who finds it set sends them again.
+    /// </summary>
+    public IReadOnlyList<OutboundMessage> Outbox { get; init; } = [];
+
+    /// <summary>True while the <see cref="Outbox"/> may not have been sent.</summary>
+    public bool OutboxPending { get; init; }
+
+    /// <summary>The last workflow task failure (a non-determinism error, say); cleared by the next successful commit.</summary>
+    public string? LastTaskFailure { get; init; }
+
+    /// <summary>Opaque concurrency token set by the backend; null for a record that has never been stored.</summary>
+    public string? ETag { get; init; }
+}
+
+/// <summary>A started timer that has not fired.</summary>
+/// <param name="StartedEventId">The <c>TimerStarted</c> event.</param>
+/// <param name="FireAt">When it is due.</param>
+public sealed record PendingTimer(long StartedEventId, DateTimeOffset FireAt);
+
+/// <summary>A scheduled activity without a recorded outcome.</summary>
+/// <param name="ScheduledEventId">The <c>ActivityScheduled</c> event.</param>
+/// <param name="ActivityName">The activity's name.</param>
+/// <param name="TaskQueue">Its task queue.</param>
+public sealed record PendingActivity(long ScheduledEventId, string ActivityName, string TaskQueue);

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ServerlessFlow.Engine.Backend;
+
+/// <summary>
+/// A queue message. Messages are at-least-once hints that carry identifiers only, never payloads:
+/// the truth is in the tables, so a handler re-reads state and drops a message about finished work.
+/// </summary>
+public sealed record TaskMessage
+{
+    /// <summary>Which handler takes the message.</summary>
+    [JsonPropertyName("k")]
+    public required TaskKind Kind { get; init; }
+
+    /// <summary>The workflow ID.</summary>
+    [JsonPropertyName("w")]
+    public required string WorkflowId { get; init; }
+
+    /// <summary>The run the message is about (activities); null for a wake-up of whatever run is current.</summary>
+    [JsonPropertyName("r")]
+    public string? RunId { get; init; }
+
+    /// <summary>For activity tasks: the <c>ActivityScheduled</c> event ID.</summary>
+    [JsonPropertyName("e")]
+    public long? ScheduledEventId { get; init; }
+
+    /// <summary>For activity tasks: the attempt this message dispatches.</summary>
+    [JsonPropertyName("a")]
+    public int? Attempt { get; init; }
+
+    /// <summary>Serializes the message to its wire form.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.Options);
+
+    /// <summary>Parses a message; null when the body is not a valid task message.</summary>
+    public static TaskMessage? TryParse(string body)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize<TaskMessage>(body, PayloadJson.Options);
+            return message is { WorkflowId.Length: > 0 } ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The kinds of task message.</summary>
+public enum TaskKind
+{
+    /// <summary>Run a workflow task for the workflow (new inbox rows, due timers, or a first run).</summary>
+    Workflow = 1,
+
+    /// <summary>Run one activity attempt.</summary>
+    Activity = 2,
+}

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ServerlessFlow.History;
+
+/// <summary>
+/// One entry of a workflow run's append-only history. Event IDs start at 1 and are consecutive;
+/// nothing ever edits a recorded event. <see cref="Timestamp"/> is the time of the workflow task that
+/// recorded it, which is what <c>Workflow.UtcNow</c> returns while the code handles it.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(WorkflowStarted), nameof(WorkflowStarted))]
+[JsonDerivedType(typeof(ActivityScheduled), nameof(ActivityScheduled))]
+[JsonDerivedType(typeof(ActivityCompleted), nameof(ActivityCompleted))]
+[JsonDerivedType(typeof(ActivityFailed), nameof(ActivityFailed))]
+[JsonDerivedType(typeof(TimerStarted), nameof(TimerStarted))]
+[JsonDerivedType(typeof(TimerFired), nameof(TimerFired))]
+[JsonDerivedType(typeof(WorkflowCompleted), nameof(WorkflowCompleted))]
+[JsonDerivedType(typeof(WorkflowFailed), nameof(WorkflowFailed))]
+[JsonDerivedType(typeof(WorkflowTerminated), nameof(WorkflowTerminated))]
+public abstract record HistoryEvent
+{
+    /// <summary>Position in the run's history, from 1.</summary>
+    public long EventId { get; init; }
+
+    /// <summary>When the workflow task that recorded this event ran.</summary>
+    public DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>True for events the workflow code produces (commands); false for events that arrive from outside.</summary>
+    [JsonIgnore]
+    public virtual bool IsCommand => false;
+
+    /// <summary>A short description used in non-determinism messages.</summary>
+    public virtual string Describe() => GetType().Name;
+}
+
+/// <summary>The run began: first event of every history.</summary>
+public sealed record WorkflowStarted : HistoryEvent
+{
+    /// <summary>The workflow type name.</summary>
+    public required string WorkflowType { get; init; }
+
+    /// <summary>The task queue the workflow runs on.</summary>
+    public required string TaskQueue { get; init; }
+
+    /// <summary>The run method's argument as JSON, if any.</summary>
+    public JsonElement? Input { get; init; }
+
+    /// <summary>Seed of the workflow's deterministic random numbers and GUIDs.</summary>
+    public required int RandomSeed { get; init; }
+}
+
+/// <summary>The workflow scheduled an activity.</summary>
+public sealed record ActivityScheduled : HistoryEvent
+{
+    /// <summary>The activity name.</summary>
+    public required string ActivityName { get; init; }
+
+    /// <summary>The activity's arguments as a JSON array.</summary>
+    public required JsonElement Input { get; init; }
+
+    /// <summary>The task queue the activity runs on.</summary>
+    public required string TaskQueue { get; init; }
+
+    /// <summary>Timeouts and retry policy, with defaults filled in.</summary>
+    public required ActivityOptions Options { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => $"ActivityScheduled '{ActivityName}'";
+}
+
+/// <summary>An activity returned; recorded once, after its last attempt.</summary>
+public sealed record ActivityCompleted : HistoryEvent
+{
+    /// <summary>The <see cref="ActivityScheduled"/> event this completes.</summary>
+    public required long ScheduledEventId { get; init; }
+
+    /// <summary>The result as JSON; null for activities that return nothing.</summary>
+    public JsonElement? Result { get; init; }
+
+    /// <summary>The attempt that succeeded (1 for the first).</summary>
+    public required int Attempt { get; init; }
+}
+
+/// <summary>An activity failed for good (retries exhausted, non-retryable, or timed out).</summary>
+public sealed record ActivityFailed : HistoryEvent
+{
+    /// <summary>The <see cref="ActivityScheduled"/> event this fails.</summary>
+    public required long ScheduledEventId { get; init; }
+
+    /// <summary>Why it failed.</summary>
+    public required FailureInfo Failure { get; init; }
+
+    /// <summary>How many attempts ran.</summary>
+    public required int Attempt { get; init; }
+}
+
+/// <summary>The workflow started a durable timer.</summary>
+public sealed record TimerStarted : HistoryEvent
+{
+    /// <summary>When the timer is due.</summary>
+    public required DateTimeOffset FireAt { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "TimerStarted";
+}
+
+/// <summary>A durable timer fired.</summary>
+public sealed record TimerFired : HistoryEvent
+{
+    /// <summary>The <see cref="TimerStarted"/> event of the timer.</summary>
+    public required long StartedEventId { get; init; }
+}
+
+/// <summary>The run method returned; last event of the run.</summary>
+public sealed record WorkflowCompleted : HistoryEvent
+{
+    /// <summary>The result as JSON; null when the run method returns nothing.</summary>
+    public JsonElement? Result { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "WorkflowCompleted";
+}
+
+/// <summary>The run method threw; last event of the run.</summary>
+public sealed record WorkflowFailed : HistoryEvent
+{
+    /// <summary>The failure.</summary>
+    public required FailureInfo Failure { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "WorkflowFailed";
+}
+
+/// <summary>The run was terminated from outside; no workflow code ran for it. Last event of the run.</summary>
+public sealed record WorkflowTerminated : HistoryEvent
+{
+    /// <summary>The reason given by whoever terminated it.</summary>
+    public string? Reason { get; init; }
+}

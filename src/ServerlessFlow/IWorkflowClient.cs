@@ -1,0 +1,42 @@
+using ServerlessFlow.History;
+
+namespace ServerlessFlow;
+
+/// <summary>
+/// Starts and inspects workflows from any .NET code (an API controller, a function, a console tool).
+/// The HTTP API is a thin layer over this interface.
+/// </summary>
+public interface IWorkflowClient
+{
+    /// <summary>Starts a workflow and returns at once with its ID and run ID.</summary>
+    /// <param name="workflowType">A registered workflow type name.</param>
+    /// <param name="input">The run method's argument (any JSON-serializable value, or a <see cref="System.Text.Json.JsonElement"/>); null for none.</param>
+    /// <param name="options">ID and task queue. Required so that it can never be mistaken for the input.</param>
+    /// <param name="cancellationToken">Cancels the call (not the workflow).</param>
+    /// <exception cref="UnknownWorkflowTypeException">The type is not registered.</exception>
+    /// <exception cref="WorkflowAlreadyStartedException">A run with that ID is open.</exception>
+    /// <exception cref="InvalidWorkflowRequestException">The ID, task queue or input breaks a rule.</exception>
+    Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Describes the workflow's current (latest) run.</summary>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    Task<WorkflowDescription> DescribeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits up to <paramref name="wait"/> for the current run to close and describes it (still Running if it did not).</summary>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    Task<WorkflowDescription> WaitForCloseAsync(string workflowId, TimeSpan wait, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the current run's full history.</summary>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string workflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>Terminates the current run at once: no workflow code runs, pending work is abandoned.</summary>
+    /// <returns>False if the run had already closed.</returns>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    Task<bool> TerminateWorkflowAsync(string workflowId, string? reason, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Identifies a started run.</summary>
+/// <param name="Id">The workflow ID.</param>
+/// <param name="RunId">The run ID.</param>
+public sealed record WorkflowHandle(string Id, string RunId);
