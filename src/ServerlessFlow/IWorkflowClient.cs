@@ -30,6 +30,9 @@ public interface IWorkflowClient
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string workflowId, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists workflows (their current runs), newest first, one page at a time.</summary>
+    Task<WorkflowPage> ListWorkflowsAsync(WorkflowListQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>Terminates the current run at once: no workflow code runs, pending work is abandoned.</summary>
     /// <returns>False if the run had already closed.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
@@ -40,3 +43,24 @@ public interface IWorkflowClient
 /// <param name="Id">The workflow ID.</param>
 /// <param name="RunId">The run ID.</param>
 public sealed record WorkflowHandle(string Id, string RunId);
+
+/// <summary>Filter and paging for <see cref="IWorkflowClient.ListWorkflowsAsync"/>.</summary>
+public sealed record WorkflowListQuery
+{
+    /// <summary>Only workflows with this status.</summary>
+    public WorkflowStatus? Status { get; init; }
+
+    /// <summary>Only workflows of this type.</summary>
+    public string? WorkflowType { get; init; }
+
+    /// <summary>Page size, 1–1000.</summary>
+    public int PageSize { get; init; } = 100;
+
+    /// <summary>The token returned with the previous page.</summary>
+    public string? ContinuationToken { get; init; }
+}
+
+/// <summary>One page of workflows.</summary>
+/// <param name="Items">Summaries (no input, result or failure; describe one for those).</param>
+/// <param name="ContinuationToken">Pass to get the next page; null on the last page.</param>
+public sealed record WorkflowPage(IReadOnlyList<WorkflowDescription> Items, string? ContinuationToken);

@@ -24,8 +24,11 @@ public sealed record ActivityTaskRecord
     /// <summary>Arguments as a JSON array.</summary>
     public required JsonElement Input { get; init; }
 
-    /// <summary>The task queue.</summary>
+    /// <summary>The activity's task queue.</summary>
     public required string TaskQueue { get; init; }
+
+    /// <summary>The workflow's task queue, where the outcome's wake-up goes.</summary>
+    public required string WorkflowTaskQueue { get; init; }
 
     /// <summary>Options with defaults filled in.</summary>
     public required ActivityOptions Options { get; init; }
@@ -41,6 +44,9 @@ public sealed record ActivityTaskRecord
 
     /// <summary>When the current attempt started, if it has.</summary>
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Not before this time may the current attempt start (retry backoff); null for at once.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
 
     /// <summary>The last attempt's failure, if any.</summary>
     public FailureInfo? LastFailure { get; init; }

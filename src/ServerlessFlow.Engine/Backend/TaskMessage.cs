@@ -29,6 +29,10 @@ public sealed record TaskMessage
     [JsonPropertyName("a")]
     public int? Attempt { get; init; }
 
+    /// <summary>For timer wake-ups: the due time this message was sent for (a wake-up capped at the 7-day queue limit arrives early and is re-armed).</summary>
+    [JsonPropertyName("t")]
+    public DateTimeOffset? TimerAt { get; init; }
+
     /// <summary>Serializes the message to its wire form.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.Options);
 

@@ -1,0 +1,167 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Registry;
+using ServerlessFlow.Engine.Runtime;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Client;
+
+/// <summary>The engine's <see cref="IWorkflowClient"/>: every call reads or commits through the backend with the same fence the workers use.</summary>
+internal sealed class WorkflowClient(
+    IWorkflowStore store,
+    OutboxSender outbox,
+    WorkflowRegistry registry,
+    CompletionNotifier notifier,
+    TimeProvider time) : IWorkflowClient
+{
+    /// <summary>Longest interval between two looks at a workflow another process may close.</summary>
+    private static readonly TimeSpan MaxWaitPoll = TimeSpan.FromMilliseconds(250);
+
+    public async Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (input is StartWorkflowOptions)
+        {
+            throw new ArgumentException("The input is a StartWorkflowOptions; pass the options as the options argument.", nameof(input));
+        }
+
+        var definition = registry.GetWorkflow(workflowType);
+        var id = WorkflowIds.Validate(options.Id ?? Guid.NewGuid().ToString("N"));
+        var taskQueue = QueueNames.Validate(options.TaskQueue);
+        var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");
+        while (true)
+        {
+            var existing = await store.ReadInstanceAsync(id, cancellationToken);
+            if (existing is { Status: WorkflowStatus.Running })
+            {
+                throw new WorkflowAlreadyStartedException(id, existing.RunId);
+            }
+
+            var now = time.GetUtcNow();
+            var runId = Guid.NewGuid().ToString("N");
+            var started = new WorkflowStarted
+            {
+                EventId = 1, Timestamp = now, WorkflowType = definition.Name, TaskQueue = taskQueue, Input = payload, RandomSeed = Random.Shared.Next(),
+            };
+            var instance = new InstanceRecord
+            {
+                WorkflowId = id, RunId = runId, WorkflowType = definition.Name, TaskQueue = taskQueue, Status = WorkflowStatus.Running,
+                CreatedAt = now, LastEventId = 1, OutboxPending = true, ETag = existing?.ETag,
+                Outbox = [new OutboundMessage(QueueNames.Workflow(taskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = id, RunId = runId })],
+            };
+            var committed = await store.CommitAsync(new WorkflowCommit { Instance = instance, NewEvents = [started] }, cancellationToken);
+            if (committed is not null)
+            {
+                await outbox.SendAsync(committed, cancellationToken);
+                return new WorkflowHandle(id, runId);
+            }
+
+            // Lost a race with another start (or a close): look again.
+        }
+    }
+
+    public async Task<WorkflowDescription> DescribeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default)
+    {
+        var instance = await ReadAsync(workflowId, cancellationToken);
+        var started = await store.ReadEventAsync(workflowId, instance.RunId, 1, cancellationToken) as WorkflowStarted;
+        var closing = instance.Status == WorkflowStatus.Running ? null : await store.ReadEventAsync(workflowId, instance.RunId, instance.LastEventId, cancellationToken);
+        return Describe(instance) with
+        {
+            Input = started?.Input,
+            Result = (closing as WorkflowCompleted)?.Result,
+            Failure = closing switch
+            {
+                WorkflowFailed failed => failed.Failure,
+                WorkflowTerminated terminated => new FailureInfo { Type = "Terminated", Message = terminated.Reason ?? "Terminated without a reason." },
+                _ => null,
+            },
+        };
+    }
+
+    public async Task<WorkflowDescription> WaitForCloseAsync(string workflowId, TimeSpan wait, CancellationToken cancellationToken = default)
+    {
+        var deadline = time.GetUtcNow() + wait;
+        var poll = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            var committed = notifier.NextCommit(workflowId);
+            var instance = await ReadAsync(workflowId, cancellationToken);
+            var left = deadline - time.GetUtcNow();
+            if (instance.Status != WorkflowStatus.Running || left <= TimeSpan.Zero)
+            {
+                return await DescribeWorkflowAsync(workflowId, cancellationToken);
+            }
+
+            // Woken at once by a commit in this process; otherwise look again soon, for commits elsewhere.
+            await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, time, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxWaitPoll.Ticks));
+        }
+    }
+
+    public async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string workflowId, CancellationToken cancellationToken = default)
+    {
+        var instance = await ReadAsync(workflowId, cancellationToken);
+        return await store.ReadHistoryAsync(workflowId, instance.RunId, 0, cancellationToken);
+    }
+
+    public async Task<WorkflowPage> ListWorkflowsAsync(WorkflowListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.PageSize is < 1 or > 1000)
+        {
+            throw new InvalidWorkflowRequestException($"Page size {query.PageSize} is out of range; use 1 to 1000.");
+        }
+
+        var page = await store.ListInstancesAsync(new InstanceQuery
+        {
+            Status = query.Status, WorkflowType = query.WorkflowType, PageSize = query.PageSize, ContinuationToken = query.ContinuationToken,
+        }, cancellationToken);
+        return new WorkflowPage(page.Items.Select(Describe).ToList(), page.ContinuationToken);
+    }
+
+    public async Task<bool> TerminateWorkflowAsync(string workflowId, string? reason, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var instance = await ReadAsync(workflowId, cancellationToken);
+            if (instance.Status != WorkflowStatus.Running)
+            {
+                return false;
+            }
+
+            var snapshot = await store.LoadAsync(workflowId, instance.RunId, instance.LastEventId, cancellationToken);
+            if (snapshot is null)
+            {
+                throw new WorkflowNotFoundException(workflowId);
+            }
+
+            var now = time.GetUtcNow();
+            var terminated = new WorkflowTerminated { EventId = snapshot.Instance.LastEventId + 1, Timestamp = now, Reason = reason };
+            var commit = InstanceTransition.Build(snapshot.Instance, [terminated], snapshot.Inbox.Select(i => i.Key).Take(WorkflowTaskProcessor.MaxInboxPerTask).ToList(), now);
+            if (await store.CommitAsync(commit, cancellationToken) is { } committed)
+            {
+                notifier.Committed(workflowId);
+                await outbox.SendAsync(committed, cancellationToken);
+                return true;
+            }
+        }
+    }
+
+    private async Task<InstanceRecord> ReadAsync(string workflowId, CancellationToken cancellationToken) =>
+        await store.ReadInstanceAsync(WorkflowIds.Validate(workflowId), cancellationToken) ?? throw new WorkflowNotFoundException(workflowId);
+
+    private static WorkflowDescription Describe(InstanceRecord instance) => new()
+    {
+        Id = instance.WorkflowId,
+        RunId = instance.RunId,
+        Type = instance.WorkflowType,
+        Status = instance.Status,
+        TaskQueue = instance.TaskQueue,
+        CreatedAt = instance.CreatedAt,
+        ClosedAt = instance.ClosedAt,
+        HistoryLength = instance.LastEventId,
+        PendingActivities = instance.PendingActivities.Select(a => new PendingActivityDescription(a.ScheduledEventId, a.ActivityName, a.TaskQueue)).ToList(),
+        PendingTimers = instance.Timers.Select(t => t.FireAt).ToList(),
+        LastTaskFailure = instance.LastTaskFailure,
+    };
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Execution;
+
+/// <summary>
+/// Something the workflow code asked for. While replaying, each command must match the next recorded
+/// command event; in a new task, each becomes a new event.
+/// </summary>
+internal abstract record Command
+{
+    /// <summary>Whether a recorded event is this command.</summary>
+    public abstract bool Matches(HistoryEvent recorded);
+
+    /// <summary>The event that records this command.</summary>
+    public abstract HistoryEvent ToEvent(long eventId, DateTimeOffset now);
+
+    /// <summary>Called once the command has its event, so completions can find their awaiter.</summary>
+    public virtual void Bind(long eventId)
+    {
+    }
+
+    /// <summary>A short description for non-determinism messages.</summary>
+    public abstract string Describe();
+}
+
+internal sealed record ScheduleActivityCommand(string ActivityName, JsonElement Input, string TaskQueue, ActivityOptions Options, Action<long> OnBound) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is ActivityScheduled s && s.ActivityName == ActivityName;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new ActivityScheduled
+    {
+        EventId = eventId, Timestamp = now, ActivityName = ActivityName, Input = Input, TaskQueue = TaskQueue, Options = Options,
+    };
+
+    public override void Bind(long eventId) => OnBound(eventId);
+
+    public override string Describe() => $"ScheduleActivity '{ActivityName}'";
+}
+
+internal sealed record StartTimerCommand(TimeSpan Delay, Action<long> OnBound) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is TimerStarted;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new TimerStarted { EventId = eventId, Timestamp = now, FireAt = now + Delay };
+
+    public override void Bind(long eventId) => OnBound(eventId);
+
+    public override string Describe() => $"StartTimer {Delay}";
+}
+
+internal sealed record CompleteWorkflowCommand(JsonElement? Result) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is WorkflowCompleted;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new WorkflowCompleted { EventId = eventId, Timestamp = now, Result = Result };
+
+    public override string Describe() => "CompleteWorkflow";
+}
+
+internal sealed record FailWorkflowCommand(FailureInfo Failure) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is WorkflowFailed;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new WorkflowFailed { EventId = eventId, Timestamp = now, Failure = Failure };
+
+    public override string Describe() => $"FailWorkflow ({Failure.Type}: {Failure.Message})";
+}

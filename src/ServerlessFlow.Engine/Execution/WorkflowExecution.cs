@@ -1,0 +1,249 @@
+using System.Text.Json;
+using ServerlessFlow.Engine.Registry;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Execution;
+
+/// <summary>
+/// One workflow run held in memory: its object, its suspended code, and the awaiters of its pending
+/// activities and timers. <see cref="Replay"/> rebuilds it from recorded history, checking that the
+/// code asks for exactly what history recorded; <see cref="RunTask"/> advances it with new events
+/// and returns the events to commit.
+/// </summary>
+/// <remarks>
+/// History is a sequence of workflow tasks, each an inbound batch (events from outside) followed by
+/// the commands the code produced in response. The one exception is a history that holds only its
+/// <see cref="WorkflowStarted"/> event: the client recorded the start and no workflow task has run yet,
+/// so the first task runs it live.
+/// </remarks>
+internal sealed class WorkflowExecution : IWorkflowContext
+{
+    private readonly WorkflowDefinition definition;
+    private readonly WorkflowScheduler scheduler;
+    private readonly Queue<Command> pending = new();
+    private readonly Dictionary<long, (string Name, TaskCompletionSource<JsonElement?> Awaiter)> activities = [];
+    private readonly Dictionary<long, TaskCompletionSource> timers = [];
+    private WorkflowStarted? unrunStart;
+    private Task? run;
+    private bool closed;
+    private DateTimeOffset now;
+
+    public WorkflowExecution(WorkflowDefinition definition, string workflowId, string runId, string taskQueue)
+    {
+        this.definition = definition;
+        scheduler = new WorkflowScheduler(this);
+        Info = new WorkflowInfo(workflowId, runId, definition.Name, taskQueue);
+        Random = new Random(0);
+    }
+
+    public WorkflowInfo Info { get; }
+
+    public DateTime UtcNow => now.UtcDateTime;
+
+    public Random Random { get; private set; }
+
+    public bool IsReplaying { get; private set; }
+
+    /// <summary>ID of the last event applied.</summary>
+    public long LastEventId { get; private set; }
+
+    /// <summary>True when the recorded start has not been run by a workflow task yet.</summary>
+    public bool HasUnrunStart => unrunStart is not null;
+
+    /// <summary>Replays committed history. Throws <see cref="NonDeterminismException"/> when the code disagrees with it.</summary>
+    public void Replay(IReadOnlyList<HistoryEvent> events)
+    {
+        if (LastEventId == 0 && events is [WorkflowStarted onlyStart])
+        {
+            unrunStart = onlyStart;
+            LastEventId = onlyStart.EventId;
+            return;
+        }
+
+        IsReplaying = true;
+        try
+        {
+            var i = 0;
+            while (i < events.Count)
+            {
+                ExpectNext(events[i]);
+                if (events[i].IsCommand)
+                {
+                    MatchCommand(events[i++]);
+                    continue;
+                }
+
+                if (pending.TryPeek(out var extra))
+                {
+                    throw NonDeterminism(events[i], $"did {extra.Describe()} before it");
+                }
+
+                var end = i;
+                while (end < events.Count && !events[end].IsCommand)
+                {
+                    end++;
+                }
+
+                Deliver(events.Skip(i).Take(end - i));
+                i = end;
+            }
+
+            if (pending.TryPeek(out var more))
+            {
+                throw new NonDeterminismException(
+                    $"Workflow '{Info.WorkflowId}' ({Info.WorkflowType}): history recorded nothing after event {LastEventId}; " +
+                    $"the code now did {more.Describe()}. The workflow code changed in a way that is not replay-safe: " +
+                    "guard the change with Workflow.Patched(...) or deploy the previous code.");
+            }
+        }
+        finally
+        {
+            IsReplaying = false;
+        }
+    }
+
+    /// <summary>
+    /// Runs a new workflow task: delivers <paramref name="inbound"/> (events with EventId 0, numbered here)
+    /// and runs the code; returns the new events — inbound and commands — to commit, in order.
+    /// </summary>
+    public IReadOnlyList<HistoryEvent> RunTask(IReadOnlyList<HistoryEvent> inbound, DateTimeOffset time)
+    {
+        var delivered = new List<HistoryEvent>();
+        if (unrunStart is { } start)
+        {
+            unrunStart = null;
+            delivered.Add(start);
+        }
+
+        var fresh = inbound.Select(e => e with { EventId = ++LastEventId, Timestamp = time }).ToList();
+        delivered.AddRange(fresh);
+        now = time;
+        Deliver(delivered, numbered: true);
+
+        var result = new List<HistoryEvent>(fresh);
+        while (pending.TryDequeue(out var command))
+        {
+            var recorded = command.ToEvent(++LastEventId, time);
+            command.Bind(recorded.EventId);
+            Apply(recorded);
+            result.Add(recorded);
+        }
+
+        return result;
+    }
+
+    Task<JsonElement?> IWorkflowContext.ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options)
+    {
+        var awaiter = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
+        var filled = options with { RetryPolicy = options.RetryPolicy ?? RetryPolicy.Default, TaskQueue = queue };
+        pending.Enqueue(new ScheduleActivityCommand(activityName, input, queue, filled, id => activities[id] = (activityName, awaiter)));
+        return awaiter.Task;
+    }
+
+    Task IWorkflowContext.DelayAsync(TimeSpan delay)
+    {
+        var awaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pending.Enqueue(new StartTimerCommand(delay, id => timers[id] = awaiter));
+        return awaiter.Task;
+    }
+
+    private void ExpectNext(HistoryEvent recorded)
+    {
+        if (recorded.EventId != LastEventId + 1)
+        {
+            throw new InvalidOperationException($"History of workflow '{Info.WorkflowId}' has a gap: event {recorded.EventId} follows event {LastEventId}.");
+        }
+    }
+
+    private void MatchCommand(HistoryEvent recorded)
+    {
+        if (!pending.TryDequeue(out var command))
+        {
+            throw NonDeterminism(recorded, "did nothing more at that point");
+        }
+
+        if (!command.Matches(recorded))
+        {
+            throw NonDeterminism(recorded, $"did {command.Describe()}");
+        }
+
+        command.Bind(recorded.EventId);
+        Apply(recorded);
+    }
+
+    private NonDeterminismException NonDeterminism(HistoryEvent recorded, string codeDid) => new(
+        $"Workflow '{Info.WorkflowId}' ({Info.WorkflowType}): history recorded {recorded.Describe()} at event {recorded.EventId}; " +
+        $"the code now {codeDid}. The workflow code changed in a way that is not replay-safe: guard the change with " +
+        "Workflow.Patched(...) or deploy the previous code. History is untouched and the task will be retried.");
+
+    private void Deliver(IEnumerable<HistoryEvent> batch, bool numbered = false)
+    {
+        foreach (var recorded in batch)
+        {
+            if (!numbered)
+            {
+                ExpectNext(recorded);
+            }
+
+            now = recorded.Timestamp;
+            Apply(recorded);
+        }
+
+        scheduler.RunUntilIdle();
+        EmitCompletionIfDone();
+    }
+
+    /// <summary>Applies one recorded event to the in-memory state (awaiters, clock, last event ID).</summary>
+    private void Apply(HistoryEvent recorded)
+    {
+        LastEventId = Math.Max(LastEventId, recorded.EventId);
+        switch (recorded)
+        {
+            case WorkflowStarted started:
+                Random = new Random(started.RandomSeed);
+                var input = definition.InputType is null ? null : PayloadJson.FromElement(started.Input, definition.InputType);
+                run = Task.Factory.StartNew(
+                    () => definition.Run(definition.CreateInstance(), input),
+                    CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
+                break;
+            case ActivityCompleted completed:
+                TakeActivity(completed.ScheduledEventId, recorded).Awaiter.SetResult(completed.Result);
+                break;
+            case ActivityFailed failed:
+                var (name, awaiter) = TakeActivity(failed.ScheduledEventId, recorded);
+                awaiter.SetException(new ActivityFailureException(name, failed.Attempt, failed.Failure));
+                break;
+            case TimerFired fired:
+                if (!timers.Remove(fired.StartedEventId, out var timer))
+                {
+                    throw new InvalidOperationException($"Workflow '{Info.WorkflowId}': event {recorded.EventId} fires timer {fired.StartedEventId}, which is not pending.");
+                }
+
+                timer.SetResult();
+                break;
+            case WorkflowCompleted or WorkflowFailed or WorkflowTerminated:
+                closed = true;
+                break;
+        }
+    }
+
+    private (string Name, TaskCompletionSource<JsonElement?> Awaiter) TakeActivity(long scheduledEventId, HistoryEvent recorded) =>
+        activities.Remove(scheduledEventId, out var entry)
+            ? entry
+            : throw new InvalidOperationException($"Workflow '{Info.WorkflowId}': event {recorded.EventId} reports activity {scheduledEventId}, which is not pending.");
+
+    private void EmitCompletionIfDone()
+    {
+        if (closed || run is not { IsCompleted: true } || pending.Any(c => c is CompleteWorkflowCommand or FailWorkflowCommand))
+        {
+            return;
+        }
+
+        pending.Enqueue(run.Status == TaskStatus.RanToCompletion
+            ? new CompleteWorkflowCommand(definition.ResultType is null ? null : PayloadJson.ToElement(ResultOf(run)))
+            : new FailWorkflowCommand(FailureInfo.FromException(run.Exception!.InnerExceptions.Count == 1 ? run.Exception.InnerException! : run.Exception)));
+    }
+
+    private static object? ResultOf(Task task) => task.GetType().GetProperty("Result")?.GetValue(task);
+}

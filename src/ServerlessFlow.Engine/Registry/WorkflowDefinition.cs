@@ -1,0 +1,20 @@
+using System.Reflection;
+
+namespace ServerlessFlow.Engine.Registry;
+
+/// <summary>A registered workflow class: its type name and how to run it.</summary>
+internal sealed record WorkflowDefinition(string Name, Type Class, MethodInfo RunMethod)
+{
+    /// <summary>The run method's parameter type; null when it takes none.</summary>
+    public Type? InputType { get; } = RunMethod.GetParameters() is [var p] ? p.ParameterType : null;
+
+    /// <summary>The result type inside the returned Task; null for a plain Task.</summary>
+    public Type? ResultType { get; } = RunMethod.ReturnType.IsGenericType ? RunMethod.ReturnType.GetGenericArguments()[0] : null;
+
+    /// <summary>Creates a fresh workflow object for a run.</summary>
+    public object CreateInstance() => Activator.CreateInstance(Class)!;
+
+    /// <summary>Invokes the run method; the returned task completes when the workflow does.</summary>
+    public Task Run(object instance, object? input) =>
+        (Task)RunMethod.Invoke(instance, InputType is null ? [] : [input])!;
+}

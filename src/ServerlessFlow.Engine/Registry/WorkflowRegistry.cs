@@ -1,0 +1,137 @@
+using System.Reflection;
+
+namespace ServerlessFlow.Engine.Registry;
+
+/// <summary>
+/// Every workflow and activity this process knows, validated once at start-up. Validation collects
+/// every problem before throwing, so one deploy shows them all.
+/// </summary>
+internal sealed class WorkflowRegistry
+{
+    private readonly Dictionary<string, WorkflowDefinition> workflows;
+    private readonly Dictionary<string, ActivityDefinition> activities;
+
+    private WorkflowRegistry(Dictionary<string, WorkflowDefinition> workflows, Dictionary<string, ActivityDefinition> activities)
+    {
+        this.workflows = workflows;
+        this.activities = activities;
+    }
+
+    /// <summary>Registered workflow type names.</summary>
+    public IEnumerable<string> WorkflowNames => workflows.Keys;
+
+    /// <summary>Registered activity classes (for DI registration).</summary>
+    public IEnumerable<Type> ActivityClasses => activities.Values.Select(a => a.Class).Distinct();
+
+    /// <summary>Looks up a workflow type.</summary>
+    public WorkflowDefinition? FindWorkflow(string name) => workflows.GetValueOrDefault(name);
+
+    /// <summary>Looks up an activity.</summary>
+    public ActivityDefinition? FindActivity(string name) => activities.GetValueOrDefault(name);
+
+    /// <summary>The workflow definition, or <see cref="UnknownWorkflowTypeException"/>.</summary>
+    public WorkflowDefinition GetWorkflow(string name) => FindWorkflow(name) ?? throw new UnknownWorkflowTypeException(name, WorkflowNames);
+
+    /// <summary>Builds and validates the registry; throws <see cref="WorkflowDefinitionException"/> listing every problem.</summary>
+    public static WorkflowRegistry Build(IEnumerable<Type> workflowClasses, IEnumerable<Type> activityClasses)
+    {
+        var problems = new List<string>();
+        var workflows = new Dictionary<string, WorkflowDefinition>(StringComparer.Ordinal);
+        foreach (var type in workflowClasses.Distinct())
+        {
+            if (DefineWorkflow(type, problems) is { } definition && !workflows.TryAdd(definition.Name, definition))
+            {
+                problems.Add($"Workflow type name '{definition.Name}' is used by both {workflows[definition.Name].Class.FullName} and {type.FullName}; give one of them another name with [Workflow(\"name\")].");
+            }
+        }
+
+        var activities = new Dictionary<string, ActivityDefinition>(StringComparer.Ordinal);
+        foreach (var type in activityClasses.Distinct())
+        {
+            foreach (var definition in DefineActivities(type, problems))
+            {
+                if (!activities.TryAdd(definition.Name, definition))
+                {
+                    var other = activities[definition.Name];
+                    problems.Add($"Activity name '{definition.Name}' is used by both {other.Class.Name}.{other.Method.Name} and {type.Name}.{definition.Method.Name}; give one another name with [Activity(\"name\")].");
+                }
+            }
+        }
+
+        return problems.Count > 0 ? throw new WorkflowDefinitionException(problems) : new WorkflowRegistry(workflows, activities);
+    }
+
+    private static WorkflowDefinition? DefineWorkflow(Type type, List<string> problems)
+    {
+        var count = problems.Count;
+        var attribute = type.GetCustomAttribute<WorkflowAttribute>();
+        if (attribute is null)
+        {
+            problems.Add($"{type.FullName} is registered as a workflow but has no [Workflow] attribute.");
+        }
+
+        if (type.IsAbstract || type.IsGenericTypeDefinition)
+        {
+            problems.Add($"Workflow {type.FullName} must be a concrete, non-generic class.");
+        }
+        else if (type.GetConstructor(Type.EmptyTypes) is null)
+        {
+            problems.Add($"Workflow {type.FullName} needs a public parameterless constructor: workflows are re-created on every replay and take no services (call activities for I/O).");
+        }
+
+        var runs = type.GetMethods(BindingFlags.Instance | BindingFlags.Public).Where(m => m.IsDefined(typeof(WorkflowRunAttribute))).ToList();
+        if (runs.Count != 1)
+        {
+            problems.Add($"Workflow {type.FullName} must have exactly one public instance method marked [WorkflowRun]; it has {runs.Count}.");
+            return null;
+        }
+
+        var run = runs[0];
+        if (!typeof(Task).IsAssignableFrom(run.ReturnType))
+        {
+            problems.Add($"{type.Name}.{run.Name} ([WorkflowRun]) must return Task or Task<T>.");
+        }
+
+        if (run.GetParameters().Length > 1)
+        {
+            problems.Add($"{type.Name}.{run.Name} ([WorkflowRun]) takes {run.GetParameters().Length} parameters; use at most one (wrap several values in a record).");
+        }
+
+        return problems.Count > count ? null : new WorkflowDefinition(attribute!.Name ?? type.Name, type, run);
+    }
+
+    private static List<ActivityDefinition> DefineActivities(Type type, List<string> problems)
+    {
+        var methods = type.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.Static).Where(m => m.IsDefined(typeof(ActivityAttribute))).ToList();
+        if (methods.Count == 0)
+        {
+            problems.Add($"{type.FullName} is registered for activities but has no public method marked [Activity].");
+        }
+
+        if (type.IsAbstract || type.IsGenericTypeDefinition)
+        {
+            problems.Add($"Activity class {type.FullName} must be a concrete, non-generic class.");
+            return [];
+        }
+
+        var definitions = new List<ActivityDefinition>();
+        foreach (var method in methods)
+        {
+            if (method.IsGenericMethodDefinition || method.IsStatic)
+            {
+                problems.Add($"Activity {type.Name}.{method.Name} must be a non-generic instance method.");
+                continue;
+            }
+
+            if (method.GetParameters().Any(p => p.ParameterType.IsByRef))
+            {
+                problems.Add($"Activity {type.Name}.{method.Name} has a ref/out parameter; arguments travel as JSON, so use plain parameters.");
+                continue;
+            }
+
+            definitions.Add(new ActivityDefinition(ActivityCall.NameOf(method), type, method));
+        }
+
+        return definitions;
+    }
+}

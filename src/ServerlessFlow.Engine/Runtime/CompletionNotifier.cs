@@ -1,0 +1,22 @@
+using System.Collections.Concurrent;
+
+namespace ServerlessFlow.Engine.Runtime;
+
+/// <summary>Lets a waiting client in this process learn at once that a workflow committed a change (e.g. closed).</summary>
+internal sealed class CompletionNotifier
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> waiters = new(StringComparer.Ordinal);
+
+    /// <summary>A task that completes at the next commit of <paramref name="workflowId"/> in this process.</summary>
+    public Task NextCommit(string workflowId) =>
+        waiters.GetOrAdd(workflowId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Wakes everyone waiting on <paramref name="workflowId"/>.</summary>
+    public void Committed(string workflowId)
+    {
+        if (waiters.TryRemove(workflowId, out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+    }
+}

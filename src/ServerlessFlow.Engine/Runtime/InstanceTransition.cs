@@ -1,0 +1,103 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Runtime;
+
+/// <summary>
+/// The one place that turns newly recorded events into the instance's next state: status, pending
+/// activities and timers, the activity rows to create and delete, and the outbox of messages the
+/// events justify. Workflow tasks and terminations both commit through it.
+/// </summary>
+internal static class InstanceTransition
+{
+    public static WorkflowCommit Build(InstanceRecord before, IReadOnlyList<HistoryEvent> newEvents, IReadOnlyList<string> consumedInbox, DateTimeOffset now)
+    {
+        var activities = before.PendingActivities.ToList();
+        var timers = before.Timers.ToList();
+        var outbox = new List<OutboundMessage>();
+        var created = new List<ActivityTaskRecord>();
+        var deleted = new List<long>();
+        var status = before.Status;
+
+        foreach (var recorded in newEvents)
+        {
+            switch (recorded)
+            {
+                case ActivityScheduled scheduled:
+                    activities.Add(new PendingActivity(scheduled.EventId, scheduled.ActivityName, scheduled.TaskQueue));
+                    created.Add(new ActivityTaskRecord
+                    {
+                        WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId,
+                        ActivityName = scheduled.ActivityName, Input = scheduled.Input, TaskQueue = scheduled.TaskQueue,
+                        WorkflowTaskQueue = before.TaskQueue, Options = scheduled.Options, ScheduledAt = now,
+                    });
+                    outbox.Add(new OutboundMessage(QueueNames.Activity(scheduled.TaskQueue), new TaskMessage
+                    {
+                        Kind = TaskKind.Activity, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId, Attempt = 1,
+                    }));
+                    break;
+                case ActivityCompleted completed:
+                    CloseActivity(completed.ScheduledEventId);
+                    break;
+                case ActivityFailed failed:
+                    CloseActivity(failed.ScheduledEventId);
+                    break;
+                case TimerStarted started:
+                    timers.Add(new PendingTimer(started.EventId, started.FireAt));
+                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
+                    {
+                        Kind = TaskKind.Workflow, WorkflowId = before.WorkflowId, RunId = before.RunId, TimerAt = started.FireAt,
+                    }, started.FireAt));
+                    break;
+                case TimerFired fired:
+                    timers.RemoveAll(t => t.StartedEventId == fired.StartedEventId);
+                    break;
+                case WorkflowCompleted:
+                    status = WorkflowStatus.Completed;
+                    break;
+                case WorkflowFailed:
+                    status = WorkflowStatus.Failed;
+                    break;
+                case WorkflowTerminated:
+                    status = WorkflowStatus.Terminated;
+                    break;
+            }
+        }
+
+        void CloseActivity(long scheduledEventId)
+        {
+            activities.RemoveAll(a => a.ScheduledEventId == scheduledEventId);
+            deleted.Add(scheduledEventId);
+        }
+
+        var closed = status != WorkflowStatus.Running;
+        if (closed)
+        {
+            // A closed run abandons its pending work: its activity rows go, so late messages about them are dropped.
+            deleted.AddRange(activities.Select(a => a.ScheduledEventId).Where(id => created.All(c => c.ScheduledEventId != id)));
+            created.Clear();
+            activities.Clear();
+            timers.Clear();
+            outbox.RemoveAll(o => o.Message.Kind == TaskKind.Activity || o.Message.TimerAt is not null);
+        }
+
+        return new WorkflowCommit
+        {
+            Instance = before with
+            {
+                Status = status,
+                ClosedAt = closed ? now : null,
+                LastEventId = newEvents.Count > 0 ? newEvents[^1].EventId : before.LastEventId,
+                PendingActivities = activities,
+                Timers = timers,
+                Outbox = outbox,
+                OutboxPending = outbox.Count > 0,
+                LastTaskFailure = null,
+            },
+            NewEvents = newEvents,
+            ConsumedInbox = consumedInbox,
+            NewActivities = created,
+            DeletedActivities = deleted.Distinct().ToList(),
+        };
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace ServerlessFlow.Engine.Runtime;
+
+/// <summary>Every log message of the engine. Event IDs: 1xx workflow tasks, 2xx activities, 3xx worker and sweeps.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Debug, "Workflow {WorkflowId}: committed events {FirstEventId}-{LastEventId}")]
+    public static partial void Committed(ILogger logger, string workflowId, long firstEventId, long lastEventId);
+
+    [LoggerMessage(101, LogLevel.Debug, "Workflow {WorkflowId}: lost a commit race; retrying from fresh state")]
+    public static partial void CommitConflict(ILogger logger, string workflowId);
+
+    [LoggerMessage(102, LogLevel.Error, "Workflow {WorkflowId}: workflow task failed and will be retried: {Reason}")]
+    public static partial void TaskFailed(ILogger logger, string workflowId, string reason, Exception? exception);
+
+    [LoggerMessage(103, LogLevel.Debug, "Workflow {WorkflowId}: message for a workflow that does not exist; dropped")]
+    public static partial void UnknownWorkflow(ILogger logger, string workflowId);
+
+    [LoggerMessage(104, LogLevel.Debug, "Workflow {WorkflowId}: cached execution is stale (cached event {CachedEventId}, stored {StoredEventId}); replaying")]
+    public static partial void StaleCache(ILogger logger, string workflowId, long cachedEventId, long storedEventId);
+
+    [LoggerMessage(200, LogLevel.Debug, "Workflow {WorkflowId}: activity {ActivityName} (event {ScheduledEventId}) attempt {Attempt} completed")]
+    public static partial void ActivityCompleted(ILogger logger, string workflowId, string activityName, long scheduledEventId, int attempt);
+
+    [LoggerMessage(201, LogLevel.Warning, "Workflow {WorkflowId}: activity {ActivityName} (event {ScheduledEventId}) attempt {Attempt} failed: {Message}")]
+    public static partial void ActivityAttemptFailed(ILogger logger, string workflowId, string activityName, long scheduledEventId, int attempt, string message);
+
+    [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} on queue {Queue} is not a task message; dead-lettering it")]
+    public static partial void BadMessage(ILogger logger, string messageId, string queue);
+
+    [LoggerMessage(301, LogLevel.Error, "Workflow {WorkflowId}: handling message {MessageId} on queue {Queue} failed; it will be redelivered")]
+    public static partial void HandlerFailed(ILogger logger, string workflowId, string messageId, string queue, Exception exception);
+
+    [LoggerMessage(302, LogLevel.Information, "Recovery sweep woke workflow {WorkflowId}")]
+    public static partial void SweepWoke(ILogger logger, string workflowId);
+
+    [LoggerMessage(303, LogLevel.Error, "Poller for queue {Queue} failed; backing off")]
+    public static partial void PollFailed(ILogger logger, string queue, Exception exception);
+}

@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Logging;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Execution;
+using ServerlessFlow.Engine.Registry;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Runtime;
+
+/// <summary>
+/// Runs workflow tasks: load the instance and its inbox, advance the (cached or replayed) execution
+/// with the inbox events and due timers, and commit everything as one fenced write. Idempotent: a
+/// message about work already done finds nothing to do and is acknowledged.
+/// </summary>
+internal sealed class WorkflowTaskProcessor(
+    IWorkflowStore store,
+    OutboxSender outbox,
+    WorkflowCache cache,
+    WorkflowRegistry registry,
+    CompletionNotifier notifier,
+    TimeProvider time,
+    ILogger<WorkflowTaskProcessor> logger)
+{
+    /// <summary>Inbox rows applied in one commit at most: keeps the commit inside one 100-operation batch with room for history and activity rows.</summary>
+    public const int MaxInboxPerTask = 40;
+
+    /// <summary>Commit attempts in one delivery before the message is released to be retried later.</summary>
+    private const int MaxRounds = 8;
+
+    /// <summary>Longest back-off of a workflow task that keeps failing (e.g. non-determinism until a fix is deployed).</summary>
+    private static readonly TimeSpan MaxTaskRetryDelay = TimeSpan.FromMinutes(5);
+
+    private enum Round
+    {
+        Done,
+        Again,
+    }
+
+    public async Task<TaskOutcome> HandleAsync(TaskMessage message, long deliveryCount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var round = 0; round < MaxRounds; round++)
+            {
+                if (await RunRoundAsync(message, cancellationToken) == Round.Done)
+                {
+                    return TaskOutcome.Completed;
+                }
+            }
+
+            return TaskOutcome.RetryAfter(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 500)));
+        }
+        catch (NonDeterminismException e)
+        {
+            Log.TaskFailed(logger, message.WorkflowId, e.Message, null);
+            await RecordFailureAsync(message.WorkflowId, e.Message, cancellationToken);
+            return TaskOutcome.RetryAfter(Backoff(deliveryCount));
+        }
+    }
+
+    private async Task<Round> RunRoundAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        var cached = cache.Take(message.WorkflowId);
+        var snapshot = await store.LoadAsync(message.WorkflowId, cached?.Info.RunId, cached?.LastEventId ?? 0, cancellationToken);
+        if (snapshot is null)
+        {
+            Log.UnknownWorkflow(logger, message.WorkflowId);
+            return Round.Done;
+        }
+
+        var instance = snapshot.Instance;
+        await outbox.SendAsync(instance, cancellationToken);
+        if (instance.Status != WorkflowStatus.Running)
+        {
+            return Round.Done;
+        }
+
+        var execution = await PrepareAsync(cached, snapshot, cancellationToken);
+        var now = time.GetUtcNow();
+        var current = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).Take(MaxInboxPerTask).ToList();
+        var stale = snapshot.Inbox.Where(i => i.RunId != instance.RunId).Take(MaxInboxPerTask).ToList();
+        var due = instance.Timers.Where(t => t.FireAt <= now).OrderBy(t => t.FireAt).ThenBy(t => t.StartedEventId).ToList();
+        if (!execution.HasUnrunStart && current.Count == 0 && due.Count == 0 && stale.Count == 0)
+        {
+            cache.Put(message.WorkflowId, execution);
+            await RearmEarlyTimerAsync(message, instance, now, cancellationToken);
+            return Round.Done;
+        }
+
+        var inbound = current.Select(i => i.Event)
+            .Concat(due.Select(t => (HistoryEvent)new TimerFired { StartedEventId = t.StartedEventId }))
+            .ToList();
+        var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? execution.RunTask(inbound, now) : [];
+        var commit = InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now);
+        var committed = await store.CommitAsync(commit, cancellationToken);
+        if (committed is null)
+        {
+            Log.CommitConflict(logger, message.WorkflowId);
+            return Round.Again;
+        }
+
+        if (newEvents.Count > 0)
+        {
+            Log.Committed(logger, message.WorkflowId, newEvents[0].EventId, newEvents[^1].EventId);
+        }
+
+        if (committed.Status == WorkflowStatus.Running)
+        {
+            cache.Put(message.WorkflowId, execution);
+        }
+
+        notifier.Committed(message.WorkflowId);
+        await outbox.SendAsync(committed, cancellationToken);
+        var consumedAll = snapshot.Inbox.Count == current.Count + stale.Count;
+        return consumedAll ? Round.Done : Round.Again;
+    }
+
+    /// <summary>Returns an execution that has applied the whole committed history: the cached one, brought forward, or a fresh replay.</summary>
+    private async Task<WorkflowExecution> PrepareAsync(WorkflowExecution? cached, WorkflowSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var instance = snapshot.Instance;
+        if (cached is not null && cached.Info.RunId == instance.RunId && snapshot.HistoryAfter == cached.LastEventId)
+        {
+            if (cached.LastEventId != instance.LastEventId)
+            {
+                // Another worker advanced this workflow: replay just the events it added.
+                Log.StaleCache(logger, instance.WorkflowId, cached.LastEventId, instance.LastEventId);
+                cached.Replay(snapshot.History);
+            }
+
+            return cached;
+        }
+
+        var history = snapshot.HistoryAfter == 0
+            ? snapshot.History
+            : await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, 0, cancellationToken);
+        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), instance.WorkflowId, instance.RunId, instance.TaskQueue);
+        execution.Replay(history);
+        return execution;
+    }
+
+    /// <summary>A timer wake-up capped at the queue's delay limit arrives before the timer is due: send the next leg.</summary>
+    private async Task RearmEarlyTimerAsync(TaskMessage message, InstanceRecord instance, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (message.TimerAt is { } at && at > now && message.RunId == instance.RunId && instance.Timers.Any(t => t.FireAt == at))
+        {
+            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), message, at, cancellationToken);
+        }
+    }
+
+    private async Task RecordFailureAsync(string workflowId, string failure, CancellationToken cancellationToken)
+    {
+        if (await store.ReadInstanceAsync(workflowId, cancellationToken) is { ETag: { } etag })
+        {
+            await store.RecordTaskFailureAsync(workflowId, etag, failure, cancellationToken);
+        }
+    }
+
+    private static TimeSpan Backoff(long deliveryCount) =>
+        TimeSpan.FromSeconds(Math.Min(MaxTaskRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(deliveryCount, 20))));
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServerlessFlow.Engine.Activities;
+using ServerlessFlow.Engine.Client;
+using ServerlessFlow.Engine.Registry;
+using ServerlessFlow.Engine.Runtime;
+using ServerlessFlow.Engine.Worker;
+
+namespace ServerlessFlow.Engine;
+
+/// <summary>Registers ServerlessFlow in a service collection.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the engine, the client (<see cref="IWorkflowClient"/>), the task handler (<see cref="ITaskHandler"/>)
+    /// and the worker (<see cref="WorkflowWorker"/>, not started). Workflow and activity definitions are
+    /// validated here, and every problem is reported at once in a <see cref="WorkflowDefinitionException"/>.
+    /// </summary>
+    public static IServiceCollection AddServerlessFlow(this IServiceCollection services, Action<ServerlessFlowBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = new ServerlessFlowBuilder(services);
+        configure(builder);
+        var registry = WorkflowRegistry.Build(builder.Workflows, builder.Activities);
+        foreach (var activityClass in registry.ActivityClasses)
+        {
+            services.TryAddTransient(activityClass);
+        }
+
+        services.AddSingleton(registry);
+        services.AddSingleton(builder.WorkerOptions);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<LocalWakeups>();
+        services.AddSingleton<CompletionNotifier>();
+        services.AddSingleton<WorkflowCache>();
+        services.AddSingleton<OutboxSender>();
+        services.AddSingleton<WorkflowTaskProcessor>();
+        services.AddSingleton<ActivityTaskProcessor>();
+        services.AddSingleton<ITaskHandler, TaskHandler>();
+        services.AddSingleton<IWorkflowClient, WorkflowClient>();
+        services.AddSingleton(sp => new RecoverySweeper(
+            sp.GetRequiredService<Backend.IWorkflowStore>(), sp.GetRequiredService<OutboxSender>(), sp.GetRequiredService<WorkerOptions>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RecoverySweeper>>()));
+        services.AddSingleton(sp => new WorkflowWorker(
+            sp.GetRequiredService<Backend.ITaskQueues>(), sp.GetRequiredService<Backend.IWorkflowStore>(), sp.GetRequiredService<ITaskHandler>(),
+            sp.GetRequiredService<RecoverySweeper>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<LocalWakeups>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowWorker>>()));
+        return services;
+    }
+}

@@ -1,0 +1,27 @@
+namespace ServerlessFlow.Engine;
+
+/// <summary>What the host must do with a queue message after a handler ran.</summary>
+public abstract record TaskOutcome
+{
+    private TaskOutcome() { }
+
+    /// <summary>The message is done with: delete it.</summary>
+    public static TaskOutcome Completed { get; } = new CompletedOutcome();
+
+    /// <summary>Deliver the message again after <paramref name="delay"/>.</summary>
+    public static TaskOutcome RetryAfter(TimeSpan delay) => new RetryOutcome(delay);
+
+    /// <summary>The message can never be handled: move it to the dead-letter store with <paramref name="reason"/>.</summary>
+    public static TaskOutcome DeadLetter(string reason) => new DeadLetterOutcome(reason);
+
+    /// <summary>Delete the message.</summary>
+    public sealed record CompletedOutcome : TaskOutcome;
+
+    /// <summary>Release the message to be delivered again after <paramref name="Delay"/>.</summary>
+    /// <param name="Delay">How long to keep it invisible.</param>
+    public sealed record RetryOutcome(TimeSpan Delay) : TaskOutcome;
+
+    /// <summary>Dead-letter the message.</summary>
+    /// <param name="Reason">Why it cannot be handled.</param>
+    public sealed record DeadLetterOutcome(string Reason) : TaskOutcome;
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
+
+namespace ServerlessFlow.Engine.Worker;
+
+/// <summary>
+/// Housekeeping that closes the gaps between a write and the message that should follow it: a commit
+/// whose outbox was never sent, or an inbox row whose wake-up was lost. It wakes such workflows; the
+/// workflow task then sends the outbox and consumes the inbox. Runs on a timer in every host.
+/// </summary>
+public sealed class RecoverySweeper
+{
+    /// <summary>Workflows woken per sweep at most; the next sweep continues.</summary>
+    public const int MaxPerSweep = 500;
+
+    private readonly IWorkflowStore store;
+    private readonly OutboxSender outbox;
+    private readonly WorkerOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<RecoverySweeper> logger;
+
+    internal RecoverySweeper(IWorkflowStore store, OutboxSender outbox, WorkerOptions options, TimeProvider time, ILogger<RecoverySweeper> logger)
+    {
+        this.store = store;
+        this.outbox = outbox;
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    /// <summary>Runs one sweep; returns how many workflows it woke.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var stalled = await store.FindStalledAsync(time.GetUtcNow() - options.StallThreshold, MaxPerSweep, cancellationToken);
+        foreach (var workflowId in stalled)
+        {
+            if (await store.ReadInstanceAsync(workflowId, cancellationToken) is not { } instance)
+            {
+                continue;
+            }
+
+            var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId };
+            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
+            Log.SweepWoke(logger, workflowId);
+        }
+
+        return stalled.Count;
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+using ServerlessFlow.Engine.Activities;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
+
+namespace ServerlessFlow.Engine.Worker;
+
+/// <summary>
+/// Routes a queue message to the workflow or activity processor. A body that is not a task message is
+/// dead-lettered at once; a message whose handling keeps failing outside user code is dead-lettered
+/// after <see cref="WorkerOptions.MaxDeliveries"/> deliveries — never redelivered forever.
+/// </summary>
+internal sealed class TaskHandler(
+    WorkflowTaskProcessor workflows,
+    ActivityTaskProcessor activities,
+    WorkerOptions options,
+    ILogger<TaskHandler> logger) : ITaskHandler
+{
+    public async Task<TaskOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var task = TaskMessage.TryParse(message.Body);
+        if (task is null)
+        {
+            Log.BadMessage(logger, message.MessageId, message.Queue);
+            return TaskOutcome.DeadLetter("The message body is not a ServerlessFlow task message (expected JSON with at least 'k' and 'w').");
+        }
+
+        try
+        {
+            return task.Kind switch
+            {
+                TaskKind.Workflow => await workflows.HandleAsync(task, message.DequeueCount, cancellationToken),
+                TaskKind.Activity => await activities.HandleAsync(task, cancellationToken),
+                _ => TaskOutcome.DeadLetter($"Unknown task kind {(int)task.Kind}."),
+            };
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.HandlerFailed(logger, task.WorkflowId, message.MessageId, message.Queue, e);
+            return message.DequeueCount >= options.MaxDeliveries
+                ? TaskOutcome.DeadLetter($"Handling failed {message.DequeueCount} times; last error {e.GetType().FullName}: {e.Message}")
+                : TaskOutcome.RetryAfter(TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, message.DequeueCount))));
+        }
+    }
+}

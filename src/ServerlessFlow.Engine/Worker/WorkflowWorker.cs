@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Logging;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
+
+namespace ServerlessFlow.Engine.Worker;
+
+/// <summary>
+/// A polling worker for hosts that own their loop (the dev server, a console app, a unit test): it
+/// receives workflow and activity tasks from the task queues it serves, runs them within the
+/// concurrency limits, keeps each message hidden while its task runs, applies the outcome, and runs
+/// the recovery sweep. Idle pollers back off; a message this process sends to itself wakes them at once.
+/// </summary>
+public sealed class WorkflowWorker
+{
+    /// <summary>Messages received per request at most (the Azure Queues limit).</summary>
+    public const int MaxBatch = 32;
+
+    /// <summary>First poll interval of an idle queue; it doubles up to <see cref="WorkerOptions.MaxPollInterval"/>.</summary>
+    private static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(10);
+
+    private readonly ITaskQueues queues;
+    private readonly IWorkflowStore store;
+    private readonly ITaskHandler handler;
+    private readonly RecoverySweeper sweeper;
+    private readonly WorkerOptions options;
+    private readonly LocalWakeups wakeups;
+    private readonly ILogger<WorkflowWorker> logger;
+
+    internal WorkflowWorker(ITaskQueues queues, IWorkflowStore store, ITaskHandler handler, RecoverySweeper sweeper, WorkerOptions options, LocalWakeups wakeups, ILogger<WorkflowWorker> logger)
+    {
+        this.queues = queues;
+        this.store = store;
+        this.handler = handler;
+        this.sweeper = sweeper;
+        this.options = options;
+        this.wakeups = wakeups;
+        this.logger = logger;
+    }
+
+    /// <summary>Creates storage if needed, then polls and runs tasks until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        var workflowSlots = new SemaphoreSlim(options.MaxConcurrentWorkflowTasks);
+        var activitySlots = new SemaphoreSlim(options.MaxConcurrentActivities);
+        var loops = new List<Task>();
+        foreach (var taskQueue in options.TaskQueues.Select(QueueNames.Validate))
+        {
+            foreach (var (queue, slots) in new[] { (QueueNames.Workflow(taskQueue), workflowSlots), (QueueNames.Activity(taskQueue), activitySlots) })
+            {
+                await queues.EnsureQueueAsync(queue, cancellationToken);
+                loops.Add(PollAsync(queue, slots, cancellationToken));
+            }
+        }
+
+        loops.Add(SweepAsync(cancellationToken));
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Normal shutdown; messages in flight reappear after their lease and are finished by another worker.
+        }
+    }
+
+    private async Task PollAsync(string queue, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        using var wake = new SemaphoreSlim(0);
+        void OnSent(string sentTo)
+        {
+            if (sentTo == queue && wake.CurrentCount == 0)
+            {
+                wake.Release();
+            }
+        }
+
+        wakeups.MessageSent += OnSent;
+        try
+        {
+            var idle = MinPollInterval;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(cancellationToken);
+                IReadOnlyList<ReceivedMessage> received;
+                try
+                {
+                    received = await queues.ReceiveAsync(queue, Math.Min(MaxBatch, slots.CurrentCount + 1), options.MessageLease, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.PollFailed(logger, queue, e);
+                    received = [];
+                    idle = options.MaxPollInterval;
+                }
+
+                if (received.Count == 0)
+                {
+                    slots.Release();
+                    await wake.WaitAsync(idle, cancellationToken);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollInterval.Ticks));
+                    continue;
+                }
+
+                idle = MinPollInterval;
+                for (var i = 0; i < received.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        await slots.WaitAsync(cancellationToken);
+                    }
+
+                    _ = RunOneAsync(received[i], slots, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            wakeups.MessageSent -= OnSent;
+        }
+    }
+
+    private async Task RunOneAsync(ReceivedMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var lease = new MessageLease(queues, message, options.MessageLease, cancellationToken);
+            var outcome = await handler.HandleAsync(message, cancellationToken);
+            var current = await lease.StopAsync();
+            if (current is null)
+            {
+                return; // The lease was lost: the message is someone else's now.
+            }
+
+            await (outcome switch
+            {
+                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(current, retry.Delay, cancellationToken),
+                TaskOutcome.DeadLetterOutcome dead => queues.DeadLetterAsync(current, dead.Reason, cancellationToken),
+                _ => queues.DeleteAsync(current, cancellationToken),
+            });
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.HandlerFailed(logger, "?", message.MessageId, message.Queue, e);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the message reappears after its lease.
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.SweepInterval);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            try
+            {
+                await sweeper.SweepAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.PollFailed(logger, "sweep", e);
+            }
+        }
+    }
+}

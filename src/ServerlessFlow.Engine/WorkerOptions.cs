@@ -1,0 +1,29 @@
+namespace ServerlessFlow.Engine;
+
+/// <summary>How a worker process takes part: which task queues it serves and how much it runs at once.</summary>
+public sealed record WorkerOptions
+{
+    /// <summary>Task queues whose workflow and activity tasks this worker runs.</summary>
+    public IReadOnlyList<string> TaskQueues { get; init; } = ["default"];
+
+    /// <summary>Most workflow tasks running at once.</summary>
+    public int MaxConcurrentWorkflowTasks { get; init; } = 16;
+
+    /// <summary>Most activity attempts running at once.</summary>
+    public int MaxConcurrentActivities { get; init; } = 32;
+
+    /// <summary>Longest wait between polls of an idle queue (idle pollers back off up to this).</summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a received message stays invisible while it is handled; renewed while work goes on.</summary>
+    public TimeSpan MessageLease { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deliveries after which a message that keeps failing outside user code is dead-lettered.</summary>
+    public int MaxDeliveries { get; init; } = 10;
+
+    /// <summary>Age after which the recovery sweep wakes a workflow with an unsent outbox or an unconsumed inbox row.</summary>
+    public TimeSpan StallThreshold { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a worker runs the recovery sweep.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(15);
+}

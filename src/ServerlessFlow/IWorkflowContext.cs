@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace ServerlessFlow;
+
+/// <summary>The engine side of <see cref="Workflow"/>: implemented by the replay executor.</summary>
+internal interface IWorkflowContext
+{
+    WorkflowInfo Info { get; }
+
+    DateTime UtcNow { get; }
+
+    Random Random { get; }
+
+    bool IsReplaying { get; }
+
+    Task<JsonElement?> ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options);
+
+    Task DelayAsync(TimeSpan delay);
+}
+
+/// <summary>Lets <see cref="Workflow"/> find the context of the workflow whose code is running on this scheduler.</summary>
+internal interface IWorkflowContextProvider
+{
+    IWorkflowContext Context { get; }
+}

@@ -1,0 +1,107 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text.Json;
+
+namespace ServerlessFlow;
+
+/// <summary>
+/// The API workflow code calls. Everything here is deterministic: on replay it returns what it
+/// returned the first time. Use it instead of <see cref="DateTime.UtcNow"/>, <see cref="Guid.NewGuid"/>,
+/// <see cref="System.Random"/>, <see cref="Task.Delay(TimeSpan)"/> and direct I/O, which would differ on replay.
+/// </summary>
+public static class Workflow
+{
+    /// <summary>True when the calling code runs inside a workflow.</summary>
+    public static bool InWorkflow => TaskScheduler.Current is IWorkflowContextProvider;
+
+    /// <summary>Facts about the running workflow.</summary>
+    public static WorkflowInfo Info => Context.Info;
+
+    /// <summary>The current time: the time of the workflow task being run, the same on every replay.</summary>
+    public static DateTime UtcNow => Context.UtcNow;
+
+    /// <summary>A random number generator seeded from history.</summary>
+    public static Random Random => Context.Random;
+
+    /// <summary>True while the code re-runs recorded history (use to skip side effects such as logging).</summary>
+    public static bool IsReplaying => Context.IsReplaying;
+
+    private static IWorkflowContext Context =>
+        (TaskScheduler.Current as IWorkflowContextProvider)?.Context
+        ?? throw new InvalidOperationException(
+            "This API works only inside workflow code. If you are in a workflow, do not leave its scheduler: " +
+            "avoid Task.Run, ConfigureAwait(false) and Task.Factory.StartNew with another scheduler.");
+
+    /// <summary>A GUID derived from the workflow's deterministic random numbers.</summary>
+    public static Guid NewGuid()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Context.Random.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes);
+    }
+
+    /// <summary>Waits durably: a timer recorded in history that survives restarts of every process.</summary>
+    public static Task DelayAsync(TimeSpan delay) =>
+        delay < TimeSpan.Zero
+            ? throw new ArgumentOutOfRangeException(nameof(delay), delay, "A durable timer needs a delay of zero or more.")
+            : Context.DelayAsync(delay);
+
+    /// <summary>Runs an activity and returns its result: <c>await Workflow.ExecuteActivityAsync((Payments p) =&gt; p.ChargeAsync(order), options)</c>.</summary>
+    public static async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, ActivityOptions options)
+    {
+        var (name, args) = ActivityCall.Parse(call);
+        return (await ExecuteActivityAsync<TResult>(name, args, options))!;
+    }
+
+    /// <summary>Runs an activity that returns a value synchronously.</summary>
+    public static async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, TResult>> call, ActivityOptions options)
+    {
+        var (name, args) = ActivityCall.Parse(call);
+        return (await ExecuteActivityAsync<TResult>(name, args, options))!;
+    }
+
+    /// <summary>Runs an activity that returns nothing.</summary>
+    public static Task ExecuteActivityAsync<TActivities>(Expression<Func<TActivities, Task>> call, ActivityOptions options)
+    {
+        var (name, args) = ActivityCall.Parse(call);
+        return ExecuteActivityAsync<JsonElement?>(name, args, options);
+    }
+
+    /// <summary>Runs an activity by name with the given arguments.</summary>
+    public static async Task<TResult?> ExecuteActivityAsync<TResult>(string activityName, IReadOnlyList<object?> args, ActivityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(args);
+        options.Validate(activityName);
+        var input = JsonSerializer.SerializeToElement(args, PayloadJson.Options);
+        var result = await Context.ExecuteActivityAsync(activityName, input, options);
+        return PayloadJson.FromElement<TResult>(result);
+    }
+}
+
+/// <summary>Reads an activity name and arguments from a lambda such as <c>(Payments p) =&gt; p.ChargeAsync(order)</c>.</summary>
+internal static class ActivityCall
+{
+    public static (string Name, object?[] Args) Parse(LambdaExpression call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.Body is not MethodCallExpression { Object: ParameterExpression } method)
+        {
+            throw new ArgumentException("Pass a lambda that calls one activity method on its parameter, e.g. (Payments p) => p.ChargeAsync(order).", nameof(call));
+        }
+
+        var args = method.Arguments.Select(a => a.Type == typeof(CancellationToken) ? null : Expression.Lambda(a).Compile().DynamicInvoke()).ToArray();
+        var kept = method.Method.GetParameters().Select((p, i) => (p, i)).Where(x => x.p.ParameterType != typeof(CancellationToken)).Select(x => args[x.i]).ToArray();
+        return (NameOf(method.Method), kept);
+    }
+
+    /// <summary>The activity name of a method: its [Activity] name, or the method name without "Async".</summary>
+    public static string NameOf(MethodInfo method)
+    {
+        var attribute = method.GetCustomAttribute<ActivityAttribute>()
+            ?? throw new ArgumentException($"Method {method.DeclaringType?.Name}.{method.Name} is not an activity: mark it with [Activity].");
+        return attribute.Name ?? (method.Name.EndsWith("Async", StringComparison.Ordinal) && method.Name.Length > 5 ? method.Name[..^5] : method.Name);
+    }
+}
