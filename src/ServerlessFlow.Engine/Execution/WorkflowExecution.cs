@@ -25,6 +25,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
     private readonly Dictionary<long, TaskCompletionSource> timers = [];
     private WorkflowStarted? unrunStart;
     private Task? run;
+    private Task? runMethod;
     private bool closed;
     private DateTimeOffset now;
 
@@ -204,7 +205,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
                 Random = new Random(started.RandomSeed);
                 var input = definition.InputType is null ? null : PayloadJson.FromElement(started.Input, definition.InputType);
                 run = Task.Factory.StartNew(
-                    () => definition.Run(definition.CreateInstance(), input),
+                    () => runMethod = definition.Run(definition.CreateInstance(), input),
                     CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
                 break;
             case ActivityCompleted completed:
@@ -241,7 +242,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
         }
 
         pending.Enqueue(run.Status == TaskStatus.RanToCompletion
-            ? new CompleteWorkflowCommand(definition.ResultType is null ? null : PayloadJson.ToElement(ResultOf(run)))
+            ? new CompleteWorkflowCommand(definition.ResultType is null ? null : PayloadJson.ToElement(ResultOf(runMethod!)))
             : new FailWorkflowCommand(FailureInfo.FromException(run.Exception!.InnerExceptions.Count == 1 ? run.Exception.InnerException! : run.Exception)));
     }
 

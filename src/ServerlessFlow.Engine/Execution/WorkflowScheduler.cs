@@ -17,18 +17,28 @@ internal sealed class WorkflowScheduler(IWorkflowContext context) : TaskSchedule
     /// <summary>Runs queued workflow work until none is left (the code is blocked on events not yet delivered).</summary>
     public void RunUntilIdle()
     {
-        while (true)
+        // A host's synchronization context would capture workflow awaits and run them elsewhere; workflow code must see none.
+        var hostContext = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
         {
-            Task? next;
-            lock (gate)
+            while (true)
             {
-                if (!ready.TryDequeue(out next))
+                Task? next;
+                lock (gate)
                 {
-                    return;
+                    if (!ready.TryDequeue(out next))
+                    {
+                        return;
+                    }
                 }
-            }
 
-            TryExecuteTask(next);
+                TryExecuteTask(next);
+            }
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(hostContext);
         }
     }
 

@@ -1,0 +1,16 @@
+using ServerlessFlow.Engine;
+
+namespace ServerlessFlow.Samples;
+
+/// <summary>Registers the sample workflows and their activities.</summary>
+public static class SamplesBuilderExtensions
+{
+    /// <summary>Adds <see cref="HelloSequence"/> and <see cref="OrderWorkflow"/> with their activities.</summary>
+    public static ServerlessFlowBuilder AddSamples(this ServerlessFlowBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder
+            .AddWorkflow<HelloSequence>().AddActivities<HelloActivities>()
+            .AddWorkflow<OrderWorkflow>().AddActivities<OrderActivities>();
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessFlow.Engine.InMemory;
+using ServerlessFlow.Engine.Worker;
+
+namespace ServerlessFlow.Engine.Tests;
+
+/// <summary>An engine on the in-memory backend with its worker running, for tests of workflow behaviour.</summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider provider;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task worker;
+
+    public EngineHarness(Action<ServerlessFlowBuilder> register, InMemoryBackend? backend = null)
+    {
+        Backend = backend ?? new InMemoryBackend(TimeProvider.System);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddServerlessFlow(b =>
+        {
+            register(b);
+            b.UseBackend(_ => Backend, _ => Backend);
+            b.ConfigureWorker(o => o with { MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500) });
+        });
+        provider = services.BuildServiceProvider();
+        Client = provider.GetRequiredService<IWorkflowClient>();
+        worker = provider.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
+    }
+
+    public InMemoryBackend Backend { get; }
+
+    public IWorkflowClient Client { get; }
+
+    public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
+
+    /// <summary>Starts a workflow and waits (with a deadline) for it to close.</summary>
+    public async Task<WorkflowDescription> RunAsync(string type, object? input, string? id = null)
+    {
+        var handle = await Client.StartWorkflowAsync(type, input, new StartWorkflowOptions { Id = id });
+        var closed = await Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(30));
+        Assert.NotEqual(WorkflowStatus.Running, closed.Status);
+        return closed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await worker;
+        await provider.DisposeAsync();
+        stop.Dispose();
+    }
+}
