@@ -1,0 +1,150 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
+using ServerlessFlow.Samples;
+
+namespace ServerlessFlow.Engine.Tests;
+
+public sealed class WorkflowBehaviourTests
+{
+    private static void Register(ServerlessFlowBuilder b) => b
+        .AddWorkflow<CatchesActivityFailure>().AddWorkflow<ThrowsAfterActivity>().AddWorkflow<MissingTimeouts>()
+        .AddWorkflow<TimerWorkflow>().AddWorkflow<DeterministicValues>().AddActivities<FlakyActivities>().AddSamples();
+
+    [Fact]
+    public async Task ExecuteActivity_ActivityThrows_WorkflowCatchesTypedFailureWithOriginalTypeMessageAndStack()
+    {
+        await using var engine = new EngineHarness(Register);
+
+        var closed = await engine.RunAsync(nameof(CatchesActivityFailure), null);
+
+        Assert.Equal("2|System.InvalidOperationException|boom|True", closed.GetResult<string>());
+        var failed = Assert.Single((await engine.Client.GetHistoryAsync(closed.Id)).OfType<ActivityFailed>());
+        Assert.Equal(2, failed.Attempt);
+    }
+
+    [Fact]
+    public async Task Run_WorkflowThrows_FailsWithExceptionTypeMessageAndStack()
+    {
+        await using var engine = new EngineHarness(Register);
+
+        var closed = await engine.RunAsync(nameof(ThrowsAfterActivity), null);
+
+        Assert.Equal(WorkflowStatus.Failed, closed.Status);
+        Assert.Equal("System.ArgumentOutOfRangeException", closed.Failure!.Type);
+        Assert.Contains("Amount must be positive.", closed.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(ThrowsAfterActivity), closed.Failure.StackTrace, StringComparison.Ordinal);
+        var error = Assert.Throws<WorkflowFailedException>(() => closed.GetResult<object>());
+        Assert.Equal(WorkflowStatus.Failed, error.Status);
+    }
+
+    [Fact]
+    public async Task ExecuteActivity_NoCloseTimeout_FailsWorkflowWithMessageNamingTheFix()
+    {
+        await using var engine = new EngineHarness(Register);
+
+        var closed = await engine.RunAsync(nameof(MissingTimeouts), null);
+
+        Assert.Equal(WorkflowStatus.Failed, closed.Status);
+        Assert.Contains("StartToCloseTimeout", closed.Failure!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DelayAsync_DurableTimer_FiresAndAdvancesWorkflowTime()
+    {
+        await using var engine = new EngineHarness(Register);
+
+        var closed = await engine.RunAsync(nameof(TimerWorkflow), 300);
+
+        Assert.True(closed.GetResult<double>() >= 300);
+        var history = await engine.Client.GetHistoryAsync(closed.Id);
+        var started = Assert.Single(history.OfType<TimerStarted>());
+        Assert.Equal(started.EventId, Assert.Single(history.OfType<TimerFired>()).StartedEventId);
+    }
+
+    [Fact]
+    public async Task NewGuidAndRandom_ReplayedInFreshExecution_SameValues()
+    {
+        await using var engine = new EngineHarness(Register);
+        var closed = await engine.RunAsync(nameof(DeterministicValues), null);
+        Assert.DoesNotContain("mismatch", closed.GetResult<string>(), StringComparison.Ordinal);
+
+        // A fresh execution replays the recorded start and schedule, then re-runs the last task live.
+        var history = await engine.Client.GetHistoryAsync(closed.Id);
+        var completed = Assert.IsType<ActivityCompleted>(history[2]);
+        var execution = new Execution.WorkflowExecution(
+            Registry.WorkflowRegistry.Build([typeof(DeterministicValues)], [typeof(FlakyActivities)]).GetWorkflow(nameof(DeterministicValues)), closed.Id, closed.RunId, "default");
+        execution.Replay(history.Take(2).ToList());
+        var produced = execution.RunTask([completed with { EventId = 0 }], DateTimeOffset.UtcNow);
+        var completion = Assert.IsType<WorkflowCompleted>(produced[^1]);
+        Assert.Equal(closed.Result!.Value.GetString(), completion.Result!.Value.GetString());
+    }
+
+    [Fact]
+    public async Task Terminate_WaitingWorkflow_ClosesAsTerminatedWithReasonAndNoPendingWork()
+    {
+        await using var engine = new EngineHarness(Register);
+        var handle = await engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 3_600_000, new StartWorkflowOptions());
+        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(handle.Id), d => d.PendingTimers.Count == 1);
+
+        Assert.True(await engine.Client.TerminateWorkflowAsync(handle.Id, "operator said so"));
+        var closed = await engine.Client.DescribeWorkflowAsync(handle.Id);
+
+        Assert.Equal(WorkflowStatus.Terminated, closed.Status);
+        Assert.Equal("operator said so", closed.Failure!.Message);
+        Assert.Empty(closed.PendingTimers);
+        Assert.IsType<WorkflowTerminated>((await engine.Client.GetHistoryAsync(handle.Id))[^1]);
+        Assert.False(await engine.Client.TerminateWorkflowAsync(handle.Id, "again"));
+    }
+
+    [Fact]
+    public async Task Start_BadRequests_ThrowPreciseExceptions()
+    {
+        await using var engine = new EngineHarness(Register);
+        await engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 3_600_000, new StartWorkflowOptions { Id = "busy" });
+
+        var unknown = await Assert.ThrowsAsync<UnknownWorkflowTypeException>(() => engine.Client.StartWorkflowAsync("Nope", null, new StartWorkflowOptions()));
+        Assert.Contains("HelloSequence", unknown.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<WorkflowAlreadyStartedException>(() => engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 1, new StartWorkflowOptions { Id = "busy" }));
+        await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 1, new StartWorkflowOptions { Id = "bad\nid" }));
+        await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 1, new StartWorkflowOptions { TaskQueue = "Bad Queue" }));
+        await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), new string('x', 3 * 1024 * 1024), new StartWorkflowOptions()));
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => engine.Client.DescribeWorkflowAsync("never-started"));
+    }
+
+    [Fact]
+    public async Task Start_ClosedId_StartsNewRunWithFreshHistory()
+    {
+        await using var engine = new EngineHarness(Register);
+        var first = await engine.RunAsync("HelloSequence", new HelloInput(1, 1), "reused");
+
+        var second = await engine.RunAsync("HelloSequence", new HelloInput(2, 1), "reused");
+
+        Assert.NotEqual(first.RunId, second.RunId);
+        Assert.Equal([0, 1], second.GetResult<int[]>()!);
+        Assert.Equal(2, (await engine.Client.GetHistoryAsync("reused")).OfType<ActivityCompleted>().Count());
+    }
+
+    [Fact]
+    public async Task AddServerlessFlow_InvalidDefinitions_ReportsEveryProblemAtOnce()
+    {
+        var error = Assert.Throws<WorkflowDefinitionException>(() => new EngineHarness(b => b.AddWorkflow<NotAWorkflow>().AddWorkflow<TwoRunMethods>().AddActivities<NotAWorkflow>()));
+
+        Assert.Equal(4, error.Problems.Count);
+        Assert.Contains(error.Problems, p => p.Contains("NotAWorkflow must have exactly one", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("no [Workflow] attribute", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("exactly one public instance method marked [WorkflowRun]; it has 2", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("no public method marked [Activity]", StringComparison.Ordinal));
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Handle_BodyIsNotATaskMessage_DeadLettersWithReason()
+    {
+        await using var engine = new EngineHarness(Register);
+
+        var outcome = await engine.Get<ITaskHandler>().HandleAsync(new ReceivedMessage("wf-default", "m1", "r1", "{not json", 1), CancellationToken.None);
+
+        var dead = Assert.IsType<TaskOutcome.DeadLetterOutcome>(outcome);
+        Assert.Contains("not a ServerlessFlow task message", dead.Reason, StringComparison.Ordinal);
+    }
+}
