@@ -5,12 +5,13 @@ namespace ServerlessFlow.Samples;
 /// <summary>Registers the sample workflows and their activities.</summary>
 public static class SamplesBuilderExtensions
 {
-    /// <summary>Adds <see cref="HelloSequence"/> and <see cref="OrderWorkflow"/> with their activities.</summary>
+    /// <summary>Adds <see cref="HelloSequence"/>, <see cref="OrderWorkflow"/> and <see cref="LoanApprovalWorkflow"/> with their activities.</summary>
     public static ServerlessFlowBuilder AddSamples(this ServerlessFlowBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .AddWorkflow<HelloSequence>().AddActivities<HelloActivities>()
-            .AddWorkflow<OrderWorkflow>().AddActivities<OrderActivities>();
+            .AddWorkflow<OrderWorkflow>().AddActivities<OrderActivities>()
+            .AddWorkflow<LoanApprovalWorkflow>().AddActivities<LoanActivities>();
     }
 }

@@ -27,3 +27,25 @@ public sealed class ActivityAttribute : Attribute
     /// <summary>The activity name recorded in history; the method name without "Async" when null.</summary>
     public string? Name { get; }
 }
+
+/// <summary>Marks a method as a signal handler: called, durably and in order, when the workflow receives that signal. Returns void or Task; at most one parameter.</summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class WorkflowSignalAttribute : Attribute
+{
+    /// <summary>Creates the attribute; the signal name defaults to the method name (without an Async suffix).</summary>
+    public WorkflowSignalAttribute(string? name = null) => Name = name;
+
+    /// <summary>The signal name; the method name without "Async" when null.</summary>
+    public string? Name { get; }
+}
+
+/// <summary>Marks a method (at most one parameter) or property as a query: answered from the workflow's current state without writing history.</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Property, Inherited = false)]
+public sealed class WorkflowQueryAttribute : Attribute
+{
+    /// <summary>Creates the attribute; the query name defaults to the member name.</summary>
+    public WorkflowQueryAttribute(string? name = null) => Name = name;
+
+    /// <summary>The query name; the member name when null.</summary>
+    public string? Name { get; }
+}

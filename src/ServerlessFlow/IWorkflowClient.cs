@@ -33,6 +33,19 @@ public interface IWorkflowClient
     /// <summary>Lists workflows (their current runs), newest first, one page at a time.</summary>
     Task<WorkflowPage> ListWorkflowsAsync(WorkflowListQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends a signal: recorded durably and delivered to the workflow's handler in order, even if no
+    /// worker is running now. A repeated <paramref name="requestId"/> is delivered once.
+    /// </summary>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    /// <exception cref="InvalidWorkflowRequestException">The run is closed, or the workflow type has no such signal.</exception>
+    Task SignalWorkflowAsync(string workflowId, string signalName, object? argument, string? requestId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Answers a query from the workflow's current state (running or closed) without writing anything.</summary>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    /// <exception cref="InvalidWorkflowRequestException">The workflow type has no such query.</exception>
+    Task<System.Text.Json.JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default);
+
     /// <summary>Terminates the current run at once: no workflow code runs, pending work is abandoned.</summary>
     /// <returns>False if the run had already closed.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>

@@ -16,6 +16,10 @@ internal interface IWorkflowContext
     Task<JsonElement?> ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options);
 
     Task DelayAsync(TimeSpan delay);
+
+    Task<bool> WaitConditionAsync(Func<bool> condition, TimeSpan? timeout);
+
+    bool Patched(string patchId, bool deprecated);
 }
 
 /// <summary>Lets <see cref="Workflow"/> find the context of the workflow whose code is running on this scheduler.</summary>

@@ -48,6 +48,34 @@ public static class Workflow
             ? throw new ArgumentOutOfRangeException(nameof(delay), delay, "A durable timer needs a delay of zero or more.")
             : Context.DelayAsync(delay);
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> is true; it is re-evaluated after every event the
+    /// workflow handles, with no polling. Returns false if <paramref name="timeout"/> passed first.
+    /// </summary>
+    public static Task<bool> WaitConditionAsync(Func<bool> condition, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return Context.WaitConditionAsync(condition, timeout);
+    }
+
+    /// <summary>
+    /// Versions a change: true for runs that reach this point on the new code (a marker is recorded),
+    /// false for runs whose history was recorded before the change. Keep both branches until no run
+    /// from before the change is open, then call <see cref="DeprecatePatch"/> and keep only the new one.
+    /// </summary>
+    public static bool Patched(string patchId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patchId);
+        return Context.Patched(patchId, deprecated: false);
+    }
+
+    /// <summary>Marks a patch whose old branch has been removed: replays histories with or without its marker.</summary>
+    public static void DeprecatePatch(string patchId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patchId);
+        Context.Patched(patchId, deprecated: true);
+    }
+
     /// <summary>Runs an activity and returns its result: <c>await Workflow.ExecuteActivityAsync((Payments p) =&gt; p.ChargeAsync(order), options)</c>.</summary>
     public static async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, ActivityOptions options)
     {

@@ -6,7 +6,7 @@ using ServerlessFlow.History;
 namespace ServerlessFlow.Engine.Client;
 
 /// <summary>The engine's <see cref="IWorkflowClient"/>: every call reads or commits through the backend with the same fence the workers use.</summary>
-internal sealed class WorkflowClient(
+internal sealed partial class WorkflowClient(
     IWorkflowStore store,
     OutboxSender outbox,
     WorkflowRegistry registry,

@@ -66,3 +66,12 @@ internal sealed record FailWorkflowCommand(FailureInfo Failure) : Command
 
     public override string Describe() => $"FailWorkflow ({Failure.Type}: {Failure.Message})";
 }
+
+internal sealed record RecordMarkerCommand(string PatchId, bool Deprecated) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is MarkerRecorded m && m.PatchId == PatchId;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new MarkerRecorded { EventId = eventId, Timestamp = now, PatchId = PatchId, Deprecated = Deprecated };
+
+    public override string Describe() => $"RecordMarker '{PatchId}'";
+}

@@ -23,6 +23,11 @@ internal sealed class WorkflowExecution : IWorkflowContext
     private readonly Queue<Command> pending = new();
     private readonly Dictionary<long, (string Name, TaskCompletionSource<JsonElement?> Awaiter)> activities = [];
     private readonly Dictionary<long, TaskCompletionSource> timers = [];
+    private readonly List<(Func<bool> Condition, TaskCompletionSource<bool> Awaiter)> conditions = [];
+    private readonly List<Task> handlers = [];
+    private readonly HashSet<string> recordedPatches = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> patches = new(StringComparer.Ordinal);
+    private object? workflow;
     private WorkflowStarted? unrunStart;
     private Task? run;
     private Task? runMethod;
@@ -62,6 +67,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
         }
 
         IsReplaying = true;
+        recordedPatches.UnionWith(events.OfType<MarkerRecorded>().Select(m => m.PatchId));
         try
         {
             var i = 0;
@@ -74,6 +80,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
                     continue;
                 }
 
+                DropUnrecordedDeprecationMarkers(null);
                 if (pending.TryPeek(out var extra))
                 {
                     throw NonDeterminism(events[i], $"did {extra.Describe()} before it");
@@ -89,6 +96,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
                 i = end;
             }
 
+            DropUnrecordedDeprecationMarkers(null);
             if (pending.TryPeek(out var more))
             {
                 throw new NonDeterminismException(
@@ -149,6 +157,85 @@ internal sealed class WorkflowExecution : IWorkflowContext
         return awaiter.Task;
     }
 
+    Task<bool> IWorkflowContext.WaitConditionAsync(Func<bool> condition, TimeSpan? timeout)
+    {
+        if (condition())
+        {
+            return Task.FromResult(true);
+        }
+
+        var awaiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        conditions.Add((condition, awaiter));
+        if (timeout is { } limit)
+        {
+            ((IWorkflowContext)this).DelayAsync(limit).ContinueWith(
+                _ =>
+                {
+                    if (conditions.RemoveAll(c => c.Awaiter == awaiter) > 0)
+                    {
+                        awaiter.TrySetResult(false);
+                    }
+                },
+                CancellationToken.None, TaskContinuationOptions.None, scheduler);
+        }
+
+        return awaiter.Task;
+    }
+
+    bool IWorkflowContext.Patched(string patchId, bool deprecated)
+    {
+        if (patches.TryGetValue(patchId, out var known))
+        {
+            return known;
+        }
+
+        // Replaying a history recorded before the patch existed: take the old branch. New code paths take the new one.
+        var patched = !IsReplaying || recordedPatches.Contains(patchId);
+        if (patched)
+        {
+            pending.Enqueue(new RecordMarkerCommand(patchId, deprecated));
+        }
+
+        patches[patchId] = patched;
+        return patched;
+    }
+
+    /// <summary>Answers a query from the current state. Queries must not change state or wait.</summary>
+    public JsonElement? Query(string queryName, JsonElement? argument)
+    {
+        if (!definition.Queries.TryGetValue(queryName, out var member))
+        {
+            throw new InvalidWorkflowRequestException(
+                $"Workflow type '{definition.Name}' has no query '{queryName}'. Its queries: {string.Join(", ", definition.Queries.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        var target = workflow ?? throw new InvalidOperationException($"Workflow '{Info.WorkflowId}' has not started running yet.");
+        try
+        {
+            var value = member switch
+            {
+                System.Reflection.PropertyInfo property => property.GetValue(target),
+                System.Reflection.MethodInfo method => method.Invoke(target, method.GetParameters() is [var p] ? [PayloadJson.FromElement(argument, p.ParameterType)] : []),
+                _ => null,
+            };
+            return PayloadJson.ToElement(value);
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw new InvalidWorkflowRequestException($"Query '{queryName}' of workflow '{Info.WorkflowId}' failed: {e.InnerException.Message}", e.InnerException);
+        }
+    }
+
+    private void DropUnrecordedDeprecationMarkers(HistoryEvent? recorded)
+    {
+        // DeprecatePatch is replay-tolerant: histories recorded with or without its marker both replay.
+        while (pending.TryPeek(out var head) && head is RecordMarkerCommand { Deprecated: true } marker
+            && !(recorded is MarkerRecorded m && m.PatchId == marker.PatchId))
+        {
+            pending.Dequeue();
+        }
+    }
+
     private void ExpectNext(HistoryEvent recorded)
     {
         if (recorded.EventId != LastEventId + 1)
@@ -159,6 +246,14 @@ internal sealed class WorkflowExecution : IWorkflowContext
 
     private void MatchCommand(HistoryEvent recorded)
     {
+        DropUnrecordedDeprecationMarkers(recorded);
+        if (recorded is MarkerRecorded marker && !(pending.TryPeek(out var head) && head.Matches(marker)))
+        {
+            // A marker whose DeprecatePatch call has since been removed from the code.
+            Apply(recorded);
+            return;
+        }
+
         if (!pending.TryDequeue(out var command))
         {
             throw NonDeterminism(recorded, "did nothing more at that point");
@@ -191,8 +286,26 @@ internal sealed class WorkflowExecution : IWorkflowContext
             Apply(recorded);
         }
 
-        scheduler.RunUntilIdle();
+        RunUntilIdle();
         EmitCompletionIfDone();
+    }
+
+    /// <summary>Runs the code until it blocks, re-evaluating wait conditions after every step.</summary>
+    private void RunUntilIdle()
+    {
+        while (true)
+        {
+            scheduler.RunUntilIdle();
+            var satisfied = conditions.FindIndex(c => c.Condition());
+            if (satisfied < 0)
+            {
+                return;
+            }
+
+            var awaiter = conditions[satisfied].Awaiter;
+            conditions.RemoveAt(satisfied);
+            awaiter.SetResult(true);
+        }
     }
 
     /// <summary>Applies one recorded event to the in-memory state (awaiters, clock, last event ID).</summary>
@@ -205,7 +318,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
                 Random = new Random(started.RandomSeed);
                 var input = definition.InputType is null ? null : PayloadJson.FromElement(started.Input, definition.InputType);
                 run = Task.Factory.StartNew(
-                    () => runMethod = definition.Run(definition.CreateInstance(), input),
+                    () => runMethod = definition.Run(workflow = definition.CreateInstance(), input),
                     CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
                 break;
             case ActivityCompleted completed:
@@ -214,6 +327,11 @@ internal sealed class WorkflowExecution : IWorkflowContext
             case ActivityFailed failed:
                 var (name, awaiter) = TakeActivity(failed.ScheduledEventId, recorded);
                 awaiter.SetException(new ActivityFailureException(name, failed.Attempt, failed.Failure));
+                break;
+            case WorkflowSignaled signaled when definition.Signals.TryGetValue(signaled.SignalName, out var handler):
+                handlers.Add(Task.Factory.StartNew(
+                    () => handler.Invoke(workflow, handler.GetParameters() is [var p] ? [PayloadJson.FromElement(signaled.Input, p.ParameterType)] : []) as Task ?? Task.CompletedTask,
+                    CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap());
                 break;
             case TimerFired fired:
                 if (!timers.Remove(fired.StartedEventId, out var timer))
@@ -236,7 +354,20 @@ internal sealed class WorkflowExecution : IWorkflowContext
 
     private void EmitCompletionIfDone()
     {
-        if (closed || run is not { IsCompleted: true } || pending.Any(c => c is CompleteWorkflowCommand or FailWorkflowCommand))
+        if (closed || pending.Any(c => c is CompleteWorkflowCommand or FailWorkflowCommand))
+        {
+            return;
+        }
+
+        if (handlers.FirstOrDefault(h => h.IsFaulted) is { } failedHandler)
+        {
+            var error = failedHandler.Exception!.InnerException!;
+            pending.Enqueue(new FailWorkflowCommand(FailureInfo.FromException(error is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : error)));
+            return;
+        }
+
+        handlers.RemoveAll(h => h.IsCompleted);
+        if (run is not { IsCompleted: true })
         {
             return;
         }

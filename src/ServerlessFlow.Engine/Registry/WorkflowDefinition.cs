@@ -5,6 +5,12 @@ namespace ServerlessFlow.Engine.Registry;
 /// <summary>A registered workflow class: its type name and how to run it.</summary>
 internal sealed record WorkflowDefinition(string Name, Type Class, MethodInfo RunMethod)
 {
+    /// <summary>Signal handlers by signal name.</summary>
+    public IReadOnlyDictionary<string, MethodInfo> Signals { get; init; } = new Dictionary<string, MethodInfo>();
+
+    /// <summary>Query methods and properties by query name.</summary>
+    public IReadOnlyDictionary<string, MemberInfo> Queries { get; init; } = new Dictionary<string, MemberInfo>();
+
     /// <summary>The run method's parameter type; null when it takes none.</summary>
     public Type? InputType { get; } = RunMethod.GetParameters() is [var p] ? p.ParameterType : null;
 

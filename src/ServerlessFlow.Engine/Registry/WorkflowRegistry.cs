@@ -97,8 +97,44 @@ internal sealed class WorkflowRegistry
             problems.Add($"{type.Name}.{run.Name} ([WorkflowRun]) takes {run.GetParameters().Length} parameters; use at most one (wrap several values in a record).");
         }
 
-        return problems.Count > count ? null : new WorkflowDefinition(attribute!.Name ?? type.Name, type, run);
+        var signals = Handlers<WorkflowSignalAttribute>(type, a => a.Name, "signal", problems);
+        var queries = Handlers<WorkflowQueryAttribute>(type, a => a.Name, "query", problems);
+        foreach (var signal in signals.Values.OfType<MethodInfo>().Where(m => m.ReturnType != typeof(void) && m.ReturnType != typeof(Task)))
+        {
+            problems.Add($"Signal handler {type.Name}.{signal.Name} must return void or Task: a signal has no result (use an update for that).");
+        }
+
+        foreach (var query in queries.Values.OfType<MethodInfo>().Where(m => typeof(Task).IsAssignableFrom(m.ReturnType) || m.ReturnType == typeof(void)))
+        {
+            problems.Add($"Query {type.Name}.{query.Name} must return a value synchronously: queries read state and cannot wait.");
+        }
+
+        return problems.Count > count
+            ? null
+            : new WorkflowDefinition(attribute!.Name ?? type.Name, type, run) { Signals = signals.ToDictionary(p => p.Key, p => (MethodInfo)p.Value), Queries = queries };
     }
+
+    private static Dictionary<string, MemberInfo> Handlers<TAttribute>(Type type, Func<TAttribute, string?> nameOf, string kind, List<string> problems)
+        where TAttribute : Attribute
+    {
+        var handlers = new Dictionary<string, MemberInfo>(StringComparer.Ordinal);
+        foreach (var member in type.GetMembers(BindingFlags.Instance | BindingFlags.Public).Where(m => m.IsDefined(typeof(TAttribute))))
+        {
+            var name = nameOf(member.GetCustomAttribute<TAttribute>()!) ?? StripAsync(member.Name);
+            if (member is MethodInfo method && method.GetParameters().Length > 1)
+            {
+                problems.Add($"The {kind} {type.Name}.{member.Name} takes {method.GetParameters().Length} parameters; use at most one (wrap several values in a record).");
+            }
+            else if (!handlers.TryAdd(name, member))
+            {
+                problems.Add($"Workflow {type.Name} has two {kind} handlers named '{name}'.");
+            }
+        }
+
+        return handlers;
+    }
+
+    private static string StripAsync(string name) => name.EndsWith("Async", StringComparison.Ordinal) && name.Length > 5 ? name[..^5] : name;
 
     private static List<ActivityDefinition> DefineActivities(Type type, List<string> problems)
     {

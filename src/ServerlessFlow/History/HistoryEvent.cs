@@ -18,6 +18,8 @@ namespace ServerlessFlow.History;
 [JsonDerivedType(typeof(WorkflowCompleted), nameof(WorkflowCompleted))]
 [JsonDerivedType(typeof(WorkflowFailed), nameof(WorkflowFailed))]
 [JsonDerivedType(typeof(WorkflowTerminated), nameof(WorkflowTerminated))]
+[JsonDerivedType(typeof(WorkflowSignaled), nameof(WorkflowSignaled))]
+[JsonDerivedType(typeof(MarkerRecorded), nameof(MarkerRecorded))]
 public abstract record HistoryEvent
 {
     /// <summary>Position in the run's history, from 1.</summary>
@@ -149,4 +151,33 @@ public sealed record WorkflowTerminated : HistoryEvent
 {
     /// <summary>The reason given by whoever terminated it.</summary>
     public string? Reason { get; init; }
+}
+
+/// <summary>A signal was delivered to the workflow.</summary>
+public sealed record WorkflowSignaled : HistoryEvent
+{
+    /// <summary>The signal name.</summary>
+    public required string SignalName { get; init; }
+
+    /// <summary>The argument as JSON, if any.</summary>
+    public JsonElement? Input { get; init; }
+
+    /// <summary>The sender's request ID, which made a repeated send a no-op.</summary>
+    public required string RequestId { get; init; }
+}
+
+/// <summary>The workflow code passed a versioning marker (<c>Workflow.Patched</c> or <c>Workflow.DeprecatePatch</c>).</summary>
+public sealed record MarkerRecorded : HistoryEvent
+{
+    /// <summary>The patch ID.</summary>
+    public required string PatchId { get; init; }
+
+    /// <summary>True when recorded by <c>DeprecatePatch</c>.</summary>
+    public bool Deprecated { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => $"MarkerRecorded '{PatchId}'";
 }

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Execution;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Client;
+
+/// <summary>Talking to running workflows: signals (durable, through the inbox) and queries (read-only replay).</summary>
+internal sealed partial class WorkflowClient
+{
+    public async Task SignalWorkflowAsync(string workflowId, string signalName, object? argument, string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(signalName);
+        var instance = await ReadAsync(workflowId, cancellationToken);
+        if (instance.Status != WorkflowStatus.Running)
+        {
+            throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' is {instance.Status}; only running workflows take signals.");
+        }
+
+        if (registry.FindWorkflow(instance.WorkflowType) is { } definition && !definition.Signals.ContainsKey(signalName))
+        {
+            throw new InvalidWorkflowRequestException(
+                $"Workflow type '{instance.WorkflowType}' has no signal '{signalName}'. Its signals: {string.Join(", ", definition.Signals.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        var id = requestId ?? Guid.NewGuid().ToString("N");
+        var item = new InboxItem
+        {
+            Key = "s-" + id,
+            RunId = instance.RunId,
+            Event = new WorkflowSignaled { SignalName = signalName, Input = PayloadLimits.Check(PayloadJson.ToElement(argument), "signal argument"), RequestId = id },
+            CreatedAt = time.GetUtcNow(),
+        };
+
+        // The inbox row is the signal; the message only wakes a worker. A lost wake-up is found by the recovery sweep.
+        await store.AddInboxAsync(workflowId, item, cancellationToken);
+        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = instance.RunId };
+        await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
+    }
+
+    public async Task<JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queryName);
+        var instance = await ReadAsync(workflowId, cancellationToken);
+        var definition = registry.GetWorkflow(instance.WorkflowType);
+        if (!definition.Queries.ContainsKey(queryName))
+        {
+            throw new InvalidWorkflowRequestException(
+                $"Workflow type '{instance.WorkflowType}' has no query '{queryName}'. Its queries: {string.Join(", ", definition.Queries.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        // Rebuild the state by replay in a private execution: nothing is committed, so a query never writes history.
+        var history = await store.ReadHistoryAsync(workflowId, instance.RunId, 0, cancellationToken);
+        var execution = new WorkflowExecution(definition, workflowId, instance.RunId, instance.TaskQueue);
+        execution.Replay(history);
+        if (execution.HasUnrunStart)
+        {
+            execution.RunTask([], history[0].Timestamp);
+        }
+
+        return execution.Query(queryName, PayloadJson.ToElement(argument));
+    }
+}
