@@ -154,3 +154,27 @@ public sealed class WorkflowDefinitionException : ServerlessFlowException
     /// <summary>Every problem found, one per entry.</summary>
     public IReadOnlyList<string> Problems { get; }
 }
+
+/// <summary>
+/// Raised at a workflow's pending awaits (activities, timers, wait conditions) when cancellation was
+/// requested. Catch it to run cleanup (activities still work afterwards); let it escape to end the
+/// workflow as Canceled.
+/// </summary>
+public sealed class WorkflowCanceledException : OperationCanceledException
+{
+    internal WorkflowCanceledException(string? reason)
+        : base("The workflow was asked to cancel" + (reason is null ? "." : ": " + reason)) => Reason = reason;
+
+    /// <summary>The reason given with the request.</summary>
+    public string? Reason { get; }
+}
+
+/// <summary>Created by <see cref="Workflow.CreateContinueAsNewException"/>; thrown from the run method to end this run and start a new one; do not catch it.</summary>
+public sealed class ContinueAsNewException : Exception
+{
+    internal ContinueAsNewException(object? input)
+        : base("The workflow continues as a new run.") => Input = input;
+
+    /// <summary>The new run's input.</summary>
+    public object? Input { get; }
+}

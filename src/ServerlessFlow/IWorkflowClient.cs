@@ -46,6 +46,14 @@ public interface IWorkflowClient
     /// <exception cref="InvalidWorkflowRequestException">The workflow type has no such query.</exception>
     Task<System.Text.Json.JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Asks the current run to cancel: its code sees a <see cref="WorkflowCanceledException"/> at its
+    /// pending awaits and may clean up. Idempotent.
+    /// </summary>
+    /// <returns>False if the run had already closed.</returns>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    Task<bool> CancelWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default);
+
     /// <summary>Terminates the current run at once: no workflow code runs, pending work is abandoned.</summary>
     /// <returns>False if the run had already closed.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>

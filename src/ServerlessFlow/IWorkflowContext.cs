@@ -20,6 +20,10 @@ internal interface IWorkflowContext
     Task<bool> WaitConditionAsync(Func<bool> condition, TimeSpan? timeout);
 
     bool Patched(string patchId, bool deprecated);
+
+    bool IsCancellationRequested { get; }
+
+    bool ContinueAsNewSuggested { get; }
 }
 
 /// <summary>Lets <see cref="Workflow"/> find the context of the workflow whose code is running on this scheduler.</summary>

@@ -76,6 +76,19 @@ public static class Workflow
         Context.Patched(patchId, deprecated: true);
     }
 
+    /// <summary>True once cancellation of this workflow has been requested.</summary>
+    public static bool IsCancellationRequested => Context.IsCancellationRequested;
+
+    /// <summary>
+    /// Creates the exception that, thrown from the run method (<c>throw Workflow.CreateContinueAsNewException(state)</c>),
+    /// ends this run and starts a new run of the same workflow with the same ID, a fresh history and
+    /// <paramref name="input"/>. Use it to keep long-lived workflows' histories small.
+    /// </summary>
+    public static ContinueAsNewException CreateContinueAsNewException(object? input) => new(input);
+
+    /// <summary>True when the history is long enough that the workflow should continue as new.</summary>
+    public static bool ContinueAsNewSuggested => Context.ContinueAsNewSuggested;
+
     /// <summary>Runs an activity and returns its result: <c>await Workflow.ExecuteActivityAsync((Payments p) =&gt; p.ChargeAsync(order), options)</c>.</summary>
     public static async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, ActivityOptions options)
     {

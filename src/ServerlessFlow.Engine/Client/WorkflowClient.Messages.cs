@@ -38,6 +38,25 @@ internal sealed partial class WorkflowClient
         await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
     }
 
+    public async Task<bool> CancelWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var instance = await ReadAsync(workflowId, cancellationToken);
+        if (instance.Status != WorkflowStatus.Running)
+        {
+            return false;
+        }
+
+        // One cancellation request per run: the key makes repeats no-ops.
+        var item = new InboxItem
+        {
+            Key = "c-" + instance.RunId, RunId = instance.RunId, Event = new WorkflowCancelRequested { Reason = reason }, CreatedAt = time.GetUtcNow(),
+        };
+        await store.AddInboxAsync(workflowId, item, cancellationToken);
+        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = instance.RunId };
+        await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
+        return true;
+    }
+
     public async Task<JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(queryName);

@@ -72,6 +72,7 @@ internal sealed partial class WorkflowClient(
             {
                 WorkflowFailed failed => failed.Failure,
                 WorkflowTerminated terminated => new FailureInfo { Type = "Terminated", Message = terminated.Reason ?? "Terminated without a reason." },
+                WorkflowCanceled => new FailureInfo { Type = "Canceled", Message = "The workflow was canceled." },
                 _ => null,
             },
         };
@@ -86,7 +87,8 @@ internal sealed partial class WorkflowClient(
             var committed = notifier.NextCommit(workflowId);
             var instance = await ReadAsync(workflowId, cancellationToken);
             var left = deadline - time.GetUtcNow();
-            if (instance.Status != WorkflowStatus.Running || left <= TimeSpan.Zero)
+            // ContinuedAsNew is the moment between two runs of the same ID: keep waiting for the new run.
+            if (instance.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew) || left <= TimeSpan.Zero)
             {
                 return await DescribeWorkflowAsync(workflowId, cancellationToken);
             }

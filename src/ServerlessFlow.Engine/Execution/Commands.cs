@@ -75,3 +75,22 @@ internal sealed record RecordMarkerCommand(string PatchId, bool Deprecated) : Co
 
     public override string Describe() => $"RecordMarker '{PatchId}'";
 }
+
+internal sealed record CancelWorkflowCommand : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is WorkflowCanceled;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new WorkflowCanceled { EventId = eventId, Timestamp = now };
+
+    public override string Describe() => "CancelWorkflow";
+}
+
+internal sealed record ContinueAsNewCommand(JsonElement? Input) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is WorkflowContinuedAsNew;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) =>
+        new WorkflowContinuedAsNew { EventId = eventId, Timestamp = now, NewRunId = Guid.NewGuid().ToString("N"), Input = Input };
+
+    public override string Describe() => "ContinueAsNew";
+}

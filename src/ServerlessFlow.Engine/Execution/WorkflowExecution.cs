@@ -27,7 +27,9 @@ internal sealed class WorkflowExecution : IWorkflowContext
     private readonly List<Task> handlers = [];
     private readonly HashSet<string> recordedPatches = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> patches = new(StringComparer.Ordinal);
+    private readonly HashSet<long> abandoned = [];
     private object? workflow;
+    private string? cancelReason;
     private WorkflowStarted? unrunStart;
     private Task? run;
     private Task? runMethod;
@@ -49,6 +51,13 @@ internal sealed class WorkflowExecution : IWorkflowContext
     public Random Random { get; private set; }
 
     public bool IsReplaying { get; private set; }
+
+    /// <summary>Events after which a workflow is told to continue as new: well before Temporal's 10,240-event warning.</summary>
+    public const int SuggestContinueAsNewAfterEvents = 4_096;
+
+    public bool IsCancellationRequested { get; private set; }
+
+    public bool ContinueAsNewSuggested => LastEventId >= SuggestContinueAsNewAfterEvents;
 
     /// <summary>ID of the last event applied.</summary>
     public long LastEventId { get; private set; }
@@ -321,17 +330,22 @@ internal sealed class WorkflowExecution : IWorkflowContext
                     () => runMethod = definition.Run(workflow = definition.CreateInstance(), input),
                     CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
                 break;
-            case ActivityCompleted completed:
+            case ActivityCompleted completed when !abandoned.Contains(completed.ScheduledEventId):
                 TakeActivity(completed.ScheduledEventId, recorded).Awaiter.SetResult(completed.Result);
                 break;
-            case ActivityFailed failed:
+            case ActivityFailed failed when !abandoned.Contains(failed.ScheduledEventId):
                 var (name, awaiter) = TakeActivity(failed.ScheduledEventId, recorded);
                 awaiter.SetException(new ActivityFailureException(name, failed.Attempt, failed.Failure));
+                break;
+            case WorkflowCancelRequested cancel when !IsCancellationRequested:
+                RequestCancellation(cancel.Reason);
                 break;
             case WorkflowSignaled signaled when definition.Signals.TryGetValue(signaled.SignalName, out var handler):
                 handlers.Add(Task.Factory.StartNew(
                     () => handler.Invoke(workflow, handler.GetParameters() is [var p] ? [PayloadJson.FromElement(signaled.Input, p.ParameterType)] : []) as Task ?? Task.CompletedTask,
                     CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap());
+                break;
+            case TimerFired fired when abandoned.Contains(fired.StartedEventId):
                 break;
             case TimerFired fired:
                 if (!timers.Remove(fired.StartedEventId, out var timer))
@@ -341,10 +355,37 @@ internal sealed class WorkflowExecution : IWorkflowContext
 
                 timer.SetResult();
                 break;
-            case WorkflowCompleted or WorkflowFailed or WorkflowTerminated:
+            case WorkflowCompleted or WorkflowFailed or WorkflowTerminated or WorkflowCanceled or WorkflowContinuedAsNew:
                 closed = true;
                 break;
         }
+    }
+
+    /// <summary>Cancellation reaches the code at every pending await; what it started afterwards (cleanup) runs normally.</summary>
+    private void RequestCancellation(string? reason)
+    {
+        IsCancellationRequested = true;
+        cancelReason = reason;
+        foreach (var (id, (_, awaiter)) in activities)
+        {
+            abandoned.Add(id);
+            awaiter.TrySetException(new WorkflowCanceledException(reason));
+        }
+
+        foreach (var (id, awaiter) in timers)
+        {
+            abandoned.Add(id);
+            awaiter.TrySetException(new WorkflowCanceledException(reason));
+        }
+
+        foreach (var (_, awaiter) in conditions)
+        {
+            awaiter.TrySetException(new WorkflowCanceledException(reason));
+        }
+
+        activities.Clear();
+        timers.Clear();
+        conditions.Clear();
     }
 
     private (string Name, TaskCompletionSource<JsonElement?> Awaiter) TakeActivity(long scheduledEventId, HistoryEvent recorded) =>
@@ -354,7 +395,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
 
     private void EmitCompletionIfDone()
     {
-        if (closed || pending.Any(c => c is CompleteWorkflowCommand or FailWorkflowCommand))
+        if (closed || pending.Any(c => c is CompleteWorkflowCommand or FailWorkflowCommand or CancelWorkflowCommand or ContinueAsNewCommand))
         {
             return;
         }
@@ -372,9 +413,25 @@ internal sealed class WorkflowExecution : IWorkflowContext
             return;
         }
 
-        pending.Enqueue(run.Status == TaskStatus.RanToCompletion
-            ? new CompleteWorkflowCommand(definition.ResultType is null ? null : PayloadJson.ToElement(ResultOf(runMethod!)))
-            : new FailWorkflowCommand(FailureInfo.FromException(run.Exception!.InnerExceptions.Count == 1 ? run.Exception.InnerException! : run.Exception)));
+        pending.Enqueue(CloseCommand(run));
+    }
+
+    private Command CloseCommand(Task finished)
+    {
+        if (finished.Status == TaskStatus.RanToCompletion)
+        {
+            return new CompleteWorkflowCommand(definition.ResultType is null ? null : PayloadJson.ToElement(ResultOf(runMethod!)));
+        }
+
+        var error = finished.IsCanceled
+            ? new WorkflowCanceledException(cancelReason)
+            : finished.Exception!.InnerExceptions.Count == 1 ? finished.Exception.InnerException! : finished.Exception;
+        return error switch
+        {
+            ContinueAsNewException next => new ContinueAsNewCommand(PayloadJson.ToElement(next.Input)),
+            OperationCanceledException when IsCancellationRequested => new CancelWorkflowCommand(),
+            _ => new FailWorkflowCommand(FailureInfo.FromException(error)),
+        };
     }
 
     private static object? ResultOf(Task task) => task.GetType().GetProperty("Result")?.GetValue(task);

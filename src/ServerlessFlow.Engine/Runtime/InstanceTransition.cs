@@ -61,6 +61,14 @@ internal static class InstanceTransition
                 case WorkflowTerminated:
                     status = WorkflowStatus.Terminated;
                     break;
+                case WorkflowCanceled:
+                    status = WorkflowStatus.Canceled;
+                    break;
+                case WorkflowContinuedAsNew:
+                    // The next workflow task starts the new run (see WorkflowTaskProcessor); wake it.
+                    status = WorkflowStatus.ContinuedAsNew;
+                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = before.WorkflowId }));
+                    break;
             }
         }
 
@@ -79,6 +87,10 @@ internal static class InstanceTransition
             activities.Clear();
             timers.Clear();
             outbox.RemoveAll(o => o.Message.Kind == TaskKind.Activity || o.Message.TimerAt is not null);
+            if (status == WorkflowStatus.ContinuedAsNew && outbox.Count == 0)
+            {
+                outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = before.WorkflowId }));
+            }
         }
 
         return new WorkflowCommit

@@ -69,6 +69,11 @@ internal sealed class WorkflowTaskProcessor(
 
         var instance = snapshot.Instance;
         await outbox.SendAsync(instance, cancellationToken);
+        if (instance.Status == WorkflowStatus.ContinuedAsNew)
+        {
+            return await StartContinuedRunAsync(instance, cancellationToken) ? Round.Again : Round.Done;
+        }
+
         if (instance.Status != WorkflowStatus.Running)
         {
             return Round.Done;
@@ -112,6 +117,27 @@ internal sealed class WorkflowTaskProcessor(
         await outbox.SendAsync(committed, cancellationToken);
         var consumedAll = snapshot.Inbox.Count == current.Count + stale.Count;
         return consumedAll ? Round.Done : Round.Again;
+    }
+
+    /// <summary>
+    /// The second half of continue-as-new: the closed run's last event names the new run and its input;
+    /// this commit switches the instance to it with a fresh history. False when another worker did it first.
+    /// </summary>
+    private async Task<bool> StartContinuedRunAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        var closing = await store.ReadEventAsync(instance.WorkflowId, instance.RunId, instance.LastEventId, cancellationToken) as WorkflowContinuedAsNew
+            ?? throw new InvalidOperationException($"Workflow '{instance.WorkflowId}' is ContinuedAsNew but its last event is not WorkflowContinuedAsNew.");
+        var now = time.GetUtcNow();
+        var started = new WorkflowStarted
+        {
+            EventId = 1, Timestamp = now, WorkflowType = instance.WorkflowType, TaskQueue = instance.TaskQueue, Input = closing.Input, RandomSeed = Random.Shared.Next(),
+        };
+        var next = instance with
+        {
+            RunId = closing.NewRunId, Status = WorkflowStatus.Running, CreatedAt = now, ClosedAt = null, LastEventId = 1,
+            Timers = [], PendingActivities = [], Outbox = [], OutboxPending = false, LastTaskFailure = null,
+        };
+        return await store.CommitAsync(new WorkflowCommit { Instance = next, NewEvents = [started] }, cancellationToken) is not null;
     }
 
     /// <summary>Returns an execution that has applied the whole committed history: the cached one, brought forward, or a fresh replay.</summary>

@@ -20,6 +20,9 @@ namespace ServerlessFlow.History;
 [JsonDerivedType(typeof(WorkflowTerminated), nameof(WorkflowTerminated))]
 [JsonDerivedType(typeof(WorkflowSignaled), nameof(WorkflowSignaled))]
 [JsonDerivedType(typeof(MarkerRecorded), nameof(MarkerRecorded))]
+[JsonDerivedType(typeof(WorkflowCancelRequested), nameof(WorkflowCancelRequested))]
+[JsonDerivedType(typeof(WorkflowCanceled), nameof(WorkflowCanceled))]
+[JsonDerivedType(typeof(WorkflowContinuedAsNew), nameof(WorkflowContinuedAsNew))]
 public abstract record HistoryEvent
 {
     /// <summary>Position in the run's history, from 1.</summary>
@@ -180,4 +183,38 @@ public sealed record MarkerRecorded : HistoryEvent
 
     /// <inheritdoc />
     public override string Describe() => $"MarkerRecorded '{PatchId}'";
+}
+
+/// <summary>Someone asked the workflow to cancel; the code sees it at its pending awaits.</summary>
+public sealed record WorkflowCancelRequested : HistoryEvent
+{
+    /// <summary>Why, if the requester said.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>The workflow ended because of a cancellation request; last event of the run.</summary>
+public sealed record WorkflowCanceled : HistoryEvent
+{
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "WorkflowCanceled";
+}
+
+/// <summary>The run ended by continuing as a new run with the same workflow ID; last event of the run.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Temporal's event name, which users know.")]
+public sealed record WorkflowContinuedAsNew : HistoryEvent
+{
+    /// <summary>The new run's ID.</summary>
+    public required string NewRunId { get; init; }
+
+    /// <summary>The new run's input.</summary>
+    public JsonElement? Input { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "WorkflowContinuedAsNew";
 }
