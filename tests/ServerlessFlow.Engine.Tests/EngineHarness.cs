@@ -11,11 +11,12 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task worker;
 
-    public EngineHarness(Action<ServerlessFlowBuilder> register, InMemoryBackend? backend = null)
+    public EngineHarness(Action<ServerlessFlowBuilder> register, InMemoryBackend? backend = null, TimeProvider? time = null)
     {
-        Backend = backend ?? new InMemoryBackend(TimeProvider.System);
+        Backend = backend ?? new InMemoryBackend(time ?? TimeProvider.System);
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton(time ?? TimeProvider.System);
         services.AddServerlessFlow(b =>
         {
             register(b);

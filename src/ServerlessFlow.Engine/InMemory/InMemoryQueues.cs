@@ -20,6 +20,15 @@ internal sealed partial class InMemoryBackend : ITaskQueues
         }
     }
 
+    /// <summary>The messages in a queue with when each becomes visible, for tests.</summary>
+    public IReadOnlyList<(string Body, DateTimeOffset VisibleAt)> Peek(string queue)
+    {
+        lock (gate)
+        {
+            return Queue(queue).Select(m => (m.Body, m.VisibleAt)).ToList();
+        }
+    }
+
     public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken)
     {
         lock (gate)
