@@ -41,6 +41,12 @@ public interface IWorkflowClient
     /// <exception cref="InvalidWorkflowRequestException">The run is closed, or the workflow type has no such signal.</exception>
     Task SignalWorkflowAsync(string workflowId, string signalName, object? argument, string? requestId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Delivers a signal to the workflow, starting it first if no run with the ID is open — the signal
+    /// is never lost between the two. A repeated <paramref name="requestId"/> delivers the signal once.
+    /// </summary>
+    Task<WorkflowHandle> SignalWithStartAsync(string workflowType, object? input, StartWorkflowOptions options, string signalName, object? signalArgument, string? requestId = null, CancellationToken cancellationToken = default);
+
     /// <summary>Answers a query from the workflow's current state (running or closed) without writing anything.</summary>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     /// <exception cref="InvalidWorkflowRequestException">The workflow type has no such query.</exception>

@@ -3,9 +3,41 @@ namespace ServerlessFlow;
 /// <summary>Options for starting a workflow through <see cref="IWorkflowClient"/>.</summary>
 public sealed record StartWorkflowOptions
 {
-    /// <summary>Workflow ID; a new GUID when null. Any text up to 512 characters except control characters.</summary>
+    /// <summary>Workflow ID; a new GUID when null. Any text up to 256 characters except control characters.</summary>
     public string? Id { get; init; }
 
     /// <summary>Task queue whose workers run the workflow; "default" when null.</summary>
     public string? TaskQueue { get; init; }
+
+    /// <summary>Whether the ID of a closed workflow may be used again.</summary>
+    public WorkflowIdReusePolicy IdReusePolicy { get; init; } = WorkflowIdReusePolicy.AllowDuplicate;
+
+    /// <summary>What to do when a run with the ID is still open.</summary>
+    public WorkflowIdConflictPolicy IdConflictPolicy { get; init; } = WorkflowIdConflictPolicy.Fail;
+}
+
+/// <summary>Whether a closed workflow's ID may start a new run (Temporal's ID reuse policy).</summary>
+public enum WorkflowIdReusePolicy
+{
+    /// <summary>Always allowed.</summary>
+    AllowDuplicate,
+
+    /// <summary>Allowed only if the last run did not complete successfully (failed, canceled, terminated or timed out).</summary>
+    AllowDuplicateFailedOnly,
+
+    /// <summary>Never allowed: the ID names one run forever.</summary>
+    RejectDuplicate,
+}
+
+/// <summary>What a start does when a run with the ID is open (Temporal's ID conflict policy).</summary>
+public enum WorkflowIdConflictPolicy
+{
+    /// <summary>The start fails with <see cref="WorkflowAlreadyStartedException"/>.</summary>
+    Fail,
+
+    /// <summary>The start returns the open run instead of starting one.</summary>
+    UseExisting,
+
+    /// <summary>The open run is terminated and a new one started.</summary>
+    TerminateExisting,
 }

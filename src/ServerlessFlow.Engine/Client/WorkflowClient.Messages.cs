@@ -38,6 +38,17 @@ internal sealed partial class WorkflowClient
         await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
     }
 
+    public async Task<WorkflowHandle> SignalWithStartAsync(string workflowType, object? input, StartWorkflowOptions options, string signalName, object? signalArgument, string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var handle = await StartWorkflowAsync(workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, cancellationToken);
+
+        // The start's history is committed before the signal's inbox row, and the signal is keyed by its
+        // request ID: a caller that retries after a failure here delivers it exactly once.
+        await SignalWorkflowAsync(handle.Id, signalName, signalArgument, requestId ?? Guid.NewGuid().ToString("N"), cancellationToken);
+        return handle;
+    }
+
     public async Task<bool> CancelWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
     {
         var instance = await ReadAsync(workflowId, cancellationToken);

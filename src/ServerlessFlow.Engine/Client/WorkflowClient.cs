@@ -31,9 +31,24 @@ internal sealed partial class WorkflowClient(
         while (true)
         {
             var existing = await store.ReadInstanceAsync(id, cancellationToken);
-            if (existing is { Status: WorkflowStatus.Running })
+            if (existing is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew })
             {
-                throw new WorkflowAlreadyStartedException(id, existing.RunId);
+                switch (options.IdConflictPolicy)
+                {
+                    case WorkflowIdConflictPolicy.UseExisting:
+                        return new WorkflowHandle(id, existing.RunId);
+                    case WorkflowIdConflictPolicy.TerminateExisting:
+                        await TerminateWorkflowAsync(id, "Terminated by a new start with IdConflictPolicy.TerminateExisting.", cancellationToken);
+                        continue;
+                    default:
+                        throw new WorkflowAlreadyStartedException(id, existing.RunId);
+                }
+            }
+
+            if (existing is not null && !ReuseAllowed(options.IdReusePolicy, existing.Status))
+            {
+                throw new InvalidWorkflowRequestException(
+                    $"Workflow ID '{id}' was used by a run that ended as {existing.Status}, and the start's IdReusePolicy is {options.IdReusePolicy}. Choose another ID or another policy.");
             }
 
             var now = time.GetUtcNow();
@@ -148,6 +163,13 @@ internal sealed partial class WorkflowClient(
             }
         }
     }
+
+    private static bool ReuseAllowed(WorkflowIdReusePolicy policy, WorkflowStatus closedAs) => policy switch
+    {
+        WorkflowIdReusePolicy.RejectDuplicate => false,
+        WorkflowIdReusePolicy.AllowDuplicateFailedOnly => closedAs != WorkflowStatus.Completed,
+        _ => true,
+    };
 
     private async Task<InstanceRecord> ReadAsync(string workflowId, CancellationToken cancellationToken) =>
         await store.ReadInstanceAsync(WorkflowIds.Validate(workflowId), cancellationToken) ?? throw new WorkflowNotFoundException(workflowId);
