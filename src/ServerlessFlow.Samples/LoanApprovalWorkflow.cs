@@ -20,6 +20,7 @@ public sealed class LoanApprovalWorkflow
 {
     private static readonly ActivityOptions Options = new() { StartToCloseTimeout = TimeSpan.FromSeconds(30) };
     private LoanDecision? decision;
+    private decimal? amount;
 
     /// <summary>Where the application is: "credit-check", "awaiting-decision", "approved", "rejected" or "expired".</summary>
     [WorkflowQuery("status")]
@@ -28,6 +29,29 @@ public sealed class LoanApprovalWorkflow
     /// <summary>Records the reviewer's decision (only the first one counts).</summary>
     [WorkflowSignal("decide")]
     public void Decide(LoanDecision decision) => this.decision ??= decision;
+
+    /// <summary>Changes the requested amount while no decision has been made; returns the new amount.</summary>
+    [WorkflowUpdate("set-amount")]
+    public Task<decimal> SetAmountAsync(decimal newAmount)
+    {
+        amount = newAmount;
+        return Task.FromResult(newAmount);
+    }
+
+    /// <summary>Rejects amounts that are not positive, and any change once a decision is made.</summary>
+    [WorkflowUpdateValidator(nameof(SetAmountAsync))]
+    public void ValidateSetAmount(decimal newAmount)
+    {
+        if (newAmount <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(newAmount), newAmount, "The amount must be positive.");
+        }
+
+        if (decision is not null)
+        {
+            throw new InvalidOperationException("A decision has been made; the amount can no longer change.");
+        }
+    }
 
     /// <summary>Runs the application.</summary>
     [WorkflowRun]
@@ -46,7 +70,8 @@ public sealed class LoanApprovalWorkflow
         Status = !decided ? "expired" : decision!.Approved ? "approved" : "rejected";
         if (decision is { Approved: true })
         {
-            await Workflow.ExecuteActivityAsync((LoanActivities a) => a.DisburseAsync(application.ApplicantId, application.Amount), Options);
+            var payout = amount ?? application.Amount;
+            await Workflow.ExecuteActivityAsync((LoanActivities a) => a.DisburseAsync(application.ApplicantId, payout), Options);
         }
 
         return decided ? $"{Status} by {decision!.Reviewer}" : "expired: no decision in time";

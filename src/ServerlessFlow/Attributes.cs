@@ -49,3 +49,31 @@ public sealed class WorkflowQueryAttribute : Attribute
     /// <summary>The query name; the member name when null.</summary>
     public string? Name { get; }
 }
+
+/// <summary>
+/// Marks a method as an update handler: it may change state and await activities, and its result (or
+/// failure) is returned to the caller. Returns Task or Task&lt;T&gt;; at most one parameter.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class WorkflowUpdateAttribute : Attribute
+{
+    /// <summary>Creates the attribute; the update name defaults to the method name (without an Async suffix).</summary>
+    public WorkflowUpdateAttribute(string? name = null) => Name = name;
+
+    /// <summary>The update name; the method name without "Async" when null.</summary>
+    public string? Name { get; }
+}
+
+/// <summary>
+/// Marks the validator of an update: a void method taking the update's parameter that throws to reject
+/// it. A rejected update leaves no trace in history. It must not change state.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class WorkflowUpdateValidatorAttribute : Attribute
+{
+    /// <summary>Creates the attribute for the update method named <paramref name="updateMethod"/> (use nameof).</summary>
+    public WorkflowUpdateValidatorAttribute(string updateMethod) => UpdateMethod = updateMethod;
+
+    /// <summary>The name of the update method this validates.</summary>
+    public string UpdateMethod { get; }
+}

@@ -178,3 +178,24 @@ public sealed class ContinueAsNewException : Exception
     /// <summary>The new run's input.</summary>
     public object? Input { get; }
 }
+
+/// <summary>An update was rejected by its validator, or its handler failed; <see cref="ServerlessFlowFailureException.Failure"/> says why.</summary>
+public sealed class WorkflowUpdateFailedException : ServerlessFlowFailureException
+{
+    internal WorkflowUpdateFailedException(string workflowId, string updateName, bool rejected, FailureInfo failure)
+        : base($"Update '{updateName}' of workflow '{workflowId}' was {(rejected ? "rejected" : "applied and failed")}: {failure.Message}", failure)
+    {
+        WorkflowId = workflowId;
+        UpdateName = updateName;
+        Rejected = rejected;
+    }
+
+    /// <summary>The workflow ID.</summary>
+    public string WorkflowId { get; }
+
+    /// <summary>The update's name.</summary>
+    public string UpdateName { get; }
+
+    /// <summary>True when the validator rejected it (nothing was recorded); false when the handler ran and failed.</summary>
+    public bool Rejected { get; }
+}

@@ -47,6 +47,16 @@ public interface IWorkflowClient
     /// </summary>
     Task<WorkflowHandle> SignalWithStartAsync(string workflowType, object? input, StartWorkflowOptions options, string signalName, object? signalArgument, string? requestId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends an update and waits for its result: the validator (if any) runs first against the workflow's
+    /// current state and a rejection leaves no trace; an accepted update is recorded, applied by the
+    /// workflow's handler, and its result returned. A repeated <paramref name="updateId"/> is applied once
+    /// and answered with the same result.
+    /// </summary>
+    /// <exception cref="WorkflowUpdateFailedException">Rejected by the validator, or the handler failed.</exception>
+    /// <exception cref="TimeoutException">The update was accepted but did not finish within <paramref name="wait"/>.</exception>
+    Task<System.Text.Json.JsonElement?> UpdateWorkflowAsync(string workflowId, string updateName, object? argument, string? updateId = null, TimeSpan? wait = null, CancellationToken cancellationToken = default);
+
     /// <summary>Answers a query from the workflow's current state (running or closed) without writing anything.</summary>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     /// <exception cref="InvalidWorkflowRequestException">The workflow type has no such query.</exception>

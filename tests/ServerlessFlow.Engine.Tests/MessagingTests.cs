@@ -94,3 +94,41 @@ public sealed class MessagingTests
         Assert.Equal("new True", fresh.GetResult<string>());
     }
 }
+
+public sealed class UpdateTests
+{
+    [Fact]
+    public async Task Update_Accepted_ReturnsResultAppliedOncePerUpdateId()
+    {
+        await using var engine = new EngineHarness(b => b.AddSamples());
+        var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("fred", 100m), new StartWorkflowOptions());
+        await Eventually.WaitAsync(() => engine.Client.QueryWorkflowAsync(handle.Id, "status", null), s => s?.GetString() == "awaiting-decision");
+
+        var result = await engine.Client.UpdateWorkflowAsync(handle.Id, "set-amount", 250m, "u-1");
+        var repeat = await engine.Client.UpdateWorkflowAsync(handle.Id, "set-amount", 999m, "u-1");
+        await engine.Client.SignalWorkflowAsync(handle.Id, "decide", new LoanDecision(true, "gina"));
+        await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(250m, result!.Value.GetDecimal());
+        Assert.Equal(250m, repeat!.Value.GetDecimal());
+        var history = await engine.Client.GetHistoryAsync(handle.Id);
+        Assert.Single(history.OfType<WorkflowUpdateAccepted>());
+        Assert.Contains("250", history.OfType<ActivityScheduled>().Last().Input.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Update_RejectedByValidator_ThrowsAndLeavesNoTraceInHistory()
+    {
+        await using var engine = new EngineHarness(b => b.AddSamples());
+        var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("hank", 100m), new StartWorkflowOptions());
+        await Eventually.WaitAsync(() => engine.Client.QueryWorkflowAsync(handle.Id, "status", null), s => s?.GetString() == "awaiting-decision");
+        var before = (await engine.Client.GetHistoryAsync(handle.Id)).Count;
+
+        var error = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() => engine.Client.UpdateWorkflowAsync(handle.Id, "set-amount", -5m));
+
+        Assert.True(error.Rejected);
+        Assert.Contains("must be positive", error.Failure.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (await engine.Client.GetHistoryAsync(handle.Id)).Count);
+        Assert.Equal(before, (await engine.Client.DescribeWorkflowAsync(handle.Id)).HistoryLength);
+    }
+}

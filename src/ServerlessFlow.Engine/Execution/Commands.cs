@@ -94,3 +94,13 @@ internal sealed record ContinueAsNewCommand(JsonElement? Input) : Command
 
     public override string Describe() => "ContinueAsNew";
 }
+
+internal sealed record CompleteUpdateCommand(string UpdateId, JsonElement? Result, FailureInfo? Failure) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is WorkflowUpdateCompleted u && u.UpdateId == UpdateId;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) =>
+        new WorkflowUpdateCompleted { EventId = eventId, Timestamp = now, UpdateId = UpdateId, Result = Result, Failure = Failure };
+
+    public override string Describe() => $"CompleteUpdate '{UpdateId}'";
+}

@@ -235,6 +235,50 @@ internal sealed class WorkflowExecution : IWorkflowContext
         }
     }
 
+    /// <summary>Runs the update validator against the current state; throws <see cref="WorkflowUpdateFailedException"/> when it rejects.</summary>
+    public void ValidateUpdate(string updateName, JsonElement? argument)
+    {
+        if (!definition.Updates.TryGetValue(updateName, out var update))
+        {
+            throw new InvalidWorkflowRequestException(
+                $"Workflow type '{definition.Name}' has no update '{updateName}'. Its updates: {string.Join(", ", definition.Updates.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        if (update.Validator is not { } validator)
+        {
+            return;
+        }
+
+        try
+        {
+            validator.Invoke(workflow ?? throw new InvalidOperationException($"Workflow '{Info.WorkflowId}' has not started running yet."), Arguments(validator, argument));
+        }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw new WorkflowUpdateFailedException(Info.WorkflowId, updateName, rejected: true, FailureInfo.FromException(e.InnerException));
+        }
+    }
+
+    private void StartUpdate(WorkflowUpdateAccepted update, System.Reflection.MethodInfo handler)
+    {
+        Task? invoked = null;
+        var running = Task.Factory.StartNew(
+            () => invoked = (Task)handler.Invoke(workflow, Arguments(handler, update.Input))!,
+            CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
+        running.ContinueWith(
+            done =>
+            {
+                var error = done.Exception?.InnerException is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : done.Exception?.InnerException;
+                pending.Enqueue(error is null
+                    ? new CompleteUpdateCommand(update.UpdateId, handler.ReturnType.IsGenericType ? PayloadJson.ToElement(ResultOf(invoked!)) : null, null)
+                    : new CompleteUpdateCommand(update.UpdateId, null, FailureInfo.FromException(error)));
+            },
+            CancellationToken.None, TaskContinuationOptions.None, scheduler);
+    }
+
+    private static object?[] Arguments(System.Reflection.MethodInfo method, JsonElement? argument) =>
+        method.GetParameters() is [var p] ? [PayloadJson.FromElement(argument, p.ParameterType)] : [];
+
     private void DropUnrecordedDeprecationMarkers(HistoryEvent? recorded)
     {
         // DeprecatePatch is replay-tolerant: histories recorded with or without its marker both replay.
@@ -344,6 +388,9 @@ internal sealed class WorkflowExecution : IWorkflowContext
                 handlers.Add(Task.Factory.StartNew(
                     () => handler.Invoke(workflow, handler.GetParameters() is [var p] ? [PayloadJson.FromElement(signaled.Input, p.ParameterType)] : []) as Task ?? Task.CompletedTask,
                     CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap());
+                break;
+            case WorkflowUpdateAccepted update when definition.Updates.TryGetValue(update.UpdateName, out var updateHandler):
+                StartUpdate(update, updateHandler.Handler);
                 break;
             case TimerFired fired when abandoned.Contains(fired.StartedEventId):
                 break;

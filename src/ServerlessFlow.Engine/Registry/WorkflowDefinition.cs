@@ -8,6 +8,9 @@ internal sealed record WorkflowDefinition(string Name, Type Class, MethodInfo Ru
     /// <summary>Signal handlers by signal name.</summary>
     public IReadOnlyDictionary<string, MethodInfo> Signals { get; init; } = new Dictionary<string, MethodInfo>();
 
+    /// <summary>Update handlers by update name, with their validators (null when none).</summary>
+    public IReadOnlyDictionary<string, (MethodInfo Handler, MethodInfo? Validator)> Updates { get; init; } = new Dictionary<string, (MethodInfo, MethodInfo?)>();
+
     /// <summary>Query methods and properties by query name.</summary>
     public IReadOnlyDictionary<string, MemberInfo> Queries { get; init; } = new Dictionary<string, MemberInfo>();
 

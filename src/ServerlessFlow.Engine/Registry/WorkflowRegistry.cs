@@ -109,9 +109,39 @@ internal sealed class WorkflowRegistry
             problems.Add($"Query {type.Name}.{query.Name} must return a value synchronously: queries read state and cannot wait.");
         }
 
+        var updates = Handlers<WorkflowUpdateAttribute>(type, a => a.Name, "update", problems).ToDictionary(p => p.Key, p => (MethodInfo)p.Value);
+        foreach (var update in updates.Values.Where(m => !typeof(Task).IsAssignableFrom(m.ReturnType)))
+        {
+            problems.Add($"Update handler {type.Name}.{update.Name} must return Task or Task<T>.");
+        }
+
+        var validators = new Dictionary<string, MethodInfo>(StringComparer.Ordinal);
+        foreach (var validator in type.GetMethods(BindingFlags.Instance | BindingFlags.Public).Where(m => m.IsDefined(typeof(WorkflowUpdateValidatorAttribute))))
+        {
+            var target = validator.GetCustomAttribute<WorkflowUpdateValidatorAttribute>()!.UpdateMethod;
+            var handler = updates.FirstOrDefault(u => u.Value.Name == target);
+            if (handler.Value is null)
+            {
+                problems.Add($"Validator {type.Name}.{validator.Name} names update method '{target}', which is not a [WorkflowUpdate] method of {type.Name}.");
+            }
+            else if (validator.ReturnType != typeof(void) || !validator.GetParameters().Select(p => p.ParameterType).SequenceEqual(handler.Value.GetParameters().Select(p => p.ParameterType)))
+            {
+                problems.Add($"Validator {type.Name}.{validator.Name} must return void and take the same parameters as {target}.");
+            }
+            else
+            {
+                validators[handler.Key] = validator;
+            }
+        }
+
         return problems.Count > count
             ? null
-            : new WorkflowDefinition(attribute!.Name ?? type.Name, type, run) { Signals = signals.ToDictionary(p => p.Key, p => (MethodInfo)p.Value), Queries = queries };
+            : new WorkflowDefinition(attribute!.Name ?? type.Name, type, run)
+            {
+                Signals = signals.ToDictionary(p => p.Key, p => (MethodInfo)p.Value),
+                Queries = queries,
+                Updates = updates.ToDictionary(u => u.Key, u => (u.Value, validators.GetValueOrDefault(u.Key))),
+            };
     }
 
     private static Dictionary<string, MemberInfo> Handlers<TAttribute>(Type type, Func<TAttribute, string?> nameOf, string kind, List<string> problems)

@@ -21,6 +21,8 @@ namespace ServerlessFlow.History;
 [JsonDerivedType(typeof(WorkflowSignaled), nameof(WorkflowSignaled))]
 [JsonDerivedType(typeof(MarkerRecorded), nameof(MarkerRecorded))]
 [JsonDerivedType(typeof(WorkflowCancelRequested), nameof(WorkflowCancelRequested))]
+[JsonDerivedType(typeof(WorkflowUpdateAccepted), nameof(WorkflowUpdateAccepted))]
+[JsonDerivedType(typeof(WorkflowUpdateCompleted), nameof(WorkflowUpdateCompleted))]
 [JsonDerivedType(typeof(WorkflowCanceled), nameof(WorkflowCanceled))]
 [JsonDerivedType(typeof(WorkflowContinuedAsNew), nameof(WorkflowContinuedAsNew))]
 public abstract record HistoryEvent
@@ -217,4 +219,36 @@ public sealed record WorkflowContinuedAsNew : HistoryEvent
 
     /// <inheritdoc />
     public override string Describe() => "WorkflowContinuedAsNew";
+}
+
+/// <summary>An update passed validation and was handed to the workflow.</summary>
+public sealed record WorkflowUpdateAccepted : HistoryEvent
+{
+    /// <summary>The caller's update ID; a repeat with the same ID is applied once.</summary>
+    public required string UpdateId { get; init; }
+
+    /// <summary>The update name.</summary>
+    public required string UpdateName { get; init; }
+
+    /// <summary>The argument as JSON, if any.</summary>
+    public JsonElement? Input { get; init; }
+}
+
+/// <summary>An update's handler finished: its result or its failure.</summary>
+public sealed record WorkflowUpdateCompleted : HistoryEvent
+{
+    /// <summary>The update ID.</summary>
+    public required string UpdateId { get; init; }
+
+    /// <summary>The result as JSON, when it succeeded.</summary>
+    public JsonElement? Result { get; init; }
+
+    /// <summary>The failure, when the handler threw.</summary>
+    public FailureInfo? Failure { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => $"WorkflowUpdateCompleted '{UpdateId}'";
 }
