@@ -36,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();
         services.AddSingleton<ActivityTaskProcessor>();
+        services.AddSingleton<ChildWorkflowProcessor>();
         services.AddSingleton<ITaskHandler, TaskHandler>();
         services.AddSingleton<IWorkflowClient, WorkflowClient>();
         services.AddSingleton(sp => new RecoverySweeper(

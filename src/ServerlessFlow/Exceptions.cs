@@ -199,3 +199,20 @@ public sealed class WorkflowUpdateFailedException : ServerlessFlowFailureExcepti
     /// <summary>True when the validator rejected it (nothing was recorded); false when the handler ran and failed.</summary>
     public bool Rejected { get; }
 }
+
+/// <summary>Raised in a parent workflow when a child workflow did not complete; the inner exception is the child's failure.</summary>
+public sealed class ChildWorkflowFailureException : ServerlessFlowFailureException
+{
+    internal ChildWorkflowFailureException(string childWorkflowId, WorkflowStatus status, FailureInfo failure)
+        : base($"Child workflow '{childWorkflowId}' ended as {status}: {failure.Message}", failure)
+    {
+        ChildWorkflowId = childWorkflowId;
+        Status = status;
+    }
+
+    /// <summary>The child's workflow ID.</summary>
+    public string ChildWorkflowId { get; }
+
+    /// <summary>How the child ended.</summary>
+    public WorkflowStatus Status { get; }
+}

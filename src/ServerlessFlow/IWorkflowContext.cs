@@ -23,6 +23,8 @@ internal interface IWorkflowContext
 
     bool IsCancellationRequested { get; }
 
+    Task<JsonElement?> ExecuteChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options);
+
     bool ContinueAsNewSuggested { get; }
 }
 

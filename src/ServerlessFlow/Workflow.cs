@@ -89,6 +89,31 @@ public static class Workflow
     /// <summary>True when the history is long enough that the workflow should continue as new.</summary>
     public static bool ContinueAsNewSuggested => Context.ContinueAsNewSuggested;
 
+    /// <summary>
+    /// Runs a child workflow — its own ID and history — and returns its result: <c>await Workflow.ExecuteChildWorkflowAsync((Shipment s) =&gt; s.RunAsync(order))</c>.
+    /// A child that does not complete surfaces as <see cref="ChildWorkflowFailureException"/>.
+    /// </summary>
+    public static async Task<TResult> ExecuteChildWorkflowAsync<TWorkflow, TResult>(Expression<Func<TWorkflow, Task<TResult>>> run, ChildWorkflowOptions? options = null)
+    {
+        var (type, input) = ChildCall.Parse(run);
+        return (await ExecuteChildWorkflowAsync<TResult>(type, input, options))!;
+    }
+
+    /// <summary>Runs a child workflow whose run method returns nothing.</summary>
+    public static Task ExecuteChildWorkflowAsync<TWorkflow>(Expression<Func<TWorkflow, Task>> run, ChildWorkflowOptions? options = null)
+    {
+        var (type, input) = ChildCall.Parse(run);
+        return ExecuteChildWorkflowAsync<JsonElement?>(type, input, options);
+    }
+
+    /// <summary>Runs a child workflow by type name.</summary>
+    public static async Task<TResult?> ExecuteChildWorkflowAsync<TResult>(string workflowType, object? input, ChildWorkflowOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workflowType);
+        var result = await Context.ExecuteChildWorkflowAsync(workflowType, PayloadJson.ToElement(input), options ?? new ChildWorkflowOptions());
+        return PayloadJson.FromElement<TResult>(result);
+    }
+
     /// <summary>Runs an activity and returns its result: <c>await Workflow.ExecuteActivityAsync((Payments p) =&gt; p.ChargeAsync(order), options)</c>.</summary>
     public static async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, ActivityOptions options)
     {
@@ -144,5 +169,23 @@ internal static class ActivityCall
         var attribute = method.GetCustomAttribute<ActivityAttribute>()
             ?? throw new ArgumentException($"Method {method.DeclaringType?.Name}.{method.Name} is not an activity: mark it with [Activity].");
         return attribute.Name ?? (method.Name.EndsWith("Async", StringComparison.Ordinal) && method.Name.Length > 5 ? method.Name[..^5] : method.Name);
+    }
+}
+
+/// <summary>Reads a child workflow type and input from a lambda such as <c>(Shipment s) =&gt; s.RunAsync(order)</c>.</summary>
+internal static class ChildCall
+{
+    public static (string Type, object? Input) Parse(LambdaExpression run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.Body is not MethodCallExpression { Object: ParameterExpression } call || !call.Method.IsDefined(typeof(WorkflowRunAttribute)))
+        {
+            throw new ArgumentException("Pass a lambda that calls the child's [WorkflowRun] method on its parameter, e.g. (Shipment s) => s.RunAsync(order).", nameof(run));
+        }
+
+        var type = call.Method.DeclaringType!;
+        var name = type.GetCustomAttribute<WorkflowAttribute>()?.Name ?? type.Name;
+        var input = call.Arguments.Count == 1 ? Expression.Lambda(call.Arguments[0]).Compile().DynamicInvoke() : null;
+        return (name, input);
     }
 }

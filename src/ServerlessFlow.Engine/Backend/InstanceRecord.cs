@@ -37,6 +37,12 @@ public sealed record InstanceRecord
     /// <summary>Activities scheduled and not yet completed or failed.</summary>
     public IReadOnlyList<PendingActivity> PendingActivities { get; init; } = [];
 
+    /// <summary>Child workflows started and not yet closed, for the parent close policy.</summary>
+    public IReadOnlyList<PendingChild> PendingChildren { get; init; } = [];
+
+    /// <summary>The parent, when this workflow is a child: told when this workflow closes.</summary>
+    public ParentLink? Parent { get; init; }
+
     /// <summary>
     /// Messages the last commit justified. They are sent after the commit; until a worker confirms
     /// that by clearing <see cref="OutboxPending"/>, anyone who finds it set sends them again.
@@ -63,3 +69,16 @@ public sealed record PendingTimer(long StartedEventId, DateTimeOffset FireAt);
 /// <param name="ActivityName">The activity's name.</param>
 /// <param name="TaskQueue">Its task queue.</param>
 public sealed record PendingActivity(long ScheduledEventId, string ActivityName, string TaskQueue);
+
+/// <summary>A child workflow started and not yet closed.</summary>
+/// <param name="ScheduledEventId">The parent's <c>ChildWorkflowScheduled</c> event.</param>
+/// <param name="ChildWorkflowId">The child's ID.</param>
+/// <param name="Policy">What happens to it if the parent closes first.</param>
+public sealed record PendingChild(long ScheduledEventId, string ChildWorkflowId, ParentClosePolicy Policy);
+
+/// <summary>Where a child reports its outcome.</summary>
+/// <param name="WorkflowId">The parent's ID.</param>
+/// <param name="RunId">The parent's run.</param>
+/// <param name="ScheduledEventId">The parent's <c>ChildWorkflowScheduled</c> event.</param>
+/// <param name="TaskQueue">The parent's task queue (where its wake-up goes).</param>
+public sealed record ParentLink(string WorkflowId, string RunId, long ScheduledEventId, string TaskQueue);

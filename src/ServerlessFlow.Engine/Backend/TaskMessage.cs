@@ -33,6 +33,10 @@ public sealed record TaskMessage
     [JsonPropertyName("t")]
     public DateTimeOffset? TimerAt { get; init; }
 
+    /// <summary>For parent-close-policy messages: what to do to the child.</summary>
+    [JsonPropertyName("p")]
+    public ParentClosePolicy? Policy { get; init; }
+
     /// <summary>Serializes the message to its wire form.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.Options);
 
@@ -59,4 +63,13 @@ public enum TaskKind
 
     /// <summary>Run one activity attempt.</summary>
     Activity = 2,
+
+    /// <summary>Start the child workflow a parent scheduled (w, r, e name the parent's event).</summary>
+    StartChild = 3,
+
+    /// <summary>Tell a child's parent that the child closed (w, r name the child's run).</summary>
+    ChildClosed = 4,
+
+    /// <summary>Apply a closed parent's policy to a child (w names the child, p the policy).</summary>
+    ParentClosed = 5,
 }

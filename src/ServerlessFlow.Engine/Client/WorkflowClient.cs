@@ -51,19 +51,9 @@ internal sealed partial class WorkflowClient(
                     $"Workflow ID '{id}' was used by a run that ended as {existing.Status}, and the start's IdReusePolicy is {options.IdReusePolicy}. Choose another ID or another policy.");
             }
 
-            var now = time.GetUtcNow();
             var runId = Guid.NewGuid().ToString("N");
-            var started = new WorkflowStarted
-            {
-                EventId = 1, Timestamp = now, WorkflowType = definition.Name, TaskQueue = taskQueue, Input = payload, RandomSeed = Random.Shared.Next(),
-            };
-            var instance = new InstanceRecord
-            {
-                WorkflowId = id, RunId = runId, WorkflowType = definition.Name, TaskQueue = taskQueue, Status = WorkflowStatus.Running,
-                CreatedAt = now, LastEventId = 1, OutboxPending = true, ETag = existing?.ETag,
-                Outbox = [new OutboundMessage(QueueNames.Workflow(taskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = id, RunId = runId })],
-            };
-            var committed = await store.CommitAsync(new WorkflowCommit { Instance = instance, NewEvents = [started] }, cancellationToken);
+            var commit = StartCommit.Build(id, runId, definition.Name, taskQueue, payload, time.GetUtcNow(), existing, parent: null);
+            var committed = await store.CommitAsync(commit, cancellationToken);
             if (committed is not null)
             {
                 await outbox.SendAsync(committed, cancellationToken);
@@ -83,13 +73,7 @@ internal sealed partial class WorkflowClient(
         {
             Input = started?.Input,
             Result = (closing as WorkflowCompleted)?.Result,
-            Failure = closing switch
-            {
-                WorkflowFailed failed => failed.Failure,
-                WorkflowTerminated terminated => new FailureInfo { Type = "Terminated", Message = terminated.Reason ?? "Terminated without a reason." },
-                WorkflowCanceled => new FailureInfo { Type = "Canceled", Message = "The workflow was canceled." },
-                _ => null,
-            },
+            Failure = RunOutcome.FailureOf(closing),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.History;
@@ -23,6 +24,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
     private readonly Queue<Command> pending = new();
     private readonly Dictionary<long, (string Name, TaskCompletionSource<JsonElement?> Awaiter)> activities = [];
     private readonly Dictionary<long, TaskCompletionSource> timers = [];
+    private readonly Dictionary<long, (string ChildId, TaskCompletionSource<JsonElement?> Awaiter)> children = [];
     private readonly List<(Func<bool> Condition, TaskCompletionSource<bool> Awaiter)> conditions = [];
     private readonly List<Task> handlers = [];
     private readonly HashSet<string> recordedPatches = new(StringComparer.Ordinal);
@@ -31,7 +33,6 @@ internal sealed class WorkflowExecution : IWorkflowContext
     private object? workflow;
     private string? cancelReason;
     private WorkflowStarted? unrunStart;
-    private Task? run;
     private Task? runMethod;
     private bool closed;
     private DateTimeOffset now;
@@ -159,6 +160,14 @@ internal sealed class WorkflowExecution : IWorkflowContext
         return awaiter.Task;
     }
 
+    Task<JsonElement?> IWorkflowContext.ExecuteChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options)
+    {
+        var awaiter = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
+        pending.Enqueue(new ScheduleChildCommand(Info.WorkflowId, workflowType, input, queue, options, id => children[id] = (options.Id ?? $"{Info.WorkflowId}-child-{id}", awaiter)));
+        return awaiter.Task;
+    }
+
     Task IWorkflowContext.DelayAsync(TimeSpan delay)
     {
         var awaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -261,19 +270,27 @@ internal sealed class WorkflowExecution : IWorkflowContext
 
     private void StartUpdate(WorkflowUpdateAccepted update, System.Reflection.MethodInfo handler)
     {
-        Task? invoked = null;
-        var running = Task.Factory.StartNew(
-            () => invoked = (Task)handler.Invoke(workflow, Arguments(handler, update.Input))!,
-            CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
-        running.ContinueWith(
-            done =>
-            {
-                var error = done.Exception?.InnerException is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : done.Exception?.InnerException;
-                pending.Enqueue(error is null
-                    ? new CompleteUpdateCommand(update.UpdateId, handler.ReturnType.IsGenericType ? PayloadJson.ToElement(ResultOf(invoked!)) : null, null)
-                    : new CompleteUpdateCommand(update.UpdateId, null, FailureInfo.FromException(error)));
-            },
-            CancellationToken.None, TaskContinuationOptions.None, scheduler);
+        Schedule(() => Call(() => handler.Invoke(workflow, BindingFlags.DoNotWrapExceptions, null, Arguments(handler, update.Input), null)).ContinueWith(
+            done => pending.Enqueue(done.Exception?.InnerException is { } error
+                ? new CompleteUpdateCommand(update.UpdateId, null, FailureInfo.FromException(error))
+                : new CompleteUpdateCommand(update.UpdateId, handler.ReturnType.IsGenericType ? PayloadJson.ToElement(ResultOf(done)) : null, null)),
+            CancellationToken.None, TaskContinuationOptions.None, scheduler));
+    }
+
+    /// <summary>Queues workflow code on the workflow scheduler.</summary>
+    private void Schedule(Action action) => Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.None, scheduler);
+
+    /// <summary>Calls workflow code; a synchronous throw becomes a faulted task, so every failure is observed the same way.</summary>
+    private static Task Call(Func<object?> invoke)
+    {
+        try
+        {
+            return invoke() as Task ?? Task.CompletedTask;
+        }
+        catch (Exception e)
+        {
+            return Task.FromException(e);
+        }
     }
 
     private static object?[] Arguments(System.Reflection.MethodInfo method, JsonElement? argument) =>
@@ -369,10 +386,11 @@ internal sealed class WorkflowExecution : IWorkflowContext
         {
             case WorkflowStarted started:
                 Random = new Random(started.RandomSeed);
-                var input = definition.InputType is null ? null : PayloadJson.FromElement(started.Input, definition.InputType);
-                run = Task.Factory.StartNew(
-                    () => runMethod = definition.Run(workflow = definition.CreateInstance(), input),
-                    CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap();
+                Schedule(() => runMethod = Call(() =>
+                {
+                    workflow = definition.CreateInstance();
+                    return definition.RunMethod.Invoke(workflow, BindingFlags.DoNotWrapExceptions, null, Arguments(definition.RunMethod, started.Input), null);
+                }));
                 break;
             case ActivityCompleted completed when !abandoned.Contains(completed.ScheduledEventId):
                 TakeActivity(completed.ScheduledEventId, recorded).Awaiter.SetResult(completed.Result);
@@ -381,13 +399,18 @@ internal sealed class WorkflowExecution : IWorkflowContext
                 var (name, awaiter) = TakeActivity(failed.ScheduledEventId, recorded);
                 awaiter.SetException(new ActivityFailureException(name, failed.Attempt, failed.Failure));
                 break;
+            case ChildWorkflowCompleted child when !abandoned.Contains(child.ScheduledEventId):
+                TakeChild(child.ScheduledEventId, recorded).Awaiter.SetResult(child.Result);
+                break;
+            case ChildWorkflowFailed child when !abandoned.Contains(child.ScheduledEventId):
+                var (childId, childAwaiter) = TakeChild(child.ScheduledEventId, recorded);
+                childAwaiter.SetException(new ChildWorkflowFailureException(childId, child.Status, child.Failure));
+                break;
             case WorkflowCancelRequested cancel when !IsCancellationRequested:
                 RequestCancellation(cancel.Reason);
                 break;
             case WorkflowSignaled signaled when definition.Signals.TryGetValue(signaled.SignalName, out var handler):
-                handlers.Add(Task.Factory.StartNew(
-                    () => handler.Invoke(workflow, handler.GetParameters() is [var p] ? [PayloadJson.FromElement(signaled.Input, p.ParameterType)] : []) as Task ?? Task.CompletedTask,
-                    CancellationToken.None, TaskCreationOptions.None, scheduler).Unwrap());
+                Schedule(() => handlers.Add(Call(() => handler.Invoke(workflow, BindingFlags.DoNotWrapExceptions, null, Arguments(handler, signaled.Input), null))));
                 break;
             case WorkflowUpdateAccepted update when definition.Updates.TryGetValue(update.UpdateName, out var updateHandler):
                 StartUpdate(update, updateHandler.Handler);
@@ -425,6 +448,12 @@ internal sealed class WorkflowExecution : IWorkflowContext
             awaiter.TrySetException(new WorkflowCanceledException(reason));
         }
 
+        foreach (var (id, (_, awaiter)) in children)
+        {
+            abandoned.Add(id);
+            awaiter.TrySetException(new WorkflowCanceledException(reason));
+        }
+
         foreach (var (_, awaiter) in conditions)
         {
             awaiter.TrySetException(new WorkflowCanceledException(reason));
@@ -432,8 +461,14 @@ internal sealed class WorkflowExecution : IWorkflowContext
 
         activities.Clear();
         timers.Clear();
+        children.Clear();
         conditions.Clear();
     }
+
+    private (string ChildId, TaskCompletionSource<JsonElement?> Awaiter) TakeChild(long scheduledEventId, HistoryEvent recorded) =>
+        children.Remove(scheduledEventId, out var entry)
+            ? entry
+            : throw new InvalidOperationException($"Workflow '{Info.WorkflowId}': event {recorded.EventId} reports child {scheduledEventId}, which is not pending.");
 
     private (string Name, TaskCompletionSource<JsonElement?> Awaiter) TakeActivity(long scheduledEventId, HistoryEvent recorded) =>
         activities.Remove(scheduledEventId, out var entry)
@@ -449,25 +484,24 @@ internal sealed class WorkflowExecution : IWorkflowContext
 
         if (handlers.FirstOrDefault(h => h.IsFaulted) is { } failedHandler)
         {
-            var error = failedHandler.Exception!.InnerException!;
-            pending.Enqueue(new FailWorkflowCommand(FailureInfo.FromException(error is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : error)));
+            pending.Enqueue(new FailWorkflowCommand(FailureInfo.FromException(failedHandler.Exception!.InnerException!)));
             return;
         }
 
         handlers.RemoveAll(h => h.IsCompleted);
-        if (run is not { IsCompleted: true })
+        if (runMethod is not { IsCompleted: true })
         {
             return;
         }
 
-        pending.Enqueue(CloseCommand(run));
+        pending.Enqueue(CloseCommand(runMethod));
     }
 
     private Command CloseCommand(Task finished)
     {
         if (finished.Status == TaskStatus.RanToCompletion)
         {
-            return new CompleteWorkflowCommand(definition.ResultType is null ? null : PayloadJson.ToElement(ResultOf(runMethod!)));
+            return new CompleteWorkflowCommand(definition.ResultType is null ? null : PayloadJson.ToElement(ResultOf(finished)));
         }
 
         var error = finished.IsCanceled

@@ -14,16 +14,9 @@ internal sealed record WorkflowDefinition(string Name, Type Class, MethodInfo Ru
     /// <summary>Query methods and properties by query name.</summary>
     public IReadOnlyDictionary<string, MemberInfo> Queries { get; init; } = new Dictionary<string, MemberInfo>();
 
-    /// <summary>The run method's parameter type; null when it takes none.</summary>
-    public Type? InputType { get; } = RunMethod.GetParameters() is [var p] ? p.ParameterType : null;
-
     /// <summary>The result type inside the returned Task; null for a plain Task.</summary>
     public Type? ResultType { get; } = RunMethod.ReturnType.IsGenericType ? RunMethod.ReturnType.GetGenericArguments()[0] : null;
 
     /// <summary>Creates a fresh workflow object for a run.</summary>
     public object CreateInstance() => Activator.CreateInstance(Class)!;
-
-    /// <summary>Invokes the run method; the returned task completes when the workflow does.</summary>
-    public Task Run(object instance, object? input) =>
-        (Task)RunMethod.Invoke(instance, InputType is null ? [] : [input])!;
 }

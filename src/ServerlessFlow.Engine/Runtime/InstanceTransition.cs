@@ -14,6 +14,7 @@ internal static class InstanceTransition
     {
         var activities = before.PendingActivities.ToList();
         var timers = before.Timers.ToList();
+        var children = before.PendingChildren.ToList();
         var outbox = new List<OutboundMessage>();
         var created = new List<ActivityTaskRecord>();
         var deleted = new List<long>();
@@ -41,6 +42,19 @@ internal static class InstanceTransition
                     break;
                 case ActivityFailed failed:
                     CloseActivity(failed.ScheduledEventId);
+                    break;
+                case ChildWorkflowScheduled child:
+                    children.Add(new PendingChild(child.EventId, child.ChildWorkflowId, child.ParentClosePolicy));
+                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
+                    {
+                        Kind = TaskKind.StartChild, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = child.EventId,
+                    }));
+                    break;
+                case ChildWorkflowCompleted completed:
+                    children.RemoveAll(c => c.ScheduledEventId == completed.ScheduledEventId);
+                    break;
+                case ChildWorkflowFailed failed:
+                    children.RemoveAll(c => c.ScheduledEventId == failed.ScheduledEventId);
                     break;
                 case TimerStarted started:
                     timers.Add(new PendingTimer(started.EventId, started.FireAt));
@@ -86,7 +100,20 @@ internal static class InstanceTransition
             created.Clear();
             activities.Clear();
             timers.Clear();
-            outbox.RemoveAll(o => o.Message.Kind == TaskKind.Activity || o.Message.TimerAt is not null);
+            outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.StartChild || o.Message.TimerAt is not null);
+
+            // Children still open get the parent close policy; a child started by this very commit was never started.
+            outbox.AddRange(children.Where(c => c.Policy != ParentClosePolicy.Abandon && newEvents.All(e => e.EventId != c.ScheduledEventId))
+                .Select(c => new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
+                {
+                    Kind = TaskKind.ParentClosed, WorkflowId = c.ChildWorkflowId, RunId = before.RunId, ScheduledEventId = c.ScheduledEventId, Policy = c.Policy,
+                })));
+            children.Clear();
+            if (before.Parent is { } parent && status != WorkflowStatus.ContinuedAsNew)
+            {
+                outbox.Add(new OutboundMessage(QueueNames.Workflow(parent.TaskQueue), new TaskMessage { Kind = TaskKind.ChildClosed, WorkflowId = before.WorkflowId, RunId = before.RunId }));
+            }
+
             if (status == WorkflowStatus.ContinuedAsNew && outbox.Count == 0)
             {
                 outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = before.WorkflowId }));
@@ -101,6 +128,7 @@ internal static class InstanceTransition
                 ClosedAt = closed ? now : null,
                 LastEventId = newEvents.Count > 0 ? newEvents[^1].EventId : before.LastEventId,
                 PendingActivities = activities,
+                PendingChildren = children,
                 Timers = timers,
                 Outbox = outbox,
                 OutboxPending = outbox.Count > 0,

@@ -127,17 +127,11 @@ internal sealed class WorkflowTaskProcessor(
     {
         var closing = await store.ReadEventAsync(instance.WorkflowId, instance.RunId, instance.LastEventId, cancellationToken) as WorkflowContinuedAsNew
             ?? throw new InvalidOperationException($"Workflow '{instance.WorkflowId}' is ContinuedAsNew but its last event is not WorkflowContinuedAsNew.");
-        var now = time.GetUtcNow();
-        var started = new WorkflowStarted
-        {
-            EventId = 1, Timestamp = now, WorkflowType = instance.WorkflowType, TaskQueue = instance.TaskQueue, Input = closing.Input, RandomSeed = Random.Shared.Next(),
-        };
-        var next = instance with
-        {
-            RunId = closing.NewRunId, Status = WorkflowStatus.Running, CreatedAt = now, ClosedAt = null, LastEventId = 1,
-            Timers = [], PendingActivities = [], Outbox = [], OutboxPending = false, LastTaskFailure = null,
-        };
-        return await store.CommitAsync(new WorkflowCommit { Instance = next, NewEvents = [started] }, cancellationToken) is not null;
+        var commit = StartCommit.Build(instance.WorkflowId, closing.NewRunId, instance.WorkflowType, instance.TaskQueue, closing.Input, time.GetUtcNow(), instance, instance.Parent);
+
+        // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent.
+        var next = commit with { Instance = commit.Instance with { Outbox = [], OutboxPending = false } };
+        return await store.CommitAsync(next, cancellationToken) is not null;
     }
 
     /// <summary>Returns an execution that has applied the whole committed history: the cached one, brought forward, or a fresh replay.</summary>

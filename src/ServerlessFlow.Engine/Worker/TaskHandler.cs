@@ -13,6 +13,7 @@ namespace ServerlessFlow.Engine.Worker;
 internal sealed class TaskHandler(
     WorkflowTaskProcessor workflows,
     ActivityTaskProcessor activities,
+    ChildWorkflowProcessor children,
     WorkerOptions options,
     ILogger<TaskHandler> logger) : ITaskHandler
 {
@@ -31,6 +32,7 @@ internal sealed class TaskHandler(
             {
                 TaskKind.Workflow => await workflows.HandleAsync(task, message.DequeueCount, cancellationToken),
                 TaskKind.Activity => await activities.HandleAsync(task, cancellationToken),
+                TaskKind.StartChild or TaskKind.ChildClosed or TaskKind.ParentClosed => await children.HandleAsync(task, cancellationToken),
                 _ => TaskOutcome.DeadLetter($"Unknown task kind {(int)task.Kind}."),
             };
         }

@@ -1,0 +1,15 @@
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Runtime;
+
+/// <summary>Reads how a run ended from its closing event: one mapping for describe and for child notifications.</summary>
+internal static class RunOutcome
+{
+    public static FailureInfo? FailureOf(HistoryEvent? closing) => closing switch
+    {
+        WorkflowFailed failed => failed.Failure,
+        WorkflowTerminated terminated => new FailureInfo { Type = "Terminated", Message = terminated.Reason ?? "Terminated without a reason." },
+        WorkflowCanceled => new FailureInfo { Type = "Canceled", Message = "The workflow was canceled." },
+        _ => null,
+    };
+}

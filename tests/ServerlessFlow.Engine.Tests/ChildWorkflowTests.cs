@@ -1,0 +1,70 @@
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Tests;
+
+public sealed class ChildWorkflowTests
+{
+    private static void Register(ServerlessFlowBuilder b) => b
+        .AddWorkflow<Doubler>().AddWorkflow<BrokenChild>().AddWorkflow<Sleeper>().AddWorkflow<FanOut>()
+        .AddWorkflow<ParentOfBroken>().AddWorkflow<ParentLeavesChild>();
+
+    [Fact]
+    public async Task ExecuteChild_Completes_TypedResultDeterministicIdAndOwnHistory()
+    {
+        await using var engine = new EngineHarness(Register);
+
+        var closed = await engine.RunAsync(nameof(FanOut), 3, "parent");
+
+        Assert.Equal(12L, closed.GetResult<long>());
+        var scheduled = (await engine.Client.GetHistoryAsync("parent")).OfType<ChildWorkflowScheduled>().ToList();
+        Assert.Equal(3, scheduled.Count);
+        Assert.All(scheduled, s => Assert.Equal($"parent-child-{s.EventId}", s.ChildWorkflowId));
+        var child = await engine.Client.DescribeWorkflowAsync(scheduled[0].ChildWorkflowId);
+        Assert.Equal(WorkflowStatus.Completed, child.Status);
+        Assert.Equal(2, child.GetResult<int>());
+    }
+
+    [Fact]
+    public async Task ExecuteChild_ChildFails_ParentCatchesTypedFailure()
+    {
+        await using var engine = new EngineHarness(Register);
+
+        var closed = await engine.RunAsync(nameof(ParentOfBroken), null, "p-broken");
+
+        Assert.Equal("p-broken-child-2|Failed|System.InvalidOperationException|child broke", closed.GetResult<string>());
+    }
+
+    [Theory]
+    [InlineData(ParentClosePolicy.Terminate, WorkflowStatus.Terminated)]
+    [InlineData(ParentClosePolicy.RequestCancel, WorkflowStatus.Canceled)]
+    [InlineData(ParentClosePolicy.Abandon, WorkflowStatus.Running)]
+    public async Task ParentCloses_ChildOpen_ParentClosePolicyApplies(ParentClosePolicy policy, WorkflowStatus expected)
+    {
+        await using var engine = new EngineHarness(Register);
+        var parent = (await engine.Client.StartWorkflowAsync(nameof(ParentLeavesChild), policy, new StartWorkflowOptions { Id = $"leaver-{policy}" })).Id;
+        var childId = parent + "-sleeper";
+        await Eventually.WaitAsync(async () => (await engine.Client.ListWorkflowsAsync(new WorkflowListQuery())).Items.Any(w => w.Id == childId && w.PendingTimers.Count == 1), found => found);
+
+        await engine.Client.SignalWorkflowAsync(parent, "Finish", null);
+        Assert.Equal(WorkflowStatus.Completed, (await engine.Client.WaitForCloseAsync(parent, TimeSpan.FromSeconds(30))).Status);
+
+        var child = expected == WorkflowStatus.Running
+            ? await engine.Client.DescribeWorkflowAsync(childId)
+            : await engine.Client.WaitForCloseAsync(childId, TimeSpan.FromSeconds(30));
+        Assert.Equal(expected, child.Status);
+    }
+
+    [Fact]
+    public async Task FanOut_ThousandChildren_AllCompleteNothingLost()
+    {
+        await using var engine = new EngineHarness(Register);
+
+        var handle = await engine.Client.StartWorkflowAsync(nameof(FanOut), 1000, new StartWorkflowOptions { Id = "big-fan" });
+        var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(120));
+
+        Assert.Equal(1000L * 1001, closed.GetResult<long>());
+        var history = await engine.Client.GetHistoryAsync("big-fan");
+        Assert.Equal(1000, history.OfType<ChildWorkflowCompleted>().Select(c => c.ScheduledEventId).Distinct().Count());
+        Assert.Equal(history.Select((_, i) => (long)i + 1), history.Select(e => e.EventId));
+    }
+}

@@ -1,0 +1,68 @@
+namespace ServerlessFlow.Engine.Tests;
+
+[Workflow]
+public sealed class Doubler
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(int value) => Task.FromResult(value * 2);
+}
+
+[Workflow]
+public sealed class BrokenChild
+{
+    [WorkflowRun]
+    public Task RunAsync() => throw new InvalidOperationException("child broke");
+}
+
+[Workflow]
+public sealed class Sleeper
+{
+    [WorkflowRun]
+    public Task RunAsync() => Workflow.DelayAsync(TimeSpan.FromHours(1));
+}
+
+[Workflow]
+public sealed class FanOut
+{
+    [WorkflowRun]
+    public async Task<long> RunAsync(int children)
+    {
+        var results = await Task.WhenAll(Enumerable.Range(1, children).Select(i => Workflow.ExecuteChildWorkflowAsync((Doubler d) => d.RunAsync(i))));
+        return results.Sum(r => (long)r);
+    }
+}
+
+[Workflow]
+public sealed class ParentOfBroken
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        try
+        {
+            await Workflow.ExecuteChildWorkflowAsync((BrokenChild c) => c.RunAsync());
+            return "no failure";
+        }
+        catch (ChildWorkflowFailureException e)
+        {
+            return $"{e.ChildWorkflowId}|{e.Status}|{((ApplicationFailureException)e.InnerException!).ErrorType}|{e.InnerException!.Message}";
+        }
+    }
+}
+
+/// <summary>Starts a long child, waits for the "finish" signal, and closes while the child is still open.</summary>
+[Workflow]
+public sealed class ParentLeavesChild
+{
+    private bool finish;
+
+    [WorkflowSignal]
+    public void Finish() => finish = true;
+
+    [WorkflowRun]
+    public async Task RunAsync(ParentClosePolicy policy)
+    {
+        _ = Workflow.ExecuteChildWorkflowAsync((Sleeper s) => s.RunAsync(), new ChildWorkflowOptions { Id = $"{Workflow.Info.WorkflowId}-sleeper", ParentClosePolicy = policy });
+        await Workflow.WaitConditionAsync(() => finish);
+    }
+}
