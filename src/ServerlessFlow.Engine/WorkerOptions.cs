@@ -24,6 +24,20 @@ public sealed record WorkerOptions
     /// <summary>Age after which the recovery sweep wakes a workflow with an unsent outbox or an unconsumed inbox row.</summary>
     public TimeSpan StallThreshold { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>History events after which a run is terminated (Temporal's limit). Use continue-as-new well before it.</summary>
+    /// <remarks>WARNING: lowering it terminates running workflows whose histories are already longer.</remarks>
+    public int MaxHistoryEvents { get; init; } = 51_200;
+
+    /// <summary>History bytes after which a run is terminated (Temporal's 50 MB limit).</summary>
+    /// <remarks>WARNING: lowering it terminates running workflows whose histories are already larger.</remarks>
+    public long MaxHistoryBytes { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>History events at which a warning is logged (Temporal's 10,240).</summary>
+    public int HistoryWarningEvents { get; init; } = 10_240;
+
+    /// <summary>History bytes at which a warning is logged (Temporal's 10 MB).</summary>
+    public long HistoryWarningBytes { get; init; } = 10L * 1024 * 1024;
+
     /// <summary>How often a worker runs the recovery sweep.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

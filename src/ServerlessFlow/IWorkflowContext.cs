@@ -15,7 +15,7 @@ internal interface IWorkflowContext
 
     Task<JsonElement?> ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options);
 
-    Task DelayAsync(TimeSpan delay);
+    Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken);
 
     Task<bool> WaitConditionAsync(Func<bool> condition, TimeSpan? timeout);
 

@@ -42,11 +42,14 @@ public static class Workflow
         return new Guid(bytes);
     }
 
-    /// <summary>Waits durably: a timer recorded in history that survives restarts of every process.</summary>
-    public static Task DelayAsync(TimeSpan delay) =>
+    /// <summary>
+    /// Waits durably: a timer recorded in history that survives restarts of every process. Cancelling
+    /// <paramref name="cancellationToken"/> (from workflow code) cancels the timer, recorded in history too.
+    /// </summary>
+    public static Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default) =>
         delay < TimeSpan.Zero
             ? throw new ArgumentOutOfRangeException(nameof(delay), delay, "A durable timer needs a delay of zero or more.")
-            : Context.DelayAsync(delay);
+            : Context.DelayAsync(delay, cancellationToken);
 
     /// <summary>
     /// Waits until <paramref name="condition"/> is true; it is re-evaluated after every event the

@@ -1,4 +1,5 @@
 using ServerlessFlow.History;
+using ServerlessFlow.Samples;
 
 namespace ServerlessFlow.Engine.Tests;
 
@@ -44,5 +45,47 @@ public sealed class LifecycleTests
         var history = await engine.Client.GetHistoryAsync("counter");
         Assert.Equal(2, Assert.IsType<WorkflowStarted>(history[0]).Input!.Value[0].GetInt32());
         Assert.Single(history.OfType<ActivityCompleted>());
+    }
+}
+
+public sealed class TimerAndLimitTests
+{
+    [Fact]
+    public async Task DelayAsync_TokenCancelled_TimerCanceledRecordedAndAwaitThrows()
+    {
+        await using var engine = new EngineHarness(b => b.AddWorkflow<CancelsTimer>().AddActivities<FlakyActivities>());
+
+        var closed = await engine.RunAsync(nameof(CancelsTimer), null);
+
+        Assert.Equal("canceled", closed.GetResult<string>());
+        var history = await engine.Client.GetHistoryAsync(closed.Id);
+        Assert.Equal(Assert.Single(history.OfType<TimerStarted>()).EventId, Assert.Single(history.OfType<TimerCanceled>()).StartedEventId);
+        Assert.Empty(history.OfType<TimerFired>());
+    }
+
+    [Fact]
+    public async Task WaitCondition_SatisfiedBeforeTimeout_CancelsItsTimer()
+    {
+        await using var engine = new EngineHarness(b => b.AddSamples());
+        var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("ivy", 1m), new StartWorkflowOptions());
+        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(handle.Id), d => d.PendingTimers.Count == 1);
+
+        await engine.Client.SignalWorkflowAsync(handle.Id, "decide", new LoanDecision(false, "jack"));
+        await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(30));
+
+        Assert.Single((await engine.Client.GetHistoryAsync(handle.Id)).OfType<TimerCanceled>());
+    }
+
+    [Fact]
+    public async Task HistoryLimit_Exceeded_RunTerminatedWithReasonNamingContinueAsNew()
+    {
+        await using var engine = new EngineHarness(b => b.AddWorkflow<Chatty>().ConfigureWorker(o => o with { MaxHistoryEvents = 30, HistoryWarningEvents = 10 }));
+
+        var closed = await engine.RunAsync(nameof(Chatty), null);
+
+        Assert.Equal(WorkflowStatus.Terminated, closed.Status);
+        Assert.Contains("History limit exceeded", closed.Failure!.Message, StringComparison.Ordinal);
+        Assert.Contains("ContinueAsNew", closed.Failure.Message, StringComparison.Ordinal);
+        Assert.True(closed.HistoryLength <= 31);
     }
 }

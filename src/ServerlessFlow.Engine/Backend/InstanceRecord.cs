@@ -31,6 +31,9 @@ public sealed record InstanceRecord
     /// <summary>ID of the last committed history event of the current run. History rows beyond it are not history.</summary>
     public required long LastEventId { get; init; }
 
+    /// <summary>Serialized size of the current run's history, for the history size limits.</summary>
+    public long HistorySizeBytes { get; init; }
+
     /// <summary>Timers that have started and not fired, with their due times (the truth for timer wake-ups).</summary>
     public IReadOnlyList<PendingTimer> Timers { get; init; } = [];
 

@@ -119,3 +119,12 @@ internal sealed record ScheduleChildCommand(string WorkflowId, string WorkflowTy
 
     public override string Describe() => $"StartChildWorkflow '{WorkflowType}'";
 }
+
+internal sealed record CancelTimerCommand(long StartedEventId) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is TimerCanceled c && c.StartedEventId == StartedEventId;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new TimerCanceled { EventId = eventId, Timestamp = now, StartedEventId = StartedEventId };
+
+    public override string Describe() => $"CancelTimer {StartedEventId}";
+}

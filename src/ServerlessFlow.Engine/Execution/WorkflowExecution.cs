@@ -30,6 +30,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
     private readonly HashSet<string> recordedPatches = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> patches = new(StringComparer.Ordinal);
     private readonly HashSet<long> abandoned = [];
+    private readonly HashSet<string> seenRequests = new(StringComparer.Ordinal);
     private object? workflow;
     private string? cancelReason;
     private WorkflowStarted? unrunStart;
@@ -151,6 +152,23 @@ internal sealed class WorkflowExecution : IWorkflowContext
         return result;
     }
 
+    /// <summary>
+    /// False for an inbound event that history already holds or that no longer has a receiver: a signal or
+    /// update whose request ID was applied, a second cancellation, an outcome of work that is not pending.
+    /// Producers de-duplicate through inbox keys only while a row is unconsumed; this closes the rest.
+    /// </summary>
+    public bool Accepts(HistoryEvent inbound) => inbound switch
+    {
+        WorkflowSignaled signal => !seenRequests.Contains("s-" + signal.RequestId),
+        WorkflowUpdateAccepted update => !seenRequests.Contains("u-" + update.UpdateId),
+        WorkflowCancelRequested => !IsCancellationRequested,
+        ActivityCompleted c => activities.ContainsKey(c.ScheduledEventId) || abandoned.Contains(c.ScheduledEventId),
+        ActivityFailed f => activities.ContainsKey(f.ScheduledEventId) || abandoned.Contains(f.ScheduledEventId),
+        ChildWorkflowCompleted c => children.ContainsKey(c.ScheduledEventId) || abandoned.Contains(c.ScheduledEventId),
+        ChildWorkflowFailed f => children.ContainsKey(f.ScheduledEventId) || abandoned.Contains(f.ScheduledEventId),
+        _ => true,
+    };
+
     Task<JsonElement?> IWorkflowContext.ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options)
     {
         var awaiter = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -168,12 +186,40 @@ internal sealed class WorkflowExecution : IWorkflowContext
         return awaiter.Task;
     }
 
-    Task IWorkflowContext.DelayAsync(TimeSpan delay)
+    Task IWorkflowContext.DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var awaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pending.Enqueue(new StartTimerCommand(delay, id => timers[id] = awaiter));
+        long? startedEventId = null;
+        var command = new StartTimerCommand(delay, id =>
+        {
+            startedEventId = id;
+            timers[id] = awaiter;
+        });
+        pending.Enqueue(command);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Workflow code cancels its own token, so this runs at the same point on every replay.
+            cancellationToken.Register(() =>
+            {
+                if (startedEventId is { } id)
+                {
+                    if (timers.Remove(id))
+                    {
+                        pending.Enqueue(new CancelTimerCommand(id));
+                        awaiter.TrySetCanceled(cancellationToken);
+                    }
+                }
+                else if (RemovePending(command))
+                {
+                    awaiter.TrySetCanceled(cancellationToken); // Never recorded: it started and ended within one task.
+                }
+            });
+        }
+
         return awaiter.Task;
     }
+
 
     Task<bool> IWorkflowContext.WaitConditionAsync(Func<bool> condition, TimeSpan? timeout)
     {
@@ -186,7 +232,9 @@ internal sealed class WorkflowExecution : IWorkflowContext
         conditions.Add((condition, awaiter));
         if (timeout is { } limit)
         {
-            ((IWorkflowContext)this).DelayAsync(limit).ContinueWith(
+            // The timeout timer is cancelled once the condition wins, so it leaves no wake-up behind.
+            var timeoutTimer = new CancellationTokenSource();
+            ((IWorkflowContext)this).DelayAsync(limit, timeoutTimer.Token).ContinueWith(
                 _ =>
                 {
                     if (conditions.RemoveAll(c => c.Awaiter == awaiter) > 0)
@@ -195,6 +243,7 @@ internal sealed class WorkflowExecution : IWorkflowContext
                     }
                 },
                 CancellationToken.None, TaskContinuationOptions.None, scheduler);
+            awaiter.Task.ContinueWith(_ => timeoutTimer.Cancel(), CancellationToken.None, TaskContinuationOptions.None, scheduler);
         }
 
         return awaiter.Task;
@@ -275,6 +324,19 @@ internal sealed class WorkflowExecution : IWorkflowContext
                 ? new CompleteUpdateCommand(update.UpdateId, null, FailureInfo.FromException(error))
                 : new CompleteUpdateCommand(update.UpdateId, handler.ReturnType.IsGenericType ? PayloadJson.ToElement(ResultOf(done)) : null, null)),
             CancellationToken.None, TaskContinuationOptions.None, scheduler));
+    }
+
+    private bool RemovePending(Command command)
+    {
+        var kept = pending.Where(c => !ReferenceEquals(c, command)).ToList();
+        if (kept.Count == pending.Count)
+        {
+            return false;
+        }
+
+        pending.Clear();
+        kept.ForEach(pending.Enqueue);
+        return true;
     }
 
     /// <summary>Queues workflow code on the workflow scheduler.</summary>
@@ -384,6 +446,9 @@ internal sealed class WorkflowExecution : IWorkflowContext
         LastEventId = Math.Max(LastEventId, recorded.EventId);
         switch (recorded)
         {
+            case WorkflowSignaled { RequestId: var signalId } when !seenRequests.Add("s-" + signalId):
+            case WorkflowUpdateAccepted { UpdateId: var updateId } when !seenRequests.Add("u-" + updateId):
+                break;
             case WorkflowStarted started:
                 Random = new Random(started.RandomSeed);
                 Schedule(() => runMethod = Call(() =>
@@ -414,6 +479,10 @@ internal sealed class WorkflowExecution : IWorkflowContext
                 break;
             case WorkflowUpdateAccepted update when definition.Updates.TryGetValue(update.UpdateName, out var updateHandler):
                 StartUpdate(update, updateHandler.Handler);
+                break;
+            case TimerCanceled canceled:
+                timers.Remove(canceled.StartedEventId);
+                abandoned.Add(canceled.StartedEventId);
                 break;
             case TimerFired fired when abandoned.Contains(fired.StartedEventId):
                 break;

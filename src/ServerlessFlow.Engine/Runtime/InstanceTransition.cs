@@ -66,6 +66,10 @@ internal static class InstanceTransition
                 case TimerFired fired:
                     timers.RemoveAll(t => t.StartedEventId == fired.StartedEventId);
                     break;
+                case TimerCanceled canceled:
+                    timers.RemoveAll(t => t.StartedEventId == canceled.StartedEventId);
+                    outbox.RemoveAll(o => o.Message.TimerAt is not null && newEvents.OfType<TimerStarted>().Any(t => t.EventId == canceled.StartedEventId && t.FireAt == o.Message.TimerAt));
+                    break;
                 case WorkflowCompleted:
                     status = WorkflowStatus.Completed;
                     break;
@@ -127,6 +131,7 @@ internal static class InstanceTransition
                 Status = status,
                 ClosedAt = closed ? now : null,
                 LastEventId = newEvents.Count > 0 ? newEvents[^1].EventId : before.LastEventId,
+                HistorySizeBytes = before.HistorySizeBytes + newEvents.Sum(e => (long)System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, PayloadJson.Options).Length),
                 PendingActivities = activities,
                 PendingChildren = children,
                 Timers = timers,

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(104, LogLevel.Debug, "Workflow {WorkflowId}: cached execution is stale (cached event {CachedEventId}, stored {StoredEventId}); replaying")]
     public static partial void StaleCache(ILogger logger, string workflowId, long cachedEventId, long storedEventId);
 
+    [LoggerMessage(105, LogLevel.Warning, "Workflow {WorkflowId}: history has {Events} events and {Bytes} bytes; it is terminated at {MaxEvents} events or {MaxBytes} bytes. Use continue-as-new")]
+    public static partial void HistoryLarge(ILogger logger, string workflowId, long events, long bytes, int maxEvents, long maxBytes);
+
     [LoggerMessage(200, LogLevel.Debug, "Workflow {WorkflowId}: activity {ActivityName} (event {ScheduledEventId}) attempt {Attempt} completed")]
     public static partial void ActivityCompleted(ILogger logger, string workflowId, string activityName, long scheduledEventId, int attempt);
 

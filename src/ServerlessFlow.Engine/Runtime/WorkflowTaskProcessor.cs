@@ -17,6 +17,7 @@ internal sealed class WorkflowTaskProcessor(
     WorkflowCache cache,
     WorkflowRegistry registry,
     CompletionNotifier notifier,
+    WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
 {
@@ -91,11 +92,11 @@ internal sealed class WorkflowTaskProcessor(
             return Round.Done;
         }
 
-        var inbound = current.Select(i => i.Event)
+        var inbound = current.Select(i => i.Event).Where(execution.Accepts)
             .Concat(due.Select(t => (HistoryEvent)new TimerFired { StartedEventId = t.StartedEventId }))
             .ToList();
         var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? execution.RunTask(inbound, now) : [];
-        var commit = InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now);
+        var commit = EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now);
         var committed = await store.CommitAsync(commit, cancellationToken);
         if (committed is null)
         {
@@ -117,6 +118,30 @@ internal sealed class WorkflowTaskProcessor(
         await outbox.SendAsync(committed, cancellationToken);
         var consumedAll = snapshot.Inbox.Count == current.Count + stale.Count;
         return consumedAll ? Round.Done : Round.Again;
+    }
+
+    /// <summary>Terminates a run whose history would pass the limits (instead of this commit); warns as it nears them.</summary>
+    private WorkflowCommit EnforceHistoryLimits(WorkflowCommit commit, InstanceRecord before, DateTimeOffset now)
+    {
+        var after = commit.Instance;
+        if (after.LastEventId <= options.MaxHistoryEvents && after.HistorySizeBytes <= options.MaxHistoryBytes)
+        {
+            if ((after.LastEventId >= options.HistoryWarningEvents && before.LastEventId < options.HistoryWarningEvents)
+                || (after.HistorySizeBytes >= options.HistoryWarningBytes && before.HistorySizeBytes < options.HistoryWarningBytes))
+            {
+                Log.HistoryLarge(logger, after.WorkflowId, after.LastEventId, after.HistorySizeBytes, options.MaxHistoryEvents, options.MaxHistoryBytes);
+            }
+
+            return commit;
+        }
+
+        var terminated = new WorkflowTerminated
+        {
+            EventId = before.LastEventId + 1, Timestamp = now,
+            Reason = $"History limit exceeded: the run would reach {after.LastEventId} events and {after.HistorySizeBytes} bytes " +
+                     $"(limits {options.MaxHistoryEvents} events, {options.MaxHistoryBytes} bytes). Use Workflow.CreateContinueAsNewException to keep histories short.",
+        };
+        return InstanceTransition.Build(before, [terminated], commit.ConsumedInbox, now);
     }
 
     /// <summary>

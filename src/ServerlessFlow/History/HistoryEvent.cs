@@ -15,6 +15,7 @@ namespace ServerlessFlow.History;
 [JsonDerivedType(typeof(ActivityFailed), nameof(ActivityFailed))]
 [JsonDerivedType(typeof(TimerStarted), nameof(TimerStarted))]
 [JsonDerivedType(typeof(TimerFired), nameof(TimerFired))]
+[JsonDerivedType(typeof(TimerCanceled), nameof(TimerCanceled))]
 [JsonDerivedType(typeof(WorkflowCompleted), nameof(WorkflowCompleted))]
 [JsonDerivedType(typeof(WorkflowFailed), nameof(WorkflowFailed))]
 [JsonDerivedType(typeof(WorkflowTerminated), nameof(WorkflowTerminated))]
@@ -126,6 +127,19 @@ public sealed record TimerFired : HistoryEvent
 {
     /// <summary>The <see cref="TimerStarted"/> event of the timer.</summary>
     public required long StartedEventId { get; init; }
+}
+
+/// <summary>The workflow cancelled a timer before it fired.</summary>
+public sealed record TimerCanceled : HistoryEvent
+{
+    /// <summary>The <see cref="TimerStarted"/> event of the timer.</summary>
+    public required long StartedEventId { get; init; }
+
+    /// <inheritdoc />
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "TimerCanceled";
 }
 
 /// <summary>The run method returned; last event of the run.</summary>
