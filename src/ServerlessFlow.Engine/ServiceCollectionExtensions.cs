@@ -36,6 +36,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();
         services.AddSingleton<ActivityTaskProcessor>();
+        services.AddSingleton<ActivityOutcomes>();
+        services.AddSingleton<ActivityTimeoutProcessor>();
         services.AddSingleton<ChildWorkflowProcessor>();
         services.AddSingleton<ITaskHandler, TaskHandler>();
         services.AddSingleton<IWorkflowClient, WorkflowClient>();

@@ -38,6 +38,12 @@ public sealed record WorkerOptions
     /// <summary>History bytes at which a warning is logged (Temporal's 10 MB).</summary>
     public long HistoryWarningBytes { get; init; } = 10L * 1024 * 1024;
 
+    /// <summary>Extra time past an activity timeout before another worker takes the attempt over (clock skew between machines).</summary>
+    public TimeSpan ActivityTimeoutSlack { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Longest interval between two heartbeat writes of one attempt (Temporal's default throttle); shorter when the heartbeat timeout asks for it.</summary>
+    public TimeSpan MaxHeartbeatThrottle { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often a worker runs the recovery sweep.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

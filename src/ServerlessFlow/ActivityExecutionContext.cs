@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ServerlessFlow;
 
 /// <summary>Facts about the activity attempt that is running, available to activity code through <see cref="Current"/>.</summary>
@@ -5,10 +7,15 @@ public sealed class ActivityExecutionContext
 {
     private static readonly AsyncLocal<ActivityExecutionContext?> CurrentContext = new();
 
-    internal ActivityExecutionContext(ActivityInfo info, CancellationToken cancellationToken)
+    private readonly Action<JsonElement?> heartbeat;
+    private readonly JsonElement? lastDetails;
+
+    internal ActivityExecutionContext(ActivityInfo info, JsonElement? lastDetails, Action<JsonElement?> heartbeat, CancellationToken cancellationToken)
     {
         Info = info;
         CancellationToken = cancellationToken;
+        this.lastDetails = lastDetails;
+        this.heartbeat = heartbeat;
     }
 
     /// <summary>The context of the activity running on this async flow.</summary>
@@ -21,8 +28,21 @@ public sealed class ActivityExecutionContext
     /// <summary>What is running.</summary>
     public ActivityInfo Info { get; }
 
-    /// <summary>Cancelled when the attempt times out or the worker shuts down.</summary>
+    /// <summary>
+    /// Cancelled when the attempt times out, when the activity is cancelled (seen at the next heartbeat
+    /// write), or when the worker shuts down.
+    /// </summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// Reports progress. Details are kept for the next attempt (<see cref="GetHeartbeatDetails{T}"/>);
+    /// writes are throttled, so calling this in a tight loop is fine. Heartbeating is how a long activity
+    /// proves it is alive (heartbeat timeout) and how it learns it was cancelled.
+    /// </summary>
+    public void Heartbeat(object? details = null) => heartbeat(PayloadJson.ToElement(details));
+
+    /// <summary>The details of the last heartbeat of an earlier attempt (or this one), if any.</summary>
+    public T? GetHeartbeatDetails<T>() => PayloadJson.FromElement<T>(lastDetails);
 
     internal static IDisposable Enter(ActivityExecutionContext context)
     {

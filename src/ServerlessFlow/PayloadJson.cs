@@ -22,7 +22,9 @@ public static class PayloadJson
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        // Relaxed escaping: payloads are stored, never embedded in HTML, and escaping every non-ASCII
+        // character as \uXXXX would make a 2 MB payload of non-Latin text several times larger.
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

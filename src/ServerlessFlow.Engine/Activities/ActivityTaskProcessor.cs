@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.Engine.Runtime;
@@ -11,20 +10,18 @@ namespace ServerlessFlow.Engine.Activities;
 /// <summary>
 /// Runs activity attempts. The activity row in the workflow's partition is the truth: a message for an
 /// activity that is closed, gone, or waiting out a retry back-off is acknowledged or delayed, never run.
-/// An attempt is claimed (ETag-guarded) before it runs, its outcome is written to the workflow's inbox
-/// together with closing the row (one atomic write), and only then is the workflow woken.
+/// An attempt is claimed (ETag-guarded) before it runs, a timeout check is scheduled for its deadline,
+/// and its outcome is written to the workflow's inbox together with closing the row, then the workflow is woken.
 /// </summary>
 internal sealed class ActivityTaskProcessor(
     IWorkflowStore store,
+    ActivityOutcomes outcomes,
     OutboxSender outbox,
     WorkflowRegistry registry,
     IServiceScopeFactory scopes,
-    TimeProvider time,
-    ILogger<ActivityTaskProcessor> logger)
+    WorkerOptions options,
+    TimeProvider time)
 {
-    /// <summary>Extra time past an attempt's start-to-close timeout before another worker may take it over (clock skew, slow commit).</summary>
-    public static readonly TimeSpan TakeoverSlack = TimeSpan.FromSeconds(5);
-
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
         if (message.RunId is null || message.ScheduledEventId is null)
@@ -44,103 +41,96 @@ internal sealed class ActivityTaskProcessor(
             return TaskOutcome.RetryAfter(next - now);
         }
 
-        if (row.State == ActivityState.Started && row.StartedAt is { } started && started + AttemptTimeout(row) + TakeoverSlack > now)
+        if (row.State == ActivityState.Started)
         {
-            // Another worker is running this attempt: look again when its time is up.
-            return TaskOutcome.RetryAfter(started + AttemptTimeout(row) + TakeoverSlack - now);
+            // Another worker runs this attempt; if it died, the timeout check takes the attempt over. Look again after its deadline.
+            var (deadline, _) = ActivityTimeouts.AttemptDeadline(row);
+            return TaskOutcome.RetryAfter(deadline + (options.ActivityTimeoutSlack * 2) - now is { Ticks: > 0 } wait ? wait : TimeSpan.FromSeconds(1));
         }
 
-        // A started attempt past its timeout belongs to a worker that died: this is the next attempt.
-        var attempt = row.State == ActivityState.Started ? row.Attempt + 1 : row.Attempt;
-        var claimed = await store.UpdateActivityAsync(row with { State = ActivityState.Started, StartedAt = now, Attempt = attempt, NextAttemptAt = null }, cancellationToken);
+        var claimed = await store.UpdateActivityAsync(row with { State = ActivityState.Started, StartedAt = now, NextAttemptAt = null, LastHeartbeatAt = null }, cancellationToken);
         if (claimed is null)
         {
             return TaskOutcome.RetryAfter(TimeSpan.FromSeconds(1));
         }
 
-        var (result, failure) = await RunAttemptAsync(claimed, cancellationToken);
-        return failure is null
-            ? await CloseAsync(claimed, new ActivityCompleted { ScheduledEventId = claimed.ScheduledEventId, Result = result, Attempt = claimed.Attempt }, cancellationToken)
-            : await FailAttemptAsync(claimed, failure, cancellationToken);
+        var check = new TaskMessage { Kind = TaskKind.ActivityTimeout, WorkflowId = claimed.WorkflowId, RunId = claimed.RunId, ScheduledEventId = claimed.ScheduledEventId, Attempt = claimed.Attempt };
+        await outbox.SendOneAsync(QueueNames.Workflow(claimed.WorkflowTaskQueue), check, ActivityTimeouts.AttemptDeadline(claimed).At + options.ActivityTimeoutSlack, cancellationToken);
+        return await RunAttemptAsync(claimed, cancellationToken);
     }
 
-    private async Task<(JsonElement? Result, FailureInfo? Failure)> RunAttemptAsync(ActivityTaskRecord row, CancellationToken cancellationToken)
+    private async Task<TaskOutcome> RunAttemptAsync(ActivityTaskRecord claimed, CancellationToken cancellationToken)
     {
-        var definition = registry.FindActivity(row.ActivityName);
-        if (definition is null)
+        if (registry.FindActivity(claimed.ActivityName) is not { } definition)
         {
-            return (null, new FailureInfo
+            await outcomes.FailAsync(claimed, new FailureInfo
             {
                 Type = "UnknownActivity",
-                Message = $"No activity named '{row.ActivityName}' is registered on the workers of task queue '{row.TaskQueue}'. Register it with AddActivities<T>() or fix the name.",
+                Message = $"No activity named '{claimed.ActivityName}' is registered on the workers of task queue '{claimed.TaskQueue}'. Register it with AddActivities<T>() or fix the name.",
                 NonRetryable = true,
-            });
+            }, cancellationToken);
+            return TaskOutcome.Completed;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(AttemptTimeout(row));
-        var info = new ActivityInfo(row.WorkflowId, row.RunId, row.ActivityName, row.ScheduledEventId, row.Attempt, row.TaskQueue);
-        try
+        JsonElement? result = null;
+        FailureInfo? failure = null;
+        TimeSpan? requestedDelay = null;
+        ActivityTaskRecord current;
+        await using (var monitor = new AttemptMonitor(claimed, store, time, options, cancellationToken))
         {
-            var args = ReadArguments(definition, row.Input);
-            await using var scope = scopes.CreateAsyncScope();
-            var instance = scope.ServiceProvider.GetRequiredService(definition.Class);
-            using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, timeout.Token)))
+            var info = new ActivityInfo(claimed.WorkflowId, claimed.RunId, claimed.ActivityName, claimed.ScheduledEventId, claimed.Attempt, claimed.TaskQueue);
+            try
             {
-                var value = await definition.InvokeAsync(instance, definition.BindArguments(args, timeout.Token)).WaitAsync(timeout.Token);
-                return (PayloadJson.ToElement(value), null);
+                var args = ReadArguments(definition, claimed.Input);
+                await using var scope = scopes.CreateAsyncScope();
+                var instance = scope.ServiceProvider.GetRequiredService(definition.Class);
+                using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, claimed.HeartbeatDetails, monitor.Record, monitor.Token)))
+                {
+                    var value = await definition.InvokeAsync(instance, definition.BindArguments(args, monitor.Token)).WaitAsync(monitor.Token);
+                    result = PayloadJson.ToElement(value);
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = monitor.StopReason is { } reason && reason != ActivityTimeouts.Cancelled
+                    ? ActivityTimeouts.Failure(reason, claimed, reason == ActivityTimeouts.Heartbeat ? "stopped heartbeating" : "did not finish within its start-to-close timeout")
+                    : FailureInfo.FromException(e);
+                requestedDelay = (e as ApplicationFailureException)?.NextRetryDelay;
+            }
+
+            current = await monitor.FinishAsync();
+            if (monitor.StopReason == ActivityTimeouts.Cancelled)
+            {
+                return TaskOutcome.Completed; // The workflow no longer wants this activity: its row is gone.
             }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return (null, new FailureInfo { Type = "StartToCloseTimeout", Message = $"Activity '{row.ActivityName}' attempt {row.Attempt} exceeded its timeout of {AttemptTimeout(row)}." });
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            return (null, FailureInfo.FromException(e));
-        }
-    }
 
-    private async Task<TaskOutcome> FailAttemptAsync(ActivityTaskRecord row, FailureInfo failure, CancellationToken cancellationToken)
-    {
-        Log.ActivityAttemptFailed(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt, failure.Message);
-        var policy = row.Options.RetryPolicy ?? RetryPolicy.Default;
-        var delay = policy.DelayBefore(row.Attempt + 1);
-        var retryAt = time.GetUtcNow() + delay;
-        var withinDeadline = row.Options.ScheduleToCloseTimeout is not { } limit || retryAt < row.ScheduledAt + limit;
-        if (failure.NonRetryable || !policy.AllowsRetry(row.Attempt, failure.Type) || !withinDeadline)
+        if (failure is null)
         {
-            return await CloseAsync(row, new ActivityFailed { ScheduledEventId = row.ScheduledEventId, Failure = failure, Attempt = row.Attempt }, cancellationToken);
+            await outcomes.CloseAsync(current, new ActivityCompleted { ScheduledEventId = current.ScheduledEventId, Result = result, Attempt = current.Attempt }, cancellationToken);
+            return TaskOutcome.Completed;
         }
 
-        // The back-off lives in the row, not in memory: any worker honours it after a crash.
-        var retry = row with { State = ActivityState.Scheduled, Attempt = row.Attempt + 1, NextAttemptAt = retryAt, LastFailure = failure, StartedAt = null };
-        return await store.UpdateActivityAsync(retry, cancellationToken) is null ? TaskOutcome.Completed : TaskOutcome.RetryAfter(delay);
-    }
-
-    private async Task<TaskOutcome> CloseAsync(ActivityTaskRecord row, HistoryEvent outcome, CancellationToken cancellationToken)
-    {
-        var item = new InboxItem
+        if (outcomes.NextAttempt(current, failure, requestedDelay) is not { } next)
         {
-            Key = InboxItem.ActivityKey(row.RunId, row.ScheduledEventId), RunId = row.RunId, Event = outcome, CreatedAt = time.GetUtcNow(),
-        };
-        if (await store.CloseActivityAsync(row with { State = ActivityState.Closed }, item, cancellationToken))
-        {
-            Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
-            var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = row.WorkflowId, RunId = row.RunId };
-            await outbox.SendOneAsync(QueueNames.Workflow(row.WorkflowTaskQueue), wake, null, cancellationToken);
+            await outcomes.FailAsync(current, failure, cancellationToken);
+            return TaskOutcome.Completed;
         }
 
-        // Not closed means the row changed under us (the workflow closed, or a takeover): the message is done either way.
-        return TaskOutcome.Completed;
+        // Not stored means the row changed (cancelled, or taken over): this message is done either way.
+        return await store.UpdateActivityAsync(next, cancellationToken) is null ? TaskOutcome.Completed : TaskOutcome.RetryAfter(next.NextAttemptAt!.Value - time.GetUtcNow());
     }
 
     private static List<object?> ReadArguments(ActivityDefinition definition, JsonElement input)
     {
         var values = input.ValueKind == JsonValueKind.Array ? input.EnumerateArray().ToList() : [];
-        return values.Select((value, i) => i < definition.ArgumentTypes.Count ? value.Deserialize(definition.ArgumentTypes[i], PayloadJson.Options) : null).ToList();
+        try
+        {
+            return values.Select((value, i) => i < definition.ArgumentTypes.Count ? value.Deserialize(definition.ArgumentTypes[i], PayloadJson.Options) : null).ToList();
+        }
+        catch (JsonException e)
+        {
+            throw new ApplicationFailureException($"The arguments of activity '{definition.Name}' do not match its parameters: {e.Message}", "ActivityArgumentMismatch", nonRetryable: true, inner: e);
+        }
     }
-
-    private static TimeSpan AttemptTimeout(ActivityTaskRecord row) =>
-        row.Options.StartToCloseTimeout ?? row.Options.ScheduleToCloseTimeout ?? TimeSpan.FromMinutes(10);
 }

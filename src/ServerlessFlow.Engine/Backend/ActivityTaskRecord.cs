@@ -48,6 +48,12 @@ public sealed record ActivityTaskRecord
     /// <summary>Not before this time may the current attempt start (retry backoff); null for at once.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 
+    /// <summary>The details of the last heartbeat, kept for the next attempt to resume from.</summary>
+    public JsonElement? HeartbeatDetails { get; init; }
+
+    /// <summary>When the current attempt last heartbeat.</summary>
+    public DateTimeOffset? LastHeartbeatAt { get; init; }
+
     /// <summary>The last attempt's failure, if any.</summary>
     public FailureInfo? LastFailure { get; init; }
 

@@ -72,4 +72,7 @@ public enum TaskKind
 
     /// <summary>Apply a closed parent's policy to a child (w names the child, p the policy).</summary>
     ParentClosed = 5,
+
+    /// <summary>Check an activity's timeouts (w, r, e name it; a the attempt). Sent on the workflow queue, so it is handled even when no worker serves the activity's queue.</summary>
+    ActivityTimeout = 6,
 }

@@ -36,6 +36,21 @@ internal static class InstanceTransition
                     {
                         Kind = TaskKind.Activity, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId, Attempt = 1,
                     }));
+                    if (Activities.ActivityTimeouts.ScheduleDeadline(created[^1]) is { } scheduleDeadline)
+                    {
+                        // Schedule-level timeouts are checked on the workflow's queue: they must fire even if no worker serves the activity's queue.
+                        outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
+                        {
+                            Kind = TaskKind.ActivityTimeout, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId, Attempt = 1,
+                        }, scheduleDeadline));
+                    }
+
+                    break;
+                case WorkflowCancelRequested:
+                    // Cancellation abandons pending work: deleting an activity's row is what a heartbeating activity sees as cancellation.
+                    deleted.AddRange(activities.Select(a => a.ScheduledEventId));
+                    activities.Clear();
+                    timers.Clear();
                     break;
                 case ActivityCompleted completed:
                     CloseActivity(completed.ScheduledEventId);
@@ -104,7 +119,7 @@ internal static class InstanceTransition
             created.Clear();
             activities.Clear();
             timers.Clear();
-            outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.StartChild || o.Message.TimerAt is not null);
+            outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.StartChild or TaskKind.ActivityTimeout || o.Message.TimerAt is not null);
 
             // Children still open get the parent close policy; a child started by this very commit was never started.
             outbox.AddRange(children.Where(c => c.Policy != ParentClosePolicy.Abandon && newEvents.All(e => e.EventId != c.ScheduledEventId))

@@ -83,7 +83,7 @@ internal sealed class WorkflowTaskProcessor(
         var execution = await PrepareAsync(cached, snapshot, cancellationToken);
         var now = time.GetUtcNow();
         var current = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).Take(MaxInboxPerTask).ToList();
-        var stale = snapshot.Inbox.Where(i => i.RunId != instance.RunId).Take(MaxInboxPerTask).ToList();
+        var stale = snapshot.Inbox.Where(i => i.RunId != instance.RunId).Take(MaxInboxPerTask - current.Count).ToList();
         var due = instance.Timers.Where(t => t.FireAt <= now).OrderBy(t => t.FireAt).ThenBy(t => t.StartedEventId).ToList();
         if (!execution.HasUnrunStart && current.Count == 0 && due.Count == 0 && stale.Count == 0)
         {

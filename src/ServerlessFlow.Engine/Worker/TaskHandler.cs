@@ -14,6 +14,7 @@ internal sealed class TaskHandler(
     WorkflowTaskProcessor workflows,
     ActivityTaskProcessor activities,
     ChildWorkflowProcessor children,
+    ActivityTimeoutProcessor activityTimeouts,
     WorkerOptions options,
     ILogger<TaskHandler> logger) : ITaskHandler
 {
@@ -32,6 +33,7 @@ internal sealed class TaskHandler(
             {
                 TaskKind.Workflow => await workflows.HandleAsync(task, message.DequeueCount, cancellationToken),
                 TaskKind.Activity => await activities.HandleAsync(task, cancellationToken),
+                TaskKind.ActivityTimeout => await activityTimeouts.HandleAsync(task, cancellationToken),
                 TaskKind.StartChild or TaskKind.ChildClosed or TaskKind.ParentClosed => await children.HandleAsync(task, cancellationToken),
                 _ => TaskOutcome.DeadLetter($"Unknown task kind {(int)task.Kind}."),
             };

@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using ServerlessFlow.Engine.Backend;
+
+namespace ServerlessFlow.AzureStorage;
+
+/// <summary>
+/// <see cref="ITaskQueues"/> on Azure Storage Queues. Logical queue L is the storage queue "{prefix}-{L}";
+/// bodies are the message's JSON as plain text (no base64), which is XML-safe because the serializer escapes
+/// control characters and markup. A Function App's queue trigger must therefore use messageEncoding "none".
+/// </summary>
+internal sealed class AzureTaskQueues : ITaskQueues
+{
+    private readonly QueueServiceClient service;
+    private readonly string prefix;
+    private readonly TableClient deadLetters;
+    private readonly ConcurrentDictionary<string, QueueClient> clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> ensured = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the queues on <paramref name="service"/> with <paramref name="prefix"/>; dead letters go to <paramref name="deadLetters"/>.</summary>
+    public AzureTaskQueues(QueueServiceClient service, string prefix, TableClient deadLetters)
+    {
+        this.service = service;
+        this.prefix = prefix;
+        this.deadLetters = deadLetters;
+    }
+
+    /// <inheritdoc />
+    public async Task EnsureQueueAsync(string queue, CancellationToken cancellationToken)
+    {
+        if (ensured.ContainsKey(queue))
+        {
+            return;
+        }
+
+        await StorageErrors.Run($"Creating queue '{queue}'", () => Client(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken), cancellationToken);
+        ensured[queue] = true;
+    }
+
+    /// <inheritdoc />
+    public Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return SendBodyAsync(queue, message.ToJson(), delay, cancellationToken);
+    }
+
+    /// <summary>Sends a raw body (used to re-enqueue dead letters); the delay is clamped to [0, 7 days].</summary>
+    public async Task SendBodyAsync(string queue, string body, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var visibility = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > AzureLimits.MaxVisibility ? AzureLimits.MaxVisibility : delay;
+        await StorageErrors.Run($"Sending to queue '{queue}'", async () =>
+        {
+            try
+            {
+                await Client(queue).SendMessageAsync(body, visibility, AzureLimits.InfiniteMessageTimeToLive, cancellationToken);
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsNotFound(e))
+            {
+                // Outbox messages may target a task queue no worker has ensured yet; a message must not be lost for that.
+                ensured.TryRemove(queue, out _);
+                await EnsureQueueAsync(queue, cancellationToken);
+                await Client(queue).SendMessageAsync(body, visibility, AzureLimits.InfiniteMessageTimeToLive, cancellationToken);
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+    {
+        var count = Math.Clamp(maxMessages, 1, AzureLimits.MaxMessagesPerReceive);
+        var visibility = visibilityTimeout < AzureLimits.MinReceiveVisibility ? AzureLimits.MinReceiveVisibility
+            : visibilityTimeout > AzureLimits.MaxVisibility ? AzureLimits.MaxVisibility : visibilityTimeout;
+        return await StorageErrors.Run($"Receiving from queue '{queue}'", async () =>
+        {
+            try
+            {
+                var response = await Client(queue).ReceiveMessagesAsync(count, visibility, cancellationToken);
+                return response.Value.Select(m => new ReceivedMessage(queue, m.MessageId, m.PopReceipt, m.Body.ToString(), m.DequeueCount)).ToList();
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsNotFound(e))
+            {
+                return (IReadOnlyList<ReceivedMessage>)[]; // A queue that does not exist yet holds no messages.
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return StorageErrors.Run($"Deleting message {message.MessageId} from queue '{message.Queue}'", async () =>
+        {
+            try
+            {
+                await Client(message.Queue).DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsMessageGone(e))
+            {
+                // Gone or redelivered to someone else: the contract ignores it, the new holder decides.
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var visibility = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > AzureLimits.MaxVisibility ? AzureLimits.MaxVisibility : delay;
+        return await StorageErrors.Run($"Changing visibility of message {message.MessageId} in queue '{message.Queue}'", async () =>
+        {
+            try
+            {
+                var receipt = await Client(message.Queue).UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: visibility, cancellationToken: cancellationToken);
+                return message with { PopReceipt = receipt.Value.PopReceipt };
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsMessageGone(e))
+            {
+                return null;
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+
+        // Row first, delete second: a crash in between leaves a duplicate (harmless), never a lost message.
+        await DeadLetterRows.WriteAsync(deadLetters, DeadLetterRows.ToEntity(message, reason, DateTimeOffset.UtcNow), cancellationToken);
+        await DeleteAsync(message, cancellationToken);
+    }
+
+    /// <summary>The storage queue of a logical queue name.</summary>
+    private QueueClient Client(string queue) =>
+        clients.GetOrAdd(queue, name => service.GetQueueClient(AzureStorageBackend.PhysicalQueueName(prefix, name)));
+}

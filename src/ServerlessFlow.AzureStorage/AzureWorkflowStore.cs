@@ -1,0 +1,150 @@
+using Azure.Data.Tables;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.AzureStorage;
+
+/// <summary>
+/// <see cref="IWorkflowStore"/> on one Azure table. Each workflow ID is one partition (PartitionKey = the ID
+/// escaped by <see cref="KeyEscaping"/>) holding its instance row, history, inbox, activity and run rows
+/// (<see cref="RowKeys"/>), so that every commit is one entity-group transaction fenced by the instance row.
+/// This file holds the reads; writes are in the other parts of the class and in <see cref="CommitWriter"/>.
+/// </summary>
+internal sealed partial class AzureWorkflowStore : IWorkflowStore
+{
+    private readonly TableClient table;
+    private readonly TableClient deadLetterTable;
+    private readonly InboxShapeCache inboxShapes = new();
+    private readonly CommitWriter commits;
+
+    /// <summary>Creates the store on <paramref name="table"/>; <see cref="InitializeAsync"/> also creates <paramref name="deadLetterTable"/>.</summary>
+    public AzureWorkflowStore(TableClient table, TableClient deadLetterTable)
+    {
+        this.table = table;
+        this.deadLetterTable = deadLetterTable;
+        commits = new CommitWriter(table, inboxShapes);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Creates the workflow table and the dead-letter table (whose rows <see cref="AzureTaskQueues"/> writes).</remarks>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        foreach (var client in new[] { table, deadLetterTable })
+        {
+            await StorageErrors.Run($"Creating table '{client.Name}'", () => client.CreateIfNotExistsAsync(cancellationToken), cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken) =>
+        commits.CommitAsync(commit, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<InstanceRecord?> ReadInstanceAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        var row = await ReadRowAsync(KeyEscaping.PartitionKey(workflowId), RowKeys.Instance, cancellationToken);
+        return row is null ? null : InstanceRows.FromEntity(row);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// With a <paramref name="runId"/>: ONE query (instance, inbox and that run's history after N, ORed
+    /// RowKey ranges); a second only when the run is no longer current. Without one the current run is
+    /// unknown, so the instance and inbox come first and the history second: one query over every run's
+    /// history would read all earlier runs of a workflow that continued as new.
+    /// </remarks>
+    public async Task<WorkflowSnapshot?> LoadAsync(string workflowId, string? runId, long historyAfter, CancellationToken cancellationToken)
+    {
+        var partitionKey = KeyEscaping.PartitionKey(workflowId);
+        var after = Math.Max(0, historyAfter);
+        var filter = runId is null
+            ? TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd}))")
+            : TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd}) or (RowKey gt {RowKeys.HistoryAfter(runId, after)} and RowKey lt {RowKeys.HistoryEnd(runId)}))");
+        var rows = await PartitionRows.QueryAsync(table, filter, $"Loading workflow '{workflowId}'", cancellationToken);
+        if (rows.Instance is not { } instanceRow)
+        {
+            return null;
+        }
+
+        var instance = InstanceRows.FromEntity(instanceRow);
+        IReadOnlyList<HistoryEvent> history;
+        if (string.Equals(runId, instance.RunId, StringComparison.Ordinal))
+        {
+            history = rows.History(workflowId, instance.RunId, after, instance.LastEventId);
+        }
+        else
+        {
+            after = 0;
+            history = await ReadCommittedHistoryAsync(workflowId, partitionKey, instance.RunId, 0, instance.LastEventId, cancellationToken);
+        }
+
+        foreach (var (rowKey, continuationRows) in rows.InboxShapes())
+        {
+            inboxShapes.Record(partitionKey, rowKey, continuationRows);
+        }
+
+        return new WorkflowSnapshot { Instance = instance, Inbox = rows.Inbox(), History = history, HistoryAfter = after };
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(string workflowId, string runId, long afterEventId, CancellationToken cancellationToken)
+    {
+        var partitionKey = KeyEscaping.PartitionKey(workflowId);
+        var after = Math.Max(0, afterEventId);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or RowKey eq {RowKeys.Run(runId)} or (RowKey gt {RowKeys.HistoryAfter(runId, after)} and RowKey lt {RowKeys.HistoryEnd(runId)}))");
+        var rows = await PartitionRows.QueryAsync(table, filter, $"Reading history of workflow '{workflowId}'", cancellationToken);
+        return rows.History(workflowId, runId, after, CommittedLastEventId(rows, runId));
+    }
+
+    /// <inheritdoc />
+    public async Task<HistoryEvent?> ReadEventAsync(string workflowId, string runId, long eventId, CancellationToken cancellationToken)
+    {
+        var partitionKey = KeyEscaping.PartitionKey(workflowId);
+        var eventKey = RowKeys.History(runId, eventId);
+        var rows = await PartitionRows.QueryAsync(table, EventFilter(partitionKey, runId, eventKey), $"Reading event {eventId} of workflow '{workflowId}'", cancellationToken);
+        return eventId >= 1 && eventId <= CommittedLastEventId(rows, runId) && rows.Find(eventKey) is { } main
+            ? HistoryRows.Read(main, rows.Find)
+            : null;
+    }
+
+    /// <summary>Point read; null when the row does not exist.</summary>
+    private Task<TableEntity?> ReadRowAsync(string partitionKey, string rowKey, CancellationToken cancellationToken) =>
+        TableRows.ReadAsync(table, partitionKey, rowKey, cancellationToken);
+
+    /// <summary>The committed events of a run between two known bounds (one query).</summary>
+    private async Task<IReadOnlyList<HistoryEvent>> ReadCommittedHistoryAsync(
+        string workflowId, string partitionKey, string runId, long after, long last, CancellationToken cancellationToken)
+    {
+        if (last <= after)
+        {
+            return [];
+        }
+
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and RowKey gt {RowKeys.HistoryAfter(runId, after)} and RowKey lt {RowKeys.HistoryAfter(runId, last)}");
+        var rows = await PartitionRows.QueryAsync(table, filter, $"Reading history of workflow '{workflowId}'", cancellationToken);
+        return rows.History(workflowId, runId, after, last);
+    }
+
+    /// <summary>Instance row, run row, and the rows of one event.</summary>
+    private static string EventFilter(string partitionKey, string runId, string eventKey) =>
+        TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or RowKey eq {RowKeys.Run(runId)} or (RowKey ge {eventKey} and RowKey lt {RowKeys.ContinuationEnd(eventKey)}))");
+
+    /// <summary>
+    /// The last committed event of a run: the instance row's for the current run, the run row's for an
+    /// earlier one, 0 for a run that never committed. Rows above it are leftovers, not history.
+    /// </summary>
+    private static long CommittedLastEventId(PartitionRows rows, string runId)
+    {
+        if (rows.Instance is { } instance && string.Equals(instance.GetString(InstanceRows.RunIdColumn), runId, StringComparison.Ordinal))
+        {
+            return instance.GetInt64(InstanceRows.LastEventIdColumn) ?? 0;
+        }
+
+        return rows.Find(RowKeys.Run(runId))?.GetInt64(RunRows.LastEventIdColumn) ?? 0;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Activities;
+
+/// <summary>
+/// The end of an attempt, whoever observed it (the worker that ran it, or the timeout checker): either
+/// the outcome goes to the workflow's inbox together with closing the row, or the row is set up for the
+/// next attempt with its back-off — kept in storage, so any worker honours it after a crash.
+/// </summary>
+internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox, TimeProvider time, ILogger<ActivityOutcomes> logger)
+{
+    /// <summary>Records the outcome and wakes the workflow. False when the row changed or is gone (nothing written).</summary>
+    public async Task<bool> CloseAsync(ActivityTaskRecord row, HistoryEvent outcome, CancellationToken cancellationToken)
+    {
+        var item = new InboxItem
+        {
+            Key = InboxItem.ActivityKey(row.RunId, row.ScheduledEventId), RunId = row.RunId, Event = outcome, CreatedAt = time.GetUtcNow(),
+        };
+        if (!await store.CloseActivityAsync(row with { State = ActivityState.Closed }, item, cancellationToken))
+        {
+            return false;
+        }
+
+        Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
+        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = row.WorkflowId, RunId = row.RunId };
+        await outbox.SendOneAsync(QueueNames.Workflow(row.WorkflowTaskQueue), wake, null, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// After a failed attempt: the row for the next attempt (to store), or null when the failure is final
+    /// (non-retryable, attempts exhausted, or the next attempt would start past schedule-to-close).
+    /// </summary>
+    public ActivityTaskRecord? NextAttempt(ActivityTaskRecord row, FailureInfo failure, TimeSpan? requestedDelay = null)
+    {
+        Log.ActivityAttemptFailed(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt, failure.Message);
+        var policy = row.Options.RetryPolicy ?? RetryPolicy.Default;
+        var retryAt = time.GetUtcNow() + (requestedDelay ?? policy.DelayBefore(row.Attempt + 1));
+        var withinDeadline = row.Options.ScheduleToCloseTimeout is not { } limit || retryAt < row.ScheduledAt + limit;
+        return failure.NonRetryable || !policy.AllowsRetry(row.Attempt, failure.Type) || !withinDeadline
+            ? null
+            : row with { State = ActivityState.Scheduled, Attempt = row.Attempt + 1, NextAttemptAt = retryAt, LastFailure = failure, StartedAt = null, LastHeartbeatAt = null };
+    }
+
+    /// <summary>Fails the activity for good with <paramref name="failure"/>.</summary>
+    public Task<bool> FailAsync(ActivityTaskRecord row, FailureInfo failure, CancellationToken cancellationToken) =>
+        CloseAsync(row, new ActivityFailed { ScheduledEventId = row.ScheduledEventId, Failure = failure, Attempt = row.Attempt }, cancellationToken);
+}

@@ -1,0 +1,65 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
+
+namespace ServerlessFlow.Engine.Activities;
+
+/// <summary>
+/// Enforces activity timeouts independently of the worker running the attempt, which may have died:
+/// a check message on the workflow's queue (so it is handled even when no worker serves the activity's
+/// queue) arrives at the next deadline and fails or retries the activity if the deadline passed.
+/// </summary>
+internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOutcomes outcomes, OutboxSender outbox, WorkerOptions options, TimeProvider time)
+{
+    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        if (message.RunId is null || message.ScheduledEventId is null)
+        {
+            return TaskOutcome.DeadLetter("Activity timeout message lacks its run ID or scheduled event ID.");
+        }
+
+        var row = await store.ReadActivityAsync(message.WorkflowId, message.RunId, message.ScheduledEventId.Value, cancellationToken);
+        if (row is null || row.State == ActivityState.Closed)
+        {
+            return TaskOutcome.Completed;
+        }
+
+        var now = time.GetUtcNow();
+        if (row.Options.ScheduleToCloseTimeout is { } s2c && now >= row.ScheduledAt + s2c + options.ActivityTimeoutSlack)
+        {
+            await outcomes.FailAsync(row, ActivityTimeouts.Failure(ActivityTimeouts.ScheduleToClose, row, $"did not finish within its schedule-to-close timeout of {s2c}"), cancellationToken);
+            return TaskOutcome.Completed;
+        }
+
+        if (row.State == ActivityState.Scheduled && row.Attempt == 1 && row.Options.ScheduleToStartTimeout is { } s2s && now >= row.ScheduledAt + s2s)
+        {
+            await outcomes.FailAsync(row, ActivityTimeouts.Failure(ActivityTimeouts.ScheduleToStart, row, $"was not picked up by a worker of task queue '{row.TaskQueue}' within its schedule-to-start timeout of {s2s}"), cancellationToken);
+            return TaskOutcome.Completed;
+        }
+
+        if (row.State == ActivityState.Started && ActivityTimeouts.AttemptDeadline(row) is var (deadline, reason))
+        {
+            if (now < deadline + options.ActivityTimeoutSlack)
+            {
+                return TaskOutcome.RetryAfter(deadline + options.ActivityTimeoutSlack - now);
+            }
+
+            // The worker running this attempt is gone (or stuck): the attempt failed with its timeout.
+            var failure = ActivityTimeouts.Failure(reason, row, reason == ActivityTimeouts.Heartbeat ? "stopped heartbeating" : "did not finish within its start-to-close timeout");
+            if (outcomes.NextAttempt(row, failure) is not { } next)
+            {
+                await outcomes.FailAsync(row, failure, cancellationToken);
+                return TaskOutcome.Completed;
+            }
+
+            if (await store.UpdateActivityAsync(next, cancellationToken) is { } stored)
+            {
+                var retry = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = stored.WorkflowId, RunId = stored.RunId, ScheduledEventId = stored.ScheduledEventId, Attempt = stored.Attempt };
+                await outbox.SendOneAsync(QueueNames.Activity(stored.TaskQueue), retry, stored.NextAttemptAt, cancellationToken);
+            }
+
+            return TaskOutcome.Completed;
+        }
+
+        return ActivityTimeouts.ScheduleDeadline(row) is { } next2 && next2 > now ? TaskOutcome.RetryAfter(next2 - now + options.ActivityTimeoutSlack) : TaskOutcome.Completed;
+    }
+}

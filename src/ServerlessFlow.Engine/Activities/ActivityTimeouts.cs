@@ -1,0 +1,42 @@
+namespace ServerlessFlow.Engine.Activities;
+
+/// <summary>The timeout rules of activities, and the failure types they produce (Temporal's names).</summary>
+internal static class ActivityTimeouts
+{
+    public const string StartToClose = "StartToCloseTimeout";
+    public const string Heartbeat = "HeartbeatTimeout";
+    public const string ScheduleToStart = "ScheduleToStartTimeout";
+    public const string ScheduleToClose = "ScheduleToCloseTimeout";
+
+    /// <summary>Not a failure: the activity's row was deleted because the workflow no longer wants it.</summary>
+    public const string Cancelled = "Cancelled";
+
+    /// <summary>How long one attempt may run: its start-to-close timeout, or the whole schedule-to-close budget.</summary>
+    public static TimeSpan AttemptTimeout(ActivityOptions options) =>
+        options.StartToCloseTimeout ?? options.ScheduleToCloseTimeout ?? throw new InvalidOperationException("An activity without a close timeout was scheduled.");
+
+    /// <summary>When the running attempt counts as lost, and why: start-to-close or a missed heartbeat, whichever comes first.</summary>
+    public static (DateTimeOffset At, string Reason) AttemptDeadline(Backend.ActivityTaskRecord row)
+    {
+        var started = row.StartedAt ?? row.ScheduledAt;
+        var closeBy = started + AttemptTimeout(row.Options);
+        return row.Options.HeartbeatTimeout is { } heartbeat && (row.LastHeartbeatAt ?? started) + heartbeat < closeBy
+            ? ((row.LastHeartbeatAt ?? started) + heartbeat, Heartbeat)
+            : (closeBy, StartToClose);
+    }
+
+    /// <summary>The earliest schedule-level deadline (schedule-to-start for a first attempt not started, schedule-to-close), if any.</summary>
+    public static DateTimeOffset? ScheduleDeadline(Backend.ActivityTaskRecord row)
+    {
+        DateTimeOffset? toStart = row.State == Backend.ActivityState.Scheduled && row.Attempt == 1 && row.Options.ScheduleToStartTimeout is { } s2s ? row.ScheduledAt + s2s : null;
+        DateTimeOffset? toClose = row.Options.ScheduleToCloseTimeout is { } s2c ? row.ScheduledAt + s2c : null;
+        return toStart is null ? toClose : toClose is null ? toStart : toStart < toClose ? toStart : toClose;
+    }
+
+    public static FailureInfo Failure(string type, Backend.ActivityTaskRecord row, string detail) => new()
+    {
+        Type = type,
+        Message = $"Activity '{row.ActivityName}' (attempt {row.Attempt}) {detail}.",
+        NonRetryable = type is ScheduleToStart or ScheduleToClose,
+    };
+}

@@ -1,0 +1,19 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Testing;
+
+namespace ServerlessFlow.AzureStorage.Tests;
+
+/// <summary>The store conformance suite against Azure Table storage (Azurite), a fresh table per test.</summary>
+[Collection(AzuriteSuite.Name)]
+public sealed class AzureStoreConformanceTests(AzuriteFixture azurite) : StoreConformanceTests
+{
+    protected override Task<IWorkflowStore> CreateStoreAsync() =>
+        Task.FromResult(AzureStorageBackend.Create(TestBackends.Options(azurite)).Store);
+}
+
+/// <summary>The queue conformance suite against Azure Storage Queues (Azurite), fresh queue names per test.</summary>
+[Collection(AzuriteSuite.Name)]
+public sealed class AzureQueueConformanceTests(AzuriteFixture azurite) : QueueConformanceTests
+{
+    protected override async Task<ITaskQueues> CreateQueuesAsync() => (await TestBackends.CreateAsync(azurite)).Queues;
+}
