@@ -2,7 +2,7 @@ using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Tests;
 
-public sealed class ChildWorkflowTests
+public abstract class ChildWorkflowTests : EngineSuite
 {
     private static void Register(ServerlessFlowBuilder b) => b
         .AddWorkflow<Doubler>().AddWorkflow<BrokenChild>().AddWorkflow<Sleeper>().AddWorkflow<FanOut>()
@@ -11,7 +11,7 @@ public sealed class ChildWorkflowTests
     [Fact]
     public async Task ExecuteChild_Completes_TypedResultDeterministicIdAndOwnHistory()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var closed = await engine.RunAsync(nameof(FanOut), 3, "parent");
 
@@ -27,7 +27,7 @@ public sealed class ChildWorkflowTests
     [Fact]
     public async Task ExecuteChild_ChildFails_ParentCatchesTypedFailure()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var closed = await engine.RunAsync(nameof(ParentOfBroken), null, "p-broken");
 
@@ -40,7 +40,7 @@ public sealed class ChildWorkflowTests
     [InlineData(ParentClosePolicy.Abandon, WorkflowStatus.Running)]
     public async Task ParentCloses_ChildOpen_ParentClosePolicyApplies(ParentClosePolicy policy, WorkflowStatus expected)
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         var parent = (await engine.Client.StartWorkflowAsync(nameof(ParentLeavesChild), policy, new StartWorkflowOptions { Id = $"leaver-{policy}" })).Id;
         var childId = parent + "-sleeper";
         await Eventually.WaitAsync(async () => (await engine.Client.ListWorkflowsAsync(new WorkflowListQuery())).Items.Any(w => w.Id == childId && w.PendingTimers.Count == 1), found => found);
@@ -57,7 +57,7 @@ public sealed class ChildWorkflowTests
     [Fact]
     public async Task FanOut_ThousandChildren_AllCompleteNothingLost()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var handle = await engine.Client.StartWorkflowAsync(nameof(FanOut), 1000, new StartWorkflowOptions { Id = "big-fan" });
         var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(120));
@@ -67,4 +67,15 @@ public sealed class ChildWorkflowTests
         Assert.Equal(1000, history.OfType<ChildWorkflowCompleted>().Select(c => c.ScheduledEventId).Distinct().Count());
         Assert.Equal(history.Select((_, i) => (long)i + 1), history.Select(e => e.EventId));
     }
+}
+
+public sealed class ChildWorkflowTestsInMemory : ChildWorkflowTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class ChildWorkflowTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : ChildWorkflowTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

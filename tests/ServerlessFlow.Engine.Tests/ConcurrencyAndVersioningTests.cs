@@ -1,16 +1,15 @@
 using ServerlessFlow.Engine.Backend;
-using ServerlessFlow.Engine.InMemory;
 using ServerlessFlow.History;
 using ServerlessFlow.Samples;
 
 namespace ServerlessFlow.Engine.Tests;
 
-public sealed class ConcurrencyAndVersioningTests
+public abstract class ConcurrencyAndVersioningTests : EngineSuite
 {
     [Fact]
     public async Task WorkflowTask_IncompatibleCodeDeployed_FailsTaskKeepsHistoryAndFixedCodeContinues()
     {
-        var backend = new InMemoryBackend(TimeProvider.System);
+        var backend = NewBackend();
         string id;
         await using (var v1 = new EngineHarness(b => b.AddWorkflow<VersionedV1>().AddActivities<FlakyActivities>(), backend))
         {
@@ -38,7 +37,7 @@ public sealed class ConcurrencyAndVersioningTests
     [Fact]
     public async Task WorkflowTask_TwoEnginesRaceOnSameWorkflows_NoEventAppliedTwiceNoLostUpdate()
     {
-        var backend = new InMemoryBackend(TimeProvider.System);
+        var backend = NewBackend();
         await using var a = new EngineHarness(b => b.AddSamples(), backend);
         await using var b = new EngineHarness(b => b.AddSamples(), backend);
         var ids = new List<string>();
@@ -64,4 +63,15 @@ public sealed class ConcurrencyAndVersioningTests
             Assert.Single(history.OfType<WorkflowCompleted>());
         }
     }
+}
+
+public sealed class ConcurrencyAndVersioningTestsInMemory : ConcurrencyAndVersioningTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class ConcurrencyAndVersioningTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : ConcurrencyAndVersioningTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessFlow.Engine.InMemory;
 using ServerlessFlow.Engine.Worker;
 
 namespace ServerlessFlow.Engine.Tests;
@@ -11,16 +10,16 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task worker;
 
-    public EngineHarness(Action<ServerlessFlowBuilder> register, InMemoryBackend? backend = null, TimeProvider? time = null)
+    public EngineHarness(Action<ServerlessFlowBuilder> register, TestBackend backend, TimeProvider? time = null)
     {
-        Backend = backend ?? new InMemoryBackend(time ?? TimeProvider.System);
+        Backend = backend;
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddServerlessFlow(b =>
         {
             register(b);
-            b.UseBackend(_ => Backend, _ => Backend);
+            b.UseBackend(_ => Backend.Store, _ => Backend.Queues);
             b.ConfigureWorker(o => o with { MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500) });
         });
         provider = services.BuildServiceProvider();
@@ -28,7 +27,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         worker = provider.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
     }
 
-    public InMemoryBackend Backend { get; }
+    public TestBackend Backend { get; }
 
     public IWorkflowClient Client { get; }
 

@@ -3,7 +3,7 @@ using ServerlessFlow.Samples;
 
 namespace ServerlessFlow.Engine.Tests;
 
-public sealed class LifecycleTests
+public abstract class LifecycleTests : EngineSuite
 {
     private static void Register(ServerlessFlowBuilder b) => b.AddWorkflow<CancellableWorkflow>().AddWorkflow<Counter>().AddActivities<FlakyActivities>();
 
@@ -12,7 +12,7 @@ public sealed class LifecycleTests
     [InlineData(true, WorkflowStatus.Completed)]
     public async Task Cancel_WaitingWorkflow_CodeSeesItAtAwaitRunsCleanupAndEndsAsItChooses(bool handle, WorkflowStatus expected)
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         var handleRun = await engine.Client.StartWorkflowAsync(nameof(CancellableWorkflow), handle, new StartWorkflowOptions());
         await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(handleRun.Id), d => d.PendingTimers.Count == 1);
 
@@ -34,7 +34,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task ContinueAsNew_ThreeRuns_SameIdNewRunIdsFreshHistoryFinalResult()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         var handle = await engine.Client.StartWorkflowAsync(nameof(Counter), new[] { 0, 3 }, new StartWorkflowOptions { Id = "counter" });
 
         var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(30));
@@ -48,12 +48,12 @@ public sealed class LifecycleTests
     }
 }
 
-public sealed class TimerAndLimitTests
+public abstract class TimerAndLimitTests : EngineSuite
 {
     [Fact]
     public async Task DelayAsync_TokenCancelled_TimerCanceledRecordedAndAwaitThrows()
     {
-        await using var engine = new EngineHarness(b => b.AddWorkflow<CancelsTimer>().AddActivities<FlakyActivities>());
+        await using var engine = new EngineHarness(b => b.AddWorkflow<CancelsTimer>().AddActivities<FlakyActivities>(), NewBackend());
 
         var closed = await engine.RunAsync(nameof(CancelsTimer), null);
 
@@ -66,7 +66,7 @@ public sealed class TimerAndLimitTests
     [Fact]
     public async Task WaitCondition_SatisfiedBeforeTimeout_CancelsItsTimer()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
         var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("ivy", 1m), new StartWorkflowOptions());
         await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(handle.Id), d => d.PendingTimers.Count == 1);
 
@@ -79,7 +79,7 @@ public sealed class TimerAndLimitTests
     [Fact]
     public async Task HistoryLimit_Exceeded_RunTerminatedWithReasonNamingContinueAsNew()
     {
-        await using var engine = new EngineHarness(b => b.AddWorkflow<Chatty>().ConfigureWorker(o => o with { MaxHistoryEvents = 30, HistoryWarningEvents = 10 }));
+        await using var engine = new EngineHarness(b => b.AddWorkflow<Chatty>().ConfigureWorker(o => o with { MaxHistoryEvents = 30, HistoryWarningEvents = 10 }), NewBackend());
 
         var closed = await engine.RunAsync(nameof(Chatty), null);
 
@@ -88,4 +88,26 @@ public sealed class TimerAndLimitTests
         Assert.Contains("ContinueAsNew", closed.Failure.Message, StringComparison.Ordinal);
         Assert.True(closed.HistoryLength <= 31);
     }
+}
+
+public sealed class LifecycleTestsInMemory : LifecycleTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class LifecycleTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : LifecycleTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
+}
+
+public sealed class TimerAndLimitTestsInMemory : TimerAndLimitTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class TimerAndLimitTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : TimerAndLimitTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

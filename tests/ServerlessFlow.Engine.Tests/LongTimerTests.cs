@@ -14,7 +14,7 @@ public sealed class LongTimerTests
     public async Task Onboarding_NoProfileFor30Days_NudgesAtDay7AndOffersAtDay30()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var engine = new EngineHarness(b => b.AddSamples(), time: clock);
+        await using var engine = new EngineHarness(b => b.AddSamples(), TestBackend.InMemory(clock), clock);
         var id = (await engine.Client.StartWorkflowAsync("OnboardingWorkflow", new NewUser("u1", "u1@example.com"), new StartWorkflowOptions())).Id;
         await WaitForStageAsync(engine, id, "welcomed");
 
@@ -39,7 +39,7 @@ public sealed class LongTimerTests
     public async Task Onboarding_ProfileCompletedAfterNudge_EndsEarly()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var engine = new EngineHarness(b => b.AddSamples(), time: clock);
+        await using var engine = new EngineHarness(b => b.AddSamples(), TestBackend.InMemory(clock), clock);
         var id = (await engine.Client.StartWorkflowAsync("OnboardingWorkflow", new NewUser("u2", "u2@example.com"), new StartWorkflowOptions())).Id;
         await WaitForStageAsync(engine, id, "welcomed");
         await AdvanceAsync(engine, clock, TimeSpan.FromDays(7));
@@ -59,6 +59,6 @@ public sealed class LongTimerTests
     private static async Task AdvanceAsync(EngineHarness engine, FakeTimeProvider clock, TimeSpan by)
     {
         clock.Advance(by);
-        await Eventually.WaitAsync(() => Task.FromResult(engine.Backend.Peek(QueueNames.Workflow("default"))), q => q.All(m => m.VisibleAt > clock.GetUtcNow()));
+        await Eventually.WaitAsync(() => Task.FromResult(engine.Backend.Memory!.Peek(QueueNames.Workflow("default"))), q => q.All(m => m.VisibleAt > clock.GetUtcNow()));
     }
 }

@@ -1,15 +1,14 @@
-using ServerlessFlow.Engine.InMemory;
 using ServerlessFlow.History;
 using ServerlessFlow.Samples;
 
 namespace ServerlessFlow.Engine.Tests;
 
-public sealed class MessagingTests
+public abstract class MessagingTests : EngineSuite
 {
     [Fact]
     public async Task LoanApproval_SignalApproves_QueryShowsEachStageAndResultNamesReviewer()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
         var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("alice", 1000m), new StartWorkflowOptions());
         await Eventually.WaitAsync(() => engine.Client.QueryWorkflowAsync(handle.Id, "status", null), s => s?.GetString() == "awaiting-decision");
 
@@ -27,7 +26,7 @@ public sealed class MessagingTests
     [Fact]
     public async Task LoanApproval_NoDecisionBeforeWindow_WaitConditionTimesOut()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
 
         var closed = await engine.RunAsync("LoanApprovalWorkflow", new LoanApplication("carol", 50m, TimeSpan.FromMilliseconds(300)));
 
@@ -37,7 +36,7 @@ public sealed class MessagingTests
     [Fact]
     public async Task Query_DoesNotWriteHistory()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
         var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("dave", 10m), new StartWorkflowOptions());
         await Eventually.WaitAsync(() => engine.Client.QueryWorkflowAsync(handle.Id, "status", null), s => s?.GetString() == "awaiting-decision");
         var before = (await engine.Client.DescribeWorkflowAsync(handle.Id)).HistoryLength;
@@ -53,7 +52,7 @@ public sealed class MessagingTests
     [Fact]
     public async Task SignalAndQuery_UnknownNames_RejectedWithKnownNames()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
         var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("erin", 10m), new StartWorkflowOptions());
 
         var signal = await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => engine.Client.SignalWorkflowAsync(handle.Id, "approve", null));
@@ -66,7 +65,7 @@ public sealed class MessagingTests
     [Fact]
     public async Task Patched_OldRunReplayedByNewCode_KeepsOldPathWhileNewRunsTakeNewPath()
     {
-        var backend = new InMemoryBackend(TimeProvider.System);
+        var backend = NewBackend();
         string oldRun;
         await using (var before = new EngineHarness(b => b.AddWorkflow<PatchableBefore>().AddActivities<FlakyActivities>(), backend))
         {
@@ -95,12 +94,12 @@ public sealed class MessagingTests
     }
 }
 
-public sealed class UpdateTests
+public abstract class UpdateTests : EngineSuite
 {
     [Fact]
     public async Task Update_Accepted_ReturnsResultAppliedOncePerUpdateId()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
         var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("fred", 100m), new StartWorkflowOptions());
         await Eventually.WaitAsync(() => engine.Client.QueryWorkflowAsync(handle.Id, "status", null), s => s?.GetString() == "awaiting-decision");
 
@@ -119,7 +118,7 @@ public sealed class UpdateTests
     [Fact]
     public async Task Update_RejectedByValidator_ThrowsAndLeavesNoTraceInHistory()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
         var handle = await engine.Client.StartWorkflowAsync("LoanApprovalWorkflow", new LoanApplication("hank", 100m), new StartWorkflowOptions());
         await Eventually.WaitAsync(() => engine.Client.QueryWorkflowAsync(handle.Id, "status", null), s => s?.GetString() == "awaiting-decision");
         var before = (await engine.Client.GetHistoryAsync(handle.Id)).Count;
@@ -131,4 +130,26 @@ public sealed class UpdateTests
         Assert.Equal(before, (await engine.Client.GetHistoryAsync(handle.Id)).Count);
         Assert.Equal(before, (await engine.Client.DescribeWorkflowAsync(handle.Id)).HistoryLength);
     }
+}
+
+public sealed class MessagingTestsInMemory : MessagingTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class MessagingTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : MessagingTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
+}
+
+public sealed class UpdateTestsInMemory : UpdateTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class UpdateTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : UpdateTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

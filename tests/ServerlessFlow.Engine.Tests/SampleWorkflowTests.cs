@@ -4,12 +4,12 @@ using ServerlessFlow.Samples;
 
 namespace ServerlessFlow.Engine.Tests;
 
-public sealed class SampleWorkflowTests
+public abstract class SampleWorkflowTests : EngineSuite
 {
     [Fact]
     public async Task HelloSequence_FiveSteps_ReturnsIndexesInOrderWithOneEventPerStep()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
 
         var closed = await engine.RunAsync("HelloSequence", new HelloInput(5, 1));
 
@@ -25,7 +25,7 @@ public sealed class SampleWorkflowTests
     [Fact]
     public async Task OrderWorkflow_NoFailure_RunsEveryStep()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
 
         var result = (await engine.RunAsync("OrderWorkflow", new Order("o-1", 10m, "sku-1"))).GetResult<OrderResult>()!;
 
@@ -40,7 +40,7 @@ public sealed class SampleWorkflowTests
     [InlineData("confirmation", new[] { "charged 10", "reserved sku-1", "shipped sku-1", "cancelled shipment of sku-1", "released sku-1", "refunded 10" })]
     public async Task OrderWorkflow_StepFails_CompensatesDoneStepsInReverseOrderOnce(string failAt, string[] expected)
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
 
         var closed = await engine.RunAsync("OrderWorkflow", new Order("o-1", 10m, "sku-1", failAt));
         var result = closed.GetResult<OrderResult>()!;
@@ -57,7 +57,7 @@ public sealed class SampleWorkflowTests
     [Fact]
     public async Task GetHistory_AfterRun_SerializesAndReadsBackEqual()
     {
-        await using var engine = new EngineHarness(b => b.AddSamples());
+        await using var engine = new EngineHarness(b => b.AddSamples(), NewBackend());
         var closed = await engine.RunAsync("HelloSequence", new HelloInput(2, 1));
 
         var history = await engine.Client.GetHistoryAsync(closed.Id);
@@ -66,4 +66,15 @@ public sealed class SampleWorkflowTests
 
         Assert.Equal(json, JsonSerializer.Serialize(back, PayloadJson.Options));
     }
+}
+
+public sealed class SampleWorkflowTestsInMemory : SampleWorkflowTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class SampleWorkflowTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : SampleWorkflowTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

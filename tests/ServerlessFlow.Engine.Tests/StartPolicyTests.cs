@@ -3,14 +3,14 @@ using ServerlessFlow.Samples;
 
 namespace ServerlessFlow.Engine.Tests;
 
-public sealed class StartPolicyTests
+public abstract class StartPolicyTests : EngineSuite
 {
     private static void Register(ServerlessFlowBuilder b) => b.AddWorkflow<TimerWorkflow>().AddWorkflow<ThrowsAfterActivity>().AddActivities<FlakyActivities>().AddSamples();
 
     [Fact]
     public async Task Start_ConflictPolicies_FailUseExistingOrTerminateExisting()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         var first = await engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 3_600_000, new StartWorkflowOptions { Id = "open" });
 
         await Assert.ThrowsAsync<WorkflowAlreadyStartedException>(() => engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 1, new StartWorkflowOptions { Id = "open" }));
@@ -25,7 +25,7 @@ public sealed class StartPolicyTests
     [Fact]
     public async Task Start_ReusePolicies_RejectOrAllowOnlyAfterFailure()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         await engine.RunAsync("HelloSequence", new HelloInput(1, 1), "done");
         await engine.RunAsync(nameof(ThrowsAfterActivity), null, "failed");
 
@@ -38,7 +38,7 @@ public sealed class StartPolicyTests
     [Fact]
     public async Task SignalWithStart_NotRunning_StartsAndDeliversOnce()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var handle = await engine.Client.SignalWithStartAsync("LoanApprovalWorkflow", new LoanApplication("zoe", 5m), new StartWorkflowOptions { Id = "loan-zoe" }, "decide", new LoanDecision(true, "early-bird"), "req-1");
         var again = await engine.Client.SignalWithStartAsync("LoanApprovalWorkflow", new LoanApplication("zoe", 5m), new StartWorkflowOptions { Id = "loan-zoe" }, "decide", new LoanDecision(true, "early-bird"), "req-1");
@@ -48,4 +48,15 @@ public sealed class StartPolicyTests
         Assert.Equal("approved by early-bird", closed.GetResult<string>());
         Assert.Single((await engine.Client.GetHistoryAsync(handle.Id)).OfType<WorkflowSignaled>());
     }
+}
+
+public sealed class StartPolicyTestsInMemory : StartPolicyTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class StartPolicyTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : StartPolicyTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

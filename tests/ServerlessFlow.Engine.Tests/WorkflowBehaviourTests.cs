@@ -4,7 +4,7 @@ using ServerlessFlow.Samples;
 
 namespace ServerlessFlow.Engine.Tests;
 
-public sealed class WorkflowBehaviourTests
+public abstract class WorkflowBehaviourTests : EngineSuite
 {
     private static void Register(ServerlessFlowBuilder b) => b
         .AddWorkflow<CatchesActivityFailure>().AddWorkflow<ThrowsAfterActivity>().AddWorkflow<MissingTimeouts>()
@@ -13,7 +13,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task ExecuteActivity_ActivityThrows_WorkflowCatchesTypedFailureWithOriginalTypeMessageAndStack()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var closed = await engine.RunAsync(nameof(CatchesActivityFailure), null);
 
@@ -25,7 +25,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task Run_WorkflowThrows_FailsWithExceptionTypeMessageAndStack()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var closed = await engine.RunAsync(nameof(ThrowsAfterActivity), null);
 
@@ -40,7 +40,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task ExecuteActivity_NoCloseTimeout_FailsWorkflowWithMessageNamingTheFix()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var closed = await engine.RunAsync(nameof(MissingTimeouts), null);
 
@@ -51,7 +51,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task DelayAsync_DurableTimer_FiresAndAdvancesWorkflowTime()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var closed = await engine.RunAsync(nameof(TimerWorkflow), 300);
 
@@ -64,7 +64,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task NewGuidAndRandom_ReplayedInFreshExecution_SameValues()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         var closed = await engine.RunAsync(nameof(DeterministicValues), null);
         Assert.DoesNotContain("mismatch", closed.GetResult<string>(), StringComparison.Ordinal);
 
@@ -82,7 +82,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task Terminate_WaitingWorkflow_ClosesAsTerminatedWithReasonAndNoPendingWork()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         var handle = await engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 3_600_000, new StartWorkflowOptions());
         await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(handle.Id), d => d.PendingTimers.Count == 1);
 
@@ -99,7 +99,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task Start_BadRequests_ThrowPreciseExceptions()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         await engine.Client.StartWorkflowAsync(nameof(TimerWorkflow), 3_600_000, new StartWorkflowOptions { Id = "busy" });
 
         var unknown = await Assert.ThrowsAsync<UnknownWorkflowTypeException>(() => engine.Client.StartWorkflowAsync("Nope", null, new StartWorkflowOptions()));
@@ -114,7 +114,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task Start_ClosedId_StartsNewRunWithFreshHistory()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
         var first = await engine.RunAsync("HelloSequence", new HelloInput(1, 1), "reused");
 
         var second = await engine.RunAsync("HelloSequence", new HelloInput(2, 1), "reused");
@@ -127,7 +127,7 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task AddServerlessFlow_InvalidDefinitions_ReportsEveryProblemAtOnce()
     {
-        var error = Assert.Throws<WorkflowDefinitionException>(() => new EngineHarness(b => b.AddWorkflow<NotAWorkflow>().AddWorkflow<TwoRunMethods>().AddActivities<NotAWorkflow>()));
+        var error = Assert.Throws<WorkflowDefinitionException>(() => new EngineHarness(b => b.AddWorkflow<NotAWorkflow>().AddWorkflow<TwoRunMethods>().AddActivities<NotAWorkflow>(), NewBackend()));
 
         Assert.Equal(4, error.Problems.Count);
         Assert.Contains(error.Problems, p => p.Contains("NotAWorkflow must have exactly one", StringComparison.Ordinal));
@@ -140,11 +140,22 @@ public sealed class WorkflowBehaviourTests
     [Fact]
     public async Task Handle_BodyIsNotATaskMessage_DeadLettersWithReason()
     {
-        await using var engine = new EngineHarness(Register);
+        await using var engine = new EngineHarness(Register, NewBackend());
 
         var outcome = await engine.Get<ITaskHandler>().HandleAsync(new ReceivedMessage("wf-default", "m1", "r1", "{not json", 1), CancellationToken.None);
 
         var dead = Assert.IsType<TaskOutcome.DeadLetterOutcome>(outcome);
         Assert.Contains("not a ServerlessFlow task message", dead.Reason, StringComparison.Ordinal);
     }
+}
+
+public sealed class WorkflowBehaviourTestsInMemory : WorkflowBehaviourTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class WorkflowBehaviourTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : WorkflowBehaviourTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -18,9 +18,9 @@ internal static class WorkflowIds
             throw new InvalidWorkflowRequestException($"The workflow ID is {id.Length} characters long; the limit is {MaxLength}.");
         }
 
-        var control = id.FirstOrDefault(char.IsControl);
-        return control == default
+        var control = id.AsSpan().IndexOfAnyInRange('\0', '\u001f') is var c0 and >= 0 ? c0 : id.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
+        return control < 0
             ? id
-            : throw new InvalidWorkflowRequestException($"The workflow ID contains the control character U+{(int)control:X4}; IDs must be printable text.");
+            : throw new InvalidWorkflowRequestException($"The workflow ID contains the control character U+{(int)id[control]:X4}; IDs must be printable text.");
     }
 }

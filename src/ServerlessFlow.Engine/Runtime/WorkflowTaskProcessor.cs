@@ -30,6 +30,8 @@ internal sealed class WorkflowTaskProcessor(
     /// <summary>Longest back-off of a workflow task that keeps failing (e.g. non-determinism until a fix is deployed).</summary>
     private static readonly TimeSpan MaxTaskRetryDelay = TimeSpan.FromMinutes(5);
 
+    private readonly WorkInProgress inProgress = new();
+
     private enum Round
     {
         Done,
@@ -38,17 +40,27 @@ internal sealed class WorkflowTaskProcessor(
 
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, long deliveryCount, CancellationToken cancellationToken)
     {
+        // A wake-up for a workflow this process is already working on is folded into that work: the
+        // owner loads again before it stops, and sees every inbox row written before this message was
+        // sent. Timer wake-ups are not folded, since an early one must be re-armed by whoever takes it.
+        var owns = message.TimerAt is null;
+        if (owns && !inProgress.TryEnter(message.WorkflowId))
+        {
+            return TaskOutcome.Completed;
+        }
+
         try
         {
-            for (var round = 0; round < MaxRounds; round++)
+            do
             {
-                if (await RunRoundAsync(message, cancellationToken) == Round.Done)
+                if (!await RunRoundsAsync(message, cancellationToken))
                 {
-                    return TaskOutcome.Completed;
+                    return TaskOutcome.RetryAfter(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 500)));
                 }
             }
+            while (owns && (owns = inProgress.ContinueOrLeave(message.WorkflowId)));
 
-            return TaskOutcome.RetryAfter(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 500)));
+            return TaskOutcome.Completed;
         }
         catch (NonDeterminismException e)
         {
@@ -56,6 +68,27 @@ internal sealed class WorkflowTaskProcessor(
             await RecordFailureAsync(message.WorkflowId, e.Message, cancellationToken);
             return TaskOutcome.RetryAfter(Backoff(deliveryCount));
         }
+        finally
+        {
+            if (owns)
+            {
+                inProgress.Leave(message.WorkflowId);
+            }
+        }
+    }
+
+    /// <summary>Runs rounds until nothing is left to do; false when commits kept losing races.</summary>
+    private async Task<bool> RunRoundsAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            if (await RunRoundAsync(message, cancellationToken) == Round.Done)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task<Round> RunRoundAsync(TaskMessage message, CancellationToken cancellationToken)

@@ -40,6 +40,18 @@ public sealed class WorkflowWorker
     /// <summary>Creates storage if needed, then polls and runs tasks until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await PollAllAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Normal shutdown; messages in flight reappear after their lease and are finished by another worker.
+        }
+    }
+
+    private async Task PollAllAsync(CancellationToken cancellationToken)
+    {
         await store.InitializeAsync(cancellationToken);
         var workflowSlots = new SemaphoreSlim(options.MaxConcurrentWorkflowTasks);
         var activitySlots = new SemaphoreSlim(options.MaxConcurrentActivities);
@@ -54,14 +66,7 @@ public sealed class WorkflowWorker
         }
 
         loops.Add(SweepAsync(cancellationToken));
-        try
-        {
-            await Task.WhenAll(loops);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Normal shutdown; messages in flight reappear after their lease and are finished by another worker.
-        }
+        await Task.WhenAll(loops);
     }
 
     private async Task PollAsync(string queue, SemaphoreSlim slots, CancellationToken cancellationToken)

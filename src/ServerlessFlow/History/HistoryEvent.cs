@@ -77,6 +77,7 @@ public sealed record ActivityScheduled : HistoryEvent
     public required ActivityOptions Options { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -116,6 +117,7 @@ public sealed record TimerStarted : HistoryEvent
     public required DateTimeOffset FireAt { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -136,6 +138,7 @@ public sealed record TimerCanceled : HistoryEvent
     public required long StartedEventId { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -149,6 +152,7 @@ public sealed record WorkflowCompleted : HistoryEvent
     public JsonElement? Result { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -162,6 +166,7 @@ public sealed record WorkflowFailed : HistoryEvent
     public required FailureInfo Failure { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -198,6 +203,7 @@ public sealed record MarkerRecorded : HistoryEvent
     public bool Deprecated { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -215,6 +221,7 @@ public sealed record WorkflowCancelRequested : HistoryEvent
 public sealed record WorkflowCanceled : HistoryEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -232,6 +239,7 @@ public sealed record WorkflowContinuedAsNew : HistoryEvent
     public JsonElement? Input { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -264,6 +272,7 @@ public sealed record WorkflowUpdateCompleted : HistoryEvent
     public FailureInfo? Failure { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />
@@ -289,6 +298,7 @@ public sealed record ChildWorkflowScheduled : HistoryEvent
     public ParentClosePolicy ParentClosePolicy { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override bool IsCommand => true;
 
     /// <inheritdoc />

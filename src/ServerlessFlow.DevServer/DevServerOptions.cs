@@ -1,0 +1,87 @@
+namespace ServerlessFlow.DevServer;
+
+/// <summary>The dev server's own command-line options. Everything else (e.g. <c>--urls</c>) goes to ASP.NET Core.</summary>
+internal sealed record DevServerOptions
+{
+    /// <summary>Where the HTTP API listens unless <c>--urls</c> (or ASPNETCORE_URLS) says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>Use this storage instead of launching Azurite.</summary>
+    public string? StorageConnectionString { get; init; }
+
+    /// <summary>Comma-separated task queues to serve; the hosting default when null.</summary>
+    public string? TaskQueues { get; init; }
+
+    /// <summary>Storage name prefix; the hosting default when null.</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Run Azurite without persistence (nothing survives a restart).</summary>
+    public bool InMemory { get; init; }
+
+    /// <summary>Print usage and exit.</summary>
+    public bool ShowHelp { get; init; }
+
+    /// <summary>Arguments for ASP.NET Core (<c>--urls</c>, <c>--environment</c> …).</summary>
+    public IReadOnlyList<string> HostArguments { get; init; } = [];
+
+    public static string Usage => """
+        Usage: serverlessflow-dev [options]
+
+        Starts Azurite (the Azure Storage emulator), the ServerlessFlow engine and its HTTP API.
+
+        Options:
+          --urls <urls>                        Where the HTTP API listens (default http://127.0.0.1:7071).
+          --storage-connection-string <cs>     Use this storage instead of launching Azurite.
+          --in-memory                          Run Azurite without persistence (state is lost on exit).
+          --task-queues <a,b>                  Task queues to serve (default: default).
+          --prefix <prefix>                    Prefix of table and queue names (default: sf).
+          --help                               Show this help.
+        """;
+
+    /// <summary>Parses <paramref name="args"/>.</summary>
+    /// <exception cref="ArgumentException">An option lacks its value, or two options conflict.</exception>
+    public static DevServerOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new DevServerOptions();
+        var host = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var (name, inline) = Split(args[i]);
+            string Value() => inline ?? (i + 1 < args.Count ? args[++i] : throw new ArgumentException($"Option {name} needs a value."));
+            switch (name)
+            {
+                case "--storage-connection-string":
+                    options = options with { StorageConnectionString = Value() };
+                    break;
+                case "--task-queues":
+                    options = options with { TaskQueues = Value() };
+                    break;
+                case "--prefix":
+                    options = options with { Prefix = Value() };
+                    break;
+                case "--in-memory":
+                    options = options with { InMemory = true };
+                    break;
+                case "--help" or "-h" or "-?":
+                    options = options with { ShowHelp = true };
+                    break;
+                default:
+                    host.Add(args[i]); // ASP.NET Core's, e.g. --urls and its value.
+                    break;
+            }
+        }
+
+        if (options.InMemory && options.StorageConnectionString is not null)
+        {
+            throw new ArgumentException("--in-memory configures the Azurite the dev server launches; it cannot be combined with --storage-connection-string.");
+        }
+
+        return options with { HostArguments = host };
+    }
+
+    private static (string Name, string? Inline) Split(string arg)
+    {
+        var equals = arg.IndexOf('=', StringComparison.Ordinal);
+        return arg.StartsWith("--", StringComparison.Ordinal) && equals > 0 ? (arg[..equals], arg[(equals + 1)..]) : (arg, null);
+    }
+}

@@ -1,0 +1,46 @@
+namespace ServerlessFlow.Hosting.Configuration;
+
+/// <summary>
+/// The configuration keys every host reads, in <see cref="Microsoft.Extensions.Configuration.IConfiguration"/>
+/// form (':' separated). As app settings and environment variables, write ':' as "__"
+/// (e.g. <c>ServerlessFlow__TaskQueues</c>).
+/// </summary>
+public static class HostingSettingNames
+{
+    /// <summary>
+    /// The storage connection, named like an Azure Functions connection: either a connection string, or
+    /// a section with <c>tableServiceUri</c> and <c>queueServiceUri</c> (or <c>accountName</c>),
+    /// <c>credential</c> (<c>managedidentity</c>) and <c>clientId</c>. The queue triggers name the same connection.
+    /// </summary>
+    public const string StorageConnection = "ServerlessFlowStorage";
+
+    /// <summary>Prefix of the engine's table and queue names; <c>sf</c> by default.</summary>
+    public const string StoragePrefix = "ServerlessFlow:Storage:Prefix";
+
+    /// <summary>Comma-separated task queues this process serves; <c>default</c> by default.</summary>
+    public const string TaskQueues = "ServerlessFlow:TaskQueues";
+
+    /// <summary>
+    /// Physical name of the workflow-task queue a queue trigger binds to (<c>{prefix}-wf-{taskQueue}</c>);
+    /// the first task queue's by default. Trigger attributes name it as <c>%ServerlessFlow:WorkflowQueue%</c>.
+    /// </summary>
+    public const string WorkflowQueue = "ServerlessFlow:WorkflowQueue";
+
+    /// <summary>Physical name of the activity-task queue a queue trigger binds to (<c>{prefix}-act-{taskQueue}</c>); the first task queue's by default.</summary>
+    public const string ActivityQueue = "ServerlessFlow:ActivityQueue";
+
+    /// <summary>The connection's table endpoint (identity-based connections).</summary>
+    public const string TableServiceUri = "tableServiceUri";
+
+    /// <summary>The connection's queue endpoint (identity-based connections).</summary>
+    public const string QueueServiceUri = "queueServiceUri";
+
+    /// <summary>The storage account name, from which both endpoints are derived when they are not given.</summary>
+    public const string AccountName = "accountName";
+
+    /// <summary>The credential kind; <c>managedidentity</c> uses the app's managed identity.</summary>
+    public const string Credential = "credential";
+
+    /// <summary>The client ID of a user-assigned managed identity.</summary>
+    public const string ClientId = "clientId";
+}

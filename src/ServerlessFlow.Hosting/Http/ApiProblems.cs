@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ServerlessFlow.Hosting.Http;
+
+/// <summary>
+/// RFC 9457 problem details for every error the API returns. Each problem type is a URN whose last
+/// part is documented in docs/http-api.md; clients switch on it rather than on the message.
+/// </summary>
+public static class ApiProblems
+{
+    /// <summary>The prefix of every problem type.</summary>
+    public const string TypePrefix = "urn:serverlessflow:problem:";
+
+    /// <summary>The request is malformed: bad JSON, a bad ID or task queue, a bad query parameter.</summary>
+    public const string InvalidRequest = TypePrefix + "invalid-request";
+
+    /// <summary>No workflow type with that name is registered.</summary>
+    public const string UnknownWorkflowType = TypePrefix + "unknown-workflow-type";
+
+    /// <summary>No workflow with that ID exists.</summary>
+    public const string WorkflowNotFound = TypePrefix + "workflow-not-found";
+
+    /// <summary>A run with that ID is open, so another cannot start.</summary>
+    public const string WorkflowAlreadyStarted = TypePrefix + "workflow-already-started";
+
+    /// <summary>The workflow has already closed, so it cannot be terminated.</summary>
+    public const string WorkflowClosed = TypePrefix + "workflow-closed";
+
+    /// <summary>The request body is over the payload limit.</summary>
+    public const string PayloadTooLarge = TypePrefix + "payload-too-large";
+
+    /// <summary>Storage failed or is unreachable; retry later.</summary>
+    public const string StorageUnavailable = TypePrefix + "storage-unavailable";
+
+    /// <summary>An unexpected fault in the server; the server log has the details.</summary>
+    public const string InternalError = TypePrefix + "internal-error";
+
+    /// <summary>Creates a problem result with content type <c>application/problem+json</c>.</summary>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="type">One of the type constants of this class.</param>
+    /// <param name="title">A short, fixed summary of the problem type.</param>
+    /// <param name="detail">What went wrong this time, and how to fix it.</param>
+    /// <param name="extensions">Extra members, such as the workflow ID.</param>
+    public static IResult Create(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: type, extensions: extensions);
+}

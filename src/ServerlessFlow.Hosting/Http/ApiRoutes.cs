@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ServerlessFlow.Hosting.Http;
+
+/// <summary>
+/// The route table of the HTTP API (DESIGN §6): the single list both hosts map, so that the dev server
+/// and the Function App cannot drift apart.
+/// </summary>
+public static class ApiRoutes
+{
+    /// <summary>The path prefix of every route. Azure Functions adds it itself (host.json <c>extensions.http.routePrefix</c>).</summary>
+    public const string Prefix = "api";
+
+    /// <summary>Route template of the workflow collection.</summary>
+    public const string WorkflowsTemplate = "workflows";
+
+    /// <summary>Route template that starts a workflow of a type.</summary>
+    public const string StartTemplate = "workflows/{type}";
+
+    /// <summary>Route template of one workflow.</summary>
+    public const string WorkflowTemplate = "workflows/{id}";
+
+    /// <summary>Route template of a workflow's result (long-poll).</summary>
+    public const string ResultTemplate = "workflows/{id}/result";
+
+    /// <summary>Route template of a workflow's history.</summary>
+    public const string HistoryTemplate = "workflows/{id}/history";
+
+    /// <summary>Route template that signals a workflow.</summary>
+    public const string SignalTemplate = "workflows/{id}/signals/{name}";
+
+    /// <summary>Route template that queries a workflow.</summary>
+    public const string QueryTemplate = "workflows/{id}/queries/{name}";
+
+    /// <summary>Route template that terminates a workflow.</summary>
+    public const string TerminateTemplate = "workflows/{id}/terminate";
+
+    /// <summary>Every route, in the order a reader meets them in docs/http-api.md.</summary>
+    public static IReadOnlyList<ApiRoute> All { get; } =
+    [
+        new("StartWorkflow", HttpMethods.Post, StartTemplate, WorkflowCommandEndpoints.StartAsync),
+        new("DescribeWorkflow", HttpMethods.Get, WorkflowTemplate, WorkflowQueryEndpoints.DescribeAsync),
+        new("GetWorkflowResult", HttpMethods.Get, ResultTemplate, WorkflowQueryEndpoints.GetResultAsync),
+        new("GetWorkflowHistory", HttpMethods.Get, HistoryTemplate, WorkflowQueryEndpoints.GetHistoryAsync),
+        new("SignalWorkflow", HttpMethods.Post, SignalTemplate, WorkflowCommandEndpoints.SignalAsync),
+        new("QueryWorkflow", HttpMethods.Get, QueryTemplate, WorkflowQueryEndpoints.QueryAsync),
+        new("QueryWorkflowWithArgument", HttpMethods.Post, QueryTemplate, WorkflowQueryEndpoints.QueryAsync),
+        new("TerminateWorkflow", HttpMethods.Post, TerminateTemplate, WorkflowCommandEndpoints.TerminateAsync),
+        new("ListWorkflows", HttpMethods.Get, WorkflowsTemplate, WorkflowQueryEndpoints.ListAsync),
+    ];
+}

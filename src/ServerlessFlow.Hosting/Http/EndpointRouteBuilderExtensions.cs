@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+
+namespace ServerlessFlow.Hosting.Http;
+
+/// <summary>Maps the HTTP API in an ASP.NET Core app (the dev server, or any app that hosts ServerlessFlow itself).</summary>
+public static class EndpointRouteBuilderExtensions
+{
+    /// <summary>Maps every route of <see cref="ApiRoutes.All"/> under <c>/api</c>.</summary>
+    public static IEndpointRouteBuilder MapServerlessFlowApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        foreach (var route in ApiRoutes.All)
+        {
+            endpoints.MapMethods("/" + route.PrefixedTemplate, [route.Method], async context =>
+            {
+                var result = await route.Handler(context.Request);
+                await result.ExecuteAsync(context);
+            }).WithName(route.Name);
+        }
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace ServerlessFlow.Hosting.Http;
+
+/// <summary>Reads a request body as a JSON payload, within the payload limit.</summary>
+internal static class RequestPayload
+{
+    /// <summary>Largest body accepted: Temporal's 2 MB payload limit, the same one the engine applies to inputs.</summary>
+    public const int MaxBytes = 2 * 1024 * 1024;
+
+    /// <summary>The body as JSON; null for an empty (or all-whitespace) body, which means "no input".</summary>
+    /// <exception cref="PayloadTooLargeException">The body is over <see cref="MaxBytes"/>.</exception>
+    /// <exception cref="InvalidWorkflowRequestException">The body is not valid JSON.</exception>
+    public static async Task<JsonElement?> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            throw TooLarge(request.ContentLength.Value);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                throw TooLarge(buffer.Length + read);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidWorkflowRequestException(
+                $"The request body is not valid JSON: {e.Message} Send a JSON value (e.g. {{\"count\": 5}}), or an empty body for no input.", e);
+        }
+    }
+
+    private static PayloadTooLargeException TooLarge(long size) => new(
+        $"The request body has at least {size} bytes; the payload limit is {MaxBytes} bytes (2 MB). " +
+        "Store large data elsewhere (e.g. a blob) and pass a reference.");
+}
+
+/// <summary>A request body over <see cref="RequestPayload.MaxBytes"/>.</summary>
+internal sealed class PayloadTooLargeException(string message) : Exception(message);

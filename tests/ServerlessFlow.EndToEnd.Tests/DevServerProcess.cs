@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace ServerlessFlow.EndToEnd.Tests;
+
+/// <summary>
+/// The dev server as a real process on a free loopback port, on storage the test fixture owns (so that
+/// killing the dev server with SIGKILL orphans nothing). Its output is kept for failure messages.
+/// </summary>
+internal sealed class DevServerProcess : IAsyncDisposable
+{
+    /// <summary>How long a fresh dev server may take to answer: a cold .NET start plus table creation on a loaded machine.</summary>
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
+
+    private static readonly string DevServerPath = typeof(DevServerProcess).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "DevServerPath").Value!;
+
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private DevServerProcess(Process process, Uri baseAddress)
+    {
+        this.process = process;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(90) };
+    }
+
+    public HttpClient Client { get; }
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a dev server and waits until its HTTP API answers.</summary>
+    public static async Task<DevServerProcess> StartAsync(string connectionString, string prefix, string executionLog)
+    {
+        Assert.True(File.Exists(DevServerPath), $"The dev server is not built at {DevServerPath}.");
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { DevServerPath, "--urls", url, "--storage-connection-string", connectionString, "--prefix", prefix })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Samples__ExecutionLog"] = executionLog;
+        var server = new DevServerProcess(Process.Start(start)!, new Uri(url));
+        server.process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        server.process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        server.process.BeginOutputReadLine();
+        server.process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>kill -9: no shutdown code runs, messages in flight stay invisible until their lease ends.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: false);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTimeOffset.UtcNow + ReadyDeadline;
+        while (true)
+        {
+            Assert.False(process.HasExited, $"The dev server exited with code {(process.HasExited ? process.ExitCode : 0)}:\n{Output}");
+            try
+            {
+                using var response = await Client.GetAsync("/api/workflows?pageSize=1");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"The dev server did not answer within {ReadyDeadline.TotalSeconds} s:\n{Output}");
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

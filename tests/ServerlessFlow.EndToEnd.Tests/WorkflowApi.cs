@@ -1,0 +1,40 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace ServerlessFlow.EndToEnd.Tests;
+
+/// <summary>The HTTP calls the end-to-end tests make, as curl would make them.</summary>
+internal static class WorkflowApi
+{
+    public static async Task<JsonElement> StartHelloAsync(this HttpClient client, string id, int count, int delayMs)
+    {
+        using var response = await client.PostAsync(
+            $"/api/workflows/HelloSequence?id={Uri.EscapeDataString(id)}",
+            new StringContent($$"""{"count":{{count}},"delayMs":{{delayMs}}}""", Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Start answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Long-polls the result until the run closes (each call waits up to <paramref name="waitSeconds"/>).</summary>
+    public static Task<JsonElement> WaitForResultAsync(this HttpClient client, string id, TimeSpan timeout, int waitSeconds = 30, Func<string>? diagnostics = null) =>
+        Polling.UntilAsync(timeout, $"workflow '{id}' to close", async () =>
+        {
+            using var response = await client.GetAsync($"/api/workflows/{Uri.EscapeDataString(id)}/result?wait={waitSeconds}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"Result answered {(int)response.StatusCode}: {body}");
+            return (response.StatusCode == HttpStatusCode.OK, JsonDocument.Parse(body).RootElement.Clone());
+        }, diagnostics);
+
+    public static async Task<List<JsonElement>> HistoryAsync(this HttpClient client, string id)
+    {
+        using var response = await client.GetAsync($"/api/workflows/{Uri.EscapeDataString(id)}/history");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"History answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("events").EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    public static List<JsonElement> OfKind(this IEnumerable<JsonElement> events, string kind) =>
+        events.Where(e => e.GetProperty("kind").GetString() == kind).ToList();
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text;
+using ServerlessFlow.Hosting.Http;
+
+namespace ServerlessFlow.Hosting.Tests;
+
+[Collection(ApiServerGroup.Name)]
+public sealed class StartWorkflowTests(ApiServer server)
+{
+    private HttpClient Client => server.Client;
+
+    [Fact]
+    public async Task Start_KnownType_Returns202WithLocationAndIds()
+    {
+        var id = ApiCalls.NewId("start");
+
+        var response = await Client.StartHelloAsync(id, count: 1);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal(id, body.GetProperty("id").GetString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("runId").GetString()));
+        Assert.Equal($"/api/workflows/{id}", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Start_WithoutId_GeneratesOneAndLocationPointsToIt()
+    {
+        var response = await Client.StartHelloAsync(id: null, count: 1);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.JsonAsync()).GetProperty("id").GetString()!;
+        Assert.False(string.IsNullOrEmpty(id));
+        var described = await Client.GetAsync(response.Headers.Location);
+        Assert.Equal(HttpStatusCode.OK, described.StatusCode);
+        Assert.Equal(id, (await described.JsonAsync()).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Start_SameIdWhileOpen_Returns409Problem()
+    {
+        var id = ApiCalls.NewId("conflict");
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.StartHelloAsync(id, 1, taskQueue: ApiServer.IdleTaskQueue)).StatusCode);
+
+        var second = await Client.StartHelloAsync(id, 1, taskQueue: ApiServer.IdleTaskQueue);
+
+        var problem = await Problems.AssertProblemAsync(second, 409, ApiProblems.WorkflowAlreadyStarted);
+        Assert.Equal(id, problem.GetProperty("workflowId").GetString());
+    }
+
+    [Fact]
+    public async Task Start_UnknownType_Returns404Problem()
+    {
+        var response = await Client.StartAsync("NoSuchWorkflow", ApiCalls.NewId("unknown"), "{}");
+
+        var problem = await Problems.AssertProblemAsync(response, 404, ApiProblems.UnknownWorkflowType);
+        Assert.Equal("NoSuchWorkflow", problem.GetProperty("workflowType").GetString());
+        Assert.Contains("HelloSequence", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"count\": 5,")]
+    [InlineData("{count: 5}")]
+    [InlineData("not json")]
+    [InlineData("{\"count\": 1} trailing")]
+    public async Task Start_MalformedJson_Returns400Problem(string body)
+    {
+        var response = await Client.StartAsync("HelloSequence", ApiCalls.NewId("malformed"), body);
+
+        await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
+    }
+
+    [Fact]
+    public async Task Start_BodyOverTwoMegabytes_Returns413Problem()
+    {
+        var huge = "\"" + new string('x', RequestPayload.MaxBytes) + "\"";
+
+        var response = await Client.StartAsync("HelloSequence", ApiCalls.NewId("huge"), huge);
+
+        await Problems.AssertProblemAsync(response, 413, ApiProblems.PayloadTooLarge);
+    }
+
+    [Fact]
+    public async Task Start_ChunkedBodyOverTwoMegabytes_Returns413Problem()
+    {
+        // No Content-Length: the limit is enforced while reading, not only from the header.
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("\"" + new string('x', RequestPayload.MaxBytes) + "\"")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/workflows/HelloSequence?id={ApiCalls.NewId("chunked")}") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await Client.SendAsync(request);
+
+        await Problems.AssertProblemAsync(response, 413, ApiProblems.PayloadTooLarge);
+    }
+
+    [Fact]
+    public async Task Start_EmptyBody_StartsWithoutInput()
+    {
+        var id = ApiCalls.NewId("empty");
+
+        var response = await Client.StartAsync("HelloSequence", id, body: null, taskQueue: ApiServer.IdleTaskQueue);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var described = await (await Client.GetAsync($"/api/workflows/{id}")).JsonAsync();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, described.GetProperty("input").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("UPPER")]
+    [InlineData("has space")]
+    [InlineData("-leading")]
+    [InlineData("this-task-queue-name-is-far-too-long-for-storage")]
+    public async Task Start_InvalidTaskQueue_Returns400Problem(string taskQueue)
+    {
+        var response = await Client.StartHelloAsync(ApiCalls.NewId("tq"), 1, taskQueue: taskQueue);
+
+        await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
+    }
+
+    [Fact]
+    public async Task Start_IdGivenTwice_Returns400Problem()
+    {
+        var response = await Client.PostAsync("/api/workflows/HelloSequence?id=a&id=b", new StringContent("{}"));
+
+        await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
+    }
+}
