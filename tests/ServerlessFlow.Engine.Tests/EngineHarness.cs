@@ -20,7 +20,11 @@ internal sealed class EngineHarness : IAsyncDisposable
         {
             register(b);
             b.UseBackend(_ => Backend.Store, _ => Backend.Queues);
-            b.ConfigureWorker(o => o with { MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500) });
+            b.ConfigureWorker(o => o with
+            {
+                MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500),
+                MaxHeartbeatThrottle = TimeSpan.FromMilliseconds(50), ActivityTimeoutSlack = TimeSpan.FromMilliseconds(200),
+            });
         });
         provider = services.BuildServiceProvider();
         Client = provider.GetRequiredService<IWorkflowClient>();

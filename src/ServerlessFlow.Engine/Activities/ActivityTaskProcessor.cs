@@ -99,6 +99,7 @@ internal sealed class ActivityTaskProcessor(
             }
 
             current = await monitor.FinishAsync();
+            current = current with { HeartbeatDetails = monitor.LatestDetails };
             if (monitor.StopReason == ActivityTimeouts.Cancelled)
             {
                 return TaskOutcome.Completed; // The workflow no longer wants this activity: its row is gone.

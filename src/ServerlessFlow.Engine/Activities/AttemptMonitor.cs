@@ -46,6 +46,18 @@ internal sealed class AttemptMonitor : IAsyncDisposable
     /// <summary>Why the attempt was stopped: a timeout failure type, or <see cref="ActivityTimeouts.Cancelled"/>; null if it was not.</summary>
     public string? StopReason { get; private set; }
 
+    /// <summary>The details of the latest heartbeat, written or not: a failed attempt hands them to the next one.</summary>
+    public JsonElement? LatestDetails
+    {
+        get
+        {
+            lock (gate)
+            {
+                return unsaved ? details : Current.HeartbeatDetails;
+            }
+        }
+    }
+
     /// <summary>Records a heartbeat; it is written at the next throttle tick.</summary>
     public void Record(JsonElement? heartbeatDetails)
     {

@@ -1,0 +1,179 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Tests;
+
+public abstract class ActivityReliabilityTests : EngineSuite
+{
+    private static void Register(ServerlessFlowBuilder b) => b
+        .AddWorkflow<RunsOne>().AddWorkflow<CancelsHeartbeatingActivity>().AddWorkflow<FiveSteps>().AddActivities<ReliableActivities>()
+        .ConfigureWorker(o => o with { TaskQueues = ["default", "spare"] });
+
+    private static List<string> Journal(string workflowId) => ReliableActivities.Journal.TryGetValue(workflowId, out var entries) ? [.. entries] : [];
+
+    [Fact]
+    public async Task Heartbeat_AttemptFailsMidway_NextAttemptResumesFromLastDetails()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var closed = await engine.RunAsync(nameof(RunsOne), new OneActivity("ProcessFile"));
+
+        Assert.Equal("done on attempt 2", closed.GetResult<string>());
+        var chunks = Journal(closed.Id);
+        Assert.Equal(Enumerable.Range(0, 10).Select(c => $"chunk {c} attempt {(c <= 4 ? 1 : 2)}"), chunks);
+    }
+
+    [Fact]
+    public async Task HeartbeatTimeout_AttemptStopsHeartbeating_FailedAndRetried()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var closed = await engine.RunAsync(nameof(RunsOne), new OneActivity("HangFirst", HeartbeatTimeoutMs: 300, Heartbeat: true));
+
+        Assert.Equal("ok on attempt 2", closed.GetResult<string>());
+        Assert.Equal(2, Assert.Single((await engine.Client.GetHistoryAsync(closed.Id)).OfType<ActivityCompleted>()).Attempt);
+    }
+
+    [Fact]
+    public async Task StartToCloseTimeout_AttemptHangs_FailedAndRetried()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var closed = await engine.RunAsync(nameof(RunsOne), new OneActivity("HangFirst", StartToCloseMs: 300));
+
+        Assert.Equal("ok on attempt 2", closed.GetResult<string>());
+    }
+
+    [Fact]
+    public async Task ScheduleToStartTimeout_NoWorkerServesQueue_FailsWithoutRetry()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var closed = await engine.RunAsync(nameof(RunsOne), new OneActivity("AlwaysFails", ScheduleToStartMs: 300, TaskQueue: "nobody"));
+
+        Assert.Equal("failed: ScheduleToStartTimeout after 1", closed.GetResult<string>());
+    }
+
+    [Fact]
+    public async Task RetryPolicy_MaximumAttemptsAndNonRetryableTypes_Honoured()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var limited = await engine.RunAsync(nameof(RunsOne), new OneActivity("AlwaysFails", MaxAttempts: 3));
+        var nonRetryable = await engine.RunAsync(nameof(RunsOne), new OneActivity("AlwaysFails", NonRetryable: ["System.InvalidOperationException"]));
+
+        Assert.Equal("failed: System.InvalidOperationException after 3", limited.GetResult<string>());
+        Assert.Equal("failed: System.InvalidOperationException after 1", nonRetryable.GetResult<string>());
+    }
+
+    [Fact]
+    public async Task UnknownActivity_FailsActivityWithClearError()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var closed = await engine.RunAsync(nameof(RunsOne), new OneActivity("NoSuchActivity"));
+
+        Assert.Equal("failed: UnknownActivity after 1", closed.GetResult<string>());
+    }
+
+    [Fact]
+    public async Task WorkerDiesMidAttempt_AttemptTakenOverAfterItsTimeoutOnAnotherWorker()
+    {
+        var backend = NewBackend();
+        string id;
+        var first = new EngineHarness(Register, backend);
+        try
+        {
+            id = (await first.Client.StartWorkflowAsync(nameof(RunsOne), new OneActivity("HangFirst", StartToCloseMs: 1000), new StartWorkflowOptions())).Id;
+            await Eventually.WaitAsync(() => Task.FromResult(Journal(id)), j => j.Count == 1);
+        }
+        finally
+        {
+            await first.DisposeAsync(); // the worker running attempt 1 is gone; its row still says "started"
+        }
+
+        await using var second = new EngineHarness(Register, backend);
+        var closed = await second.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("ok on attempt 2", closed.GetResult<string>());
+        var starts = Journal(id).Select(e => DateTimeOffset.Parse(e[(e.IndexOf(" at ", StringComparison.Ordinal) + 4)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var takeover = starts[1] - starts[0];
+        Assert.InRange(takeover, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(200) + TimeSpan.FromSeconds(3)); // timeout + slack + polling
+    }
+
+    [Fact]
+    public async Task CancelWorkflow_ActivityHeartbeats_ActivitySeesCancellationAndCleanupRuns()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var id = (await engine.Client.StartWorkflowAsync(nameof(CancelsHeartbeatingActivity), null, new StartWorkflowOptions())).Id;
+        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingActivities.Count == 1);
+
+        await engine.Client.CancelWorkflowAsync(id);
+        var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("step 99", closed.GetResult<string>());
+        await Eventually.WaitAsync(() => Task.FromResult(Journal(id)), j => j.Contains("saw cancellation"));
+    }
+
+    [Fact]
+    public async Task FaultFreeRun_EachAttemptExecutesExactlyOnce()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add((await engine.Client.StartWorkflowAsync(nameof(FiveSteps), null, new StartWorkflowOptions())).Id);
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(5, (await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30))).GetResult<int>());
+            Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{i} attempt 1"), Journal(id));
+        }
+    }
+
+    [Fact]
+    public async Task Handle_MalformedTaskMessage_DeadLetteredAtOnce()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var handler = engine.Get<ITaskHandler>();
+        var noRun = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = "x", ScheduledEventId = 1 }.ToJson();
+        var unknownKind = new TaskMessage { Kind = (TaskKind)99, WorkflowId = "x" }.ToJson();
+
+        Assert.IsType<TaskOutcome.DeadLetterOutcome>(await handler.HandleAsync(new ReceivedMessage("act-default", "m1", "r", noRun, 1), CancellationToken.None));
+        Assert.IsType<TaskOutcome.DeadLetterOutcome>(await handler.HandleAsync(new ReceivedMessage("wf-default", "m2", "r", unknownKind, 1), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Handle_MessageKeepsFailingOutsideUserCode_RetriedThenDeadLetteredAtDeliveryLimit()
+    {
+        var backend = NewBackend();
+        await using var owner = new EngineHarness(Register, backend);
+        var id = (await owner.Client.StartWorkflowAsync(nameof(RunsOne), new OneActivity("ProcessFile"), new StartWorkflowOptions { TaskQueue = "unserved" })).Id;
+
+        // A worker that does not know the workflow's type fails outside user code on every delivery.
+        await using var stranger = new EngineHarness(b => b.AddWorkflow<FiveSteps>().AddActivities<ReliableActivities>(), backend);
+        var handler = stranger.Get<ITaskHandler>();
+        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = id }.ToJson();
+        var limit = stranger.Get<WorkerOptions>().MaxDeliveries;
+
+        var early = await handler.HandleAsync(new ReceivedMessage("wf-unserved", "m", "r", wake, 1), CancellationToken.None);
+        var last = await handler.HandleAsync(new ReceivedMessage("wf-unserved", "m", "r", wake, limit), CancellationToken.None);
+
+        Assert.IsType<TaskOutcome.RetryOutcome>(early);
+        var dead = Assert.IsType<TaskOutcome.DeadLetterOutcome>(last);
+        Assert.Contains(nameof(RunsOne), dead.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, (await owner.Client.DescribeWorkflowAsync(id)).HistoryLength); // nothing was half-written
+    }
+}
+
+public sealed class ActivityReliabilityTestsInMemory : ActivityReliabilityTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class ActivityReliabilityTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : ActivityReliabilityTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
+}
