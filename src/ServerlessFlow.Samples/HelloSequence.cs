@@ -3,23 +3,24 @@ namespace ServerlessFlow.Samples;
 /// <summary>Input of <see cref="HelloSequence"/>.</summary>
 /// <param name="Count">How many activities to run, one after another.</param>
 /// <param name="DelayMs">How long each activity waits, in milliseconds.</param>
-public sealed record HelloInput(int Count, int DelayMs);
+/// <param name="TimeoutMs">Each activity's start-to-close timeout in milliseconds; one minute when null.</param>
+public sealed record HelloInput(int Count, int DelayMs, int? TimeoutMs = null);
 
 /// <summary>Runs <c>Count</c> activities in sequence, each waiting <c>DelayMs</c> and returning its index; returns the indexes. Tests and benchmarks use it.</summary>
 [Workflow]
 public sealed class HelloSequence
 {
-    private static readonly ActivityOptions StepOptions = new() { StartToCloseTimeout = TimeSpan.FromMinutes(1) };
 
     /// <summary>Runs the sequence.</summary>
     [WorkflowRun]
     public async Task<List<int>> RunAsync(HelloInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMilliseconds(input.TimeoutMs ?? 60_000) };
         var results = new List<int>();
         for (var i = 0; i < input.Count; i++)
         {
-            results.Add(await Workflow.ExecuteActivityAsync((HelloActivities a) => a.StepAsync(i, input.DelayMs), StepOptions));
+            results.Add(await Workflow.ExecuteActivityAsync((HelloActivities a) => a.StepAsync(i, input.DelayMs), options));
         }
 
         return results;

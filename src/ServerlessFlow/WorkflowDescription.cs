@@ -60,4 +60,23 @@ public sealed record WorkflowDescription
 /// <param name="ScheduledEventId">Its <c>ActivityScheduled</c> event.</param>
 /// <param name="ActivityName">Its name.</param>
 /// <param name="TaskQueue">Its task queue.</param>
-public sealed record PendingActivityDescription(long ScheduledEventId, string ActivityName, string TaskQueue);
+public sealed record PendingActivityDescription(long ScheduledEventId, string ActivityName, string TaskQueue)
+{
+    /// <summary>"Scheduled" (waiting for a worker or a retry), "Started" (an attempt is running) or "Closed" (its outcome awaits the workflow).</summary>
+    public string? State { get; init; }
+
+    /// <summary>The current attempt, from 1.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>When the running attempt started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When the running attempt last heartbeat.</summary>
+    public DateTimeOffset? LastHeartbeatAt { get; init; }
+
+    /// <summary>When the next attempt may start (retry back-off).</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Why the previous attempt failed.</summary>
+    public FailureInfo? LastFailure { get; init; }
+}

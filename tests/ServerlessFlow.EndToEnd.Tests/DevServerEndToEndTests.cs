@@ -10,8 +10,14 @@ namespace ServerlessFlow.EndToEnd.Tests;
 [Collection(AzuriteGroup.Name)]
 public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHelper output) : IDisposable
 {
-    /// <summary>Long enough for a message lease of the killed process (30 s) to run out, and the remaining activities.</summary>
-    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(150);
+    /// <summary>The sample activities' start-to-close timeout in these tests: an attempt lost with its worker is taken over after it.</summary>
+    private const int ActivityTimeout = 5_000;
+
+    /// <summary>The engine's default slack past an activity timeout before another worker takes over (WorkerOptions.ActivityTimeoutSlack).</summary>
+    private static readonly TimeSpan TakeoverSlack = TimeSpan.FromSeconds(2);
+
+    /// <summary>Generous bound for the remaining activities after a takeover, on a loaded 2-core machine.</summary>
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(120);
 
     private readonly ExecutionLog log = new();
 
@@ -60,7 +66,7 @@ public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHe
         int completedBeforeKill;
         try
         {
-            await first.Client.StartHelloAsync(id, count: 5, delayMs: 1000);
+            await first.Client.StartHelloAsync(id, count: 5, delayMs: 1000, timeoutMs: ActivityTimeout);
 
             // "Completed" means recorded in history, not merely executed: only then does the design promise it never runs again.
             await Polling.UntilAsync(TimeSpan.FromSeconds(60), "two ActivityCompleted events", async () =>
@@ -99,6 +105,45 @@ public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHe
             var count = executions.GetValueOrDefault(index);
             Assert.True(index < completedBeforeKill ? count == 1 : count >= 1, $"Activity {index} ran {count} times (completed before the kill: {completedBeforeKill}).{Environment.NewLine}{log.Dump()}");
         }
+    }
+
+    [Fact]
+    public async Task DevServer_KilledMidAttempt_AttemptTimedOutWithinItsTimeoutAndRetriedOnAnotherServer()
+    {
+        var prefix = UniquePrefix();
+        var id = $"midattempt-{Guid.NewGuid():N}";
+        var first = await DevServerProcess.StartAsync(azurite.ConnectionString, prefix, log.Path);
+        DateTimeOffset attemptStarted;
+        try
+        {
+            await first.Client.StartHelloAsync(id, count: 1, delayMs: 2_000, timeoutMs: ActivityTimeout);
+            var running = await Polling.UntilAsync(TimeSpan.FromSeconds(60), "the first attempt to start", async () =>
+            {
+                var pending = (await first.Client.DescribeAsync(id)).GetProperty("pendingActivities");
+                var started = pending.GetArrayLength() == 1 && pending[0].GetProperty("state").GetString() == "Started";
+                return (started, started ? pending[0] : default);
+            }, () => first.Output);
+            attemptStarted = running.GetProperty("startedAt").GetDateTimeOffset();
+            await first.KillAsync();
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        await using var second = await DevServerProcess.StartAsync(azurite.ConnectionString, prefix, log.Path);
+        var result = await second.Client.WaitForResultAsync(id, RecoveryTimeout, diagnostics: () => second.Output + log.Dump());
+
+        Assert.Equal("Completed", result.GetProperty("status").GetString());
+        var completed = Assert.Single((await second.Client.HistoryAsync(id)).OfKind("ActivityCompleted"));
+        Assert.Equal(2, completed.GetProperty("attempt").GetInt32());
+
+        // The lost attempt is detected at its own timeout plus the documented slack, not after a queue visibility window;
+        // the retry then runs for its 2 s delay. Allow a few seconds for polling and process start on a loaded machine.
+        var recovered = completed.GetProperty("timestamp").GetDateTimeOffset() - attemptStarted;
+        output.WriteLine($"Attempt 1 started at {attemptStarted:O}; attempt 2 completed {recovered.TotalSeconds:F1} s later.");
+        Assert.InRange(recovered, TimeSpan.FromMilliseconds(ActivityTimeout) + TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(ActivityTimeout) + TakeoverSlack + TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(8));
+        Assert.Equal(1, log.ExecutionsByIndex(id).GetValueOrDefault(0)); // attempt 1 died before its side effect (the log line at the end)
     }
 
     public void Dispose() => log.Dispose();

@@ -7,11 +7,11 @@ namespace ServerlessFlow.EndToEnd.Tests;
 /// <summary>The HTTP calls the end-to-end tests make, as curl would make them.</summary>
 internal static class WorkflowApi
 {
-    public static async Task<JsonElement> StartHelloAsync(this HttpClient client, string id, int count, int delayMs)
+    public static async Task<JsonElement> StartHelloAsync(this HttpClient client, string id, int count, int delayMs, int timeoutMs = 60_000)
     {
         using var response = await client.PostAsync(
             $"/api/workflows/HelloSequence?id={Uri.EscapeDataString(id)}",
-            new StringContent($$"""{"count":{{count}},"delayMs":{{delayMs}}}""", Encoding.UTF8, "application/json"));
+            new StringContent($$"""{"count":{{count}},"delayMs":{{delayMs}},"timeoutMs":{{timeoutMs}}}""", Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Start answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
@@ -26,6 +26,14 @@ internal static class WorkflowApi
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"Result answered {(int)response.StatusCode}: {body}");
             return (response.StatusCode == HttpStatusCode.OK, JsonDocument.Parse(body).RootElement.Clone());
         }, diagnostics);
+
+    public static async Task<JsonElement> DescribeAsync(this HttpClient client, string id)
+    {
+        using var response = await client.GetAsync($"/api/workflows/{Uri.EscapeDataString(id)}");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Describe answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
 
     public static async Task<List<JsonElement>> HistoryAsync(this HttpClient client, string id)
     {

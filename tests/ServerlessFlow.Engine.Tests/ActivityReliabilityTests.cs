@@ -102,6 +102,25 @@ public abstract class ActivityReliabilityTests : EngineSuite
     }
 
     [Fact]
+    public async Task WorkerDiesBetweenClaimAndTimeoutCheck_ActivityMessageExpiresTheAttempt()
+    {
+        var backend = NewBackend();
+        await using var workflows = new EngineHarness(Register, backend);
+        var id = (await workflows.Client.StartWorkflowAsync(nameof(RunsOne), new OneActivity("HangFirst", StartToCloseMs: 1000, TaskQueue: "later"), new StartWorkflowOptions())).Id;
+        var pending = (await Eventually.WaitAsync(() => workflows.Client.DescribeWorkflowAsync(id), d => d.PendingActivities.Count == 1)).PendingActivities[0];
+
+        // What a worker leaves behind when it dies right after claiming: the row says "started", and no timeout check was sent.
+        var row = await backend.Store.ReadActivityAsync(id, (await workflows.Client.DescribeWorkflowAsync(id)).RunId, pending.ScheduledEventId, CancellationToken.None);
+        Assert.NotNull(await backend.Store.UpdateActivityAsync(row! with { State = ActivityState.Started, StartedAt = DateTimeOffset.UtcNow }, CancellationToken.None));
+
+        await using var activities = new EngineHarness(b => b.AddWorkflow<RunsOne>().AddActivities<ReliableActivities>().ConfigureWorker(o => o with { TaskQueues = ["later"] }), backend);
+        var closed = await workflows.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("ok on attempt 2", closed.GetResult<string>());
+        Assert.Single(Journal(id)); // attempt 1 never ran here: it belonged to the dead worker
+    }
+
+    [Fact]
     public async Task CancelWorkflow_ActivityHeartbeats_ActivitySeesCancellationAndCleanupRuns()
     {
         await using var engine = new EngineHarness(Register, NewBackend());

@@ -16,6 +16,7 @@ namespace ServerlessFlow.Engine.Activities;
 internal sealed class ActivityTaskProcessor(
     IWorkflowStore store,
     ActivityOutcomes outcomes,
+    ActivityTimeoutProcessor timeouts,
     OutboxSender outbox,
     WorkflowRegistry registry,
     IServiceScopeFactory scopes,
@@ -43,9 +44,16 @@ internal sealed class ActivityTaskProcessor(
 
         if (row.State == ActivityState.Started)
         {
-            // Another worker runs this attempt; if it died, the timeout check takes the attempt over. Look again after its deadline.
-            var (deadline, _) = ActivityTimeouts.AttemptDeadline(row);
-            return TaskOutcome.RetryAfter(deadline + (options.ActivityTimeoutSlack * 2) - now is { Ticks: > 0 } wait ? wait : TimeSpan.FromSeconds(1));
+            // Another worker runs this attempt. Past its deadline that worker is gone (it may have died before
+            // sending its timeout check): the attempt is expired here and the next one scheduled.
+            var (deadline, reason) = ActivityTimeouts.AttemptDeadline(row);
+            if (now < deadline + options.ActivityTimeoutSlack)
+            {
+                return TaskOutcome.RetryAfter(deadline + options.ActivityTimeoutSlack - now);
+            }
+
+            await timeouts.ExpireAttemptAsync(row, reason, cancellationToken);
+            return TaskOutcome.Completed;
         }
 
         var claimed = await store.UpdateActivityAsync(row with { State = ActivityState.Started, StartedAt = now, NextAttemptAt = null, LastHeartbeatAt = null }, cancellationToken);

@@ -43,23 +43,30 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
                 return TaskOutcome.RetryAfter(deadline + options.ActivityTimeoutSlack - now);
             }
 
-            // The worker running this attempt is gone (or stuck): the attempt failed with its timeout.
-            var failure = ActivityTimeouts.Failure(reason, row, reason == ActivityTimeouts.Heartbeat ? "stopped heartbeating" : "did not finish within its start-to-close timeout");
-            if (outcomes.NextAttempt(row, failure) is not { } next)
-            {
-                await outcomes.FailAsync(row, failure, cancellationToken);
-                return TaskOutcome.Completed;
-            }
-
-            if (await store.UpdateActivityAsync(next, cancellationToken) is { } stored)
-            {
-                var retry = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = stored.WorkflowId, RunId = stored.RunId, ScheduledEventId = stored.ScheduledEventId, Attempt = stored.Attempt };
-                await outbox.SendOneAsync(QueueNames.Activity(stored.TaskQueue), retry, stored.NextAttemptAt, cancellationToken);
-            }
-
+            await ExpireAttemptAsync(row, reason, cancellationToken);
             return TaskOutcome.Completed;
         }
 
-        return ActivityTimeouts.ScheduleDeadline(row) is { } next2 && next2 > now ? TaskOutcome.RetryAfter(next2 - now + options.ActivityTimeoutSlack) : TaskOutcome.Completed;
+        return ActivityTimeouts.ScheduleDeadline(row) is { } next && next > now ? TaskOutcome.RetryAfter(next - now + options.ActivityTimeoutSlack) : TaskOutcome.Completed;
+    }
+
+    /// <summary>
+    /// Ends a started attempt whose worker is gone (or stuck) past its deadline: it failed with its timeout,
+    /// and the next attempt is scheduled (or the activity fails for good). Whichever message notices first does it.
+    /// </summary>
+    public async Task ExpireAttemptAsync(ActivityTaskRecord row, string reason, CancellationToken cancellationToken)
+    {
+        var failure = ActivityTimeouts.Failure(reason, row, reason == ActivityTimeouts.Heartbeat ? "stopped heartbeating" : "did not finish within its start-to-close timeout");
+        if (outcomes.NextAttempt(row, failure) is not { } next)
+        {
+            await outcomes.FailAsync(row, failure, cancellationToken);
+            return;
+        }
+
+        if (await store.UpdateActivityAsync(next, cancellationToken) is { } stored)
+        {
+            var retry = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = stored.WorkflowId, RunId = stored.RunId, ScheduledEventId = stored.ScheduledEventId, Attempt = stored.Attempt };
+            await outbox.SendOneAsync(QueueNames.Activity(stored.TaskQueue), retry, stored.NextAttemptAt, cancellationToken);
+        }
     }
 }

@@ -69,8 +69,20 @@ internal sealed partial class WorkflowClient(
         var instance = await ReadAsync(workflowId, cancellationToken);
         var started = await store.ReadEventAsync(workflowId, instance.RunId, 1, cancellationToken) as WorkflowStarted;
         var closing = instance.Status == WorkflowStatus.Running ? null : await store.ReadEventAsync(workflowId, instance.RunId, instance.LastEventId, cancellationToken);
+        var pending = new List<PendingActivityDescription>();
+        foreach (var activity in instance.PendingActivities)
+        {
+            var row = await store.ReadActivityAsync(workflowId, instance.RunId, activity.ScheduledEventId, cancellationToken);
+            pending.Add(new PendingActivityDescription(activity.ScheduledEventId, activity.ActivityName, activity.TaskQueue)
+            {
+                State = row?.State.ToString(), Attempt = row?.Attempt ?? 0, StartedAt = row?.StartedAt, LastHeartbeatAt = row?.LastHeartbeatAt,
+                NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
+            });
+        }
+
         return Describe(instance) with
         {
+            PendingActivities = pending,
             Input = started?.Input,
             Result = (closing as WorkflowCompleted)?.Result,
             Failure = RunOutcome.FailureOf(closing),
