@@ -12,6 +12,12 @@ namespace ServerlessFlow.Engine.Activities;
 /// </summary>
 internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox, TimeProvider time, ILogger<ActivityOutcomes> logger)
 {
+    /// <summary>Reads the activity a message is about; null when it is closed or gone (the message is then done).</summary>
+    public async Task<ActivityTaskRecord?> ReadOpenAsync(TaskMessage message, CancellationToken cancellationToken) =>
+        await store.ReadActivityAsync(message.WorkflowId, message.RunId!, message.ScheduledEventId!.Value, cancellationToken) is { State: not ActivityState.Closed } row
+            ? row
+            : null;
+
     /// <summary>Records the outcome and wakes the workflow. False when the row changed or is gone (nothing written).</summary>
     public async Task<bool> CloseAsync(ActivityTaskRecord row, HistoryEvent outcome, CancellationToken cancellationToken)
     {

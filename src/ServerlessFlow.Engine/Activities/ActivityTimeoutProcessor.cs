@@ -12,13 +12,7 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
 {
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
-        if (message.RunId is null || message.ScheduledEventId is null)
-        {
-            return TaskOutcome.DeadLetter("Activity timeout message lacks its run ID or scheduled event ID.");
-        }
-
-        var row = await store.ReadActivityAsync(message.WorkflowId, message.RunId, message.ScheduledEventId.Value, cancellationToken);
-        if (row is null || row.State == ActivityState.Closed)
+        if (await outcomes.ReadOpenAsync(message, cancellationToken) is not { } row)
         {
             return TaskOutcome.Completed;
         }

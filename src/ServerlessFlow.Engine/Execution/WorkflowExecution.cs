@@ -505,33 +505,23 @@ internal sealed class WorkflowExecution : IWorkflowContext
     {
         IsCancellationRequested = true;
         cancelReason = reason;
-        foreach (var (id, (_, awaiter)) in activities)
-        {
-            abandoned.Add(id);
-            awaiter.TrySetException(new WorkflowCanceledException(reason));
-        }
-
-        foreach (var (id, awaiter) in timers)
-        {
-            abandoned.Add(id);
-            awaiter.TrySetException(new WorkflowCanceledException(reason));
-        }
-
-        foreach (var (id, (_, awaiter)) in children)
-        {
-            abandoned.Add(id);
-            awaiter.TrySetException(new WorkflowCanceledException(reason));
-        }
-
-        foreach (var (_, awaiter) in conditions)
-        {
-            awaiter.TrySetException(new WorkflowCanceledException(reason));
-        }
-
-        activities.Clear();
-        timers.Clear();
-        children.Clear();
+        Abandon(activities, a => a.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
+        Abandon(timers, t => t.TrySetException(new WorkflowCanceledException(reason)));
+        Abandon(children, c => c.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
+        conditions.ForEach(c => c.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
         conditions.Clear();
+    }
+
+    /// <summary>Fails every pending awaiter of one kind; outcomes that arrive for them later are applied as no-ops.</summary>
+    private void Abandon<T>(Dictionary<long, T> pendingWork, Func<T, bool> fail)
+    {
+        foreach (var (id, entry) in pendingWork)
+        {
+            abandoned.Add(id);
+            fail(entry);
+        }
+
+        pendingWork.Clear();
     }
 
     private (string ChildId, TaskCompletionSource<JsonElement?> Awaiter) TakeChild(long scheduledEventId, HistoryEvent recorded) =>

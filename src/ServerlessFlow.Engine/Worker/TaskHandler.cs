@@ -27,6 +27,11 @@ internal sealed class TaskHandler(
             return TaskOutcome.DeadLetter("The message body is not a ServerlessFlow task message (expected JSON with at least 'k' and 'w').");
         }
 
+        if (task.Kind is TaskKind.Activity or TaskKind.ActivityTimeout && (task.RunId is null || task.ScheduledEventId is null))
+        {
+            return TaskOutcome.DeadLetter($"{task.Kind} message for workflow '{task.WorkflowId}' lacks its run ID or scheduled event ID.");
+        }
+
         try
         {
             return task.Kind switch
