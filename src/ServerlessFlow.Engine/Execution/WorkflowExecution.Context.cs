@@ -1,0 +1,152 @@
+using System.Text.Json;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Execution;
+
+/// <summary>What workflow code asks of the engine (<see cref="IWorkflowContext"/>): activities, children, timers, conditions, patches, and what cancellation does to them.</summary>
+internal sealed partial class WorkflowExecution
+{
+    Task<JsonElement?> IWorkflowContext.ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options)
+    {
+        var awaiter = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
+        var filled = options with { RetryPolicy = options.RetryPolicy ?? RetryPolicy.Default, TaskQueue = queue };
+        pending.Enqueue(new ScheduleActivityCommand(activityName, input, queue, filled, id => activities[id] = (activityName, awaiter)));
+        return awaiter.Task;
+    }
+
+    Task<JsonElement?> IWorkflowContext.ExecuteChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options)
+    {
+        var awaiter = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
+        pending.Enqueue(new ScheduleChildCommand(Info.WorkflowId, workflowType, input, queue, options, id => children[id] = (options.Id ?? $"{Info.WorkflowId}-child-{id}", awaiter)));
+        return awaiter.Task;
+    }
+
+    Task IWorkflowContext.DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var awaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long? startedEventId = null;
+        var command = new StartTimerCommand(delay, id =>
+        {
+            startedEventId = id;
+            timers[id] = awaiter;
+        });
+        pending.Enqueue(command);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Workflow code cancels its own token, so this runs at the same point on every replay.
+            cancellationToken.Register(() =>
+            {
+                if (startedEventId is { } id)
+                {
+                    if (timers.Remove(id))
+                    {
+                        pending.Enqueue(new CancelTimerCommand(id));
+                        awaiter.TrySetCanceled(cancellationToken);
+                    }
+                }
+                else if (RemovePending(command))
+                {
+                    awaiter.TrySetCanceled(cancellationToken); // Never recorded: it started and ended within one task.
+                }
+            });
+        }
+
+        return awaiter.Task;
+    }
+
+    Task<bool> IWorkflowContext.WaitConditionAsync(Func<bool> condition, TimeSpan? timeout)
+    {
+        if (condition())
+        {
+            return Task.FromResult(true);
+        }
+
+        var awaiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        conditions.Add((condition, awaiter));
+        if (timeout is { } limit)
+        {
+            // The timeout timer is cancelled once the condition wins, so it leaves no wake-up behind.
+            var timeoutTimer = new CancellationTokenSource();
+            ((IWorkflowContext)this).DelayAsync(limit, timeoutTimer.Token).ContinueWith(
+                _ =>
+                {
+                    if (conditions.RemoveAll(c => c.Awaiter == awaiter) > 0)
+                    {
+                        awaiter.TrySetResult(false);
+                    }
+                },
+                CancellationToken.None, TaskContinuationOptions.None, scheduler);
+            awaiter.Task.ContinueWith(_ => timeoutTimer.Cancel(), CancellationToken.None, TaskContinuationOptions.None, scheduler);
+        }
+
+        return awaiter.Task;
+    }
+
+    bool IWorkflowContext.Patched(string patchId, bool deprecated)
+    {
+        if (patches.TryGetValue(patchId, out var known))
+        {
+            return known;
+        }
+
+        // Replaying a history recorded before the patch existed: take the old branch. New code paths take the new one.
+        var patched = !IsReplaying || recordedPatches.Contains(patchId);
+        if (patched)
+        {
+            pending.Enqueue(new RecordMarkerCommand(patchId, deprecated));
+        }
+
+        patches[patchId] = patched;
+        return patched;
+    }
+
+    private bool RemovePending(Command command)
+    {
+        var kept = pending.Where(c => !ReferenceEquals(c, command)).ToList();
+        if (kept.Count == pending.Count)
+        {
+            return false;
+        }
+
+        pending.Clear();
+        kept.ForEach(pending.Enqueue);
+        return true;
+    }
+
+    /// <summary>Cancellation reaches the code at every pending await; what it started afterwards (cleanup) runs normally.</summary>
+    private void RequestCancellation(string? reason)
+    {
+        IsCancellationRequested = true;
+        cancelReason = reason;
+        Abandon(activities, a => a.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
+        Abandon(timers, t => t.TrySetException(new WorkflowCanceledException(reason)));
+        Abandon(children, c => c.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
+        conditions.ForEach(c => c.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
+        conditions.Clear();
+    }
+
+    /// <summary>Fails every pending awaiter of one kind; outcomes that arrive for them later are applied as no-ops.</summary>
+    private void Abandon<T>(Dictionary<long, T> pendingWork, Func<T, bool> fail)
+    {
+        foreach (var (id, entry) in pendingWork)
+        {
+            abandoned.Add(id);
+            fail(entry);
+        }
+
+        pendingWork.Clear();
+    }
+
+    private (string ChildId, TaskCompletionSource<JsonElement?> Awaiter) TakeChild(long scheduledEventId, HistoryEvent recorded) =>
+        children.Remove(scheduledEventId, out var entry)
+            ? entry
+            : throw new InvalidOperationException($"Workflow '{Info.WorkflowId}': event {recorded.EventId} reports child {scheduledEventId}, which is not pending.");
+
+    private (string Name, TaskCompletionSource<JsonElement?> Awaiter) TakeActivity(long scheduledEventId, HistoryEvent recorded) =>
+        activities.Remove(scheduledEventId, out var entry)
+            ? entry
+            : throw new InvalidOperationException($"Workflow '{Info.WorkflowId}': event {recorded.EventId} reports activity {scheduledEventId}, which is not pending.");
+}

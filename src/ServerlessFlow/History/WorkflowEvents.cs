@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ServerlessFlow.History;
+
+/// <summary>The run began: first event of every history.</summary>
+public sealed record WorkflowStarted : HistoryEvent
+{
+    /// <summary>The workflow type name.</summary>
+    public required string WorkflowType { get; init; }
+
+    /// <summary>The task queue the workflow runs on.</summary>
+    public required string TaskQueue { get; init; }
+
+    /// <summary>The run method's argument as JSON, if any.</summary>
+    public JsonElement? Input { get; init; }
+
+    /// <summary>Seed of the workflow's deterministic random numbers and GUIDs.</summary>
+    public required int RandomSeed { get; init; }
+}
+
+/// <summary>The run method returned; last event of the run.</summary>
+public sealed record WorkflowCompleted : HistoryEvent
+{
+    /// <summary>The result as JSON; null when the run method returns nothing.</summary>
+    public JsonElement? Result { get; init; }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "WorkflowCompleted";
+}
+
+/// <summary>The run method threw; last event of the run.</summary>
+public sealed record WorkflowFailed : HistoryEvent
+{
+    /// <summary>The failure.</summary>
+    public required FailureInfo Failure { get; init; }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "WorkflowFailed";
+}
+
+/// <summary>The run was terminated from outside; no workflow code ran for it. Last event of the run.</summary>
+public sealed record WorkflowTerminated : HistoryEvent
+{
+    /// <summary>The reason given by whoever terminated it.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>The workflow code passed a versioning marker (<c>Workflow.Patched</c> or <c>Workflow.DeprecatePatch</c>).</summary>
+public sealed record MarkerRecorded : HistoryEvent
+{
+    /// <summary>The patch ID.</summary>
+    public required string PatchId { get; init; }
+
+    /// <summary>True when recorded by <c>DeprecatePatch</c>.</summary>
+    public bool Deprecated { get; init; }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => $"MarkerRecorded '{PatchId}'";
+}
+
+/// <summary>Someone asked the workflow to cancel; the code sees it at its pending awaits.</summary>
+public sealed record WorkflowCancelRequested : HistoryEvent
+{
+    /// <summary>Why, if the requester said.</summary>
+    public string? Reason { get; init; }
+}
+
+/// <summary>The workflow ended because of a cancellation request; last event of the run.</summary>
+public sealed record WorkflowCanceled : HistoryEvent
+{
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "WorkflowCanceled";
+}
+
+/// <summary>The run ended by continuing as a new run with the same workflow ID; last event of the run.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Temporal's event name, which users know.")]
+public sealed record WorkflowContinuedAsNew : HistoryEvent
+{
+    /// <summary>The new run's ID.</summary>
+    public required string NewRunId { get; init; }
+
+    /// <summary>The new run's input.</summary>
+    public JsonElement? Input { get; init; }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "WorkflowContinuedAsNew";
+}
