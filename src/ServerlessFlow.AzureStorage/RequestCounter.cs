@@ -14,7 +14,18 @@ namespace ServerlessFlow.AzureStorage;
 public sealed class RequestCounter : HttpPipelinePolicy
 {
     private readonly ConcurrentDictionary<string, long> byResource = new(StringComparer.Ordinal);
+    private readonly AsyncLocal<bool> excluded = new();
     private long total;
+
+    /// <summary>
+    /// Leaves out the requests made in this async flow until the returned scope is disposed: a benchmark
+    /// uses it so that its own polling for results does not count as the engine's cost.
+    /// </summary>
+    public IDisposable Exclude()
+    {
+        excluded.Value = true;
+        return new Scope(this);
+    }
 
     /// <inheritdoc />
     public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
@@ -50,8 +61,18 @@ public sealed class RequestCounter : HttpPipelinePolicy
     private void Count(HttpMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (excluded.Value)
+        {
+            return;
+        }
+
         Interlocked.Increment(ref total);
         byResource.AddOrUpdate($"{message.Request.Method} {Resource(message.Request.Uri.ToUri())}", 1, (_, count) => count + 1);
+    }
+
+    private sealed class Scope(RequestCounter counter) : IDisposable
+    {
+        public void Dispose() => counter.excluded.Value = false;
     }
 
     /// <summary>The table or queue a request is about; emulators put the account first in the path.</summary>

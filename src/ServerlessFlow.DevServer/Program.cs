@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Memory;
+using ServerlessFlow.Azurite;
 using ServerlessFlow.DevServer;
 using ServerlessFlow.Engine;
 using ServerlessFlow.Hosting;
@@ -30,7 +31,12 @@ try
 {
     if (options.StorageConnectionString is null)
     {
-        azurite = await AzuriteProcess.StartAsync(AzuriteLocator.FindRepositoryRoot(), options.InMemory, logger, CancellationToken.None);
+        var azuriteOptions = new AzuriteOptions
+        {
+            DataFolder = options.InMemory ? null : Path.Combine(AzuriteLocator.FindRepositoryRoot(), ".data", "azurite"),
+            PreferDefaultPorts = true,
+        };
+        azurite = await AzuriteProcess.StartAsync(azuriteOptions, logger);
     }
 
     var builder = WebApplication.CreateBuilder([.. options.HostArguments]);
@@ -69,12 +75,17 @@ try
     {
         var storage = azurite is null
             ? "the storage given by --storage-connection-string"
-            : $"Azurite (PID {azurite.Pid}) on 127.0.0.1 ports {string.Join(", ", azurite.Ports)}, {(azurite.DataFolder is null ? "in memory" : "data in " + azurite.DataFolder)}";
+            : $"Azurite (PID {azurite.Pid}) on 127.0.0.1 ports {azurite.BlobPort}, {azurite.QueuePort}, {azurite.TablePort}, {(azurite.DataFolder is null ? "in memory" : "data in " + azurite.DataFolder)}";
         var taskQueues = string.Join(", ", app.Services.GetRequiredService<WorkerOptions>().TaskQueues);
         Console.WriteLine(Banner.Build(app.Urls.FirstOrDefault() ?? DevServerOptions.DefaultUrl, storage, taskQueues));
     });
     await app.RunAsync();
     return 0;
+}
+catch (FileNotFoundException e) when (azurite is null && options.StorageConnectionString is null)
+{
+    Log.StartFailed(logger, e.Message + " Or pass --storage-connection-string to use other storage.");
+    return 1;
 }
 catch (Exception e) when (e is InvalidOperationException or IOException)
 {

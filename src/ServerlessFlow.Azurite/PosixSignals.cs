@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace ServerlessFlow.DevServer;
+namespace ServerlessFlow.Azurite;
 
 /// <summary>Sends SIGTERM to one process by PID, which .NET's <see cref="Process"/> cannot do (Kill sends SIGKILL).</summary>
 internal static partial class PosixSignals
@@ -17,6 +17,7 @@ internal static partial class PosixSignals
             return;
         }
 
+        // A failure means the process has already exited; the caller's wait sees that.
         _ = Kill(process.Id, SigTerm);
     }
 
