@@ -5,8 +5,9 @@ using ServerlessFlow.Hosting.Http;
 namespace ServerlessFlow.Functions;
 
 /// <summary>
-/// The HTTP API: one function per route of <see cref="ApiRoutes.All"/>, with the same name, method and
-/// route (Functions adds the "api" prefix from host.json). Each hands the request to the hosting library.
+/// The HTTP API of workflows: one function per route of <see cref="ApiRoutes.All"/> (dead letters are in
+/// <see cref="DeadLetterHttpFunctions"/>), with the same name, method and route (Functions adds the "api" prefix
+/// from host.json). Each hands the request to the hosting library.
 /// </summary>
 public static class WorkflowHttpFunctions
 {
@@ -40,6 +41,12 @@ public static class WorkflowHttpFunctions
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{id}/signals/{name}")] HttpRequest request) =>
         WorkflowCommandEndpoints.SignalAsync(request);
 
+    /// <summary>Signals a workflow, starting it first if no run is open.</summary>
+    [Function("SignalWithStartWorkflow")]
+    public static Task<IResult> SignalWithStartWorkflow(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{type}/signal-with-start/{name}")] HttpRequest request) =>
+        WorkflowCommandEndpoints.SignalWithStartAsync(request);
+
     /// <summary>Queries a workflow without an argument.</summary>
     [Function("QueryWorkflow")]
     public static Task<IResult> QueryWorkflow(
@@ -51,6 +58,18 @@ public static class WorkflowHttpFunctions
     public static Task<IResult> QueryWorkflowWithArgument(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{id}/queries/{name}")] HttpRequest request) =>
         WorkflowQueryEndpoints.QueryAsync(request);
+
+    /// <summary>Updates a workflow and waits for the result.</summary>
+    [Function("UpdateWorkflow")]
+    public static Task<IResult> UpdateWorkflow(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{id}/updates/{name}")] HttpRequest request) =>
+        WorkflowCommandEndpoints.UpdateAsync(request);
+
+    /// <summary>Asks a workflow to cancel.</summary>
+    [Function("CancelWorkflow")]
+    public static Task<IResult> CancelWorkflow(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{id}/cancel")] HttpRequest request) =>
+        WorkflowCommandEndpoints.CancelAsync(request);
 
     /// <summary>Terminates a workflow.</summary>
     [Function("TerminateWorkflow")]

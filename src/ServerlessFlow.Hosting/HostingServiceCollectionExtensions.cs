@@ -6,6 +6,7 @@ using ServerlessFlow.Engine;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Engine.Worker;
 using ServerlessFlow.Hosting.Configuration;
+using ServerlessFlow.Hosting.DeadLetters;
 using ServerlessFlow.Hosting.Messaging;
 using ServerlessFlow.Hosting.Worker;
 
@@ -16,10 +17,11 @@ public static class HostingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the engine configured from <paramref name="configuration"/> (see <see cref="HostingSettingNames"/>):
-    /// the task queues served, the Azure Storage backend with its prefix and connection, and the entry points
-    /// of triggered hosts (<see cref="TriggeredMessageHandler"/>, <see cref="Housekeeping"/>). The HTTP API
-    /// needs nothing more. <paramref name="configure"/> runs last: it registers workflows and activities, and
-    /// may replace the backend (tests use the in-memory one).
+    /// the task queues served and the worker's concurrency limits, the Azure Storage backend with its prefix and
+    /// connection, the dead letters the HTTP API lists and replays, and the entry points of triggered hosts
+    /// (<see cref="TriggeredMessageHandler"/>, <see cref="Housekeeping"/>). The HTTP API needs nothing more.
+    /// <paramref name="configure"/> runs last: it registers workflows and activities, and may replace the
+    /// backend (tests use the in-memory one).
     /// </summary>
     /// <exception cref="InvalidOperationException">A setting is invalid, or no backend is configured.</exception>
     public static IServiceCollection AddServerlessFlowHosting(this IServiceCollection services, IConfiguration configuration, Action<ServerlessFlowBuilder>? configure = null)
@@ -28,7 +30,7 @@ public static class HostingServiceCollectionExtensions
         var settings = HostingSettings.Read(configuration);
         services.AddServerlessFlow(builder =>
         {
-            builder.ConfigureWorker(options => options with { TaskQueues = settings.TaskQueues });
+            builder.ConfigureWorker(settings.ApplyTo);
             if (settings.Storage is { } storage)
             {
                 builder.UseAzureStorage(storage);
@@ -46,6 +48,12 @@ public static class HostingServiceCollectionExtensions
         }
 
         services.AddSingleton(settings.Bindings);
+
+        // Dead letters are readable when the engine runs on the Azure backend (not when configure replaced it).
+        services.AddSingleton<IDeadLetterStore>(sp =>
+            sp.GetService<AzureStorageBackend>() is { } azure && ReferenceEquals(sp.GetService<ITaskQueues>(), azure.Queues)
+                ? new AzureDeadLetterStore(azure.DeadLetters)
+                : UnavailableDeadLetterStore.Instance);
         services.AddSingleton(sp => new TriggeredMessageHandler(
             sp.GetRequiredService<ITaskHandler>(), sp.GetRequiredService<ITaskQueues>(), sp.GetRequiredService<TaskQueueBindings>(),
             sp.GetRequiredService<ILogger<TriggeredMessageHandler>>()));

@@ -36,6 +36,18 @@ public abstract class StartPolicyTests : EngineSuite
     }
 
     [Fact]
+    public async Task SignalWithStart_UnknownSignal_RejectedAndNothingStarted()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var error = await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() =>
+            engine.Client.SignalWithStartAsync("LoanApprovalWorkflow", new LoanApplication("nobody", 1m), new StartWorkflowOptions { Id = "loan-typo" }, "decied", null));
+
+        Assert.Contains("decide", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => engine.Client.DescribeWorkflowAsync("loan-typo"));
+    }
+
+    [Fact]
     public async Task SignalWithStart_NotRunning_StartsAndDeliversOnce()
     {
         await using var engine = new EngineHarness(Register, NewBackend());

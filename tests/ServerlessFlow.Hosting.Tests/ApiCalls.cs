@@ -7,7 +7,50 @@ namespace ServerlessFlow.Hosting.Tests;
 /// <summary>The API calls the tests make, spelled once.</summary>
 internal static class ApiCalls
 {
+    /// <summary>Longest wait for a workflow to reach a state the test waits for.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, string? json) =>
+        client.PostAsync(url, json is null ? null : Json(json));
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing with <paramref name="what"/> (and the last state) at the <see cref="Deadline"/>.</summary>
+    public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
+    {
+        var until = DateTimeOffset.UtcNow + Deadline;
+        while (true)
+        {
+            var value = await read();
+            if (condition(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < until, $"{what} did not happen within {Deadline.TotalSeconds} s; last seen: {value}");
+            await Task.Delay(TimeSpan.FromMilliseconds(20)); // Polling with a deadline: nothing pushes the state to the test.
+        }
+    }
+
+    /// <summary>Starts a LoanApprovalWorkflow and waits until it awaits the "decide" signal.</summary>
+    public static async Task<string> StartLoanAwaitingDecisionAsync(this HttpClient client)
+    {
+        var id = NewId("loan");
+        var start = await client.StartAsync("LoanApprovalWorkflow", id, """{"applicantId":"ann","amount":1000}""");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, start.StatusCode);
+        await PollAsync(() => client.QueryStringAsync(id, "status"), status => status == "awaiting-decision", $"Workflow {id} reaching awaiting-decision");
+        return id;
+    }
+
+    /// <summary>A query's result as text, or the response body when the query did not answer 200.</summary>
+    public static async Task<string?> QueryStringAsync(this HttpClient client, string id, string query)
+    {
+        var response = await client.GetAsync($"/api/workflows/{Uri.EscapeDataString(id)}/queries/{query}");
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.GetProperty("result").ToString() : body;
+    }
 
     public static Task<HttpResponseMessage> StartAsync(this HttpClient client, string type, string? id, string? body, string? taskQueue = null)
     {

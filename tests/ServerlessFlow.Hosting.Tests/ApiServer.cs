@@ -8,9 +8,9 @@ using ServerlessFlow.Samples;
 namespace ServerlessFlow.Hosting.Tests;
 
 /// <summary>
-/// The HTTP API on a real Kestrel server on a free loopback port, with the in-memory backend and a
-/// polling worker serving the "default" task queue. Workflows started on <see cref="IdleTaskQueue"/>
-/// stay Running: no worker serves it.
+/// The HTTP API on a real Kestrel server on a free loopback port, with the in-memory backend, the samples and
+/// <see cref="ProbeWorkflow"/>, and a polling worker serving the "default" task queue. Workflows started on
+/// <see cref="IdleTaskQueue"/> stay Running: no worker serves it.
 /// </summary>
 public sealed class ApiServer : IAsyncLifetime
 {
@@ -28,7 +28,7 @@ public sealed class ApiServer : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddServerlessFlowHosting(new ConfigurationBuilder().Build(), flow => flow.AddSamples().UseInMemoryBackend());
+        builder.Services.AddServerlessFlowHosting(new ConfigurationBuilder().Build(), flow => flow.AddSamples().AddWorkflow<ProbeWorkflow>().UseInMemoryBackend());
         builder.Services.AddServerlessFlowPollingWorker();
         app = builder.Build();
         app.MapServerlessFlowApi();

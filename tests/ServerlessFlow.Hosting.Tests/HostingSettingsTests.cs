@@ -1,7 +1,9 @@
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessFlow.Engine;
 using ServerlessFlow.Hosting.Configuration;
+using ServerlessFlow.Hosting.DeadLetters;
 
 namespace ServerlessFlow.Hosting.Tests;
 
@@ -126,6 +128,69 @@ public sealed class HostingSettingsTests
             ("ServerlessFlowStorage:accountName", "acct"), ("ServerlessFlowStorage:credential", "password"))));
 
         Assert.Contains("managedidentity", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddServerlessFlowHosting_ConcurrencySettings_BecomeTheWorkerOptions()
+    {
+        var services = new ServiceCollection();
+
+        services.AddServerlessFlowHosting(
+            Configuration((HostingSettingNames.MaxConcurrentWorkflowTasks, "4"), (HostingSettingNames.MaxConcurrentActivities, " 64 "), (HostingSettingNames.TaskQueues, "orders")),
+            flow => flow.UseInMemoryBackend());
+
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<WorkerOptions>();
+        Assert.Equal((4, 64), (options.MaxConcurrentWorkflowTasks, options.MaxConcurrentActivities));
+        Assert.Equal(["orders"], options.TaskQueues);
+    }
+
+    [Fact]
+    public void AddServerlessFlowHosting_NoConcurrencySettings_KeepsTheEngineDefaults()
+    {
+        var services = new ServiceCollection();
+
+        services.AddServerlessFlowHosting(Configuration(), flow => flow.UseInMemoryBackend());
+
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<WorkerOptions>();
+        var defaults = new WorkerOptions();
+        Assert.Equal((defaults.MaxConcurrentWorkflowTasks, defaults.MaxConcurrentActivities), (options.MaxConcurrentWorkflowTasks, options.MaxConcurrentActivities));
+    }
+
+    [Theory]
+    [InlineData(HostingSettingNames.MaxConcurrentWorkflowTasks, "0")]
+    [InlineData(HostingSettingNames.MaxConcurrentWorkflowTasks, "-1")]
+    [InlineData(HostingSettingNames.MaxConcurrentActivities, "many")]
+    [InlineData(HostingSettingNames.MaxConcurrentActivities, "1.5")]
+    [InlineData(HostingSettingNames.MaxConcurrentActivities, "99999999999")]
+    public void Read_InvalidConcurrencyLimit_ThrowsNamingTheSetting(string setting, string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => HostingSettings.Read(Configuration((setting, value))));
+
+        Assert.Contains(setting, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddServerlessFlowHosting_AzureStorage_DeadLettersComeFromItsTable()
+    {
+        var services = new ServiceCollection();
+
+        services.AddServerlessFlowHosting(Configuration((HostingSettingNames.StorageConnection, "UseDevelopmentStorage=true")));
+
+        using var provider = services.BuildServiceProvider();
+        Assert.IsType<AzureDeadLetterStore>(provider.GetRequiredService<IDeadLetterStore>());
+    }
+
+    [Fact]
+    public void AddServerlessFlowHosting_AzureStorageReplacedByInMemory_DeadLettersAreUnavailable()
+    {
+        var services = new ServiceCollection();
+
+        services.AddServerlessFlowHosting(Configuration((HostingSettingNames.StorageConnection, "UseDevelopmentStorage=true")), flow => flow.UseInMemoryBackend());
+
+        using var provider = services.BuildServiceProvider();
+        Assert.IsType<UnavailableDeadLetterStore>(provider.GetRequiredService<IDeadLetterStore>());
     }
 
     [Fact]

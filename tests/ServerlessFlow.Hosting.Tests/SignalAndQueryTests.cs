@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text;
+using System.Text.Json;
 using ServerlessFlow.Hosting.Http;
 
 namespace ServerlessFlow.Hosting.Tests;
@@ -8,14 +8,12 @@ namespace ServerlessFlow.Hosting.Tests;
 [Collection(ApiServerGroup.Name)]
 public sealed class SignalAndQueryTests(ApiServer server)
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
     private HttpClient Client => server.Client;
 
     [Fact]
     public async Task Signal_WaitingWorkflow_Returns202AndTheWorkflowActsOnIt()
     {
-        var id = await StartLoanAwaitingDecisionAsync();
+        var id = await Client.StartLoanAwaitingDecisionAsync();
 
         var signal = await Client.PostAsync($"/api/workflows/{id}/signals/decide?requestId=r1", Json("""{"approved":true,"reviewer":"bob"}"""));
 
@@ -29,7 +27,7 @@ public sealed class SignalAndQueryTests(ApiServer server)
     [Fact]
     public async Task Query_GetAndPost_AnswerFromTheWorkflowState()
     {
-        var id = await StartLoanAwaitingDecisionAsync();
+        var id = await Client.StartLoanAwaitingDecisionAsync();
 
         var viaGet = await Client.GetAsync($"/api/workflows/{id}/queries/status");
         var viaPost = await Client.PostAsync($"/api/workflows/{id}/queries/status", null);
@@ -43,7 +41,7 @@ public sealed class SignalAndQueryTests(ApiServer server)
     [Fact]
     public async Task Signal_UnknownName_Returns400Problem()
     {
-        var id = await StartLoanAwaitingDecisionAsync();
+        var id = await Client.StartLoanAwaitingDecisionAsync();
 
         var response = await Client.PostAsync($"/api/workflows/{id}/signals/nope", Json("{}"));
 
@@ -53,7 +51,7 @@ public sealed class SignalAndQueryTests(ApiServer server)
     [Fact]
     public async Task Query_UnknownName_Returns400Problem()
     {
-        var id = await StartLoanAwaitingDecisionAsync();
+        var id = await Client.StartLoanAwaitingDecisionAsync();
 
         var response = await Client.GetAsync($"/api/workflows/{id}/queries/nope");
 
@@ -87,32 +85,74 @@ public sealed class SignalAndQueryTests(ApiServer server)
     [Fact]
     public async Task Signal_MalformedArgument_Returns400Problem()
     {
-        var id = await StartLoanAwaitingDecisionAsync();
+        var id = await Client.StartLoanAwaitingDecisionAsync();
 
         var response = await Client.PostAsync($"/api/workflows/{id}/signals/decide", Json("{\"approved\":"));
 
         await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
     }
 
-    private async Task<string> StartLoanAwaitingDecisionAsync()
+    [Fact]
+    public async Task Query_ArgumentOfTheWrongType_Returns400Problem()
     {
-        var id = ApiCalls.NewId("loan");
-        var start = await Client.StartAsync("LoanApprovalWorkflow", id, """{"applicantId":"ann","amount":1000}""");
-        Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
-        var until = DateTimeOffset.UtcNow + Deadline;
-        while (true)
-        {
-            var status = await Client.GetAsync($"/api/workflows/{id}/queries/status");
-            var body = await status.JsonAsync();
-            if (status.StatusCode == HttpStatusCode.OK && body.GetProperty("result").GetString() == "awaiting-decision")
-            {
-                return id;
-            }
+        var id = await StartProbeAsync();
 
-            Assert.True(DateTimeOffset.UtcNow < until, $"Workflow {id} did not reach awaiting-decision: {body}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
-        }
+        var response = await Client.PostJsonAsync($"/api/workflows/{id}/queries/note-at", "\"first\"");
+
+        await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
     }
 
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+    [Fact]
+    public async Task Signal_RepeatedRequestId_IsDeliveredOnce()
+    {
+        var id = await StartProbeAsync();
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.PostJsonAsync($"/api/workflows/{id}/signals/note?requestId=r1", "\"a\"")).StatusCode);
+        await ProbeNotesAsync(id, notes => notes.Contains("a"));
+
+        var repeated = await Client.PostJsonAsync($"/api/workflows/{id}/signals/note?requestId=r1", "\"a again\"");
+        var other = await Client.PostJsonAsync($"/api/workflows/{id}/signals/note?requestId=r2", "\"b\"");
+
+        Assert.Equal(HttpStatusCode.Accepted, repeated.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+        Assert.Equal(["a", "b"], await ProbeNotesAsync(id, notes => notes.Contains("b")));
+    }
+
+    [Theory]
+    [InlineData("requestId=")]
+    [InlineData("requestId=a%0Ab")]
+    public async Task Signal_EmptyOrControlCharacterRequestId_Returns400Problem(string query)
+    {
+        var id = await StartProbeAsync();
+
+        var response = await Client.PostJsonAsync($"/api/workflows/{id}/signals/note?{query}", "\"a\"");
+
+        await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
+    }
+
+    [Fact]
+    public async Task Signal_RequestIdOver256Characters_Returns400Problem()
+    {
+        var id = await StartProbeAsync();
+
+        var response = await Client.PostJsonAsync($"/api/workflows/{id}/signals/note?requestId={new string('r', 257)}", "\"a\"");
+
+        await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
+    }
+
+    private async Task<string> StartProbeAsync()
+    {
+        var id = ApiCalls.NewId("probe");
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.StartAsync(nameof(ProbeWorkflow), id, null)).StatusCode);
+        return id;
+    }
+
+    private async Task<List<string>> ProbeNotesAsync(string id, Func<List<string>, bool> condition)
+    {
+        var notes = await ApiCalls.PollAsync(() => Client.QueryStringAsync(id, "notes"), json => condition(Notes(json)), $"The notes of {id} matching");
+        return Notes(notes);
+
+        static List<string> Notes(string? json) => json is ['[', ..] ? JsonSerializer.Deserialize<List<string>>(json) ?? [] : [];
+    }
+
+    private static StringContent Json(string json) => ApiCalls.Json(json);
 }

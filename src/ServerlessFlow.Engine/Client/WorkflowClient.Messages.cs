@@ -23,12 +23,26 @@ internal sealed partial class WorkflowClient
                 $"Workflow type '{instance.WorkflowType}' has no signal '{signalName}'. Its signals: {string.Join(", ", definition.Signals.Keys.Order(StringComparer.Ordinal))}.");
         }
 
+        var input = PayloadLimits.Check(PayloadJson.ToElement(argument), "signal argument");
+        if (registry.FindWorkflow(instance.WorkflowType)?.Signals[signalName].GetParameters() is [var parameter])
+        {
+            // A signal whose argument the handler cannot read would fail the workflow later; refuse it now.
+            try
+            {
+                PayloadJson.FromElement(input, parameter.ParameterType);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidWorkflowRequestException($"The argument of signal '{signalName}' does not fit its handler's parameter ({parameter.ParameterType.Name}): {e.Message}", e);
+            }
+        }
+
         var id = requestId ?? Guid.NewGuid().ToString("N");
         var item = new InboxItem
         {
             Key = "s-" + id,
             RunId = instance.RunId,
-            Event = new WorkflowSignaled { SignalName = signalName, Input = PayloadLimits.Check(PayloadJson.ToElement(argument), "signal argument"), RequestId = id },
+            Event = new WorkflowSignaled { SignalName = signalName, Input = input, RequestId = id },
             CreatedAt = time.GetUtcNow(),
         };
 
@@ -41,6 +55,13 @@ internal sealed partial class WorkflowClient
     public async Task<WorkflowHandle> SignalWithStartAsync(string workflowType, object? input, StartWorkflowOptions options, string signalName, object? signalArgument, string? requestId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var definition = registry.GetWorkflow(workflowType);
+        if (!definition.Signals.ContainsKey(signalName))
+        {
+            throw new InvalidWorkflowRequestException(
+                $"Workflow type '{workflowType}' has no signal '{signalName}'. Its signals: {string.Join(", ", definition.Signals.Keys.Order(StringComparer.Ordinal))}. Nothing was started.");
+        }
+
         var handle = await StartWorkflowAsync(workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, cancellationToken);
 
         // The start's history is committed before the signal's inbox row, and the signal is keyed by its

@@ -76,11 +76,11 @@ internal sealed record RecordMarkerCommand(string PatchId, bool Deprecated) : Co
     public override string Describe() => $"RecordMarker '{PatchId}'";
 }
 
-internal sealed record CancelWorkflowCommand : Command
+internal sealed record CancelWorkflowCommand(string? Reason) : Command
 {
     public override bool Matches(HistoryEvent recorded) => recorded is WorkflowCanceled;
 
-    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new WorkflowCanceled { EventId = eventId, Timestamp = now };
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new WorkflowCanceled { EventId = eventId, Timestamp = now, Reason = Reason };
 
     public override string Describe() => "CancelWorkflow";
 }

@@ -39,7 +39,7 @@ internal sealed partial class WorkflowExecution
             var value = member switch
             {
                 System.Reflection.PropertyInfo property => property.GetValue(target),
-                System.Reflection.MethodInfo method => method.Invoke(target, method.GetParameters() is [var p] ? [PayloadJson.FromElement(argument, p.ParameterType)] : []),
+                System.Reflection.MethodInfo method => method.Invoke(target, Arguments(method, argument)),
                 _ => null,
             };
             return PayloadJson.ToElement(value);

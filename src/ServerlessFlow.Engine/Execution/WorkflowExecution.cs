@@ -168,8 +168,17 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         }
     }
 
-    private static object?[] Arguments(System.Reflection.MethodInfo method, JsonElement? argument) =>
-        method.GetParameters() is [var p] ? [PayloadJson.FromElement(argument, p.ParameterType)] : [];
+    private static object?[] Arguments(System.Reflection.MethodInfo method, JsonElement? argument)
+    {
+        try
+        {
+            return method.GetParameters() is [var p] ? [PayloadJson.FromElement(argument, p.ParameterType)] : [];
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidWorkflowRequestException($"The argument does not fit parameter of {method.DeclaringType?.Name}.{method.Name}: {e.Message}", e);
+        }
+    }
 
     private void DropUnrecordedDeprecationMarkers(HistoryEvent? recorded)
     {
@@ -348,7 +357,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         return error switch
         {
             ContinueAsNewException next => new ContinueAsNewCommand(PayloadJson.ToElement(next.Input)),
-            OperationCanceledException when IsCancellationRequested => new CancelWorkflowCommand(),
+            OperationCanceledException when IsCancellationRequested => new CancelWorkflowCommand(cancelReason),
             _ => new FailWorkflowCommand(FailureInfo.FromException(error)),
         };
     }

@@ -9,7 +9,7 @@ internal static class RunOutcome
     {
         WorkflowFailed failed => failed.Failure,
         WorkflowTerminated terminated => new FailureInfo { Type = "Terminated", Message = terminated.Reason ?? "Terminated without a reason." },
-        WorkflowCanceled => new FailureInfo { Type = "Canceled", Message = "The workflow was canceled." },
+        WorkflowCanceled canceled => new FailureInfo { Type = "Canceled", Message = canceled.Reason is { } reason ? "The workflow was canceled: " + reason : "The workflow was canceled." },
         _ => null,
     };
 }

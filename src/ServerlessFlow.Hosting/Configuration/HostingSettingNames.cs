@@ -21,6 +21,19 @@ public static class HostingSettingNames
     public const string TaskQueues = "ServerlessFlow:TaskQueues";
 
     /// <summary>
+    /// Most workflow tasks this process runs at once (<see cref="Engine.WorkerOptions.MaxConcurrentWorkflowTasks"/>);
+    /// a whole number from 1. Applies to the polling worker (the dev server, self-hosted apps); on Azure Functions the
+    /// queue trigger's <c>batchSize</c> and <c>newBatchThreshold</c> in host.json bound concurrency instead.
+    /// </summary>
+    public const string MaxConcurrentWorkflowTasks = "ServerlessFlow:MaxConcurrentWorkflowTasks";
+
+    /// <summary>
+    /// Most activity attempts this process runs at once (<see cref="Engine.WorkerOptions.MaxConcurrentActivities"/>);
+    /// a whole number from 1. Applies to the polling worker, like <see cref="MaxConcurrentWorkflowTasks"/>.
+    /// </summary>
+    public const string MaxConcurrentActivities = "ServerlessFlow:MaxConcurrentActivities";
+
+    /// <summary>
     /// Physical name of the workflow-task queue a queue trigger binds to (<c>{prefix}-wf-{taskQueue}</c>);
     /// the first task queue's by default. Trigger attributes name it as <c>%ServerlessFlow:WorkflowQueue%</c>.
     /// </summary>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using ServerlessFlow.AzureStorage;
+using ServerlessFlow.Engine;
 using ServerlessFlow.Engine.Backend;
 
 namespace ServerlessFlow.Hosting.Configuration;
@@ -11,6 +13,12 @@ namespace ServerlessFlow.Hosting.Configuration;
 /// <param name="Bindings">The queues the host's queue triggers bind to.</param>
 internal sealed record HostingSettings(IReadOnlyList<string> TaskQueues, string Prefix, AzureStorageOptions? Storage, TaskQueueBindings Bindings)
 {
+    /// <summary>Most workflow tasks the polling worker runs at once; null keeps the engine's default.</summary>
+    public int? MaxConcurrentWorkflowTasks { get; init; }
+
+    /// <summary>Most activity attempts the polling worker runs at once; null keeps the engine's default.</summary>
+    public int? MaxConcurrentActivities { get; init; }
+
     /// <summary>Reads and validates the settings.</summary>
     /// <exception cref="InvalidOperationException">A setting is invalid; the message names it and the fix.</exception>
     public static HostingSettings Read(IConfiguration configuration)
@@ -30,7 +38,31 @@ internal sealed record HostingSettings(IReadOnlyList<string> TaskQueues, string 
         var bindings = new TaskQueueBindings(
             WorkflowQueue: Logical(configuration, HostingSettingNames.WorkflowQueue, prefix, QueueNames.Workflow(taskQueues[0])),
             ActivityQueue: Logical(configuration, HostingSettingNames.ActivityQueue, prefix, QueueNames.Activity(taskQueues[0])));
-        return new HostingSettings(taskQueues, prefix, StorageConnection.Read(configuration, prefix), bindings);
+        return new HostingSettings(taskQueues, prefix, StorageConnection.Read(configuration, prefix), bindings)
+        {
+            MaxConcurrentWorkflowTasks = ReadLimit(configuration, HostingSettingNames.MaxConcurrentWorkflowTasks),
+            MaxConcurrentActivities = ReadLimit(configuration, HostingSettingNames.MaxConcurrentActivities),
+        };
+    }
+
+    /// <summary>Applies the worker settings that are set to <paramref name="options"/>, keeping the engine's defaults for the rest.</summary>
+    public WorkerOptions ApplyTo(WorkerOptions options) => options with
+    {
+        TaskQueues = TaskQueues,
+        MaxConcurrentWorkflowTasks = MaxConcurrentWorkflowTasks ?? options.MaxConcurrentWorkflowTasks,
+        MaxConcurrentActivities = MaxConcurrentActivities ?? options.MaxConcurrentActivities,
+    };
+
+    private static int? ReadLimit(IConfiguration configuration, string setting)
+    {
+        if (configuration[setting] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit >= 1
+            ? limit
+            : throw new InvalidOperationException($"Setting {setting} is '{text}'; give a whole number from 1 (how many run at once in this process), or remove it for the default.");
     }
 
     private static List<string> ReadTaskQueues(string? text)

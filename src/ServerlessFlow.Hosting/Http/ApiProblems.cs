@@ -23,8 +23,20 @@ public static class ApiProblems
     /// <summary>A run with that ID is open, so another cannot start.</summary>
     public const string WorkflowAlreadyStarted = TypePrefix + "workflow-already-started";
 
-    /// <summary>The workflow has already closed, so it cannot be terminated.</summary>
+    /// <summary>The workflow has already closed, so it cannot be canceled or terminated.</summary>
     public const string WorkflowClosed = TypePrefix + "workflow-closed";
+
+    /// <summary>An update's validator rejected it; nothing was recorded.</summary>
+    public const string UpdateRejected = TypePrefix + "update-rejected";
+
+    /// <summary>An update was accepted and recorded, and its handler failed.</summary>
+    public const string UpdateFailed = TypePrefix + "update-failed";
+
+    /// <summary>No dead letter with that ID exists (any more).</summary>
+    public const string DeadLetterNotFound = TypePrefix + "dead-letter-not-found";
+
+    /// <summary>The server's backend keeps no dead letters the API can read.</summary>
+    public const string DeadLettersUnavailable = TypePrefix + "dead-letters-unavailable";
 
     /// <summary>The request body is over the payload limit.</summary>
     public const string PayloadTooLarge = TypePrefix + "payload-too-large";

@@ -28,3 +28,18 @@ internal sealed record SignalWorkflowResponse(string Id, string Signal);
 
 /// <summary>Answer of a query.</summary>
 internal sealed record QueryWorkflowResponse(string Id, string Query, JsonElement? Result);
+
+/// <summary>Answer of a signal-with-start: the run that got the signal (started by this call or already open).</summary>
+internal sealed record SignalWithStartResponse(string Id, string RunId, string Signal);
+
+/// <summary>Answer of an update that finished: its result.</summary>
+internal sealed record UpdateWorkflowResponse(string Id, string Update, string UpdateId, JsonElement? Result);
+
+/// <summary>Answer of an update that was accepted but has not finished: which update ID to call again with.</summary>
+internal sealed record UpdatePendingResponse(string Id, string Update, string UpdateId, string Detail);
+
+/// <summary>Answer of a cancel: the request is recorded; the run closes when its code has handled it.</summary>
+internal sealed record CancelWorkflowResponse(string Id, string? Reason);
+
+/// <summary>Answer of a replay: the message is back on its queue.</summary>
+internal sealed record ReplayDeadLetterResponse(string Id, string Queue, string MessageId);

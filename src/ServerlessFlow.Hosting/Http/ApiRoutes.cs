@@ -32,8 +32,26 @@ public static class ApiRoutes
     /// <summary>Route template that queries a workflow.</summary>
     public const string QueryTemplate = "workflows/{id}/queries/{name}";
 
+    /// <summary>Route template that signals a workflow, starting it first if no run is open.</summary>
+    public const string SignalWithStartTemplate = "workflows/{type}/signal-with-start/{name}";
+
+    /// <summary>Route template that updates a workflow.</summary>
+    public const string UpdateTemplate = "workflows/{id}/updates/{name}";
+
+    /// <summary>Route template that asks a workflow to cancel.</summary>
+    public const string CancelTemplate = "workflows/{id}/cancel";
+
     /// <summary>Route template that terminates a workflow.</summary>
     public const string TerminateTemplate = "workflows/{id}/terminate";
+
+    /// <summary>Route template of the dead-letter collection.</summary>
+    public const string DeadLettersTemplate = "deadletters";
+
+    /// <summary>Route template of one dead letter.</summary>
+    public const string DeadLetterTemplate = "deadletters/{id}";
+
+    /// <summary>Route template that puts a dead letter back on its queue.</summary>
+    public const string DeadLetterReplayTemplate = "deadletters/{id}/replay";
 
     /// <summary>Every route, in the order a reader meets them in docs/http-api.md.</summary>
     public static IReadOnlyList<ApiRoute> All { get; } =
@@ -43,9 +61,15 @@ public static class ApiRoutes
         new("GetWorkflowResult", HttpMethods.Get, ResultTemplate, WorkflowQueryEndpoints.GetResultAsync),
         new("GetWorkflowHistory", HttpMethods.Get, HistoryTemplate, WorkflowQueryEndpoints.GetHistoryAsync),
         new("SignalWorkflow", HttpMethods.Post, SignalTemplate, WorkflowCommandEndpoints.SignalAsync),
+        new("SignalWithStartWorkflow", HttpMethods.Post, SignalWithStartTemplate, WorkflowCommandEndpoints.SignalWithStartAsync),
         new("QueryWorkflow", HttpMethods.Get, QueryTemplate, WorkflowQueryEndpoints.QueryAsync),
         new("QueryWorkflowWithArgument", HttpMethods.Post, QueryTemplate, WorkflowQueryEndpoints.QueryAsync),
+        new("UpdateWorkflow", HttpMethods.Post, UpdateTemplate, WorkflowCommandEndpoints.UpdateAsync),
+        new("CancelWorkflow", HttpMethods.Post, CancelTemplate, WorkflowCommandEndpoints.CancelAsync),
         new("TerminateWorkflow", HttpMethods.Post, TerminateTemplate, WorkflowCommandEndpoints.TerminateAsync),
         new("ListWorkflows", HttpMethods.Get, WorkflowsTemplate, WorkflowQueryEndpoints.ListAsync),
+        new("ListDeadLetters", HttpMethods.Get, DeadLettersTemplate, DeadLetterEndpoints.ListAsync),
+        new("ReplayDeadLetter", HttpMethods.Post, DeadLetterReplayTemplate, DeadLetterEndpoints.ReplayAsync),
+        new("DeleteDeadLetter", HttpMethods.Delete, DeadLetterTemplate, DeadLetterEndpoints.DeleteAsync),
     ];
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Hosting.DeadLetters;
 
 namespace ServerlessFlow.Hosting.Http;
 
@@ -28,8 +29,37 @@ internal static class ExceptionProblems
         BadHttpRequestException e => ApiProblems.Create(e.StatusCode, ApiProblems.InvalidRequest, "Bad request", e.Message),
         StoreException { IsTooLarge: true } e => TooLarge(e.Message),
         StoreException e => StorageUnavailable(response, e.Message),
+        DeadLettersUnavailableException e => ApiProblems.Create(
+            StatusCodes.Status501NotImplemented, ApiProblems.DeadLettersUnavailable, "Dead letters unavailable", e.Message),
         _ => null,
     };
+
+    /// <summary>
+    /// The problem for an update that failed: 400 when its validator rejected it (nothing was recorded), 422 when it
+    /// was recorded and its handler failed. <paramref name="updateId"/> is what a retry must send to get the same answer.
+    /// </summary>
+    public static IResult UpdateFailed(WorkflowUpdateFailedException exception, string updateId)
+    {
+        var extensions = new Dictionary<string, object?>
+        {
+            ["workflowId"] = exception.WorkflowId,
+            ["update"] = exception.UpdateName,
+            ["updateId"] = updateId,
+            // The same JSON as history and describe show, whatever the host's own serializer settings.
+            ["failure"] = PayloadJson.ToElement(exception.Failure),
+        };
+        return exception.Rejected
+            ? ApiProblems.Create(
+                StatusCodes.Status400BadRequest, ApiProblems.UpdateRejected, "Update rejected",
+                $"{exception.Message} The validator rejected it before anything was recorded: the update left no trace in the workflow. " +
+                "Change the argument (or wait for the workflow's state to allow it) and send it again.",
+                extensions)
+            : ApiProblems.Create(
+                StatusCodes.Status422UnprocessableEntity, ApiProblems.UpdateFailed, "Update failed",
+                $"{exception.Message} The update was accepted and recorded, and its handler failed; the workflow goes on. " +
+                $"Calling again with updateId '{updateId}' returns this failure again; send a new updateId to try anew.",
+                extensions);
+    }
 
     private static IResult TooLarge(string detail) => ApiProblems.Create(
         StatusCodes.Status413PayloadTooLarge, ApiProblems.PayloadTooLarge, "Payload too large", detail);

@@ -50,6 +50,14 @@ internal static class RequestPayload
         }
     }
 
+    /// <summary>
+    /// The 400 for a body that is valid JSON but does not convert to the handler's parameter type (a string for a
+    /// number, say). The engine converts arguments of validators and queries while the request waits, and lets the
+    /// serializer's <see cref="JsonException"/> through; it is the caller's input, not a server fault.
+    /// </summary>
+    public static InvalidWorkflowRequestException ArgumentMismatch(string handler, JsonException exception) => new(
+        $"The request body does not fit the parameter of {handler}: {exception.Message} Send JSON of the parameter's type.", exception);
+
     private static PayloadTooLargeException TooLarge(long size) => new(
         $"The request body has at least {size} bytes; the payload limit is {MaxBytes} bytes (2 MB). " +
         "Store large data elsewhere (e.g. a blob) and pass a reference.");

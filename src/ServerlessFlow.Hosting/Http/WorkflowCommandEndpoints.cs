@@ -1,10 +1,12 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace ServerlessFlow.Hosting.Http;
 
 /// <summary>
-/// The endpoints that change workflows: start and terminate. Plain static handlers that any host can
-/// call with its <see cref="HttpRequest"/>; they take their services from <c>HttpContext.RequestServices</c>.
+/// The endpoints that change workflows: start, signal, signal-with-start, update, cancel and terminate. Plain static
+/// handlers that any host can call with its <see cref="HttpRequest"/>; they take their services from <c>HttpContext.RequestServices</c>.
 /// </summary>
 public static class WorkflowCommandEndpoints
 {
@@ -24,7 +26,7 @@ public static class WorkflowCommandEndpoints
             };
             var input = await RequestPayload.ReadJsonAsync(request, cancellationToken);
             var handle = await client.StartWorkflowAsync(type, input, options, cancellationToken);
-            request.HttpContext.Response.Headers.Location = WorkflowLocation(request, handle.Id);
+            request.HttpContext.Response.Headers.Location = WorkflowLocation(request, ApiRoutes.StartTemplate, handle.Id);
             return ApiResponses.Json(new StartWorkflowResponse(handle.Id, handle.RunId), StatusCodes.Status202Accepted);
         });
 
@@ -38,10 +40,89 @@ public static class WorkflowCommandEndpoints
         {
             var id = RequestTarget.PathParameter(request, ApiRoutes.SignalTemplate, "id");
             var name = RequestTarget.PathParameter(request, ApiRoutes.SignalTemplate, "name");
-            var requestId = RequestTarget.QueryParameter(request, "requestId");
+            var requestId = QueryValues.IdempotencyKey(request, "requestId");
             var argument = await RequestPayload.ReadJsonAsync(request, cancellationToken);
             await client.SignalWorkflowAsync(id, name, argument, requestId, cancellationToken);
             return ApiResponses.Json(new SignalWorkflowResponse(id, name), StatusCodes.Status202Accepted);
+        });
+
+    /// <summary>
+    /// <c>POST /api/workflows/{type}/signal-with-start/{name}?id=&amp;taskQueue=&amp;requestId=</c>: delivers the signal
+    /// to the open run of <c>id</c>, starting a run of <c>type</c> first when none is open; the body is
+    /// <c>{"input": …, "signal": …}</c> (both optional). 202 with a <c>Location</c> header and <c>{id, runId, signal}</c>;
+    /// a repeated <c>requestId</c> delivers the signal once. 400 without an <c>id</c>, for a malformed body or an
+    /// unknown signal; 404 for an unknown type.
+    /// </summary>
+    public static Task<IResult> SignalWithStartAsync(HttpRequest request) =>
+        EndpointExecution.RunAsync(request, "SignalWithStartWorkflow", async (client, cancellationToken) =>
+        {
+            var type = RequestTarget.PathParameter(request, ApiRoutes.SignalWithStartTemplate, "type");
+            var name = RequestTarget.PathParameter(request, ApiRoutes.SignalWithStartTemplate, "name");
+            var options = new StartWorkflowOptions
+            {
+                Id = AddressableId(QueryValues.Optional(request, "id") ?? throw new InvalidWorkflowRequestException(
+                    "Signal-with-start needs the workflow ID: add ?id=… (the signal goes to the open run with that ID, or to the run this call starts).")),
+                TaskQueue = RequestTarget.QueryParameter(request, "taskQueue"),
+            };
+            var requestId = QueryValues.IdempotencyKey(request, "requestId");
+            var body = SignalWithStartBody.Read(await RequestPayload.ReadJsonAsync(request, cancellationToken));
+            var handle = await client.SignalWithStartAsync(type, body.Input, options, name, body.Signal, requestId, cancellationToken);
+            request.HttpContext.Response.Headers.Location = WorkflowLocation(request, ApiRoutes.SignalWithStartTemplate, handle.Id);
+            return ApiResponses.Json(new SignalWithStartResponse(handle.Id, handle.RunId, name), StatusCodes.Status202Accepted);
+        });
+
+    /// <summary>
+    /// <c>POST /api/workflows/{id}/updates/{name}?updateId=&amp;wait=</c>: sends an update with the body as its argument
+    /// and waits up to <c>wait</c> seconds (default and most: 60) for its result. 200 with <c>{id, update, updateId, result}</c>;
+    /// 202 with <c>{id, update, updateId, detail}</c> when it was accepted but has not finished yet (call again with the
+    /// same <c>updateId</c>); 400 <c>update-rejected</c> when its validator refused it (nothing recorded); 422
+    /// <c>update-failed</c> when its handler failed; 400 for an unknown update or a closed run; 404 for an unknown ID.
+    /// </summary>
+    public static Task<IResult> UpdateAsync(HttpRequest request) =>
+        EndpointExecution.RunAsync(request, "UpdateWorkflow", async (client, cancellationToken) =>
+        {
+            var id = RequestTarget.PathParameter(request, ApiRoutes.UpdateTemplate, "id");
+            var name = RequestTarget.PathParameter(request, ApiRoutes.UpdateTemplate, "name");
+
+            // Chosen here when the caller gives none, so that a 202 can name the ID to call again with.
+            var updateId = QueryValues.IdempotencyKey(request, "updateId") ?? Guid.NewGuid().ToString("N");
+            var wait = QueryValues.Wait(request, whenAbsent: QueryValues.MaxWait);
+            var argument = await RequestPayload.ReadJsonAsync(request, cancellationToken);
+            try
+            {
+                var result = await client.UpdateWorkflowAsync(id, name, argument, updateId, wait, cancellationToken);
+                return ApiResponses.Json(new UpdateWorkflowResponse(id, name, updateId, result));
+            }
+            catch (WorkflowUpdateFailedException e)
+            {
+                return ExceptionProblems.UpdateFailed(e, updateId);
+            }
+            catch (JsonException e) when (argument is not null)
+            {
+                throw RequestPayload.ArgumentMismatch($"update '{name}'", e);
+            }
+            catch (TimeoutException)
+            {
+                var detail = string.Create(CultureInfo.InvariantCulture,
+                    $"Update '{name}' was accepted and recorded but did not finish within {wait.TotalSeconds:0.###} s. " +
+                    $"Call again with updateId={updateId} (and the same argument) to keep waiting: it is applied once, and the call answers with its result.");
+                return ApiResponses.Json(new UpdatePendingResponse(id, name, updateId, detail), StatusCodes.Status202Accepted);
+            }
+        });
+
+    /// <summary>
+    /// <c>POST /api/workflows/{id}/cancel?reason=</c>: asks the current run to cancel; its code sees the cancellation
+    /// at its pending awaits and may clean up before it closes as <c>Canceled</c>. 202 with <c>{id, reason}</c>;
+    /// repeating it is harmless. 404 for an unknown ID; 409 when the run has already closed.
+    /// </summary>
+    public static Task<IResult> CancelAsync(HttpRequest request) =>
+        EndpointExecution.RunAsync(request, "CancelWorkflow", async (client, cancellationToken) =>
+        {
+            var id = RequestTarget.PathParameter(request, ApiRoutes.CancelTemplate, "id");
+            var reason = RequestTarget.QueryParameter(request, "reason");
+            return await client.CancelWorkflowAsync(id, reason, cancellationToken)
+                ? ApiResponses.Json(new CancelWorkflowResponse(id, reason), StatusCodes.Status202Accepted)
+                : await AlreadyClosedAsync(client, id, "cancel", cancellationToken);
         });
 
     /// <summary>
@@ -53,29 +134,41 @@ public static class WorkflowCommandEndpoints
         {
             var id = RequestTarget.PathParameter(request, ApiRoutes.TerminateTemplate, "id");
             var reason = RequestTarget.QueryParameter(request, "reason");
-            if (await client.TerminateWorkflowAsync(id, reason, cancellationToken))
-            {
-                return ApiResponses.Json(new TerminateWorkflowResponse(id, WorkflowStatus.Terminated));
-            }
-
-            var current = await client.DescribeWorkflowAsync(id, cancellationToken);
-            return ApiProblems.Create(
-                StatusCodes.Status409Conflict, ApiProblems.WorkflowClosed, "Workflow already closed",
-                $"Workflow '{id}' has already closed as {current.Status} (run {current.RunId}); there is nothing to terminate.",
-                new Dictionary<string, object?> { ["workflowId"] = id, ["runId"] = current.RunId, ["workflowStatus"] = current.Status.ToString() });
+            return await client.TerminateWorkflowAsync(id, reason, cancellationToken)
+                ? ApiResponses.Json(new TerminateWorkflowResponse(id, WorkflowStatus.Terminated))
+                : await AlreadyClosedAsync(client, id, "terminate", cancellationToken);
         });
+
+    /// <summary>The 409 for a cancel or terminate of a run that has closed, with its status so that a retry can tell "it is closed" from "it failed".</summary>
+    private static async Task<IResult> AlreadyClosedAsync(IWorkflowClient client, string id, string action, CancellationToken cancellationToken)
+    {
+        var current = await client.DescribeWorkflowAsync(id, cancellationToken);
+        return ApiProblems.Create(
+            StatusCodes.Status409Conflict, ApiProblems.WorkflowClosed, "Workflow already closed",
+            $"Workflow '{id}' has already closed as {current.Status} (run {current.RunId}); there is nothing to {action}.",
+            new Dictionary<string, object?> { ["workflowId"] = id, ["runId"] = current.RunId, ["workflowStatus"] = current.Status.ToString() });
+    }
 
     /// <summary>Refuses the IDs a URL path cannot carry: clients and servers remove "." and ".." segments before routing.</summary>
     private static string? AddressableId(string? id) => id is "." or ".."
         ? throw new InvalidWorkflowRequestException($"The workflow ID '{id}' cannot be addressed in a URL path (it is a dot segment). Choose another ID.")
         : id;
 
-    /// <summary>The URL of the started workflow: the start URL with its last segment (the type) replaced by the escaped ID.</summary>
-    private static string WorkflowLocation(HttpRequest request, string workflowId)
+    /// <summary>
+    /// The URL of the started workflow: the request URL with the segments of <paramref name="template"/> below the
+    /// collection (the type, and what follows it) replaced by the escaped ID. Relative to the request, so it holds
+    /// behind any prefix a host adds.
+    /// </summary>
+    private static string WorkflowLocation(HttpRequest request, string template, string workflowId)
     {
-        var path = (request.PathBase + request.Path).Value ?? "";
-        path = path.TrimEnd('/');
-        var collection = path[..(path.LastIndexOf('/') + 1)];
-        return collection + Uri.EscapeDataString(workflowId);
+        var path = ((request.PathBase + request.Path).Value ?? "").TrimEnd('/');
+        var below = template.Count(c => c == '/'); // Segments after "workflows".
+        var end = path.Length;
+        for (var i = 0; i < below; i++)
+        {
+            end = path.LastIndexOf('/', end - 1);
+        }
+
+        return path[..(end + 1)] + Uri.EscapeDataString(workflowId);
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace ServerlessFlow.Hosting.Http;
@@ -10,7 +10,7 @@ namespace ServerlessFlow.Hosting.Http;
 public static class WorkflowQueryEndpoints
 {
     /// <summary>Longest long-poll: a longer <c>wait</c> is shortened to this, well inside every proxy's and the Functions host's HTTP timeout.</summary>
-    public static readonly TimeSpan MaxResultWait = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan MaxResultWait = QueryValues.MaxWait;
 
     /// <summary><c>GET /api/workflows/{id}</c>: the current run's description. 200; 404 for an unknown ID.</summary>
     public static Task<IResult> DescribeAsync(HttpRequest request) =>
@@ -29,7 +29,7 @@ public static class WorkflowQueryEndpoints
         EndpointExecution.RunAsync(request, "GetWorkflowResult", async (client, cancellationToken) =>
         {
             var id = RequestTarget.PathParameter(request, ApiRoutes.ResultTemplate, "id");
-            var wait = ParseWait(RequestTarget.QueryParameter(request, "wait"));
+            var wait = QueryValues.Wait(request, whenAbsent: TimeSpan.Zero);
             var run = wait > TimeSpan.Zero
                 ? await client.WaitForCloseAsync(id, wait, cancellationToken)
                 : await client.DescribeWorkflowAsync(id, cancellationToken);
@@ -56,8 +56,15 @@ public static class WorkflowQueryEndpoints
             var id = RequestTarget.PathParameter(request, ApiRoutes.QueryTemplate, "id");
             var name = RequestTarget.PathParameter(request, ApiRoutes.QueryTemplate, "name");
             var argument = HttpMethods.IsPost(request.Method) ? await RequestPayload.ReadJsonAsync(request, cancellationToken) : null;
-            var result = await client.QueryWorkflowAsync(id, name, argument, cancellationToken);
-            return ApiResponses.Json(new QueryWorkflowResponse(id, name, result));
+            try
+            {
+                var result = await client.QueryWorkflowAsync(id, name, argument, cancellationToken);
+                return ApiResponses.Json(new QueryWorkflowResponse(id, name, result));
+            }
+            catch (JsonException e) when (argument is not null)
+            {
+                throw RequestPayload.ArgumentMismatch($"query '{name}'", e);
+            }
         });
 
     /// <summary>
@@ -70,27 +77,12 @@ public static class WorkflowQueryEndpoints
             var query = new WorkflowListQuery
             {
                 Status = ParseStatus(RequestTarget.QueryParameter(request, "status")),
-                WorkflowType = NullIfEmpty(RequestTarget.QueryParameter(request, "type")),
-                PageSize = ParsePageSize(RequestTarget.QueryParameter(request, "pageSize")),
-                ContinuationToken = NullIfEmpty(RequestTarget.QueryParameter(request, "continuationToken")),
+                WorkflowType = QueryValues.Optional(request, "type"),
+                PageSize = QueryValues.PageSize(request),
+                ContinuationToken = QueryValues.Optional(request, "continuationToken"),
             };
             return ApiResponses.Json(await client.ListWorkflowsAsync(query, cancellationToken));
         });
-
-    private static TimeSpan ParseWait(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return TimeSpan.Zero;
-        }
-
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !double.IsFinite(seconds) || seconds < 0)
-        {
-            throw new InvalidWorkflowRequestException($"wait='{text}' is not a number of seconds; give a number from 0 to {MaxResultWait.TotalSeconds}.");
-        }
-
-        return seconds >= MaxResultWait.TotalSeconds ? MaxResultWait : TimeSpan.FromSeconds(seconds);
-    }
 
     private static WorkflowStatus? ParseStatus(string? text)
     {
@@ -105,18 +97,4 @@ public static class WorkflowQueryEndpoints
             ? Enum.Parse<WorkflowStatus>(match)
             : throw new InvalidWorkflowRequestException($"status='{text}' is not a workflow status; use one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
     }
-
-    private static int ParsePageSize(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return new WorkflowListQuery().PageSize;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 1000
-            ? size
-            : throw new InvalidWorkflowRequestException($"pageSize='{text}' is not a whole number from 1 to 1000.");
-    }
-
-    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -81,6 +81,9 @@ public sealed record WorkflowCancelRequested : HistoryEvent
 /// <summary>The workflow ended because of a cancellation request; last event of the run.</summary>
 public sealed record WorkflowCanceled : HistoryEvent
 {
+    /// <summary>The reason given with the cancellation request, if any.</summary>
+    public string? Reason { get; init; }
+
     /// <inheritdoc />
     [JsonIgnore]
     public override bool IsCommand => true;
