@@ -140,13 +140,9 @@ internal sealed partial class WorkflowExecution
         pendingWork.Clear();
     }
 
-    private (string ChildId, TaskCompletionSource<JsonElement?> Awaiter) TakeChild(long scheduledEventId, HistoryEvent recorded) =>
-        children.Remove(scheduledEventId, out var entry)
+    /// <summary>Removes the awaiter of the work an inbound event reports; history that reports work never started is corrupt.</summary>
+    private T Take<T>(Dictionary<long, T> pendingWork, long scheduledEventId, HistoryEvent recorded) =>
+        pendingWork.Remove(scheduledEventId, out var entry)
             ? entry
-            : throw new InvalidOperationException($"Workflow '{Info.WorkflowId}': event {recorded.EventId} reports child {scheduledEventId}, which is not pending.");
-
-    private (string Name, TaskCompletionSource<JsonElement?> Awaiter) TakeActivity(long scheduledEventId, HistoryEvent recorded) =>
-        activities.Remove(scheduledEventId, out var entry)
-            ? entry
-            : throw new InvalidOperationException($"Workflow '{Info.WorkflowId}': event {recorded.EventId} reports activity {scheduledEventId}, which is not pending.");
+            : throw new InvalidOperationException($"Workflow '{Info.WorkflowId}': event {recorded.EventId} reports the outcome of event {scheduledEventId}, which is not pending.");
 }

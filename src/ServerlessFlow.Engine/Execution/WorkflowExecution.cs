@@ -280,17 +280,17 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 }));
                 break;
             case ActivityCompleted completed when !abandoned.Contains(completed.ScheduledEventId):
-                TakeActivity(completed.ScheduledEventId, recorded).Awaiter.SetResult(completed.Result);
+                Take(activities, completed.ScheduledEventId, recorded).Awaiter.SetResult(completed.Result);
                 break;
             case ActivityFailed failed when !abandoned.Contains(failed.ScheduledEventId):
-                var (name, awaiter) = TakeActivity(failed.ScheduledEventId, recorded);
+                var (name, awaiter) = Take(activities, failed.ScheduledEventId, recorded);
                 awaiter.SetException(new ActivityFailureException(name, failed.Attempt, failed.Failure));
                 break;
             case ChildWorkflowCompleted child when !abandoned.Contains(child.ScheduledEventId):
-                TakeChild(child.ScheduledEventId, recorded).Awaiter.SetResult(child.Result);
+                Take(children, child.ScheduledEventId, recorded).Awaiter.SetResult(child.Result);
                 break;
             case ChildWorkflowFailed child when !abandoned.Contains(child.ScheduledEventId):
-                var (childId, childAwaiter) = TakeChild(child.ScheduledEventId, recorded);
+                var (childId, childAwaiter) = Take(children, child.ScheduledEventId, recorded);
                 childAwaiter.SetException(new ChildWorkflowFailureException(childId, child.Status, child.Failure));
                 break;
             case WorkflowCancelRequested cancel when !IsCancellationRequested:
