@@ -175,11 +175,18 @@ public abstract class ActivityReliabilityTests : EngineSuite
         var handler = stranger.Get<ITaskHandler>();
         var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = id }.ToJson();
         var limit = stranger.Get<WorkerOptions>().MaxDeliveries;
+        Assert.True(limit > 1);
 
-        var early = await handler.HandleAsync(new ReceivedMessage("wf-unserved", "m", "r", wake, 1), CancellationToken.None);
-        var last = await handler.HandleAsync(new ReceivedMessage("wf-unserved", "m", "r", wake, limit), CancellationToken.None);
+        // Each failed delivery asks for a replacement carrying the failure count (a Functions retry is a fresh copy).
+        var outcome = await handler.HandleAsync(new ReceivedMessage("wf-unserved", "m", "r", wake, 1), CancellationToken.None);
+        for (var failures = 1; failures < limit; failures++)
+        {
+            var retry = Assert.IsType<TaskOutcome.RetryOutcome>(outcome);
+            Assert.Equal(failures, retry.Replacement!.Failures);
+            outcome = await handler.HandleAsync(new ReceivedMessage("wf-unserved", "copy", "r", retry.Replacement.ToJson(), 1), CancellationToken.None);
+        }
 
-        Assert.IsType<TaskOutcome.RetryOutcome>(early);
+        var last = outcome;
         var dead = Assert.IsType<TaskOutcome.DeadLetterOutcome>(last);
         Assert.Contains(nameof(RunsOne), dead.Reason, StringComparison.Ordinal);
         Assert.Equal(1, (await owner.Client.DescribeWorkflowAsync(id)).HistoryLength); // nothing was half-written

@@ -37,6 +37,13 @@ public sealed record TaskMessage
     [JsonPropertyName("p")]
     public ParentClosePolicy? Policy { get; init; }
 
+    /// <summary>
+    /// How many deliveries of this task failed outside user code so far. Carried in the message because a
+    /// retry may travel as a fresh copy (Functions) whose queue dequeue count starts again.
+    /// </summary>
+    [JsonPropertyName("f")]
+    public int? Failures { get; init; }
+
     /// <summary>Serializes the message to its wire form.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.Options);
 

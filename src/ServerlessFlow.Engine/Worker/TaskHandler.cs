@@ -8,7 +8,7 @@ namespace ServerlessFlow.Engine.Worker;
 /// <summary>
 /// Routes a queue message to the workflow or activity processor. A body that is not a task message is
 /// dead-lettered at once; a message whose handling keeps failing outside user code is dead-lettered
-/// after <see cref="WorkerOptions.MaxDeliveries"/> deliveries — never redelivered forever.
+/// after <see cref="WorkerOptions.MaxDeliveries"/> failed deliveries — never redelivered forever.
 /// </summary>
 internal sealed class TaskHandler(
     WorkflowTaskProcessor workflows,
@@ -45,10 +45,12 @@ internal sealed class TaskHandler(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Only failures count toward dead-lettering, not benign retries (back-offs, timers), so the count travels in the message.
             Log.HandlerFailed(logger, task.WorkflowId, message.MessageId, message.Queue, e);
-            return message.DequeueCount >= options.MaxDeliveries
-                ? TaskOutcome.DeadLetter($"Handling failed {message.DequeueCount} times; last error {e.GetType().FullName}: {e.Message}")
-                : TaskOutcome.RetryAfter(TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, message.DequeueCount))));
+            var failures = (task.Failures ?? 0) + 1;
+            return failures >= options.MaxDeliveries
+                ? TaskOutcome.DeadLetter($"Handling failed {failures} times; last error {e.GetType().FullName}: {e.Message}")
+                : TaskOutcome.RetryAs(task with { Failures = failures }, TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures))));
         }
     }
 }

@@ -137,6 +137,14 @@ public sealed class WorkflowWorker
                 return; // The lease was lost: the message is someone else's now.
             }
 
+            if (outcome is TaskOutcome.RetryOutcome { Replacement: { } replacement } replaced)
+            {
+                // Replacement first, then delete: a crash in between leaves a duplicate, never nothing.
+                await queues.SendAsync(message.Queue, replacement, replaced.Delay, cancellationToken);
+                await queues.DeleteAsync(current, cancellationToken);
+                return;
+            }
+
             await (outcome switch
             {
                 TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(current, retry.Delay, cancellationToken),
