@@ -90,6 +90,32 @@ public sealed class ReplayTests
         Assert.Equal("Step", Assert.IsType<ActivityScheduled>(produced[1]).ActivityName);
     }
 
+    [Theory]
+    [InlineData("patchable-before", typeof(PatchableAfter))]      // recorded before the patch: the patched code replays it on the old path
+    [InlineData("patchable-after", typeof(PatchableAfter))]       // recorded with the marker
+    [InlineData("patchable-after", typeof(PatchableDeprecated))]  // the deprecated patch still replays histories that have the marker
+    public void Replay_GoldenHistoryOfEarlierCode_ReplaysWithPatchedCode(string name, Type code)
+    {
+        var history = Golden(name);
+        var definition = WorkflowRegistry.Build([code], [typeof(FlakyActivities)]).GetWorkflow("Patchable");
+
+        var execution = new WorkflowExecution(definition, "golden", "run", "default");
+        execution.Replay(history);
+
+        Assert.Equal(history[^1].EventId, execution.LastEventId);
+    }
+
+    [Fact]
+    public void Replay_HistoryFromBeforePatchWithDeprecatedCode_ThrowsBecauseOldRunsMustBeGoneFirst()
+    {
+        var history = Golden("patchable-before");
+        var definition = WorkflowRegistry.Build([typeof(PatchableDeprecated)], [typeof(FlakyActivities)]).GetWorkflow("Patchable");
+
+        var error = Assert.Throws<NonDeterminismException>(() => new WorkflowExecution(definition, "golden", "run", "default").Replay(history));
+
+        Assert.Contains("ActivityScheduled 'Echo' at event 2", error.Message, StringComparison.Ordinal);
+    }
+
     private static WorkflowExecution Execution(IReadOnlyList<HistoryEvent> history)
     {
         var started = (WorkflowStarted)history[0];

@@ -58,7 +58,26 @@ public abstract class WorkflowBehaviourTests : EngineSuite
         Assert.True(closed.GetResult<double>() >= 300);
         var history = await engine.Client.GetHistoryAsync(closed.Id);
         var started = Assert.Single(history.OfType<TimerStarted>());
-        Assert.Equal(started.EventId, Assert.Single(history.OfType<TimerFired>()).StartedEventId);
+        var fired = Assert.Single(history.OfType<TimerFired>());
+        Assert.Equal(started.EventId, fired.StartedEventId);
+        Assert.InRange(fired.Timestamp - started.FireAt, TimeSpan.Zero, TimeSpan.FromSeconds(1.5)); // fires within about a second of its due time
+    }
+
+    [Fact]
+    public async Task DelayAsync_EveryWorkerRestartedBeforeItFires_FiresOnTheNewWorker()
+    {
+        var backend = NewBackend();
+        string id;
+        await using (var before = new EngineHarness(Register, backend))
+        {
+            id = (await before.Client.StartWorkflowAsync(nameof(TimerWorkflow), 1500, new StartWorkflowOptions())).Id;
+            await Eventually.WaitAsync(() => before.Client.DescribeWorkflowAsync(id), d => d.PendingTimers.Count == 1);
+        }
+
+        await using var after = new EngineHarness(Register, backend);
+        var closed = await after.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.True(closed.GetResult<double>() >= 1500);
     }
 
     [Fact]
