@@ -107,12 +107,15 @@ public sealed class SignalWithStartTests(ApiServer server)
     }
 
     [Fact]
-    public async Task SignalWithStart_UnknownSignal_Returns400Problem()
+    public async Task SignalWithStart_UnknownSignal_Returns400ProblemAndStartsNothing()
     {
-        var response = await SignalWithStartAsync("LoanApprovalWorkflow", "nope", $"id={ApiCalls.NewId("sws-signal")}", $$"""{"input":{{Application}}}""");
+        var id = ApiCalls.NewId("sws-signal");
+        var response = await SignalWithStartAsync("LoanApprovalWorkflow", "nope", $"id={id}", $$"""{"input":{{Application}}}""");
 
         var problem = await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
         Assert.Contains("decide", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var describe = await Client.GetAsync($"/api/workflows/{Uri.EscapeDataString(id)}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, describe.StatusCode);
     }
 
     private Task<HttpResponseMessage> SignalWithStartAsync(string type, string signal, string query, string? body) =>
