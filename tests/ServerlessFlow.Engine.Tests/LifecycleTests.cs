@@ -76,6 +76,42 @@ public abstract class TimerAndLimitTests : EngineSuite
         Assert.Single((await engine.Client.GetHistoryAsync(handle.Id)).OfType<TimerCanceled>());
     }
 
+    [Theory]
+    [InlineData(true, "approved")]
+    [InlineData(false, "timed out")]
+    public async Task WhenAny_ConditionAgainstTimer_WinnerContinuesTheWorkflow(bool approve, string expected)
+    {
+        await using var engine = new EngineHarness(b => b.AddWorkflow<RacesConditionAndTimer>(), NewBackend());
+        var id = (await engine.Client.StartWorkflowAsync(nameof(RacesConditionAndTimer), approve ? 60_000 : 300, new StartWorkflowOptions())).Id;
+        if (approve)
+        {
+            await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingTimers.Count == 1);
+            await engine.Client.SignalWorkflowAsync(id, "Approve", null);
+        }
+
+        var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(expected, closed.GetResult<string>());
+    }
+
+    [Fact]
+    public async Task Replay_TwoTasksWithoutCommands_DeliveredOneTaskAtATimeLikeTheLiveRun()
+    {
+        await using var engine = new EngineHarness(b => b.AddWorkflow<CountsSignals>().AddActivities<FlakyActivities>(), NewBackend());
+        var id = (await engine.Client.StartWorkflowAsync(nameof(CountsSignals), null, new StartWorkflowOptions())).Id;
+        await engine.Client.SignalWorkflowAsync(id, "Increment", null);
+        await Eventually.WaitAsync(() => engine.Client.GetHistoryAsync(id), h => h.OfType<WorkflowSignaled>().Count() == 1);
+        await engine.Client.SignalWorkflowAsync(id, "Increment", null);
+        var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+        Assert.Equal("one at a time", closed.GetResult<string>());
+
+        // A fresh replay of the whole history (no cache) must agree with what the live run did.
+        var history = await engine.Client.GetHistoryAsync(id);
+        var execution = new Execution.WorkflowExecution(Registry.WorkflowRegistry.Build([typeof(CountsSignals)], [typeof(FlakyActivities)]).GetWorkflow(nameof(CountsSignals)), id, closed.RunId, "default");
+        execution.Replay(history);
+        Assert.Equal(history[^1].EventId, execution.LastEventId);
+    }
+
     [Fact]
     public async Task HistoryLimit_Exceeded_RunTerminatedWithReasonNamingContinueAsNew()
     {

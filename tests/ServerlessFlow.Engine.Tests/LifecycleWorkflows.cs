@@ -77,3 +77,42 @@ public sealed class Chatty
         }
     }
 }
+
+/// <summary>Races a wait-condition against a timer with Task.WhenAny, the everyday timeout pattern.</summary>
+[Workflow]
+public sealed class RacesConditionAndTimer
+{
+    private bool approved;
+
+    [WorkflowSignal]
+    public void Approve() => approved = true;
+
+    [WorkflowRun]
+    public async Task<string> RunAsync(int timeoutMs)
+    {
+        var condition = Workflow.WaitConditionAsync(() => approved);
+        var winner = await Task.WhenAny(condition, Workflow.DelayAsync(TimeSpan.FromMilliseconds(timeoutMs)));
+        return winner == condition ? "approved" : "timed out";
+    }
+}
+
+/// <summary>Two signals in two tasks, each producing no command: replay must hand them over one task at a time.</summary>
+[Workflow]
+public sealed class CountsSignals
+{
+    private int count;
+
+    [WorkflowSignal]
+    public void Increment() => count++;
+
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        await Workflow.WaitConditionAsync(() => count >= 1);
+        var seenFirst = count;
+        await Workflow.WaitConditionAsync(() => count >= 2);
+        return seenFirst == 1
+            ? await Workflow.ExecuteActivityAsync((FlakyActivities a) => a.Echo("one at a time"), new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(5) })
+            : await Workflow.ExecuteActivityAsync((FlakyActivities a) => a.Explode("merged"), new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(5), RetryPolicy = RetryPolicy.NoRetry });
+    }
+}

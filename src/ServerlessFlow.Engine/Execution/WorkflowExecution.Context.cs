@@ -8,7 +8,7 @@ internal sealed partial class WorkflowExecution
 {
     Task<JsonElement?> IWorkflowContext.ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options)
     {
-        var awaiter = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var awaiter = new TaskCompletionSource<JsonElement?>();
         var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
         var filled = options with { RetryPolicy = options.RetryPolicy ?? RetryPolicy.Default, TaskQueue = queue };
         pending.Enqueue(new ScheduleActivityCommand(activityName, input, queue, filled, id => activities[id] = (activityName, awaiter)));
@@ -17,7 +17,7 @@ internal sealed partial class WorkflowExecution
 
     Task<JsonElement?> IWorkflowContext.ExecuteChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options)
     {
-        var awaiter = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var awaiter = new TaskCompletionSource<JsonElement?>();
         var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
         pending.Enqueue(new ScheduleChildCommand(Info.WorkflowId, workflowType, input, queue, options, id => children[id] = (options.Id ?? $"{Info.WorkflowId}-child-{id}", awaiter)));
         return awaiter.Task;
@@ -26,7 +26,7 @@ internal sealed partial class WorkflowExecution
     Task IWorkflowContext.DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var awaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var awaiter = new TaskCompletionSource();
         long? startedEventId = null;
         var command = new StartTimerCommand(delay, id =>
         {
@@ -64,7 +64,7 @@ internal sealed partial class WorkflowExecution
             return Task.FromResult(true);
         }
 
-        var awaiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var awaiter = new TaskCompletionSource<bool>();
         conditions.Add((condition, awaiter));
         if (timeout is { } limit)
         {

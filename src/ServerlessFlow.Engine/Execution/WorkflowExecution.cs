@@ -97,8 +97,8 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                     throw NonDeterminism(events[i], $"did {extra.Describe()} before it");
                 }
 
-                var end = i;
-                while (end < events.Count && !events[end].IsCommand)
+                var end = i + 1;
+                while (end < events.Count && !events[end].IsCommand && !events[end].StartsTask)
                 {
                     end++;
                 }
@@ -135,7 +135,9 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             delivered.Add(start);
         }
 
-        var fresh = inbound.Select(e => e with { EventId = ++LastEventId, Timestamp = time }).ToList();
+        // The first inbound event marks the task boundary, except in the task that runs the recorded start:
+        // replay delivers that start together with the events that came with it, as the live run does.
+        var fresh = inbound.Select((e, i) => e with { EventId = ++LastEventId, Timestamp = time, StartsTask = i == 0 && delivered.Count == 0 }).ToList();
         delivered.AddRange(fresh);
         now = time;
         Deliver(delivered, numbered: true);

@@ -36,6 +36,13 @@ public abstract record HistoryEvent
     /// <summary>When the workflow task that recorded this event ran.</summary>
     public DateTimeOffset Timestamp { get; init; }
 
+    /// <summary>
+    /// True on the first inbound event of a workflow task, so replay hands the code the same batches the
+    /// live run did (two tasks in a row that produced no commands are not merged into one).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool StartsTask { get; init; }
+
     /// <summary>True for events the workflow code produces (commands); false for events that arrive from outside.</summary>
     [JsonIgnore]
     public virtual bool IsCommand => false;
