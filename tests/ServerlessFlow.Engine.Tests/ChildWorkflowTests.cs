@@ -52,6 +52,9 @@ public abstract class ChildWorkflowTests : EngineSuite
             ? await engine.Client.DescribeWorkflowAsync(childId)
             : await engine.Client.WaitForCloseAsync(childId, TimeSpan.FromSeconds(30));
         Assert.Equal(expected, child.Status);
+
+        // The closed child reports to its closed parent; the report is consumed, not left in the parent's inbox forever.
+        await Eventually.WaitAsync(() => engine.Backend.Store.LoadAsync(parent, null, 0, CancellationToken.None), s => s!.Inbox.Count == 0);
     }
 
     [Fact]

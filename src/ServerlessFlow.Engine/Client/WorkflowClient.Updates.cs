@@ -57,6 +57,7 @@ internal sealed partial class WorkflowClient
             var events = await store.ReadHistoryAsync(workflowId, runId, after, cancellationToken);
             if (events.OfType<WorkflowUpdateCompleted>().FirstOrDefault(u => u.UpdateId == updateId) is { } done)
             {
+                notifier.Forget(workflowId, committed);
                 return done.Failure is { } failure ? throw new WorkflowUpdateFailedException(workflowId, updateName, rejected: false, failure) : done.Result;
             }
 

@@ -51,6 +51,13 @@ internal sealed partial class WorkflowClient(
                     $"Workflow ID '{id}' was used by a run that ended as {existing.Status}, and the start's IdReusePolicy is {options.IdReusePolicy}. Choose another ID or another policy.");
             }
 
+            if (existing is { OutboxPending: true })
+            {
+                // The closed run's last messages (a parent's notification, its children's close policy) go out before its row is replaced.
+                await outbox.SendAsync(existing, cancellationToken);
+                continue;
+            }
+
             var runId = Guid.NewGuid().ToString("N");
             var commit = StartCommit.Build(id, runId, definition.Name, taskQueue, payload, time.GetUtcNow(), existing, parent: null);
             var committed = await store.CommitAsync(commit, cancellationToken);
@@ -101,6 +108,7 @@ internal sealed partial class WorkflowClient(
             // ContinuedAsNew is the moment between two runs of the same ID: keep waiting for the new run.
             if (instance.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew) || left <= TimeSpan.Zero)
             {
+                notifier.Forget(workflowId, committed);
                 return await DescribeWorkflowAsync(workflowId, cancellationToken);
             }
 

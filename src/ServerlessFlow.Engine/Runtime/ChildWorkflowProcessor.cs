@@ -50,6 +50,12 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
             return TaskOutcome.Completed;
         }
 
+        if (existing is { OutboxPending: true })
+        {
+            await outbox.SendAsync(existing, cancellationToken); // the closed run's last messages go out before its row is replaced
+            return TaskOutcome.RetryAfter(TimeSpan.Zero);
+        }
+
         var commit = StartCommit.Build(scheduled.ChildWorkflowId, Guid.NewGuid().ToString("N"), scheduled.WorkflowType, scheduled.TaskQueue, scheduled.Input, time.GetUtcNow(), existing, link);
         if (await store.CommitAsync(commit, cancellationToken) is not { } committed)
         {

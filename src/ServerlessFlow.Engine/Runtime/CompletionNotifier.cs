@@ -11,6 +11,15 @@ internal sealed class CompletionNotifier
     public Task NextCommit(string workflowId) =>
         waiters.GetOrAdd(workflowId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
+    /// <summary>A waiter that stops waiting drops the entry (other waiters of it fall back to polling), so waits on workflows committed elsewhere do not accumulate.</summary>
+    public void Forget(string workflowId, Task waited)
+    {
+        if (waiters.TryGetValue(workflowId, out var waiter) && waiter.Task == waited && !waited.IsCompleted)
+        {
+            waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(workflowId, waiter));
+        }
+    }
+
     /// <summary>Wakes everyone waiting on <paramref name="workflowId"/>.</summary>
     public void Committed(string workflowId)
     {

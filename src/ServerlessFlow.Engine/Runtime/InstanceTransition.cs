@@ -107,12 +107,15 @@ internal static class InstanceTransition
 
         void CloseActivity(long scheduledEventId)
         {
-            activities.RemoveAll(a => a.ScheduledEventId == scheduledEventId);
-            deleted.Add(scheduledEventId);
+            // An outcome of an activity abandoned earlier has no row left to delete (deleting it again would fail the commit).
+            if (activities.RemoveAll(a => a.ScheduledEventId == scheduledEventId) > 0)
+            {
+                deleted.Add(scheduledEventId);
+            }
         }
 
         var closed = status != WorkflowStatus.Running;
-        if (closed)
+        if (closed && before.Status == WorkflowStatus.Running)
         {
             // A closed run abandons its pending work: its activity rows go, so late messages about them are dropped.
             deleted.AddRange(activities.Select(a => a.ScheduledEventId).Where(id => created.All(c => c.ScheduledEventId != id)));
@@ -144,7 +147,7 @@ internal static class InstanceTransition
             Instance = before with
             {
                 Status = status,
-                ClosedAt = closed ? now : null,
+                ClosedAt = closed ? before.ClosedAt ?? now : null,
                 LastEventId = newEvents.Count > 0 ? newEvents[^1].EventId : before.LastEventId,
                 HistorySizeBytes = before.HistorySizeBytes + newEvents.Sum(e => (long)System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, PayloadJson.Options).Length),
                 PendingActivities = activities,

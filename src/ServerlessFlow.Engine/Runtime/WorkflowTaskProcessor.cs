@@ -66,7 +66,10 @@ internal sealed class WorkflowTaskProcessor(
         {
             Log.TaskFailed(logger, message.WorkflowId, e.Message, null);
             await RecordFailureAsync(message.WorkflowId, e.Message, cancellationToken);
-            return TaskOutcome.RetryAfter(Backoff(deliveryCount));
+
+            // The retry count travels in the message: on Functions a retry is a fresh copy whose dequeue count starts again.
+            var retries = Math.Max(deliveryCount, (message.Failures ?? 0) + 1);
+            return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Backoff(retries));
         }
         finally
         {
@@ -82,7 +85,7 @@ internal sealed class WorkflowTaskProcessor(
     {
         for (var round = 0; round < MaxRounds; round++)
         {
-            if (await RunRoundAsync(message, cancellationToken) == Round.Done)
+            if (await RunRoundAsync(message, firstRound: round == 0, cancellationToken) == Round.Done)
             {
                 return true;
             }
@@ -91,7 +94,7 @@ internal sealed class WorkflowTaskProcessor(
         return false;
     }
 
-    private async Task<Round> RunRoundAsync(TaskMessage message, CancellationToken cancellationToken)
+    private async Task<Round> RunRoundAsync(TaskMessage message, bool firstRound, CancellationToken cancellationToken)
     {
         var cached = cache.Take(message.WorkflowId);
         var snapshot = await store.LoadAsync(message.WorkflowId, cached?.Info.RunId, cached?.LastEventId ?? 0, cancellationToken);
@@ -102,7 +105,24 @@ internal sealed class WorkflowTaskProcessor(
         }
 
         var instance = snapshot.Instance;
-        await outbox.SendAsync(instance, cancellationToken);
+        if (firstRound)
+        {
+            // Once per message, whatever else this task does: an early leg of a long timer must send its next leg.
+            await RearmEarlyTimerAsync(message, instance, time.GetUtcNow(), cancellationToken);
+        }
+
+        if (instance.OutboxPending)
+        {
+            // Clearing the flag changes the instance's ETag: send, then load again rather than lose the next commit's race to ourselves.
+            await outbox.SendAsync(instance, cancellationToken);
+            if (cached is not null)
+            {
+                cache.Put(message.WorkflowId, cached);
+            }
+
+            return Round.Again;
+        }
+
         if (instance.Status == WorkflowStatus.ContinuedAsNew)
         {
             return await StartContinuedRunAsync(instance, cancellationToken) ? Round.Again : Round.Done;
@@ -110,7 +130,7 @@ internal sealed class WorkflowTaskProcessor(
 
         if (instance.Status != WorkflowStatus.Running)
         {
-            return Round.Done;
+            return await DiscardInboxOfClosedRunAsync(snapshot, cancellationToken);
         }
 
         var execution = await PrepareAsync(cached, snapshot, cancellationToken);
@@ -121,7 +141,6 @@ internal sealed class WorkflowTaskProcessor(
         if (!execution.HasUnrunStart && current.Count == 0 && due.Count == 0 && stale.Count == 0)
         {
             cache.Put(message.WorkflowId, execution);
-            await RearmEarlyTimerAsync(message, instance, now, cancellationToken);
             return Round.Done;
         }
 
@@ -214,6 +233,22 @@ internal sealed class WorkflowTaskProcessor(
         var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), instance.WorkflowId, instance.RunId, instance.TaskQueue);
         execution.Replay(history);
         return execution;
+    }
+
+    /// <summary>
+    /// Inbox rows that reach a closed run (a late signal, a terminated child's report) are consumed by a
+    /// fenced commit without events, so they neither pile up nor keep the recovery sweep busy.
+    /// </summary>
+    private async Task<Round> DiscardInboxOfClosedRunAsync(WorkflowSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot.Inbox.Count == 0 || snapshot.Instance.Status == WorkflowStatus.ContinuedAsNew)
+        {
+            return Round.Done;
+        }
+
+        var keys = snapshot.Inbox.Take(MaxInboxPerTask).Select(i => i.Key).ToList();
+        var commit = InstanceTransition.Build(snapshot.Instance, [], keys, time.GetUtcNow());
+        return await store.CommitAsync(commit, cancellationToken) is null || snapshot.Inbox.Count > keys.Count ? Round.Again : Round.Done;
     }
 
     /// <summary>A timer wake-up capped at the queue's delay limit arrives before the timer is due: send the next leg.</summary>
