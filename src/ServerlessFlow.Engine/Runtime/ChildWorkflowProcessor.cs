@@ -63,6 +63,18 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         }
 
         await outbox.SendAsync(committed, cancellationToken);
+
+        // The parent may have closed while this child was being started; its ParentClosed message then found no
+        // child to act on. Look again now that the child exists, and apply the policy here.
+        var parentNow = await store.ReadInstanceAsync(parent.WorkflowId, cancellationToken);
+        if (parentNow is null || parentNow.RunId != parent.RunId || parentNow.Status != WorkflowStatus.Running)
+        {
+            await ApplyParentClosePolicyAsync(new TaskMessage
+            {
+                Kind = TaskKind.ParentClosed, WorkflowId = scheduled.ChildWorkflowId, RunId = parent.RunId, ScheduledEventId = scheduledEventId, Policy = scheduled.ParentClosePolicy,
+            }, cancellationToken);
+        }
+
         return TaskOutcome.Completed;
     }
 
@@ -90,6 +102,11 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
     {
         var child = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
         if (child is not { Status: WorkflowStatus.Running, Parent: { } parent } || parent.RunId != message.RunId || parent.ScheduledEventId != message.ScheduledEventId)
+        {
+            return TaskOutcome.Completed;
+        }
+
+        if (message.Policy == ParentClosePolicy.Abandon)
         {
             return TaskOutcome.Completed;
         }
