@@ -30,7 +30,10 @@ public interface IWorkflowClient
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string workflowId, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists workflows (their current runs), newest first, one page at a time.</summary>
+    /// <summary>
+    /// Lists workflows (their current runs), newest start first, one page at a time, from the visibility
+    /// index: it follows commits within milliseconds normally, and within the recovery sweep's period after a crash.
+    /// </summary>
     Task<WorkflowPage> ListWorkflowsAsync(WorkflowListQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -74,7 +77,25 @@ public interface IWorkflowClient
     /// <returns>False if the run had already closed.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     Task<bool> TerminateWorkflowAsync(string workflowId, string? reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a closed workflow: its history (every run), its rows and its index entries. The ID is free again afterwards.</summary>
+    /// <returns>False if there was no such workflow.</returns>
+    /// <exception cref="InvalidWorkflowRequestException">The current run is open: terminate or cancel it first.</exception>
+    Task<bool> PurgeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Purges closed workflows that match <paramref name="query"/> (read from the visibility index, so it may
+    /// lag), at most <paramref name="max"/> of them; open ones are skipped. Call again with the returned token for more.
+    /// </summary>
+    /// <exception cref="InvalidWorkflowRequestException">The query asks for running workflows, or a filter is invalid.</exception>
+    Task<PurgeResult> PurgeWorkflowsAsync(WorkflowListQuery query, int max, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What <see cref="IWorkflowClient.PurgeWorkflowsAsync"/> did.</summary>
+/// <param name="Purged">Workflows deleted.</param>
+/// <param name="Skipped">Matches left alone: open after all, or changed meanwhile.</param>
+/// <param name="ContinuationToken">Pass it (in the query) to go on; null when every match was seen.</param>
+public sealed record PurgeResult(int Purged, int Skipped, string? ContinuationToken);
 
 /// <summary>Identifies a started run.</summary>
 /// <param name="Id">The workflow ID.</param>
@@ -89,6 +110,24 @@ public sealed record WorkflowListQuery
 
     /// <summary>Only workflows of this type.</summary>
     public string? WorkflowType { get; init; }
+
+    /// <summary>Only workflows whose ID starts with this text (ordinal).</summary>
+    public string? IdPrefix { get; init; }
+
+    /// <summary>Only workflows started at or after this time.</summary>
+    public DateTimeOffset? StartedAfter { get; init; }
+
+    /// <summary>Only workflows started before this time.</summary>
+    public DateTimeOffset? StartedBefore { get; init; }
+
+    /// <summary>Only closed workflows, closed at or after this time.</summary>
+    public DateTimeOffset? ClosedAfter { get; init; }
+
+    /// <summary>Only closed workflows, closed before this time.</summary>
+    public DateTimeOffset? ClosedBefore { get; init; }
+
+    /// <summary>Conditions on search attributes, all of which must hold.</summary>
+    public IReadOnlyList<SearchAttributeFilter> SearchAttributes { get; init; } = [];
 
     /// <summary>Page size, 1–1000.</summary>
     public int PageSize { get; init; } = 100;

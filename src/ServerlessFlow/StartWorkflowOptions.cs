@@ -14,6 +14,12 @@ public sealed record StartWorkflowOptions
 
     /// <summary>What to do when a run with the ID is still open.</summary>
     public WorkflowIdConflictPolicy IdConflictPolicy { get; init; } = WorkflowIdConflictPolicy.Fail;
+
+    /// <summary>Unindexed metadata returned by describe (at most 64 KiB as JSON); copied to runs that continue as new.</summary>
+    public IReadOnlyDictionary<string, object?>? Memo { get; init; }
+
+    /// <summary>Indexed metadata that listing can filter on: registered names with values of their type (see <see cref="SearchAttributeType"/>).</summary>
+    public IReadOnlyDictionary<string, object?>? SearchAttributes { get; init; }
 }
 
 /// <summary>Whether a closed workflow's ID may start a new run (Temporal's ID reuse policy).</summary>

@@ -44,6 +44,12 @@ public sealed record WorkflowDescription
     /// <summary>Timers started and not fired: their due times.</summary>
     public IReadOnlyList<DateTimeOffset> PendingTimers { get; init; } = [];
 
+    /// <summary>The memo given at start (unindexed metadata); null when none was given.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Memo { get; init; }
+
+    /// <summary>The search attributes: given at start, then as the workflow upserted them.</summary>
+    public IReadOnlyDictionary<string, JsonElement> SearchAttributes { get; init; } = new Dictionary<string, JsonElement>();
+
     /// <summary>The last workflow task failure (for example a non-determinism error), while it persists.</summary>
     public string? LastTaskFailure { get; init; }
 

@@ -67,6 +67,36 @@ public interface IWorkflowStore
     /// <paramref name="olderThan"/>. The recovery sweep wakes them; at most <paramref name="max"/>.
     /// </summary>
     Task<IReadOnlyList<string>> FindStalledAsync(DateTimeOffset olderThan, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a closed workflow's partition — every run's history, inbox, activity and continuation rows —
+    /// at most <paramref name="maxDeletes"/> rows per call, and the instance row last, fenced by the ETag it
+    /// read first, so a run started meanwhile is never touched. Never deletes anything of an open run.
+    /// </summary>
+    /// <param name="workflowId">The workflow.</param>
+    /// <param name="runId">The closed run to purge: if another run is current, nothing is deleted (<see cref="PurgeOutcome.RunChanged"/>).</param>
+    /// <param name="maxDeletes">Row budget of this call (at least 100).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<PurgeOutcome> PurgeAsync(string workflowId, string runId, int maxDeletes, CancellationToken cancellationToken);
+}
+
+/// <summary>The outcome of <see cref="IWorkflowStore.PurgeAsync"/>.</summary>
+public enum PurgeOutcome
+{
+    /// <summary>Everything is gone, the instance row last.</summary>
+    Purged,
+
+    /// <summary>The budget ran out; call again.</summary>
+    MoreToDo,
+
+    /// <summary>The run is open: nothing deleted.</summary>
+    NotClosed,
+
+    /// <summary>Another run is current, or one started during the purge: it keeps everything it wrote.</summary>
+    RunChanged,
+
+    /// <summary>No such workflow.</summary>
+    NotFound,
 }
 
 /// <summary>Filter and paging of <see cref="IWorkflowStore.ListInstancesAsync"/>.</summary>

@@ -58,6 +58,21 @@ public sealed record InstanceRecord
     /// <summary>The last workflow task failure (a non-determinism error, say); cleared by the next successful commit.</summary>
     public string? LastTaskFailure { get; init; }
 
+    /// <summary>
+    /// Orders the visibility index writes of this workflow ID: +1 per commit and carried over to the next
+    /// run; a new ID starts at the clock's ticks, so a start after a purge outranks index writes the purge missed.
+    /// </summary>
+    public long Version { get; init; }
+
+    /// <summary>True when this commit changed what the visibility index shows (start, status, search attributes); written with the outbox.</summary>
+    public bool VisibilityChanged { get; init; }
+
+    /// <summary>Search attributes as normalized JSON (see <see cref="SearchAttributeType"/>); carried to the next run on continue-as-new.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> SearchAttributes { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
+
+    /// <summary>The schedule that started this workflow: told (by the outbox of the closing commit) when it closes.</summary>
+    public ScheduleLink? ScheduledBy { get; init; }
+
     /// <summary>Opaque concurrency token set by the backend; null for a record that has never been stored.</summary>
     public string? ETag { get; init; }
 }
@@ -85,3 +100,8 @@ public sealed record PendingChild(long ScheduledEventId, string ChildWorkflowId,
 /// <param name="ScheduledEventId">The parent's <c>ChildWorkflowScheduled</c> event.</param>
 /// <param name="TaskQueue">The parent's task queue (where its wake-up goes).</param>
 public sealed record ParentLink(string WorkflowId, string RunId, long ScheduledEventId, string TaskQueue);
+
+/// <summary>The schedule that started a workflow.</summary>
+/// <param name="ScheduleId">The schedule.</param>
+/// <param name="TaskQueue">The workflow queue its passes run on.</param>
+public sealed record ScheduleLink(string ScheduleId, string TaskQueue);

@@ -82,4 +82,10 @@ public enum TaskKind
 
     /// <summary>Check an activity's timeouts (w, r, e name it; a the attempt). Sent on the workflow queue, so it is handled even when no worker serves the activity's queue.</summary>
     ActivityTimeout = 6,
+
+    /// <summary>Run a pass of a schedule (w names the schedule; t the wake time it was sent for): take due actions, start buffered ones after a close.</summary>
+    Schedule = 7,
+
+    /// <summary>Run the next retention batch (w is "retention").</summary>
+    Retention = 8,
 }

@@ -192,4 +192,10 @@ internal sealed partial class WorkflowClient(
         PendingTimers = instance.Timers.Select(t => t.FireAt).ToList(),
         LastTaskFailure = instance.LastTaskFailure,
     };
+
+    public Task<bool> PurgeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("CONTRACT");
+
+    public Task<PurgeResult> PurgeWorkflowsAsync(WorkflowListQuery query, int max, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("CONTRACT");
 }
