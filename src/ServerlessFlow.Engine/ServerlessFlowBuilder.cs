@@ -10,6 +10,7 @@ public sealed class ServerlessFlowBuilder
 {
     private readonly List<Type> workflows = [];
     private readonly List<Type> activities = [];
+    private readonly List<KeyValuePair<string, SearchAttributeType>> searchAttributes = [];
 
     internal ServerlessFlowBuilder(IServiceCollection services) => Services = services;
 
@@ -19,6 +20,8 @@ public sealed class ServerlessFlowBuilder
     internal IReadOnlyList<Type> Workflows => workflows;
 
     internal IReadOnlyList<Type> Activities => activities;
+
+    internal IReadOnlyList<KeyValuePair<string, SearchAttributeType>> SearchAttributes => searchAttributes;
 
     internal WorkerOptions WorkerOptions { get; private set; } = new();
 
@@ -42,6 +45,18 @@ public sealed class ServerlessFlowBuilder
         return this;
     }
 
+    /// <summary>
+    /// Registers a search attribute: indexed metadata that workflows get at start (<see cref="StartWorkflowOptions.SearchAttributes"/>)
+    /// or set themselves (<see cref="Workflow.UpsertSearchAttributes"/>), and listings filter on. The name becomes part of
+    /// the index: a letter, then up to 63 letters, digits or underscores.
+    /// </summary>
+    public ServerlessFlowBuilder AddSearchAttribute(string name, SearchAttributeType type)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        searchAttributes.Add(new(name, type));
+        return this;
+    }
+
     /// <summary>Adjusts the worker settings (task queues served, concurrency, timing).</summary>
     public ServerlessFlowBuilder ConfigureWorker(Func<WorkerOptions, WorkerOptions> configure)
     {
@@ -51,12 +66,18 @@ public sealed class ServerlessFlowBuilder
     }
 
     /// <summary>Uses the given backend. Backend packages call this from their own extension methods.</summary>
-    public ServerlessFlowBuilder UseBackend(Func<IServiceProvider, IWorkflowStore> store, Func<IServiceProvider, ITaskQueues> queues)
+    public ServerlessFlowBuilder UseBackend(
+        Func<IServiceProvider, IWorkflowStore> store, Func<IServiceProvider, ITaskQueues> queues,
+        Func<IServiceProvider, IVisibilityStore> visibility, Func<IServiceProvider, IScheduleStore> schedules)
     {
         Services.RemoveAll<IWorkflowStore>();
         Services.RemoveAll<ITaskQueues>();
+        Services.RemoveAll<IVisibilityStore>();
+        Services.RemoveAll<IScheduleStore>();
         Services.AddSingleton(store);
         Services.AddSingleton(queues);
+        Services.AddSingleton(visibility);
+        Services.AddSingleton(schedules);
         return this;
     }
 
@@ -64,6 +85,8 @@ public sealed class ServerlessFlowBuilder
     public ServerlessFlowBuilder UseInMemoryBackend()
     {
         var backend = new InMemoryBackend(TimeProvider.System);
-        return UseBackend(_ => backend, _ => backend);
+        var visibility = new InMemoryVisibilityStore();
+        var schedules = new InMemoryScheduleStore();
+        return UseBackend(_ => backend, _ => backend, _ => visibility, _ => schedules);
     }
 }

@@ -4,7 +4,10 @@ using ServerlessFlow.Engine.Activities;
 using ServerlessFlow.Engine.Client;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.Engine.Runtime;
+using ServerlessFlow.Engine.Retention;
+using ServerlessFlow.Engine.Schedules;
 using ServerlessFlow.Engine.Worker;
+using ServerlessFlow.Schedules;
 
 namespace ServerlessFlow.Engine;
 
@@ -21,7 +24,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var builder = new ServerlessFlowBuilder(services);
         configure(builder);
-        var registry = WorkflowRegistry.Build(builder.Workflows, builder.Activities);
+        var registry = WorkflowRegistry.Build(builder.Workflows, builder.Activities, builder.SearchAttributes);
         foreach (var activityClass in registry.ActivityClasses)
         {
             services.TryAddTransient(activityClass);
@@ -40,13 +43,21 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ActivityTimeoutProcessor>();
         services.AddSingleton<ChildWorkflowProcessor>();
         services.AddSingleton<ITaskHandler, TaskHandler>();
-        services.AddSingleton<IWorkflowClient, WorkflowClient>();
+        services.AddSingleton<WorkflowClient>();
+        services.AddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<WorkflowClient>());
+        services.AddSingleton<WorkflowPurger>();
+        services.AddSingleton<RetentionProcessor>();
+        services.AddSingleton<ScheduleProcessor>();
+        services.AddSingleton<IScheduleClient, ScheduleClient>();
+        services.AddSingleton(sp => new HousekeepingPass(
+            sp.GetRequiredService<RecoverySweeper>(), sp.GetRequiredService<Backend.IScheduleStore>(), sp.GetRequiredService<ScheduleProcessor>(),
+            sp.GetRequiredService<RetentionProcessor>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RecoverySweeper(
             sp.GetRequiredService<Backend.IWorkflowStore>(), sp.GetRequiredService<OutboxSender>(), sp.GetRequiredService<WorkerOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RecoverySweeper>>()));
         services.AddSingleton(sp => new WorkflowWorker(
             sp.GetRequiredService<Backend.ITaskQueues>(), sp.GetRequiredService<Backend.IWorkflowStore>(), sp.GetRequiredService<ITaskHandler>(),
-            sp.GetRequiredService<RecoverySweeper>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<LocalWakeups>(),
+            sp.GetRequiredService<HousekeepingPass>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<LocalWakeups>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowWorker>>()));
         return services;
     }

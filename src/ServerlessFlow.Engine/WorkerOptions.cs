@@ -44,6 +44,9 @@ public sealed record WorkerOptions
     /// <summary>Longest interval between two heartbeat writes of one attempt (Temporal's default throttle); shorter when the heartbeat timeout asks for it.</summary>
     public TimeSpan MaxHeartbeatThrottle { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long closed workflows are kept (counted from their close) before housekeeping deletes them; null keeps them forever.</summary>
+    public TimeSpan? Retention { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>How often a worker runs the recovery sweep.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

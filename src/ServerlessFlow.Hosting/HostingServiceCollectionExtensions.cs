@@ -57,7 +57,7 @@ public static class HostingServiceCollectionExtensions
         services.AddSingleton(sp => new TriggeredMessageHandler(
             sp.GetRequiredService<ITaskHandler>(), sp.GetRequiredService<ITaskQueues>(), sp.GetRequiredService<TaskQueueBindings>(),
             sp.GetRequiredService<ILogger<TriggeredMessageHandler>>()));
-        services.AddSingleton(sp => new Housekeeping(sp.GetRequiredService<RecoverySweeper>(), sp.GetRequiredService<ILogger<Housekeeping>>()));
+        services.AddSingleton(sp => new Housekeeping(sp.GetRequiredService<HousekeepingPass>(), sp.GetRequiredService<ILogger<Housekeeping>>()));
         return services;
     }
 

@@ -90,6 +90,24 @@ public sealed class WorkflowFailedException : ServerlessFlowFailureException
     public WorkflowStatus Status { get; }
 }
 
+/// <summary>A purge asked for a workflow whose current run is open: terminate or cancel it first.</summary>
+public sealed class WorkflowOpenException : ServerlessFlowException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkflowOpenException(string workflowId, string runId)
+        : base($"Workflow '{workflowId}' is open (run {runId}); only closed workflows can be purged. Terminate or cancel it first.")
+    {
+        WorkflowId = workflowId;
+        RunId = runId;
+    }
+
+    /// <summary>The workflow ID.</summary>
+    public string WorkflowId { get; }
+
+    /// <summary>The open run.</summary>
+    public string RunId { get; }
+}
+
 /// <summary>No workflow with the given ID exists.</summary>
 public sealed class WorkflowNotFoundException : ServerlessFlowException
 {

@@ -21,6 +21,8 @@ internal interface IWorkflowContext
 
     bool Patched(string patchId, bool deprecated);
 
+    void UpsertSearchAttributes(IReadOnlyDictionary<string, object?> changes);
+
     bool IsCancellationRequested { get; }
 
     Task<JsonElement?> ExecuteChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options);

@@ -83,6 +83,17 @@ public static class Workflow
     public static bool IsCancellationRequested => Context.IsCancellationRequested;
 
     /// <summary>
+    /// Sets (or, with a null value, removes) search attributes of this workflow, so that listings can find it by
+    /// them (for example the step it is on). Recorded in history; the visibility index follows within milliseconds.
+    /// </summary>
+    /// <exception cref="InvalidWorkflowRequestException">A name is not registered (AddSearchAttribute), a value is not of its type, or the workflow would have more than 20.</exception>
+    public static void UpsertSearchAttributes(IReadOnlyDictionary<string, object?> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        Context.UpsertSearchAttributes(changes);
+    }
+
+    /// <summary>
     /// Creates the exception that, thrown from the run method (<c>throw Workflow.CreateContinueAsNewException(state)</c>),
     /// ends this run and starts a new run of the same workflow with the same ID, a fresh history and
     /// <paramref name="input"/>. Use it to keep long-lived workflows' histories small.

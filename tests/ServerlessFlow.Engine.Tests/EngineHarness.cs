@@ -18,13 +18,15 @@ internal sealed class EngineHarness : IAsyncDisposable
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddServerlessFlow(b =>
         {
-            register(b);
-            b.UseBackend(_ => Backend.Store, _ => Backend.Queues);
+            b.UseBackend(_ => Backend.Store, _ => Backend.Queues, _ => Backend.Visibility, _ => Backend.Schedules);
             b.ConfigureWorker(o => o with
             {
                 MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500),
                 MaxHeartbeatThrottle = TimeSpan.FromMilliseconds(50), ActivityTimeoutSlack = TimeSpan.FromMilliseconds(200),
             });
+
+            // Last, so a test's own worker settings win over the fast defaults above.
+            register(b);
         });
         provider = services.BuildServiceProvider();
         Client = provider.GetRequiredService<IWorkflowClient>();
@@ -34,6 +36,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     public TestBackend Backend { get; }
 
     public IWorkflowClient Client { get; }
+
+    public ServerlessFlow.Schedules.IScheduleClient Schedules => provider.GetRequiredService<ServerlessFlow.Schedules.IScheduleClient>();
 
     public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
 

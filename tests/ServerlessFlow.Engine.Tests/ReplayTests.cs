@@ -99,7 +99,7 @@ public sealed class ReplayTests
         var history = Golden(name);
         var definition = WorkflowRegistry.Build([code], [typeof(FlakyActivities)]).GetWorkflow("Patchable");
 
-        var execution = new WorkflowExecution(definition, "golden", "run", "default");
+        var execution = new WorkflowExecution(definition, Samples.SearchAttributes, "golden", "run", "default");
         execution.Replay(history);
 
         Assert.Equal(history[^1].EventId, execution.LastEventId);
@@ -111,7 +111,7 @@ public sealed class ReplayTests
         var history = Golden("patchable-before");
         var definition = WorkflowRegistry.Build([typeof(PatchableDeprecated)], [typeof(FlakyActivities)]).GetWorkflow("Patchable");
 
-        var error = Assert.Throws<NonDeterminismException>(() => new WorkflowExecution(definition, "golden", "run", "default").Replay(history));
+        var error = Assert.Throws<NonDeterminismException>(() => new WorkflowExecution(definition, Samples.SearchAttributes, "golden", "run", "default").Replay(history));
 
         Assert.Contains("ActivityScheduled 'Echo' at event 2", error.Message, StringComparison.Ordinal);
     }
@@ -119,7 +119,7 @@ public sealed class ReplayTests
     private static WorkflowExecution Execution(IReadOnlyList<HistoryEvent> history)
     {
         var started = (WorkflowStarted)history[0];
-        return new WorkflowExecution(Samples.GetWorkflow(started.WorkflowType), "golden", "run", started.TaskQueue);
+        return new WorkflowExecution(Samples.GetWorkflow(started.WorkflowType), Samples.SearchAttributes, "golden", "run", started.TaskQueue);
     }
 
     private static List<HistoryEvent> Golden(string name) =>

@@ -6,12 +6,12 @@ using ServerlessFlow.Testing;
 namespace ServerlessFlow.Engine.Tests;
 
 /// <summary>A backend for one test: in memory, or on the shared Azurite with table and queue names of its own.</summary>
-internal sealed record TestBackend(IWorkflowStore Store, ITaskQueues Queues, InMemoryBackend? Memory)
+internal sealed record TestBackend(IWorkflowStore Store, ITaskQueues Queues, IVisibilityStore Visibility, IScheduleStore Schedules, InMemoryBackend? Memory)
 {
     public static TestBackend InMemory(TimeProvider? time = null)
     {
         var memory = new InMemoryBackend(time ?? TimeProvider.System);
-        return new TestBackend(memory, memory, memory);
+        return new TestBackend(memory, memory, new InMemoryVisibilityStore(), new InMemoryScheduleStore(), memory);
     }
 
     public static TestBackend Azure(AzuriteFixture azurite)
@@ -20,7 +20,7 @@ internal sealed record TestBackend(IWorkflowStore Store, ITaskQueues Queues, InM
         {
             ConnectionString = azurite.ConnectionString, Prefix = "e" + Guid.NewGuid().ToString("N")[..12], RetryDelay = TimeSpan.FromMilliseconds(20),
         });
-        return new TestBackend(backend.Store, backend.Queues, null);
+        return new TestBackend(backend.Store, backend.Queues, backend.Visibility, backend.Schedules, null);
     }
 }
 

@@ -102,7 +102,7 @@ internal sealed partial class WorkflowClient
 
         // Rebuild the state by replay in a private execution: nothing is committed, so a query never writes history.
         var history = await store.ReadHistoryAsync(workflowId, instance.RunId, 0, cancellationToken);
-        var execution = new WorkflowExecution(definition, workflowId, instance.RunId, instance.TaskQueue);
+        var execution = new WorkflowExecution(definition, registry.SearchAttributes, workflowId, instance.RunId, instance.TaskQueue);
         execution.Replay(history);
         if (execution.HasUnrunStart)
         {

@@ -26,7 +26,7 @@ internal sealed partial class WorkflowClient
         if (!history.OfType<WorkflowUpdateAccepted>().Any(u => u.UpdateId == id))
         {
             // Validate against the state as it is now; a rejection is reported and nothing is written.
-            var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), workflowId, instance.RunId, instance.TaskQueue);
+            var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), registry.SearchAttributes, workflowId, instance.RunId, instance.TaskQueue);
             execution.Replay(history);
             if (execution.HasUnrunStart)
             {

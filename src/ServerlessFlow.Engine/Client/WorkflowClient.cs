@@ -8,7 +8,9 @@ namespace ServerlessFlow.Engine.Client;
 /// <summary>The engine's <see cref="IWorkflowClient"/>: every call reads or commits through the backend with the same fence the workers use.</summary>
 internal sealed partial class WorkflowClient(
     IWorkflowStore store,
+    IVisibilityStore visibility,
     OutboxSender outbox,
+    Retention.WorkflowPurger purger,
     WorkflowRegistry registry,
     CompletionNotifier notifier,
     TimeProvider time) : IWorkflowClient
@@ -16,7 +18,12 @@ internal sealed partial class WorkflowClient(
     /// <summary>Longest interval between two looks at a workflow another process may close.</summary>
     private static readonly TimeSpan MaxWaitPoll = TimeSpan.FromMilliseconds(250);
 
-    public async Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default)
+    public Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default) =>
+        StartWorkflowAsync(workflowType, input, options, scheduledBy: null, cancellationToken);
+
+    /// <summary>Starts a workflow; <paramref name="scheduledBy"/> names the schedule to tell when it closes.</summary>
+    internal async Task<WorkflowHandle> StartWorkflowAsync(
+        string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (input is StartWorkflowOptions)
@@ -28,6 +35,8 @@ internal sealed partial class WorkflowClient(
         var id = WorkflowIds.Validate(options.Id ?? Guid.NewGuid().ToString("N"));
         var taskQueue = QueueNames.Validate(options.TaskQueue);
         var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");
+        var metadata = new RunMetadata(
+            PayloadLimits.CheckMemo(options.Memo), registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), options.SearchAttributes), scheduledBy);
         while (true)
         {
             var existing = await store.ReadInstanceAsync(id, cancellationToken);
@@ -59,7 +68,7 @@ internal sealed partial class WorkflowClient(
             }
 
             var runId = Guid.NewGuid().ToString("N");
-            var commit = StartCommit.Build(id, runId, definition.Name, taskQueue, payload, time.GetUtcNow(), existing, parent: null);
+            var commit = StartCommit.Build(id, runId, definition.Name, taskQueue, payload, time.GetUtcNow(), existing, parent: null, metadata);
             var committed = await store.CommitAsync(commit, cancellationToken);
             if (committed is not null)
             {
@@ -91,6 +100,7 @@ internal sealed partial class WorkflowClient(
         {
             PendingActivities = pending,
             Input = started?.Input,
+            Memo = started?.Memo,
             Result = (closing as WorkflowCompleted)?.Result,
             Failure = RunOutcome.FailureOf(closing),
         };
@@ -123,21 +133,6 @@ internal sealed partial class WorkflowClient(
     {
         var instance = await ReadAsync(workflowId, cancellationToken);
         return await store.ReadHistoryAsync(workflowId, instance.RunId, 0, cancellationToken);
-    }
-
-    public async Task<WorkflowPage> ListWorkflowsAsync(WorkflowListQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.PageSize is < 1 or > 1000)
-        {
-            throw new InvalidWorkflowRequestException($"Page size {query.PageSize} is out of range; use 1 to 1000.");
-        }
-
-        var page = await store.ListInstancesAsync(new InstanceQuery
-        {
-            Status = query.Status, WorkflowType = query.WorkflowType, PageSize = query.PageSize, ContinuationToken = query.ContinuationToken,
-        }, cancellationToken);
-        return new WorkflowPage(page.Items.Select(Describe).ToList(), page.ContinuationToken);
     }
 
     public async Task<bool> TerminateWorkflowAsync(string workflowId, string? reason, CancellationToken cancellationToken = default)
@@ -191,11 +186,6 @@ internal sealed partial class WorkflowClient(
         PendingActivities = instance.PendingActivities.Select(a => new PendingActivityDescription(a.ScheduledEventId, a.ActivityName, a.TaskQueue)).ToList(),
         PendingTimers = instance.Timers.Select(t => t.FireAt).ToList(),
         LastTaskFailure = instance.LastTaskFailure,
+        SearchAttributes = instance.SearchAttributes,
     };
-
-    public Task<bool> PurgeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("CONTRACT");
-
-    public Task<PurgeResult> PurgeWorkflowsAsync(WorkflowListQuery query, int max, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("CONTRACT");
 }

@@ -76,6 +76,16 @@ internal sealed record RecordMarkerCommand(string PatchId, bool Deprecated) : Co
     public override string Describe() => $"RecordMarker '{PatchId}'";
 }
 
+internal sealed record UpsertSearchAttributesCommand(IReadOnlyDictionary<string, System.Text.Json.JsonElement?> Changes) : Command
+{
+    public override bool Matches(HistoryEvent recorded) =>
+        recorded is SearchAttributesUpserted u && u.Changes.Keys.Order(StringComparer.Ordinal).SequenceEqual(Changes.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new SearchAttributesUpserted { EventId = eventId, Timestamp = now, Changes = Changes };
+
+    public override string Describe() => $"UpsertSearchAttributes ({string.Join(", ", Changes.Keys)})";
+}
+
 internal sealed record CancelWorkflowCommand(string? Reason) : Command
 {
     public override bool Matches(HistoryEvent recorded) => recorded is WorkflowCanceled;

@@ -85,6 +85,14 @@ internal sealed partial class WorkflowExecution
         return awaiter.Task;
     }
 
+    void IWorkflowContext.UpsertSearchAttributes(IReadOnlyDictionary<string, object?> changes)
+    {
+        var updated = attributes.Apply(currentAttributes, changes);
+        var recorded = changes.Keys.ToDictionary(name => name, name => updated.TryGetValue(name, out var value) ? value : (JsonElement?)null, StringComparer.Ordinal);
+        currentAttributes = updated;
+        pending.Enqueue(new UpsertSearchAttributesCommand(recorded));
+    }
+
     bool IWorkflowContext.Patched(string patchId, bool deprecated)
     {
         if (patches.TryGetValue(patchId, out var known))

@@ -1,3 +1,4 @@
+using ServerlessFlow.Engine.Visibility;
 using System.Reflection;
 using System.Text.Json;
 using ServerlessFlow.Engine.Registry;
@@ -31,6 +32,8 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private readonly Dictionary<string, bool> patches = new(StringComparer.Ordinal);
     private readonly HashSet<long> abandoned = [];
     private readonly HashSet<string> seenRequests = new(StringComparer.Ordinal);
+    private readonly SearchAttributeRegistry attributes;
+    private IReadOnlyDictionary<string, JsonElement> currentAttributes = new Dictionary<string, JsonElement>();
     private object? workflow;
     private string? cancelReason;
     private WorkflowStarted? unrunStart;
@@ -38,9 +41,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private bool closed;
     private DateTimeOffset now;
 
-    public WorkflowExecution(WorkflowDefinition definition, string workflowId, string runId, string taskQueue)
+    public WorkflowExecution(WorkflowDefinition definition, SearchAttributeRegistry attributes, string workflowId, string runId, string taskQueue)
     {
         this.definition = definition;
+        this.attributes = attributes;
         scheduler = new WorkflowScheduler(this);
         Info = new WorkflowInfo(workflowId, runId, definition.Name, taskQueue);
         Random = new Random(0);
@@ -275,6 +279,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 break;
             case WorkflowStarted started:
                 Random = new Random(started.RandomSeed);
+                currentAttributes = started.SearchAttributes ?? new Dictionary<string, JsonElement>();
                 Schedule(() => runMethod = Call(() =>
                 {
                     workflow = definition.CreateInstance();

@@ -1,3 +1,4 @@
+using ServerlessFlow.Engine.Visibility;
 using System.Reflection;
 
 namespace ServerlessFlow.Engine.Registry;
@@ -11,11 +12,15 @@ internal sealed class WorkflowRegistry
     private readonly Dictionary<string, WorkflowDefinition> workflows;
     private readonly Dictionary<string, ActivityDefinition> activities;
 
-    private WorkflowRegistry(Dictionary<string, WorkflowDefinition> workflows, Dictionary<string, ActivityDefinition> activities)
+    private WorkflowRegistry(Dictionary<string, WorkflowDefinition> workflows, Dictionary<string, ActivityDefinition> activities, SearchAttributeRegistry searchAttributes)
     {
         this.workflows = workflows;
         this.activities = activities;
+        SearchAttributes = searchAttributes;
     }
+
+    /// <summary>The registered search attributes.</summary>
+    public SearchAttributeRegistry SearchAttributes { get; }
 
     /// <summary>Registered workflow type names.</summary>
     public IEnumerable<string> WorkflowNames => workflows.Keys;
@@ -33,9 +38,11 @@ internal sealed class WorkflowRegistry
     public WorkflowDefinition GetWorkflow(string name) => FindWorkflow(name) ?? throw new UnknownWorkflowTypeException(name, WorkflowNames);
 
     /// <summary>Builds and validates the registry; throws <see cref="WorkflowDefinitionException"/> listing every problem.</summary>
-    public static WorkflowRegistry Build(IEnumerable<Type> workflowClasses, IEnumerable<Type> activityClasses)
+    public static WorkflowRegistry Build(
+        IEnumerable<Type> workflowClasses, IEnumerable<Type> activityClasses, IEnumerable<KeyValuePair<string, SearchAttributeType>>? searchAttributes = null)
     {
         var problems = new List<string>();
+        var attributes = SearchAttributeRegistry.Build(searchAttributes ?? [], problems);
         var workflows = new Dictionary<string, WorkflowDefinition>(StringComparer.Ordinal);
         foreach (var type in workflowClasses.Distinct())
         {
@@ -58,7 +65,7 @@ internal sealed class WorkflowRegistry
             }
         }
 
-        return problems.Count > 0 ? throw new WorkflowDefinitionException(problems) : new WorkflowRegistry(workflows, activities);
+        return problems.Count > 0 ? throw new WorkflowDefinitionException(problems) : new WorkflowRegistry(workflows, activities, attributes);
     }
 
     private static WorkflowDefinition? DefineWorkflow(Type type, List<string> problems)

@@ -19,6 +19,7 @@ internal static class InstanceTransition
         var created = new List<ActivityTaskRecord>();
         var deleted = new List<long>();
         var status = before.Status;
+        var searchAttributes = before.SearchAttributes;
 
         foreach (var recorded in newEvents)
         {
@@ -85,6 +86,9 @@ internal static class InstanceTransition
                     timers.RemoveAll(t => t.StartedEventId == canceled.StartedEventId);
                     outbox.RemoveAll(o => o.Message.TimerAt is not null && newEvents.OfType<TimerStarted>().Any(t => t.EventId == canceled.StartedEventId && t.FireAt == o.Message.TimerAt));
                     break;
+                case SearchAttributesUpserted upserted:
+                    searchAttributes = Upsert(searchAttributes, upserted);
+                    break;
                 case WorkflowCompleted:
                     status = WorkflowStatus.Completed;
                     break;
@@ -136,17 +140,27 @@ internal static class InstanceTransition
                 outbox.Add(new OutboundMessage(QueueNames.Workflow(parent.TaskQueue), new TaskMessage { Kind = TaskKind.ChildClosed, WorkflowId = before.WorkflowId, RunId = before.RunId }));
             }
 
+            if (before.ScheduledBy is { } schedule && status != WorkflowStatus.ContinuedAsNew)
+            {
+                // The schedule learns of the close atomically with it: a buffered action may start now.
+                outbox.Add(new OutboundMessage(QueueNames.Workflow(schedule.TaskQueue), new TaskMessage { Kind = TaskKind.Schedule, WorkflowId = schedule.ScheduleId }));
+            }
+
             if (status == WorkflowStatus.ContinuedAsNew && outbox.Count == 0)
             {
                 outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = before.WorkflowId }));
             }
         }
 
+        var visibilityChanged = status != before.Status || !ReferenceEquals(searchAttributes, before.SearchAttributes);
         return new WorkflowCommit
         {
             Instance = before with
             {
                 Status = status,
+                Version = before.Version + 1,
+                VisibilityChanged = visibilityChanged,
+                SearchAttributes = searchAttributes,
                 ClosedAt = closed ? before.ClosedAt ?? now : null,
                 LastEventId = newEvents.Count > 0 ? newEvents[^1].EventId : before.LastEventId,
                 HistorySizeBytes = before.HistorySizeBytes + newEvents.Sum(e => (long)System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, PayloadJson.Options).Length),
@@ -154,7 +168,7 @@ internal static class InstanceTransition
                 PendingChildren = children,
                 Timers = timers,
                 Outbox = outbox,
-                OutboxPending = outbox.Count > 0,
+                OutboxPending = outbox.Count > 0 || visibilityChanged,
                 LastTaskFailure = null,
             },
             NewEvents = newEvents,
@@ -162,5 +176,23 @@ internal static class InstanceTransition
             NewActivities = created,
             DeletedActivities = deleted.Distinct().ToList(),
         };
+    }
+
+    private static Dictionary<string, System.Text.Json.JsonElement> Upsert(IReadOnlyDictionary<string, System.Text.Json.JsonElement> current, SearchAttributesUpserted upserted)
+    {
+        var result = new Dictionary<string, System.Text.Json.JsonElement>(current, StringComparer.Ordinal);
+        foreach (var (name, value) in upserted.Changes)
+        {
+            if (value is { } set)
+            {
+                result[name] = set;
+            }
+            else
+            {
+                result.Remove(name);
+            }
+        }
+
+        return result;
     }
 }

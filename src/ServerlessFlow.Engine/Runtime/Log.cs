@@ -40,4 +40,16 @@ internal static partial class Log
 
     [LoggerMessage(303, LogLevel.Error, "Poller for queue {Queue} failed; backing off")]
     public static partial void PollFailed(ILogger logger, string queue, Exception exception);
+
+    [LoggerMessage(604, LogLevel.Warning, "Visibility index write for workflow {WorkflowId} failed; the recovery sweep retries it")]
+    public static partial void VisibilityWriteFailed(ILogger logger, string workflowId, Exception exception);
+
+    [LoggerMessage(601, LogLevel.Information, "Retention deleted {Count} workflows")]
+    public static partial void RetentionPurged(ILogger logger, int count);
+
+    [LoggerMessage(602, LogLevel.Information, "Schedule {ScheduleId} started workflow {WorkflowId}")]
+    public static partial void ScheduleStarted(ILogger logger, string scheduleId, string workflowId);
+
+    [LoggerMessage(603, LogLevel.Warning, "Schedule {ScheduleId} could not start workflow {WorkflowId}: {Reason}")]
+    public static partial void ScheduleStartFailed(ILogger logger, string scheduleId, string workflowId, string reason);
 }

@@ -1,13 +1,18 @@
+using ServerlessFlow.Engine.Registry;
+using ServerlessFlow.Engine.Visibility;
 using ServerlessFlow.Engine.Backend;
 
 namespace ServerlessFlow.Engine.Runtime;
 
 /// <summary>
-/// Sends the messages a commit recorded, then clears the instance's pending flag. History first,
-/// messages after: a crash in between leaves <c>OutboxPending</c> set, and whoever next loads the
-/// instance (a redelivered message, or the recovery sweep) sends them again — duplicates are harmless.
+/// Sends the messages a commit recorded and writes its visibility index entry, then clears the instance's
+/// pending flag. History first, the rest after: a crash in between leaves <c>OutboxPending</c> set, and
+/// whoever next loads the instance (a redelivered message, or the recovery sweep) does it again —
+/// duplicate messages are harmless and the index ignores writes that are not newer.
 /// </summary>
-internal sealed class OutboxSender(ITaskQueues queues, IWorkflowStore store, LocalWakeups wakeups, TimeProvider time)
+internal sealed class OutboxSender(
+    ITaskQueues queues, IWorkflowStore store, IVisibilityStore visibility, WorkflowRegistry registry, LocalWakeups wakeups, TimeProvider time,
+    Microsoft.Extensions.Logging.ILogger<OutboxSender> logger)
 {
     /// <summary>Longest delay a queue message can have: Azure's 7-day visibility limit less a minute of clock slack.</summary>
     public static readonly TimeSpan MaxMessageDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
@@ -22,6 +27,20 @@ internal sealed class OutboxSender(ITaskQueues queues, IWorkflowStore store, Loc
         foreach (var outbound in committed.Outbox)
         {
             await SendOneAsync(outbound.Queue, outbound.Message, outbound.VisibleAt, cancellationToken);
+        }
+
+        if (committed.VisibilityChanged)
+        {
+            try
+            {
+                await visibility.UpsertAsync(VisibilityRecords.From(committed, registry.SearchAttributes), cancellationToken);
+            }
+            catch (StoreException e)
+            {
+                // The commit stands; the flag stays set, so the next load of the workflow or the recovery sweep writes the index entry.
+                Log.VisibilityWriteFailed(logger, committed.WorkflowId, e);
+                return;
+            }
         }
 
         await store.ClearOutboxAsync(committed.WorkflowId, committed.ETag!, cancellationToken);

@@ -9,18 +9,31 @@ internal static class StartCommit
 {
     /// <summary>Builds the commit; <paramref name="replacing"/> is the instance row the new run replaces (its ETag is the fence), null for a new ID.</summary>
     public static WorkflowCommit Build(
-        string workflowId, string runId, string workflowType, string taskQueue, JsonElement? input, DateTimeOffset now, InstanceRecord? replacing, ParentLink? parent)
+        string workflowId, string runId, string workflowType, string taskQueue, JsonElement? input, DateTimeOffset now, InstanceRecord? replacing, ParentLink? parent,
+        RunMetadata? metadata = null)
     {
         var started = new WorkflowStarted
         {
             EventId = 1, Timestamp = now, WorkflowType = workflowType, TaskQueue = taskQueue, Input = input, RandomSeed = Random.Shared.Next(),
+            Memo = metadata?.Memo, SearchAttributes = metadata?.SearchAttributes is { Count: > 0 } attributes ? attributes : null,
         };
         var instance = new InstanceRecord
         {
             WorkflowId = workflowId, RunId = runId, WorkflowType = workflowType, TaskQueue = taskQueue, Status = WorkflowStatus.Running,
             CreatedAt = now, LastEventId = 1, OutboxPending = true, ETag = replacing?.ETag, Parent = parent,
             Outbox = [new OutboundMessage(QueueNames.Workflow(taskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = runId })],
+            // A new ID starts at the clock so that it outranks index entries of a purged namesake (see InstanceRecord.Version).
+            Version = replacing is null ? now.UtcTicks : replacing.Version + 1,
+            VisibilityChanged = true,
+            SearchAttributes = metadata?.SearchAttributes ?? new Dictionary<string, JsonElement>(),
+            ScheduledBy = metadata?.ScheduledBy,
         };
         return new WorkflowCommit { Instance = instance, NewEvents = [started] };
     }
 }
+
+/// <summary>What a run starts with besides its input: memo, search attributes, the schedule that started it.</summary>
+/// <param name="Memo">Unindexed metadata; null for none.</param>
+/// <param name="SearchAttributes">Normalized search attributes.</param>
+/// <param name="ScheduledBy">The schedule to tell when the run closes.</param>
+internal sealed record RunMetadata(IReadOnlyDictionary<string, JsonElement>? Memo, IReadOnlyDictionary<string, JsonElement> SearchAttributes, ScheduleLink? ScheduledBy);

@@ -204,10 +204,14 @@ internal sealed class WorkflowTaskProcessor(
     {
         var closing = await store.ReadEventAsync(instance.WorkflowId, instance.RunId, instance.LastEventId, cancellationToken) as WorkflowContinuedAsNew
             ?? throw new InvalidOperationException($"Workflow '{instance.WorkflowId}' is ContinuedAsNew but its last event is not WorkflowContinuedAsNew.");
-        var commit = StartCommit.Build(instance.WorkflowId, closing.NewRunId, instance.WorkflowType, instance.TaskQueue, closing.Input, time.GetUtcNow(), instance, instance.Parent);
+        // Memo, search attributes and the schedule link carry over to the new run, as in Temporal.
+        var memo = (await store.ReadEventAsync(instance.WorkflowId, instance.RunId, 1, cancellationToken) as WorkflowStarted)?.Memo;
+        var commit = StartCommit.Build(
+            instance.WorkflowId, closing.NewRunId, instance.WorkflowType, instance.TaskQueue, closing.Input, time.GetUtcNow(), instance, instance.Parent,
+            new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy));
 
-        // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent.
-        var next = commit with { Instance = commit.Instance with { Outbox = [], OutboxPending = false } };
+        // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent; the next round writes its index entry.
+        var next = commit with { Instance = commit.Instance with { Outbox = [] } };
         return await store.CommitAsync(next, cancellationToken) is not null;
     }
 
@@ -230,7 +234,7 @@ internal sealed class WorkflowTaskProcessor(
         var history = snapshot.HistoryAfter == 0
             ? snapshot.History
             : await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, 0, cancellationToken);
-        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), instance.WorkflowId, instance.RunId, instance.TaskQueue);
+        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), registry.SearchAttributes, instance.WorkflowId, instance.RunId, instance.TaskQueue);
         execution.Replay(history);
         return execution;
     }

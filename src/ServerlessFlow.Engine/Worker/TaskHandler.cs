@@ -15,6 +15,8 @@ internal sealed class TaskHandler(
     ActivityTaskProcessor activities,
     ChildWorkflowProcessor children,
     ActivityTimeoutProcessor activityTimeouts,
+    Schedules.ScheduleProcessor schedules,
+    Retention.RetentionProcessor retention,
     WorkerOptions options,
     ILogger<TaskHandler> logger) : ITaskHandler
 {
@@ -43,6 +45,8 @@ internal sealed class TaskHandler(
                 TaskKind.Activity => await activities.HandleAsync(task, cancellationToken),
                 TaskKind.ActivityTimeout => await activityTimeouts.HandleAsync(task, cancellationToken),
                 TaskKind.StartChild or TaskKind.ChildClosed or TaskKind.ParentClosed => await children.HandleAsync(task, cancellationToken),
+                TaskKind.Schedule => await schedules.HandleAsync(task, cancellationToken),
+                TaskKind.Retention => await retention.HandleAsync(cancellationToken),
                 _ => TaskOutcome.DeadLetter($"Unknown task kind {(int)task.Kind}."),
             };
         }

@@ -21,17 +21,17 @@ public sealed class WorkflowWorker
     private readonly ITaskQueues queues;
     private readonly IWorkflowStore store;
     private readonly ITaskHandler handler;
-    private readonly RecoverySweeper sweeper;
+    private readonly HousekeepingPass housekeeping;
     private readonly WorkerOptions options;
     private readonly LocalWakeups wakeups;
     private readonly ILogger<WorkflowWorker> logger;
 
-    internal WorkflowWorker(ITaskQueues queues, IWorkflowStore store, ITaskHandler handler, RecoverySweeper sweeper, WorkerOptions options, LocalWakeups wakeups, ILogger<WorkflowWorker> logger)
+    internal WorkflowWorker(ITaskQueues queues, IWorkflowStore store, ITaskHandler handler, HousekeepingPass housekeeping, WorkerOptions options, LocalWakeups wakeups, ILogger<WorkflowWorker> logger)
     {
         this.queues = queues;
         this.store = store;
         this.handler = handler;
-        this.sweeper = sweeper;
+        this.housekeeping = housekeeping;
         this.options = options;
         this.wakeups = wakeups;
         this.logger = logger;
@@ -173,7 +173,7 @@ public sealed class WorkflowWorker
         {
             try
             {
-                await sweeper.SweepAsync(cancellationToken);
+                await housekeeping.RunAsync(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -4,30 +4,30 @@ using ServerlessFlow.Engine.Worker;
 namespace ServerlessFlow.Hosting.Messaging;
 
 /// <summary>
-/// The housekeeping pass a timer trigger runs: today the recovery sweep (workflows whose outbox was
-/// never sent or whose inbox row lost its wake-up); retention and schedules join it as they arrive.
-/// The dev server's worker runs the same sweep on its own timer.
+/// The housekeeping pass a timer trigger runs: the recovery sweep (workflows whose outbox was never sent or
+/// whose inbox row lost its wake-up), the backstop of schedules whose wake-up was lost, and a retention batch.
+/// The dev server's worker runs the same <see cref="HousekeepingPass"/> on its own timer.
 /// </summary>
 public sealed class Housekeeping
 {
-    private readonly RecoverySweeper sweeper;
+    private readonly HousekeepingPass pass;
     private readonly ILogger<Housekeeping> logger;
 
-    internal Housekeeping(RecoverySweeper sweeper, ILogger<Housekeeping> logger)
+    internal Housekeeping(HousekeepingPass pass, ILogger<Housekeeping> logger)
     {
-        this.sweeper = sweeper;
+        this.pass = pass;
         this.logger = logger;
     }
 
-    /// <summary>Runs one pass; returns how many workflows it woke.</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs one pass.</summary>
+    public async Task<HousekeepingResult> RunAsync(CancellationToken cancellationToken)
     {
-        var woken = await sweeper.SweepAsync(cancellationToken);
-        if (woken > 0)
+        var result = await pass.RunAsync(cancellationToken);
+        if (result.WorkflowsWoken > 0)
         {
-            Log.HousekeepingWoke(logger, woken);
+            Log.HousekeepingWoke(logger, result.WorkflowsWoken);
         }
 
-        return woken;
+        return result;
     }
 }

@@ -20,6 +20,7 @@ namespace ServerlessFlow.History;
 [JsonDerivedType(typeof(WorkflowTerminated), nameof(WorkflowTerminated))]
 [JsonDerivedType(typeof(WorkflowSignaled), nameof(WorkflowSignaled))]
 [JsonDerivedType(typeof(MarkerRecorded), nameof(MarkerRecorded))]
+[JsonDerivedType(typeof(SearchAttributesUpserted), nameof(SearchAttributesUpserted))]
 [JsonDerivedType(typeof(WorkflowCancelRequested), nameof(WorkflowCancelRequested))]
 [JsonDerivedType(typeof(WorkflowUpdateAccepted), nameof(WorkflowUpdateAccepted))]
 [JsonDerivedType(typeof(ChildWorkflowScheduled), nameof(ChildWorkflowScheduled))]

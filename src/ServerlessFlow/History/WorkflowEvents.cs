@@ -17,6 +17,26 @@ public sealed record WorkflowStarted : HistoryEvent
 
     /// <summary>Seed of the workflow's deterministic random numbers and GUIDs.</summary>
     public required int RandomSeed { get; init; }
+
+    /// <summary>Unindexed metadata given at start; null when none was.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Memo { get; init; }
+
+    /// <summary>The search attributes the run started with; null when none.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? SearchAttributes { get; init; }
+}
+
+/// <summary>The workflow code changed its search attributes (<c>Workflow.UpsertSearchAttributes</c>).</summary>
+public sealed record SearchAttributesUpserted : HistoryEvent
+{
+    /// <summary>The new values by name, normalized; a null value removed the attribute.</summary>
+    public required IReadOnlyDictionary<string, JsonElement?> Changes { get; init; }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => $"SearchAttributesUpserted ({string.Join(", ", Changes.Keys)})";
 }
 
 /// <summary>The run method returned; last event of the run.</summary>

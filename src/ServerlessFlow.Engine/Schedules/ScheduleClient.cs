@@ -1,0 +1,178 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Client;
+using ServerlessFlow.Engine.Registry;
+using ServerlessFlow.Schedules;
+
+namespace ServerlessFlow.Engine.Schedules;
+
+/// <summary>The engine's <see cref="IScheduleClient"/>: each change is an ETag-fenced write of the schedule row, followed by a pass.</summary>
+internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor processor, WorkflowRegistry registry, TimeProvider time) : IScheduleClient
+{
+    /// <summary>Longest schedule ID: its run IDs add 21 characters and must stay within the workflow ID limit.</summary>
+    public const int MaxIdLength = 200;
+
+    /// <summary>Backfill ranges waiting at once at most.</summary>
+    public const int MaxPendingBackfills = 10;
+
+    private static readonly TimeSpan MinCatchupWindow = TimeSpan.FromSeconds(10);
+
+    public async Task<ScheduleDescription> CreateScheduleAsync(
+        string scheduleId, ScheduleDefinition definition, bool paused = false, string? note = null, CancellationToken cancellationToken = default)
+    {
+        ValidateId(scheduleId);
+        var now = time.GetUtcNow();
+        var state = new ScheduleState { Definition = Validate(definition), Paused = paused, Note = note, CreatedAt = now, Watermark = now };
+        var record = new ScheduleRecord { ScheduleId = scheduleId, StateJson = state.ToJson(), NextWakeAt = now };
+        if (await schedules.WriteScheduleAsync(record, cancellationToken) is null)
+        {
+            throw new ScheduleAlreadyExistsException(scheduleId);
+        }
+
+        await processor.RunPassAsync(scheduleId, rearm: false, cancellationToken);
+        return await DescribeScheduleAsync(scheduleId, cancellationToken);
+    }
+
+    public async Task<ScheduleDescription> DescribeScheduleAsync(string scheduleId, CancellationToken cancellationToken = default) =>
+        Describe(await ReadAsync(scheduleId, cancellationToken));
+
+    public async Task<SchedulePage> ListSchedulesAsync(int pageSize = 100, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        if (pageSize is < 1 or > 1000)
+        {
+            throw new InvalidWorkflowRequestException($"Page size {pageSize} is out of range; use 1 to 1000.");
+        }
+
+        var page = await schedules.ListSchedulesAsync(pageSize, continuationToken, cancellationToken);
+        return new SchedulePage(page.Items.Select(Describe).ToList(), page.ContinuationToken);
+    }
+
+    public Task<ScheduleDescription> UpdateScheduleAsync(string scheduleId, ScheduleDefinition definition, string? ifMatch = null, CancellationToken cancellationToken = default)
+    {
+        var validated = Validate(definition);
+        return ChangeAsync(scheduleId, ifMatch, (state, now) => state with { Definition = validated, UpdatedAt = now }, cancellationToken);
+    }
+
+    public Task<ScheduleDescription> PauseScheduleAsync(string scheduleId, string? note = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(scheduleId, null, (state, now) => state with { Paused = true, Note = note ?? state.Note, UpdatedAt = now }, cancellationToken);
+
+    public Task<ScheduleDescription> UnpauseScheduleAsync(string scheduleId, string? note = null, CancellationToken cancellationToken = default) =>
+        // Times passed while paused were skipped on purpose: the schedule resumes from now.
+        ChangeAsync(scheduleId, null, (state, now) => state with
+        {
+            Paused = false, Note = note ?? state.Note, UpdatedAt = now, Watermark = state.Paused && now > state.Watermark ? now : state.Watermark,
+        }, cancellationToken);
+
+    public Task TriggerScheduleAsync(string scheduleId, ScheduleOverlapPolicy? overlap = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(scheduleId, null, (state, now) =>
+        {
+            // Whole seconds: the run ID names the second, so two triggers within one second are one run.
+            var nominal = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+            var (buffer, dropped) = ScheduleBuffer.Add(state.Buffer, new BufferedAction(nominal, overlap ?? state.Definition.Policies.Overlap));
+            return state with { Buffer = buffer, OverlapSkipped = state.OverlapSkipped + (dropped ? 1 : 0) };
+        }, cancellationToken);
+
+    public Task BackfillScheduleAsync(
+        string scheduleId, DateTimeOffset startAt, DateTimeOffset endAt, ScheduleOverlapPolicy? overlap = null, CancellationToken cancellationToken = default)
+    {
+        if (endAt <= startAt)
+        {
+            throw new InvalidWorkflowRequestException($"The backfill range is empty: endAt ({endAt:O}) must be after startAt ({startAt:O}).");
+        }
+
+        return ChangeAsync(scheduleId, null, (state, _) => state.Backfills.Count >= MaxPendingBackfills
+            ? throw new InvalidWorkflowRequestException($"Schedule '{scheduleId}' has {MaxPendingBackfills} backfills waiting already; wait for them to finish.")
+            : state with { Backfills = [.. state.Backfills, new BackfillRange(startAt.AddTicks(-1), endAt, overlap ?? state.Definition.Policies.Overlap)] },
+            cancellationToken);
+    }
+
+    public async Task<bool> DeleteScheduleAsync(string scheduleId, CancellationToken cancellationToken = default)
+    {
+        while (await schedules.ReadScheduleAsync(ValidateId(scheduleId), cancellationToken) is { } record)
+        {
+            if (await schedules.DeleteScheduleAsync(scheduleId, record.ETag!, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<ScheduleDescription> ChangeAsync(
+        string scheduleId, string? ifMatch, Func<ScheduleState, DateTimeOffset, ScheduleState> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var record = await ReadAsync(scheduleId, cancellationToken);
+            if (ifMatch is not null && ifMatch != record.ETag)
+            {
+                throw new ScheduleChangedException(scheduleId);
+            }
+
+            var now = time.GetUtcNow();
+            var state = change(ScheduleState.Parse(record), now);
+            if (await schedules.WriteScheduleAsync(record with { StateJson = state.ToJson(), NextWakeAt = now }, cancellationToken) is not null)
+            {
+                break;
+            }
+        }
+
+        await processor.RunPassAsync(scheduleId, rearm: false, cancellationToken);
+        return await DescribeScheduleAsync(scheduleId, cancellationToken);
+    }
+
+    private async Task<ScheduleRecord> ReadAsync(string scheduleId, CancellationToken cancellationToken) =>
+        await schedules.ReadScheduleAsync(ValidateId(scheduleId), cancellationToken) ?? throw new ScheduleNotFoundException(scheduleId);
+
+    private ScheduleDefinition Validate(ScheduleDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(definition.Spec);
+        ArgumentNullException.ThrowIfNull(definition.Action);
+        ScheduleSpecEvaluator.Create(definition.Spec);
+        var action = definition.Action;
+        if (registry.FindWorkflow(action.WorkflowType) is null)
+        {
+            throw new InvalidWorkflowRequestException(
+                $"The schedule's action names workflow type '{action.WorkflowType}', which is not registered; registered: {string.Join(", ", registry.WorkflowNames.Order(StringComparer.Ordinal))}.");
+        }
+
+        QueueNames.Validate(action.TaskQueue);
+        PayloadLimits.CheckMemo(action.Memo);
+        registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), action.SearchAttributes);
+        var policies = definition.Policies ?? new SchedulePolicies();
+        if (policies.CatchupWindow < MinCatchupWindow)
+        {
+            throw new InvalidWorkflowRequestException($"The catch-up window {policies.CatchupWindow} is below the minimum of {MinCatchupWindow.TotalSeconds} seconds.");
+        }
+
+        return definition with { Policies = policies, Action = action with { Input = PayloadLimits.Check(PayloadJson.ToElement(action.Input), "schedule action input") } };
+    }
+
+    private static string ValidateId(string scheduleId)
+    {
+        WorkflowIds.Validate(scheduleId);
+        return scheduleId.Length <= MaxIdLength
+            ? scheduleId
+            : throw new InvalidWorkflowRequestException($"The schedule ID is {scheduleId.Length} characters long; the limit is {MaxIdLength} (run IDs add the time to it).");
+    }
+
+    private static ScheduleDescription Describe(ScheduleRecord record)
+    {
+        var state = ScheduleState.Parse(record);
+        var spec = ScheduleSpecEvaluator.Create(state.Definition.Spec);
+        var upcoming = new List<DateTimeOffset>();
+        for (var nominal = spec.NextNominal(state.Watermark); nominal is { } at && upcoming.Count < 5 && !state.Paused; nominal = spec.NextNominal(at))
+        {
+            upcoming.Add(spec.ActualTime(record.ScheduleId, at));
+        }
+
+        return new ScheduleDescription
+        {
+            Id = record.ScheduleId, Definition = state.Definition, Paused = state.Paused, Note = state.Note, NextActionTimes = upcoming,
+            RecentActions = state.RecentActions, RunningWorkflows = state.Running, ActionCount = state.ActionCount,
+            MissedCatchupWindow = state.MissedCatchupWindow, OverlapSkipped = state.OverlapSkipped, CreatedAt = state.CreatedAt, UpdatedAt = state.UpdatedAt,
+            ETag = record.ETag,
+        };
+    }
+}

@@ -1,0 +1,242 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Client;
+using ServerlessFlow.Engine.Runtime;
+using ServerlessFlow.Schedules;
+
+namespace ServerlessFlow.Engine.Schedules;
+
+/// <summary>
+/// Runs a schedule's passes: takes the actions that came due (spec times, triggers, backfills) under the
+/// overlap and catch-up policies, notices closed runs, and arms a delayed queue message for the next time.
+/// A pass is safe to run twice or concurrently: the schedule row is written under its ETag, and each
+/// action's workflow ID is made of the schedule ID and the nominal time, so no time ever starts two runs.
+/// </summary>
+internal sealed class ScheduleProcessor(
+    IScheduleStore schedules, IWorkflowStore store, WorkflowClient client, OutboxSender outbox, TimeProvider time, ILogger<ScheduleProcessor> logger)
+{
+    /// <summary>Actions one pass takes at most; the rest are taken by an immediate next pass.</summary>
+    public const int MaxActionsPerPass = 100;
+
+    /// <summary>Recent actions kept for describe.</summary>
+    public const int MaxRecentActions = 10;
+
+    /// <summary>Longest wait before a schedule with buffered actions looks at its open runs again, should a close notification be lost.</summary>
+    private static readonly TimeSpan BufferedRecheck = TimeSpan.FromMinutes(1);
+
+    /// <summary>The workflow ID of the action at <paramref name="nominal"/>: "{scheduleId}-{yyyy-MM-ddTHH:mm:ssZ}".</summary>
+    public static string RunId(string scheduleId, DateTimeOffset nominal) =>
+        scheduleId + "-" + nominal.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Handles a <see cref="TaskKind.Schedule"/> message: a wake-up or a close notification. An early wake-up (delays are capped at the queue's 7-day limit) arms the next leg.</summary>
+    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        var early = message.TimerAt is { } wakeAt && wakeAt > time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        await RunPassAsync(message.WorkflowId, rearm: early, cancellationToken);
+        return TaskOutcome.Completed;
+    }
+
+    /// <summary>Runs one pass of the schedule; nothing happens if it does not exist.</summary>
+    /// <param name="scheduleId">The schedule.</param>
+    /// <param name="rearm">Send the wake-up message even if one was sent for the same time (that one arrived early).</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    public async Task RunPassAsync(string scheduleId, bool rearm, CancellationToken cancellationToken)
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            if (await schedules.ReadScheduleAsync(scheduleId, cancellationToken) is not { } record)
+            {
+                return;
+            }
+
+            var state = ScheduleState.Parse(record);
+            var now = time.GetUtcNow();
+            var next = await PassAsync(scheduleId, state, now, cancellationToken);
+            var nextWake = NextWake(scheduleId, next, now);
+            var armed = nextWake is { } wake && (rearm || next.ArmedFor != wake);
+            next = next with { ArmedFor = armed ? nextWake : next.ArmedFor };
+            var written = await schedules.WriteScheduleAsync(
+                record with { StateJson = next.ToJson(), NextWakeAt = nextWake }, cancellationToken);
+            if (written is null)
+            {
+                continue;
+            }
+
+            if (armed)
+            {
+                var taskQueue = QueueNames.Validate(next.Definition.Action.TaskQueue);
+                var message = new TaskMessage { Kind = TaskKind.Schedule, WorkflowId = scheduleId, TimerAt = nextWake };
+                await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, nextWake, cancellationToken);
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>The next time the schedule needs a pass: at once if work is left, the next action time, or a recheck of open runs while actions wait.</summary>
+    public static DateTimeOffset? NextWake(string scheduleId, ScheduleState state, DateTimeOffset now)
+    {
+        if (state.Backfills.Count > 0 || (state.Buffer.Count > 0 && state.Running.Count == 0))
+        {
+            return now;
+        }
+
+        DateTimeOffset? next = null;
+        if (!state.Paused && ScheduleSpecEvaluator.Create(state.Definition.Spec) is var spec && spec.NextNominal(state.Watermark) is { } nominal)
+        {
+            next = spec.ActualTime(scheduleId, nominal);
+        }
+
+        if (state.Buffer.Count > 0 && (next is null || next > now + BufferedRecheck))
+        {
+            next = now + BufferedRecheck;
+        }
+
+        return next;
+    }
+
+    private async Task<ScheduleState> PassAsync(string scheduleId, ScheduleState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var spec = ScheduleSpecEvaluator.Create(state.Definition.Spec);
+        var running = await StillOpenAsync(state.Running, cancellationToken);
+        var buffer = state.Buffer;
+        var watermark = state.Watermark;
+        var missed = 0L;
+        var dropped = 0L;
+        var budget = MaxActionsPerPass;
+
+        void Buffer(DateTimeOffset nominal, ScheduleOverlapPolicy overlap)
+        {
+            (buffer, var wasDropped) = ScheduleBuffer.Add(buffer, new BufferedAction(nominal, overlap));
+            dropped += wasDropped ? 1 : 0;
+            budget--;
+        }
+
+        if (!state.Paused)
+        {
+            while (budget > 0 && spec.NextNominal(watermark) is { } nominal && spec.ActualTime(scheduleId, nominal) <= now)
+            {
+                if (now - spec.ActualTime(scheduleId, nominal) > state.Definition.Policies.CatchupWindow)
+                {
+                    missed++;
+                }
+                else
+                {
+                    Buffer(nominal, state.Definition.Policies.Overlap);
+                }
+
+                watermark = nominal;
+            }
+        }
+
+        var backfills = new List<BackfillRange>();
+        foreach (var range in state.Backfills)
+        {
+            var after = range.After;
+            while (budget > 0 && spec.NextNominal(after) is { } nominal && nominal < range.End)
+            {
+                Buffer(nominal, range.Overlap);
+                after = nominal;
+            }
+
+            if (budget == 0 && spec.NextNominal(after) is { } left && left < range.End)
+            {
+                backfills.Add(range with { After = after });
+            }
+        }
+
+        var resolution = ScheduleBuffer.Resolve(buffer, running);
+        foreach (var workflowId in resolution.Terminate)
+        {
+            await client.TerminateWorkflowAsync(workflowId, $"Terminated by schedule '{scheduleId}' (overlap policy TerminateOther).", cancellationToken);
+        }
+
+        foreach (var workflowId in resolution.Cancel)
+        {
+            await client.CancelWorkflowAsync(workflowId, $"Canceled by schedule '{scheduleId}' (overlap policy CancelOther).", cancellationToken);
+        }
+
+        var open = running.Except(resolution.Terminate).ToList();
+        var recent = state.RecentActions.ToList();
+        var taken = 0;
+        foreach (var action in resolution.Start)
+        {
+            var (handle, started) = await StartAsync(scheduleId, state.Definition.Action, action.Nominal, cancellationToken);
+            if (handle is not null)
+            {
+                open.Add(handle.Id);
+            }
+
+            if (started)
+            {
+                taken++;
+                recent.Add(new ScheduleActionResult(action.Nominal, now, handle!.Id, handle.RunId));
+            }
+        }
+
+        return state with
+        {
+            Watermark = watermark,
+            Buffer = resolution.Waiting,
+            Backfills = backfills,
+            Running = open.Distinct().ToList(),
+            RecentActions = recent.TakeLast(MaxRecentActions).ToList(),
+            ActionCount = state.ActionCount + taken,
+            MissedCatchupWindow = state.MissedCatchupWindow + missed,
+            OverlapSkipped = state.OverlapSkipped + resolution.Skipped + dropped,
+        };
+    }
+
+    /// <summary>
+    /// Starts the action's workflow for <paramref name="nominal"/>. A run for that time that exists already (another pass, an
+    /// earlier backfill) is never started again: its handle is returned while it is open, null once it has closed.
+    /// </summary>
+    private async Task<(WorkflowHandle? Handle, bool Started)> StartAsync(string scheduleId, ScheduleAction action, DateTimeOffset nominal, CancellationToken cancellationToken)
+    {
+        var workflowId = RunId(scheduleId, nominal);
+        if (await store.ReadInstanceAsync(workflowId, cancellationToken) is { } existing)
+        {
+            return (existing.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew ? new WorkflowHandle(workflowId, existing.RunId) : null, false);
+        }
+
+        var attributes = new Dictionary<string, object?>(action.SearchAttributes ?? new Dictionary<string, object?>(), StringComparer.Ordinal)
+        {
+            [BuiltInSearchAttributes.ScheduledById] = scheduleId,
+            [BuiltInSearchAttributes.ScheduledStartTime] = nominal,
+        };
+        var options = new StartWorkflowOptions
+        {
+            Id = workflowId, TaskQueue = action.TaskQueue, IdReusePolicy = WorkflowIdReusePolicy.RejectDuplicate, IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting,
+            Memo = action.Memo, SearchAttributes = attributes,
+        };
+        try
+        {
+            var handle = await client.StartWorkflowAsync(
+                action.WorkflowType, action.Input, options, new ScheduleLink(scheduleId, QueueNames.Validate(action.TaskQueue)), cancellationToken);
+            Log.ScheduleStarted(logger, scheduleId, workflowId);
+            return (handle, true);
+        }
+        catch (ServerlessFlowException e) when (e is UnknownWorkflowTypeException or InvalidWorkflowRequestException)
+        {
+            // Either another pass started it and it closed in between (RejectDuplicate refused a second run, as it should),
+            // or the action is wrong for this deployment (its type is gone, its input breaks a rule): the time is used up either way.
+            Log.ScheduleStartFailed(logger, scheduleId, workflowId, e.Message);
+            return (null, false);
+        }
+    }
+
+    private async Task<List<string>> StillOpenAsync(IReadOnlyList<string> workflowIds, CancellationToken cancellationToken)
+    {
+        var open = new List<string>();
+        foreach (var workflowId in workflowIds)
+        {
+            if (await store.ReadInstanceAsync(workflowId, cancellationToken) is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew })
+            {
+                open.Add(workflowId);
+            }
+        }
+
+        return open;
+    }
+}
