@@ -23,12 +23,13 @@ public sealed class AzureStorageBackend
     /// </summary>
     private const QueueClientOptions.ServiceVersion QueueServiceVersion = QueueClientOptions.ServiceVersion.V2026_06_06;
 
-    private AzureStorageBackend(AzureStorageOptions options, IWorkflowStore store, ITaskQueues queues, AzureDeadLetters deadLetters)
+    private AzureStorageBackend(AzureStorageOptions options, IWorkflowStore store, ITaskQueues queues, AzureDeadLetters deadLetters, IScheduleStore schedules)
     {
         Options = options;
         Store = store;
         Queues = queues;
         DeadLetters = deadLetters;
+        Schedules = schedules;
     }
 
     /// <summary>The options it was created with.</summary>
@@ -42,6 +43,9 @@ public sealed class AzureStorageBackend
 
     /// <summary>Dead letters: list, re-enqueue, delete.</summary>
     public AzureDeadLetters DeadLetters { get; }
+
+    /// <summary>Schedules, in the table "{Prefix}schedules"; <see cref="IScheduleStore.InitializeAsync"/> creates it.</summary>
+    public IScheduleStore Schedules { get; }
 
     /// <summary>Creates the backend's clients (no storage request is made).</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message says how to fix them.</exception>
@@ -65,7 +69,8 @@ public sealed class AzureStorageBackend
         var deadLetterTable = tables.GetTableClient(DeadLetterTableName(options.Prefix));
         var queues = new AzureTaskQueues(queueService, options.Prefix, deadLetterTable);
         var store = new AzureWorkflowStore(workflowTable, deadLetterTable);
-        return new AzureStorageBackend(options, store, queues, new AzureDeadLetters(deadLetterTable, queues));
+        var schedules = new AzureScheduleStore(tables.GetTableClient(ScheduleTableName(options.Prefix)));
+        return new AzureStorageBackend(options, store, queues, new AzureDeadLetters(deadLetterTable, queues), schedules);
     }
 
     /// <summary>Deconstructs into the two halves of the backend contract.</summary>
@@ -112,6 +117,13 @@ public sealed class AzureStorageBackend
     {
         AzureStorageOptions.ValidatePrefix(prefix);
         return prefix + "deadletters";
+    }
+
+    /// <summary>The schedule table: "{prefix}schedules".</summary>
+    public static string ScheduleTableName(string prefix)
+    {
+        AzureStorageOptions.ValidatePrefix(prefix);
+        return prefix + "schedules";
     }
 
     /// <summary>Adds the caller's policies (once per attempt, so retries are seen) and the retry settings.</summary>

@@ -20,6 +20,9 @@ internal sealed class ScheduleSpecEvaluator
 
     private static readonly TimeSpan MinEvery = TimeSpan.FromSeconds(1);
 
+    /// <summary>Prefixes naming the time zone of one cron string (Temporal takes both).</summary>
+    private static readonly string[] ZonePrefixes = ["CRON_TZ=", "TZ="];
+
     private static readonly Dictionary<string, string> Macros = new(StringComparer.OrdinalIgnoreCase)
     {
         ["@yearly"] = "0 0 1 1 *",
@@ -114,19 +117,19 @@ internal sealed class ScheduleSpecEvaluator
 
     /// <summary>
     /// When the action for <paramref name="nominal"/> happens: nominal plus a delay below Jitter derived from the
-    /// schedule ID and the time (so every process computes the same), and strictly before the next nominal time.
+    /// schedule ID and the time (so every process computes the same), and strictly before the next nominal time; in UTC.
     /// </summary>
     public DateTimeOffset ActualTime(string scheduleId, DateTimeOffset nominal)
     {
         ArgumentNullException.ThrowIfNull(scheduleId);
         if (jitter <= TimeSpan.Zero)
         {
-            return nominal;
+            return nominal.ToUniversalTime();
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{scheduleId}|{nominal.UtcTicks}")));
         var delay = TimeSpan.FromTicks((long)(BinaryPrimitives.ReadUInt64BigEndian(hash) % (ulong)jitter.Ticks));
-        var actual = nominal + delay;
+        var actual = nominal.ToUniversalTime() + delay;
         return NextNominal(nominal) is { } next && actual >= next ? next.AddTicks(-1) : actual;
     }
 
@@ -139,7 +142,7 @@ internal sealed class ScheduleSpecEvaluator
 
         var body = text.Trim();
         var zone = defaultZone;
-        foreach (var prefix in (string[])["CRON_TZ=", "TZ="])
+        foreach (var prefix in ZonePrefixes)
         {
             if (body.StartsWith(prefix, StringComparison.Ordinal))
             {

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using ServerlessFlow.Engine.Backend;
+
+namespace ServerlessFlow.Engine.InMemory;
+
+/// <summary>
+/// Schedules in process memory with the Azure store's contract: ETag-fenced writes (ETags are a counter),
+/// pages in ordinal ID order with an opaque token, due schedules by <see cref="ScheduleRecord.NextWakeAt"/>.
+/// </summary>
+internal sealed class InMemoryScheduleStore : IScheduleStore
+{
+    /// <summary>Marks a token as one this store returned, so foreign text is rejected rather than misread.</summary>
+    private const string TokenPrefix = "s:";
+
+    private readonly Lock gate = new();
+    private readonly SortedDictionary<string, ScheduleRecord> schedules = new(StringComparer.Ordinal);
+    private long etagCounter;
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<ScheduleRecord?> ReadScheduleAsync(string scheduleId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(schedules.GetValueOrDefault(scheduleId));
+        }
+    }
+
+    public Task<ScheduleRecord?> WriteScheduleAsync(ScheduleRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(record.ScheduleId);
+        ArgumentNullException.ThrowIfNull(record.StateJson);
+        lock (gate)
+        {
+            var current = schedules.GetValueOrDefault(record.ScheduleId);
+            if (current?.ETag != record.ETag)
+            {
+                return Task.FromResult<ScheduleRecord?>(null);
+            }
+
+            var stored = record with { ETag = (++etagCounter).ToString(CultureInfo.InvariantCulture) };
+            schedules[record.ScheduleId] = stored;
+            return Task.FromResult<ScheduleRecord?>(stored);
+        }
+    }
+
+    public Task<bool> DeleteScheduleAsync(string scheduleId, string etag, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            var current = schedules.GetValueOrDefault(scheduleId);
+            return Task.FromResult(current is not null && current.ETag == etag && schedules.Remove(scheduleId));
+        }
+    }
+
+    public Task<ScheduleRecordPage> ListSchedulesAsync(int pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (pageSize is < 1 or > 1000)
+        {
+            throw new InvalidWorkflowRequestException($"Page size {pageSize} is out of range: use 1–1000.");
+        }
+
+        var after = continuationToken is null ? null : ParseToken(continuationToken);
+        lock (gate)
+        {
+            var rest = schedules.Values.Where(s => after is null || string.CompareOrdinal(s.ScheduleId, after) > 0).Take(pageSize + 1).ToList();
+            var page = rest.Take(pageSize).ToList();
+            var token = rest.Count > pageSize ? FormatToken(page[^1].ScheduleId) : null;
+            return Task.FromResult(new ScheduleRecordPage(page, token));
+        }
+    }
+
+    public Task<IReadOnlyList<string>> FindDueSchedulesAsync(DateTimeOffset dueBy, int max, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<string> due = schedules.Values
+                .Where(s => s.NextWakeAt is { } wake && wake <= dueBy)
+                .Take(Math.Max(0, max))
+                .Select(s => s.ScheduleId)
+                .ToList();
+            return Task.FromResult(due);
+        }
+    }
+
+    private static string FormatToken(string lastId) => Convert.ToBase64String(Encoding.UTF8.GetBytes(TokenPrefix + lastId));
+
+    private static string ParseToken(string token)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            if (text.StartsWith(TokenPrefix, StringComparison.Ordinal))
+            {
+                return text[TokenPrefix.Length..];
+            }
+        }
+        catch (FormatException)
+        {
+            // Reported below like any other foreign token.
+        }
+
+        throw new InvalidWorkflowRequestException($"Continuation token '{token}' is not one this list returned: pass the token from the previous page unchanged.");
+    }
+}
