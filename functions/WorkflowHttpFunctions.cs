@@ -6,8 +6,8 @@ namespace ServerlessFlow.Functions;
 
 /// <summary>
 /// The HTTP API of workflows: one function per route of <see cref="ApiRoutes.All"/> (dead letters are in
-/// <see cref="DeadLetterHttpFunctions"/>), with the same name, method and route (Functions adds the "api" prefix
-/// from host.json). Each hands the request to the hosting library.
+/// <see cref="DeadLetterHttpFunctions"/>, schedules in <see cref="ScheduleHttpFunctions"/>), with the same name, method
+/// and route (Functions adds the "api" prefix from host.json). Each hands the request to the hosting library.
 /// </summary>
 public static class WorkflowHttpFunctions
 {
@@ -82,4 +82,16 @@ public static class WorkflowHttpFunctions
     public static Task<IResult> ListWorkflows(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "workflows")] HttpRequest request) =>
         WorkflowQueryEndpoints.ListAsync(request);
+
+    /// <summary>Purges a closed workflow.</summary>
+    [Function("PurgeWorkflow")]
+    public static Task<IResult> PurgeWorkflow(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "workflows/{id}")] HttpRequest request) =>
+        WorkflowPurgeEndpoints.PurgeAsync(request);
+
+    /// <summary>Purges the closed workflows that match the list filters.</summary>
+    [Function("PurgeWorkflows")]
+    public static Task<IResult> PurgeWorkflows(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "workflows")] HttpRequest request) =>
+        WorkflowPurgeEndpoints.PurgeManyAsync(request);
 }

@@ -18,7 +18,7 @@ param environmentName string = 'serverlessflow'
 param location string = resourceGroup().location
 
 // WARNING: changing it on a deployment with running workflows orphans them: they stay in the old tables.
-@description('Prefix of the engine\'s storage names: tables {prefix}workflows and {prefix}deadletters, queues {prefix}-wf-{taskQueue} and {prefix}-act-{taskQueue}. At most 26 lowercase letters and digits, starting with a letter (with "-act-" and a 32-character task queue that fills a 63-character queue name).')
+@description('Prefix of the engine\'s storage names: tables {prefix}workflows, {prefix}deadletters, {prefix}visibility and {prefix}schedules, queues {prefix}-wf-{taskQueue} and {prefix}-act-{taskQueue}. At most 26 lowercase letters and digits, starting with a letter (with "-act-" and a 32-character task queue that fills a 63-character queue name).')
 @minLength(1)
 @maxLength(26)
 param storagePrefix string = 'sf'
@@ -28,6 +28,11 @@ param storagePrefix string = 'sf'
 param taskQueues string[] = [
   'default'
 ]
+
+@description('Days a closed workflow is kept (counted from its close) before retention deletes its history and index entries.')
+@minValue(1)
+@maxValue(36500)
+param retentionDays int = 30
 
 @description('Replication of the storage account.')
 @allowed([
@@ -84,6 +89,8 @@ var deploymentContainerName = 'app-package'
 // The engine's storage names, the same ones the code derives from the prefix and the task queues.
 var workflowsTable = '${storagePrefix}workflows'
 var deadLettersTable = '${storagePrefix}deadletters'
+var visibilityTable = '${storagePrefix}visibility'
+var schedulesTable = '${storagePrefix}schedules'
 var workflowQueues = [for taskQueue in taskQueues: '${storagePrefix}-wf-${taskQueue}']
 var activityQueues = [for taskQueue in taskQueues: '${storagePrefix}-act-${taskQueue}']
 
@@ -112,6 +119,8 @@ module storage 'modules/storage.bicep' = {
     tableNames: [
       workflowsTable
       deadLettersTable
+      visibilityTable
+      schedulesTable
     ]
     queueNames: concat(workflowQueues, activityQueues)
   }
@@ -162,6 +171,7 @@ module functionApp 'modules/functionApp.bicep' = {
     taskQueues: taskQueues
     workflowQueueName: workflowQueues[0]
     activityQueueName: activityQueues[0]
+    retentionDays: retentionDays
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

@@ -8,6 +8,7 @@ param storagePrefix = 'sf'
 param taskQueues = [
   'default'
 ]
+param retentionDays = 30
 param storageSkuName = 'Standard_LRS'
 param maximumInstanceCount = 100
 param instanceMemoryMB = 2048

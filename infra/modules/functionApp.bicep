@@ -49,6 +49,9 @@ param workflowQueueName string
 @description('Queue the activity-task trigger binds to.')
 param activityQueueName string
 
+@description('Days a closed workflow is kept before retention deletes it.')
+param retentionDays int
+
 @description('Most instances the app scales out to.')
 param maximumInstanceCount int
 
@@ -183,6 +186,10 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         {
           name: 'ServerlessFlow__ActivityQueue'
           value: activityQueueName
+        }
+        {
+          name: 'ServerlessFlow__RetentionDays'
+          value: string(retentionDays)
         }
       ]
     }

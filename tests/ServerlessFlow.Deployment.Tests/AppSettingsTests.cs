@@ -82,6 +82,16 @@ public sealed class AppSettingsTests(InfraFixture infra)
     }
 
     [Fact]
+    public void AppSettings_RetentionDays_ThirtyByDefaultElseTheParameter()
+    {
+        Assert.Equal("30", infra.DefaultSnapshot.AppSettings()["ServerlessFlow__RetentionDays"]);
+        Assert.Equal("30", infra.ParametersFileSnapshot.AppSettings()["ServerlessFlow__RetentionDays"]);
+        Assert.Equal(
+            InfraFixture.CustomRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            infra.CustomSnapshot.AppSettings()["ServerlessFlow__RetentionDays"]);
+    }
+
+    [Fact]
     public void AppSettings_CustomTaskQueues_ListThemAllAndBindTriggersToTheFirst()
     {
         var settings = infra.CustomSnapshot.AppSettings();

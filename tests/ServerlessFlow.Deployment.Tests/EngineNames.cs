@@ -6,7 +6,8 @@ namespace ServerlessFlow.Deployment.Tests;
 /// The storage names and settings the code uses, so that the infrastructure is checked against the
 /// code rather than against a second copy of the same strings. Queue suffixes come from the
 /// engine's <see cref="QueueNames"/>; the prefix joining and the table names follow the Azure
-/// Storage backend's contract ("{prefix}-{queue}", "{prefix}workflows", "{prefix}deadletters").
+/// Storage backend's contract ("{prefix}-{queue}", "{prefix}workflows", "{prefix}deadletters", "{prefix}visibility",
+/// "{prefix}schedules").
 /// </summary>
 internal static class EngineNames
 {
@@ -22,6 +23,16 @@ internal static class EngineNames
     /// <summary>The table of dead-lettered messages.</summary>
     public static string DeadLettersTable(string prefix) => prefix + "deadletters";
 
+    /// <summary>The visibility index: workflows by start, close, type, status and search attribute.</summary>
+    public static string VisibilityTable(string prefix) => prefix + "visibility";
+
+    /// <summary>The table of schedules.</summary>
+    public static string SchedulesTable(string prefix) => prefix + "schedules";
+
+    /// <summary>Every table the engine uses, as the backend creates them.</summary>
+    public static IEnumerable<string> Tables(string prefix) =>
+        [WorkflowsTable(prefix), DeadLettersTable(prefix), VisibilityTable(prefix), SchedulesTable(prefix)];
+
     /// <summary>The physical queue of workflow tasks of <paramref name="taskQueue"/>.</summary>
     public static string WorkflowQueue(string prefix, string taskQueue) => $"{prefix}-{QueueNames.Workflow(taskQueue)}";
 
@@ -35,6 +46,7 @@ internal static class EngineNames
         "ServerlessFlow__TaskQueues",
         "ServerlessFlow__WorkflowQueue",
         "ServerlessFlow__ActivityQueue",
+        "ServerlessFlow__RetentionDays",
         $"{Connection}__tableServiceUri",
         $"{Connection}__queueServiceUri",
         $"{Connection}__blobServiceUri",

@@ -31,6 +31,9 @@ public sealed class InfraFixture : IAsyncLifetime, IDisposable
     /// <summary>The task queues <see cref="CustomSnapshot"/> serves instead of the default.</summary>
     public static readonly IReadOnlyList<string> CustomTaskQueues = ["orders", "billing"];
 
+    /// <summary>The retention <see cref="CustomSnapshot"/> sets instead of the default.</summary>
+    public const int CustomRetentionDays = 7;
+
     // Two bicep processes at a time: the machine has two cores and each run is CPU-bound.
     private readonly SemaphoreSlim _slots = new(2);
     private readonly string _workDirectory = Path.Combine(Path.GetTempPath(), "sf-infra-" + Guid.NewGuid().ToString("N"));
@@ -72,7 +75,7 @@ public sealed class InfraFixture : IAsyncLifetime, IDisposable
     /// <summary>subscription.bicep deployed to a subscription, as azd does.</summary>
     public Snapshot SubscriptionSnapshot => _azd.Value;
 
-    /// <summary>main.bicep with <see cref="CustomPrefix"/> and <see cref="CustomTaskQueues"/>.</summary>
+    /// <summary>main.bicep with <see cref="CustomPrefix"/>, <see cref="CustomTaskQueues"/> and <see cref="CustomRetentionDays"/>.</summary>
     public Snapshot CustomSnapshot => _custom.Value;
 
     /// <inheritdoc />
@@ -83,7 +86,7 @@ public sealed class InfraFixture : IAsyncLifetime, IDisposable
         await File.WriteAllTextAsync(Path.Combine(_workDirectory, "defaults.bicepparam"), "using 'main.bicep'\n");
         await File.WriteAllTextAsync(
             Path.Combine(_workDirectory, "custom.bicepparam"),
-            $"using 'main.bicep'\nparam storagePrefix = '{CustomPrefix}'\nparam taskQueues = [{customQueues}]\n");
+            $"using 'main.bicep'\nparam storagePrefix = '{CustomPrefix}'\nparam taskQueues = [{customQueues}]\nparam retentionDays = {CustomRetentionDays}\n");
         await File.WriteAllTextAsync(
             Path.Combine(_workDirectory, "azd.bicepparam"),
             $"using 'subscription.bicep'\nparam environmentName = 'test'\nparam location = '{Location}'\n");

@@ -33,9 +33,7 @@ public sealed class StorageTests(InfraFixture infra)
     [Fact]
     public void Tables_DefaultParameters_AreTheEngineTables()
     {
-        Assert.Equal(
-            new[] { EngineNames.WorkflowsTable(EngineNames.DefaultPrefix), EngineNames.DeadLettersTable(EngineNames.DefaultPrefix) }.Order(),
-            infra.DefaultSnapshot.LeafNames(Tables).Order());
+        Assert.Equal(EngineNames.Tables(EngineNames.DefaultPrefix).Order(), infra.DefaultSnapshot.LeafNames(Tables).Order());
     }
 
     [Fact]
@@ -55,9 +53,7 @@ public sealed class StorageTests(InfraFixture infra)
             .SelectMany(taskQueue => new[] { EngineNames.WorkflowQueue(prefix, taskQueue), EngineNames.ActivityQueue(prefix, taskQueue) });
 
         Assert.Equal(expectedQueues.Order(), infra.CustomSnapshot.LeafNames(Queues).Order());
-        Assert.Equal(
-            new[] { EngineNames.WorkflowsTable(prefix), EngineNames.DeadLettersTable(prefix) }.Order(),
-            infra.CustomSnapshot.LeafNames(Tables).Order());
+        Assert.Equal(EngineNames.Tables(prefix).Order(), infra.CustomSnapshot.LeafNames(Tables).Order());
     }
 
     [Fact]
@@ -66,6 +62,14 @@ public sealed class StorageTests(InfraFixture infra)
         // infra/main.bicepparam spells out the defaults; drifting from them would split the two deploy paths.
         Assert.Equal(infra.DefaultSnapshot.LeafNames(Tables).Order(), infra.ParametersFileSnapshot.LeafNames(Tables).Order());
         Assert.Equal(infra.DefaultSnapshot.LeafNames(Queues).Order(), infra.ParametersFileSnapshot.LeafNames(Queues).Order());
+    }
+
+    [Fact]
+    public void Tables_Names_AreValidTableNames()
+    {
+        var names = infra.DefaultSnapshot.LeafNames(Tables).Concat(infra.CustomSnapshot.LeafNames(Tables)).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, name => Assert.Matches("^[A-Za-z][A-Za-z0-9]{2,62}$", name));
     }
 
     [Fact]

@@ -10,12 +10,22 @@ namespace ServerlessFlow.Hosting.Tests;
 /// <summary>
 /// The HTTP API on a real Kestrel server on a free loopback port, with the in-memory backend, the samples and
 /// <see cref="ProbeWorkflow"/>, and a polling worker serving the "default" task queue. Workflows started on
-/// <see cref="IdleTaskQueue"/> stay Running: no worker serves it.
+/// <see cref="IdleTaskQueue"/> stay Running: no worker serves it. The search attributes the tests filter on are registered:
+/// <see cref="CustomerId"/> (Keyword), <see cref="Amount"/> (Int) and <see cref="DueAt"/> (Datetime).
 /// </summary>
 public sealed class ApiServer : IAsyncLifetime
 {
     /// <summary>A task queue no worker serves, for workflows that must stay open.</summary>
     public const string IdleTaskQueue = "idle";
+
+    /// <summary>A registered Keyword search attribute.</summary>
+    public const string CustomerId = "CustomerId";
+
+    /// <summary>A registered Int search attribute.</summary>
+    public const string Amount = "Amount";
+
+    /// <summary>A registered Datetime search attribute.</summary>
+    public const string DueAt = "DueAt";
 
     private WebApplication? app;
 
@@ -28,7 +38,13 @@ public sealed class ApiServer : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddServerlessFlowHosting(new ConfigurationBuilder().Build(), flow => flow.AddSamples().AddWorkflow<ProbeWorkflow>().UseInMemoryBackend());
+        builder.Services.AddServerlessFlowHosting(new ConfigurationBuilder().Build(), flow => flow
+            .AddSamples()
+            .AddWorkflow<ProbeWorkflow>()
+            .AddSearchAttribute(CustomerId, SearchAttributeType.Keyword)
+            .AddSearchAttribute(Amount, SearchAttributeType.Int)
+            .AddSearchAttribute(DueAt, SearchAttributeType.Datetime)
+            .UseInMemoryBackend());
         builder.Services.AddServerlessFlowPollingWorker();
         app = builder.Build();
         app.MapServerlessFlowApi();

@@ -171,6 +171,30 @@ public sealed class HostingSettingsTests
         Assert.Contains(setting, e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("0", null)]
+    [InlineData(" 7 ", 7)]
+    [InlineData("36500", 36500)]
+    public void Read_RetentionDays_AbsentOrZeroIsTheDefaultElseTheDays(string? value, int? expected)
+    {
+        var settings = HostingSettings.Read(value is null ? Configuration() : Configuration((HostingSettingNames.RetentionDays, value)));
+
+        Assert.Equal(expected, settings.RetentionDays);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("30d")]
+    [InlineData("1.5")]
+    [InlineData("36501")]
+    public void Read_InvalidRetentionDays_ThrowsNamingTheSetting(string value)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => HostingSettings.Read(Configuration((HostingSettingNames.RetentionDays, value))));
+
+        Assert.Contains(HostingSettingNames.RetentionDays, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AddServerlessFlowHosting_AzureStorage_DeadLettersComeFromItsTable()
     {

@@ -34,6 +34,12 @@ public static class HostingSettingNames
     public const string MaxConcurrentActivities = "ServerlessFlow:MaxConcurrentActivities";
 
     /// <summary>
+    /// Days a closed workflow is kept (counted from its close) before retention purges its history, rows and index entries;
+    /// a whole number from 1. Absent or <c>0</c> keeps the engine's default, 30 days.
+    /// </summary>
+    public const string RetentionDays = "ServerlessFlow:RetentionDays";
+
+    /// <summary>
     /// Physical name of the workflow-task queue a queue trigger binds to (<c>{prefix}-wf-{taskQueue}</c>);
     /// the first task queue's by default. Trigger attributes name it as <c>%ServerlessFlow:WorkflowQueue%</c>.
     /// </summary>

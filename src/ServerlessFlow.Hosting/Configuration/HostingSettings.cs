@@ -19,6 +19,12 @@ internal sealed record HostingSettings(IReadOnlyList<string> TaskQueues, string 
     /// <summary>Most activity attempts the polling worker runs at once; null keeps the engine's default.</summary>
     public int? MaxConcurrentActivities { get; init; }
 
+    /// <summary>Longest retention the setting takes: a century, far inside what a <see cref="TimeSpan"/> holds (about 10.7 million days).</summary>
+    public const int MaxRetentionDays = 36_500;
+
+    /// <summary>Days closed workflows are kept before retention purges them (1 to <see cref="MaxRetentionDays"/>); null keeps the engine's default (30 days).</summary>
+    public int? RetentionDays { get; init; }
+
     /// <summary>Reads and validates the settings.</summary>
     /// <exception cref="InvalidOperationException">A setting is invalid; the message names it and the fix.</exception>
     public static HostingSettings Read(IConfiguration configuration)
@@ -42,6 +48,7 @@ internal sealed record HostingSettings(IReadOnlyList<string> TaskQueues, string 
         {
             MaxConcurrentWorkflowTasks = ReadLimit(configuration, HostingSettingNames.MaxConcurrentWorkflowTasks),
             MaxConcurrentActivities = ReadLimit(configuration, HostingSettingNames.MaxConcurrentActivities),
+            RetentionDays = ReadRetentionDays(configuration),
         };
     }
 
@@ -63,6 +70,20 @@ internal sealed record HostingSettings(IReadOnlyList<string> TaskQueues, string 
         return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit >= 1
             ? limit
             : throw new InvalidOperationException($"Setting {setting} is '{text}'; give a whole number from 1 (how many run at once in this process), or remove it for the default.");
+    }
+
+    private static int? ReadRetentionDays(IConfiguration configuration)
+    {
+        const string setting = HostingSettingNames.RetentionDays;
+        if (configuration[setting] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days <= MaxRetentionDays
+            ? days == 0 ? null : days
+            : throw new InvalidOperationException(
+                $"Setting {setting} is '{text}'; give the whole number of days closed workflows are kept (1 to {MaxRetentionDays}), or 0 or nothing for the default of 30.");
     }
 
     private static List<string> ReadTaskQueues(string? text)

@@ -26,6 +26,18 @@ public static class ApiProblems
     /// <summary>The workflow has already closed, so it cannot be canceled or terminated.</summary>
     public const string WorkflowClosed = TypePrefix + "workflow-closed";
 
+    /// <summary>The workflow's current run is open, so it cannot be purged.</summary>
+    public const string WorkflowOpen = TypePrefix + "workflow-open";
+
+    /// <summary>No schedule with that ID exists.</summary>
+    public const string ScheduleNotFound = TypePrefix + "schedule-not-found";
+
+    /// <summary>A schedule with that ID exists already.</summary>
+    public const string ScheduleAlreadyExists = TypePrefix + "schedule-already-exists";
+
+    /// <summary>The schedule changed since the ETag the request gave in <c>If-Match</c>.</summary>
+    public const string ScheduleChanged = TypePrefix + "schedule-changed";
+
     /// <summary>An update's validator rejected it; nothing was recorded.</summary>
     public const string UpdateRejected = TypePrefix + "update-rejected";
 

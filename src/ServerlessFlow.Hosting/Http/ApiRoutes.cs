@@ -44,6 +44,24 @@ public static class ApiRoutes
     /// <summary>Route template that terminates a workflow.</summary>
     public const string TerminateTemplate = "workflows/{id}/terminate";
 
+    /// <summary>Route template of the schedule collection.</summary>
+    public const string SchedulesTemplate = "schedules";
+
+    /// <summary>Route template of one schedule.</summary>
+    public const string ScheduleTemplate = "schedules/{id}";
+
+    /// <summary>Route template that pauses a schedule.</summary>
+    public const string SchedulePauseTemplate = "schedules/{id}/pause";
+
+    /// <summary>Route template that unpauses a schedule.</summary>
+    public const string ScheduleUnpauseTemplate = "schedules/{id}/unpause";
+
+    /// <summary>Route template that makes a schedule take an action now.</summary>
+    public const string ScheduleTriggerTemplate = "schedules/{id}/trigger";
+
+    /// <summary>Route template that makes a schedule take the actions of a past range.</summary>
+    public const string ScheduleBackfillTemplate = "schedules/{id}/backfill";
+
     /// <summary>Route template of the dead-letter collection.</summary>
     public const string DeadLettersTemplate = "deadletters";
 
@@ -68,6 +86,17 @@ public static class ApiRoutes
         new("CancelWorkflow", HttpMethods.Post, CancelTemplate, WorkflowCommandEndpoints.CancelAsync),
         new("TerminateWorkflow", HttpMethods.Post, TerminateTemplate, WorkflowCommandEndpoints.TerminateAsync),
         new("ListWorkflows", HttpMethods.Get, WorkflowsTemplate, WorkflowQueryEndpoints.ListAsync),
+        new("PurgeWorkflow", HttpMethods.Delete, WorkflowTemplate, WorkflowPurgeEndpoints.PurgeAsync),
+        new("PurgeWorkflows", HttpMethods.Delete, WorkflowsTemplate, WorkflowPurgeEndpoints.PurgeManyAsync),
+        new("CreateSchedule", HttpMethods.Post, ScheduleTemplate, ScheduleEndpoints.CreateAsync),
+        new("DescribeSchedule", HttpMethods.Get, ScheduleTemplate, ScheduleEndpoints.DescribeAsync),
+        new("ListSchedules", HttpMethods.Get, SchedulesTemplate, ScheduleEndpoints.ListAsync),
+        new("UpdateSchedule", HttpMethods.Put, ScheduleTemplate, ScheduleEndpoints.UpdateAsync),
+        new("PauseSchedule", HttpMethods.Post, SchedulePauseTemplate, ScheduleEndpoints.PauseAsync),
+        new("UnpauseSchedule", HttpMethods.Post, ScheduleUnpauseTemplate, ScheduleEndpoints.UnpauseAsync),
+        new("TriggerSchedule", HttpMethods.Post, ScheduleTriggerTemplate, ScheduleEndpoints.TriggerAsync),
+        new("BackfillSchedule", HttpMethods.Post, ScheduleBackfillTemplate, ScheduleEndpoints.BackfillAsync),
+        new("DeleteSchedule", HttpMethods.Delete, ScheduleTemplate, ScheduleEndpoints.DeleteAsync),
         new("ListDeadLetters", HttpMethods.Get, DeadLettersTemplate, DeadLetterEndpoints.ListAsync),
         new("ReplayDeadLetter", HttpMethods.Post, DeadLetterReplayTemplate, DeadLetterEndpoints.ReplayAsync),
         new("DeleteDeadLetter", HttpMethods.Delete, DeadLetterTemplate, DeadLetterEndpoints.DeleteAsync),

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Hosting.DeadLetters;
+using ServerlessFlow.Schedules;
 
 namespace ServerlessFlow.Hosting.Http;
 
@@ -22,6 +23,16 @@ internal static class ExceptionProblems
         WorkflowAlreadyStartedException e => ApiProblems.Create(
             StatusCodes.Status409Conflict, ApiProblems.WorkflowAlreadyStarted, "Workflow already started", e.Message,
             new Dictionary<string, object?> { ["workflowId"] = e.WorkflowId, ["runId"] = e.RunId }),
+        ScheduleNotFoundException e => ApiProblems.Create(
+            StatusCodes.Status404NotFound, ApiProblems.ScheduleNotFound, "Schedule not found",
+            $"{e.Message} List the schedules with GET /api/schedules, or create it with POST /api/schedules/{{id}}.",
+            new Dictionary<string, object?> { ["scheduleId"] = e.ScheduleId }),
+        ScheduleAlreadyExistsException e => ApiProblems.Create(
+            StatusCodes.Status409Conflict, ApiProblems.ScheduleAlreadyExists, "Schedule already exists", e.Message,
+            new Dictionary<string, object?> { ["scheduleId"] = e.ScheduleId }),
+        ScheduleChangedException e => ApiProblems.Create(
+            StatusCodes.Status412PreconditionFailed, ApiProblems.ScheduleChanged, "Schedule changed", e.Message,
+            new Dictionary<string, object?> { ["scheduleId"] = e.ScheduleId }),
         InvalidWorkflowRequestException e => ApiProblems.Create(
             StatusCodes.Status400BadRequest, ApiProblems.InvalidRequest, "Invalid request", e.Message),
         PayloadTooLargeException e => TooLarge(e.Message),

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace ServerlessFlow.Hosting.Http;
 
-/// <summary>Reads and validates the query parameters several endpoints share: waits, page sizes, tokens and idempotency keys.</summary>
+/// <summary>Reads and validates the query parameters several endpoints share: waits, counts, dates, names, tokens and idempotency keys.</summary>
 internal static class QueryValues
 {
     /// <summary>Longest wait any endpoint holds a request for: well inside every proxy's and the Functions host's HTTP timeout.</summary>
@@ -41,18 +41,58 @@ internal static class QueryValues
 
     /// <summary>The <c>pageSize</c> parameter: <see cref="DefaultPageSize"/> when absent.</summary>
     /// <exception cref="InvalidWorkflowRequestException">It is not a whole number from 1 to <see cref="MaxPageSize"/>.</exception>
-    public static int PageSize(HttpRequest request)
+    public static int PageSize(HttpRequest request) => WholeNumber(request, "pageSize", DefaultPageSize, MaxPageSize);
+
+    /// <summary>The parameter <paramref name="name"/> as a whole number from 1 to <paramref name="max"/>; <paramref name="whenAbsent"/> when absent or empty.</summary>
+    /// <exception cref="InvalidWorkflowRequestException">It is not a whole number from 1 to <paramref name="max"/>.</exception>
+    public static int WholeNumber(HttpRequest request, string name, int whenAbsent, int max)
     {
-        var text = RequestTarget.QueryParameter(request, "pageSize");
+        var text = RequestTarget.QueryParameter(request, name);
         if (string.IsNullOrEmpty(text))
         {
-            return DefaultPageSize;
+            return whenAbsent;
         }
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= MaxPageSize
-            ? size
-            : throw new InvalidWorkflowRequestException($"pageSize='{text}' is not a whole number from 1 to {MaxPageSize}.");
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max
+            ? value
+            : throw new InvalidWorkflowRequestException($"{name}='{text}' is not a whole number from 1 to {max}.");
     }
+
+    /// <summary>The parameter <paramref name="name"/> as a date-time (see <see cref="Timestamps"/>); null when absent or empty.</summary>
+    /// <exception cref="InvalidWorkflowRequestException">It is not an ISO 8601 date-time with an offset.</exception>
+    public static DateTimeOffset? Timestamp(HttpRequest request, string name) => Optional(request, name) is not { } text
+        ? null
+        : Timestamps.TryParse(text, out var value)
+            ? value
+            : throw new InvalidWorkflowRequestException($"{name}='{text}' is not a date-time; give {Timestamps.Expected}.");
+
+    /// <summary>
+    /// The parameter <paramref name="name"/> as one of the names of <typeparamref name="TEnum"/>, case-insensitive; null when absent
+    /// or empty. Names only: <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/> would also take numbers, which the API does not promise.
+    /// </summary>
+    /// <exception cref="InvalidWorkflowRequestException">It is not one of the names.</exception>
+    public static TEnum? EnumName<TEnum>(HttpRequest request, string name, string what) where TEnum : struct, Enum
+    {
+        if (Optional(request, name) is not { } text)
+        {
+            return null;
+        }
+
+        var match = Enum.GetNames<TEnum>().FirstOrDefault(n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase));
+        return match is not null
+            ? Enum.Parse<TEnum>(match)
+            : throw new InvalidWorkflowRequestException($"{name}='{text}' is not {what}; use one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
+    }
+
+    /// <summary>The parameter <paramref name="name"/> as <c>true</c> or <c>false</c> (any case); false when absent or empty.</summary>
+    /// <exception cref="InvalidWorkflowRequestException">It is something else.</exception>
+    public static bool Flag(HttpRequest request, string name) => Optional(request, name) switch
+    {
+        null => false,
+        var text when string.Equals(text, "true", StringComparison.OrdinalIgnoreCase) => true,
+        var text when string.Equals(text, "false", StringComparison.OrdinalIgnoreCase) => false,
+        var text => throw new InvalidWorkflowRequestException($"{name}='{text}' is neither true nor false."),
+    };
 
     /// <summary>The parameter <paramref name="name"/>, or null when it is absent or empty (an empty filter means no filter).</summary>
     public static string? Optional(HttpRequest request, string name) =>

@@ -62,46 +62,60 @@ internal static class RequestTarget
     }
 
     /// <summary>
-    /// The decoded value of query parameter <paramref name="name"/>, or null when absent.
+    /// The decoded value of query parameter <paramref name="name"/> (matched case-insensitively), or null when absent.
     /// Form encoding applies ('+' is a space).
     /// </summary>
     /// <exception cref="InvalidWorkflowRequestException">The value is malformed, or the parameter is given more than once.</exception>
     public static string? QueryParameter(HttpRequest request, string name)
     {
-        if (RawTarget(request) is not { } raw)
-        {
-            var values = request.Query[name];
-            return values.Count switch
-            {
-                0 => null,
-                1 => values[0],
-                _ => throw new InvalidWorkflowRequestException($"The query parameter '{name}' is given {values.Count} times; give it once."),
-            };
-        }
-
-        var queryStart = raw.IndexOf('?', StringComparison.Ordinal);
         string? found = null;
-        foreach (var pair in queryStart < 0 ? [] : raw[(queryStart + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+        var count = 0;
+        foreach (var (key, value) in QueryParameters(request))
         {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = PercentDecoding.TryDecode(equals < 0 ? pair : pair[..equals], plusIsSpace: true);
             if (!string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            if (found is not null)
+            if (++count > 1)
             {
                 throw new InvalidWorkflowRequestException($"The query parameter '{name}' is given more than once; give it once.");
             }
 
-            found = PercentDecoding.TryDecode(equals < 0 ? "" : pair[(equals + 1)..], plusIsSpace: true)
-                ?? throw new InvalidWorkflowRequestException(
-                    $"The query parameter '{name}' is not valid percent-encoded UTF-8. Encode the value with encodeURIComponent (or Uri.EscapeDataString).");
+            found = DecodedValue(name, value);
         }
 
         return found;
     }
+
+    /// <summary>
+    /// Every query parameter in the order sent, with its decoded name (null when the name is not valid
+    /// percent-encoded UTF-8; such a parameter matches no name) and its value as sent; decode the value with
+    /// <see cref="DecodedValue"/>. For parameters that may repeat, such as the search-attribute filters.
+    /// </summary>
+    public static IEnumerable<(string? Name, string RawValue)> QueryParameters(HttpRequest request)
+    {
+        if (RawTarget(request) is not { } raw)
+        {
+            // Already decoded by the host: escaped again, so that DecodedValue gives each value back unchanged.
+            return request.Query.SelectMany(pair => pair.Value.Select(value => ((string?)pair.Key, Uri.EscapeDataString(value ?? ""))));
+        }
+
+        var queryStart = raw.IndexOf('?', StringComparison.Ordinal);
+        return (queryStart < 0 ? [] : raw[(queryStart + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pair =>
+            {
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                return (PercentDecoding.TryDecode(equals < 0 ? pair : pair[..equals], plusIsSpace: true), equals < 0 ? "" : pair[(equals + 1)..]);
+            });
+    }
+
+    /// <summary>A value from <see cref="QueryParameters"/>, decoded (form encoding: '+' is a space).</summary>
+    /// <exception cref="InvalidWorkflowRequestException">It is not valid percent-encoded UTF-8.</exception>
+    public static string DecodedValue(string name, string rawValue) =>
+        PercentDecoding.TryDecode(rawValue, plusIsSpace: true)
+        ?? throw new InvalidWorkflowRequestException(
+            $"The query parameter '{name}' is not valid percent-encoded UTF-8. Encode the value with encodeURIComponent (or Uri.EscapeDataString).");
 
     /// <summary>The raw request target (path and query as sent), or null when the host does not expose an origin-form target.</summary>
     private static string? RawTarget(HttpRequest request) =>

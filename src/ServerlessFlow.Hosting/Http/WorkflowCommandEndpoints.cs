@@ -11,22 +11,27 @@ namespace ServerlessFlow.Hosting.Http;
 public static class WorkflowCommandEndpoints
 {
     /// <summary>
-    /// <c>POST /api/workflows/{type}?id=&amp;taskQueue=</c>: starts a workflow with the body as its input (an
-    /// empty body means no input). 202 with a <c>Location</c> header and <c>{id, runId}</c>; 404 for an
-    /// unknown type, 409 when a run with that ID is open, 400 for malformed JSON or a bad ID, 413 over 2 MB.
+    /// <c>POST /api/workflows/{type}?id=&amp;taskQueue=&amp;envelope=</c>: starts a workflow with the body as its input (an
+    /// empty body means no input); with <c>envelope=true</c> the body is <c>{"input": …, "memo": {…}, "searchAttributes": {…}}</c>.
+    /// 202 with a <c>Location</c> header and <c>{id, runId}</c>; 404 for an unknown type, 409 when a run with that ID is open,
+    /// 400 for malformed JSON, a bad ID or envelope, or search attributes that are not registered or not of their type; 413 over 2 MB.
     /// </summary>
     public static Task<IResult> StartAsync(HttpRequest request) =>
         EndpointExecution.RunAsync(request, "StartWorkflow", async (client, cancellationToken) =>
         {
             var type = RequestTarget.PathParameter(request, ApiRoutes.StartTemplate, "type");
+            var id = AddressableId(RequestTarget.QueryParameter(request, "id"));
+            var envelope = QueryValues.Flag(request, StartBody.EnvelopeParameter);
+            var body = StartBody.Read(await RequestPayload.ReadJsonAsync(request, cancellationToken), envelope);
             var options = new StartWorkflowOptions
             {
-                Id = AddressableId(RequestTarget.QueryParameter(request, "id")),
+                Id = id,
                 TaskQueue = RequestTarget.QueryParameter(request, "taskQueue"),
+                Memo = body.Memo,
+                SearchAttributes = body.SearchAttributes,
             };
-            var input = await RequestPayload.ReadJsonAsync(request, cancellationToken);
-            var handle = await client.StartWorkflowAsync(type, input, options, cancellationToken);
-            request.HttpContext.Response.Headers.Location = WorkflowLocation(request, ApiRoutes.StartTemplate, handle.Id);
+            var handle = await client.StartWorkflowAsync(type, body.Input, options, cancellationToken);
+            request.HttpContext.Response.Headers.Location = ResourceLocations.Of(request, ApiRoutes.StartTemplate, handle.Id);
             return ApiResponses.Json(new StartWorkflowResponse(handle.Id, handle.RunId), StatusCodes.Status202Accepted);
         });
 
@@ -49,7 +54,7 @@ public static class WorkflowCommandEndpoints
     /// <summary>
     /// <c>POST /api/workflows/{type}/signal-with-start/{name}?id=&amp;taskQueue=&amp;requestId=</c>: delivers the signal
     /// to the open run of <c>id</c>, starting a run of <c>type</c> first when none is open; the body is
-    /// <c>{"input": …, "signal": …}</c> (both optional). 202 with a <c>Location</c> header and <c>{id, runId, signal}</c>;
+    /// <c>{"input": …, "signal": …, "memo": {…}, "searchAttributes": {…}}</c> (all optional; all but the signal used only by a start). 202 with a <c>Location</c> header and <c>{id, runId, signal}</c>;
     /// a repeated <c>requestId</c> delivers the signal once. 400 without an <c>id</c>, for a malformed body or an
     /// unknown signal; 404 for an unknown type.
     /// </summary>
@@ -58,16 +63,19 @@ public static class WorkflowCommandEndpoints
         {
             var type = RequestTarget.PathParameter(request, ApiRoutes.SignalWithStartTemplate, "type");
             var name = RequestTarget.PathParameter(request, ApiRoutes.SignalWithStartTemplate, "name");
-            var options = new StartWorkflowOptions
-            {
-                Id = AddressableId(QueryValues.Optional(request, "id") ?? throw new InvalidWorkflowRequestException(
-                    "Signal-with-start needs the workflow ID: add ?id=… (the signal goes to the open run with that ID, or to the run this call starts).")),
-                TaskQueue = RequestTarget.QueryParameter(request, "taskQueue"),
-            };
+            var id = AddressableId(QueryValues.Optional(request, "id") ?? throw new InvalidWorkflowRequestException(
+                "Signal-with-start needs the workflow ID: add ?id=… (the signal goes to the open run with that ID, or to the run this call starts)."));
             var requestId = QueryValues.IdempotencyKey(request, "requestId");
             var body = SignalWithStartBody.Read(await RequestPayload.ReadJsonAsync(request, cancellationToken));
+            var options = new StartWorkflowOptions
+            {
+                Id = id,
+                TaskQueue = RequestTarget.QueryParameter(request, "taskQueue"),
+                Memo = body.Memo,
+                SearchAttributes = body.SearchAttributes,
+            };
             var handle = await client.SignalWithStartAsync(type, body.Input, options, name, body.Signal, requestId, cancellationToken);
-            request.HttpContext.Response.Headers.Location = WorkflowLocation(request, ApiRoutes.SignalWithStartTemplate, handle.Id);
+            request.HttpContext.Response.Headers.Location = ResourceLocations.Of(request, ApiRoutes.SignalWithStartTemplate, handle.Id);
             return ApiResponses.Json(new SignalWithStartResponse(handle.Id, handle.RunId, name), StatusCodes.Status202Accepted);
         });
 
@@ -153,22 +161,4 @@ public static class WorkflowCommandEndpoints
     private static string? AddressableId(string? id) => id is "." or ".."
         ? throw new InvalidWorkflowRequestException($"The workflow ID '{id}' cannot be addressed in a URL path (it is a dot segment). Choose another ID.")
         : id;
-
-    /// <summary>
-    /// The URL of the started workflow: the request URL with the segments of <paramref name="template"/> below the
-    /// collection (the type, and what follows it) replaced by the escaped ID. Relative to the request, so it holds
-    /// behind any prefix a host adds.
-    /// </summary>
-    private static string WorkflowLocation(HttpRequest request, string template, string workflowId)
-    {
-        var path = ((request.PathBase + request.Path).Value ?? "").TrimEnd('/');
-        var below = template.Count(c => c == '/'); // Segments after "workflows".
-        var end = path.Length;
-        for (var i = 0; i < below; i++)
-        {
-            end = path.LastIndexOf('/', end - 1);
-        }
-
-        return path[..(end + 1)] + Uri.EscapeDataString(workflowId);
-    }
 }

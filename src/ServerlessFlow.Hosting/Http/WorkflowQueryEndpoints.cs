@@ -68,33 +68,14 @@ public static class WorkflowQueryEndpoints
         });
 
     /// <summary>
-    /// <c>GET /api/workflows?status=&amp;type=&amp;pageSize=&amp;continuationToken=</c>: one page of workflows,
-    /// newest first. 200 with <c>{items, continuationToken}</c>; 400 for an unknown status or a page size outside 1–1000.
+    /// <c>GET /api/workflows?status=&amp;type=&amp;idPrefix=&amp;startedAfter=&amp;startedBefore=&amp;closedAfter=&amp;closedBefore=&amp;sa.{Name}[.{op}]=&amp;pageSize=&amp;continuationToken=</c>:
+    /// one page of workflows, newest first, from the visibility index. 200 with <c>{items, continuationToken}</c>; 400 for an
+    /// unknown status, a malformed date or search-attribute filter (or one the registered type does not take), or a page size outside 1–1000.
     /// </summary>
     public static Task<IResult> ListAsync(HttpRequest request) =>
         EndpointExecution.RunAsync(request, "ListWorkflows", async (client, cancellationToken) =>
         {
-            var query = new WorkflowListQuery
-            {
-                Status = ParseStatus(RequestTarget.QueryParameter(request, "status")),
-                WorkflowType = QueryValues.Optional(request, "type"),
-                PageSize = QueryValues.PageSize(request),
-                ContinuationToken = QueryValues.Optional(request, "continuationToken"),
-            };
+            var query = WorkflowListFilters.Read(request) with { PageSize = QueryValues.PageSize(request) };
             return ApiResponses.Json(await client.ListWorkflowsAsync(query, cancellationToken));
         });
-
-    private static WorkflowStatus? ParseStatus(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        // Names only: Enum.TryParse would also accept numbers, which the API does not promise.
-        var match = Enum.GetNames<WorkflowStatus>().FirstOrDefault(name => string.Equals(name, text, StringComparison.OrdinalIgnoreCase));
-        return match is not null
-            ? Enum.Parse<WorkflowStatus>(match)
-            : throw new InvalidWorkflowRequestException($"status='{text}' is not a workflow status; use one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}.");
-    }
 }
