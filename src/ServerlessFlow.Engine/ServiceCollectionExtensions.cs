@@ -49,14 +49,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RetentionProcessor>();
         services.AddSingleton<ScheduleProcessor>();
         services.AddSingleton<IScheduleClient, ScheduleClient>();
+        services.AddSingleton(sp => new StorageInitializer(
+            sp.GetRequiredService<Backend.IWorkflowStore>(), sp.GetRequiredService<Backend.IVisibilityStore>(), sp.GetRequiredService<Backend.IScheduleStore>()));
         services.AddSingleton(sp => new HousekeepingPass(
             sp.GetRequiredService<RecoverySweeper>(), sp.GetRequiredService<Backend.IScheduleStore>(), sp.GetRequiredService<ScheduleProcessor>(),
-            sp.GetRequiredService<RetentionProcessor>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<RetentionProcessor>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<HousekeepingPass>>()));
         services.AddSingleton(sp => new RecoverySweeper(
             sp.GetRequiredService<Backend.IWorkflowStore>(), sp.GetRequiredService<OutboxSender>(), sp.GetRequiredService<WorkerOptions>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RecoverySweeper>>()));
         services.AddSingleton(sp => new WorkflowWorker(
-            sp.GetRequiredService<Backend.ITaskQueues>(), sp.GetRequiredService<Backend.IWorkflowStore>(), sp.GetRequiredService<ITaskHandler>(),
+            sp.GetRequiredService<Backend.ITaskQueues>(), sp.GetRequiredService<StorageInitializer>(), sp.GetRequiredService<ITaskHandler>(),
             sp.GetRequiredService<HousekeepingPass>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<LocalWakeups>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowWorker>>()));
         return services;

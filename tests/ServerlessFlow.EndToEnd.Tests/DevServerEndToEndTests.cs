@@ -146,6 +146,61 @@ public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHe
         Assert.Equal(1, log.ExecutionsByIndex(id).GetValueOrDefault(0)); // attempt 1 died before its side effect (the log line at the end)
     }
 
+    [Fact]
+    public async Task DevServer_ScheduleEvery2Seconds_FiresOnTimeAcrossKillAndRestart()
+    {
+        var prefix = UniquePrefix();
+        var scheduleId = $"tick-{Guid.NewGuid():N}";
+        var first = await DevServerProcess.StartAsync(azurite.ConnectionString, prefix, log.Path);
+        DateTimeOffset killedAt;
+        try
+        {
+            await first.Client.CreateScheduleAsync(scheduleId, """
+                {"spec":{"intervals":[{"every":"00:00:02"}]},
+                 "action":{"workflowType":"HelloSequence","input":{"count":1,"delayMs":0}},
+                 "policies":{"overlap":"AllowAll"}}
+                """);
+            await Polling.UntilAsync(TimeSpan.FromSeconds(60), "two scheduled runs", async () =>
+            {
+                var runs = await first.Client.ScheduledRunsAsync(scheduleId);
+                return (runs.Count >= 2, runs.Count);
+            }, () => first.Output);
+            await first.KillAsync();
+            killedAt = DateTimeOffset.UtcNow;
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        // The outage itself (not a wait for a condition): schedule times come due while no process runs.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await using var second = await DevServerProcess.StartAsync(azurite.ConnectionString, prefix, log.Path);
+        var restartedAt = DateTimeOffset.UtcNow;
+        var all = await Polling.UntilAsync(TimeSpan.FromSeconds(90), "runs for the times after the restart", async () =>
+        {
+            var runs = await second.Client.ScheduledRunsAsync(scheduleId);
+            return (runs.Count > 0 && runs[^1].Nominal >= restartedAt + TimeSpan.FromSeconds(4), runs);
+        }, () => second.Output);
+        output.WriteLine(string.Join(Environment.NewLine, all.Select(r => $"{r.Nominal:HH:mm:ss} started {(r.StartedAt - r.Nominal).TotalSeconds:F2} s later")));
+
+        // Every time from the first to the last has exactly one run, outage included: no gap, no time twice.
+        Assert.Equal(all.Count, all.Select(r => r.Id).Distinct().Count());
+        for (var i = 1; i < all.Count; i++)
+        {
+            Assert.Equal(TimeSpan.FromSeconds(2), all[i].Nominal - all[i - 1].Nominal);
+        }
+
+        var missed = all.Where(r => r.Nominal > killedAt && r.Nominal < restartedAt).ToList();
+        Assert.True(missed.Count >= 2, $"only {missed.Count} times fell into the outage");
+        Assert.All(missed, r => Assert.True(r.StartedAt >= restartedAt, $"{r.Id} started before the restart"));
+
+        // Times that came due while a server was up started on time (the poll interval is 1 s; allow for a loaded machine).
+        var onTime = all.Where(r => r.Nominal < killedAt - TimeSpan.FromSeconds(1) || r.Nominal > restartedAt + TimeSpan.FromSeconds(6)).ToList();
+        Assert.NotEmpty(onTime);
+        Assert.All(onTime, r => Assert.InRange(r.StartedAt - r.Nominal, TimeSpan.Zero, TimeSpan.FromSeconds(3)));
+    }
+
     public void Dispose() => log.Dispose();
 
     /// <summary>A prefix of its own per test, so that tests never see each other's tables and queues.</summary>

@@ -23,6 +23,7 @@ internal sealed class EngineHarness : IAsyncDisposable
             {
                 MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500),
                 MaxHeartbeatThrottle = TimeSpan.FromMilliseconds(50), ActivityTimeoutSlack = TimeSpan.FromMilliseconds(200),
+                Retention = null, // tests that advance fake clocks by months opt in
             });
 
             // Last, so a test's own worker settings win over the fast defaults above.

@@ -52,7 +52,7 @@ public sealed record InstanceRecord
     /// </summary>
     public IReadOnlyList<OutboundMessage> Outbox { get; init; } = [];
 
-    /// <summary>True while the <see cref="Outbox"/> may not have been sent.</summary>
+    /// <summary>True while the <see cref="Outbox"/> may not have been sent, or (with <see cref="VisibilityChanged"/>) the index entry not written.</summary>
     public bool OutboxPending { get; init; }
 
     /// <summary>The last workflow task failure (a non-determinism error, say); cleared by the next successful commit.</summary>
@@ -64,7 +64,10 @@ public sealed record InstanceRecord
     /// </summary>
     public long Version { get; init; }
 
-    /// <summary>True when this commit changed what the visibility index shows (start, status, search attributes); written with the outbox.</summary>
+    /// <summary>
+    /// True when this commit changed what the visibility index shows (start, status, search attributes): the index entry
+    /// is written with the outbox. Meaningful only while <see cref="OutboxPending"/> is set.
+    /// </summary>
     public bool VisibilityChanged { get; init; }
 
     /// <summary>Search attributes as normalized JSON (see <see cref="SearchAttributeType"/>); carried to the next run on continue-as-new.</summary>

@@ -60,10 +60,9 @@ internal sealed partial class WorkflowClient(
                     $"Workflow ID '{id}' was used by a run that ended as {existing.Status}, and the start's IdReusePolicy is {options.IdReusePolicy}. Choose another ID or another policy.");
             }
 
-            if (existing is { OutboxPending: true })
+            // The closed run's last messages (a parent's notification, its children's close policy) go out before its row is replaced.
+            if (existing is { OutboxPending: true } && await outbox.SendAsync(existing, cancellationToken))
             {
-                // The closed run's last messages (a parent's notification, its children's close policy) go out before its row is replaced.
-                await outbox.SendAsync(existing, cancellationToken);
                 continue;
             }
 

@@ -87,7 +87,18 @@ internal sealed partial class WorkflowExecution
 
     void IWorkflowContext.UpsertSearchAttributes(IReadOnlyDictionary<string, object?> changes)
     {
-        var updated = attributes.Apply(currentAttributes, changes);
+        IReadOnlyDictionary<string, JsonElement> updated;
+        try
+        {
+            updated = attributes.Apply(currentAttributes, changes);
+        }
+        catch (InvalidWorkflowRequestException e)
+        {
+            // A deployment mistake (an unregistered name, a wrong type), not the workflow's: fail the task, retried until fixed.
+            taskFailure ??= e;
+            return;
+        }
+
         var recorded = changes.Keys.ToDictionary(name => name, name => updated.TryGetValue(name, out var value) ? value : (JsonElement?)null, StringComparer.Ordinal);
         currentAttributes = updated;
         pending.Enqueue(new UpsertSearchAttributesCommand(recorded));

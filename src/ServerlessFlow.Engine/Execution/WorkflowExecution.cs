@@ -34,6 +34,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private readonly HashSet<string> seenRequests = new(StringComparer.Ordinal);
     private readonly SearchAttributeRegistry attributes;
     private IReadOnlyDictionary<string, JsonElement> currentAttributes = new Dictionary<string, JsonElement>();
+    private Exception? taskFailure;
     private object? workflow;
     private string? cancelReason;
     private WorkflowStarted? unrunStart;
@@ -155,7 +156,9 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             result.Add(recorded);
         }
 
-        return result;
+        return taskFailure is { } failure
+            ? throw new WorkflowTaskFailureException($"The workflow task failed and will be retried: {failure.Message}", failure)
+            : result;
     }
 
     /// <summary>Queues workflow code on the workflow scheduler.</summary>

@@ -9,7 +9,8 @@ namespace ServerlessFlow.Engine.Retention;
 /// <summary>
 /// Deletes workflows closed longer ago than <see cref="WorkerOptions.Retention"/>, one bounded batch per call,
 /// found through the index's close-time rows. A full batch queues a <see cref="TaskKind.Retention"/> message
-/// whose handler runs the next one, so a backlog is worked off in short steps that any worker can take.
+/// whose handler runs the next one, so a backlog is worked off in short steps that any worker can take; a batch
+/// that deletes nothing (its entries lag or are held) ends the chain, and housekeeping starts a new one later.
 /// </summary>
 internal sealed class RetentionProcessor(
     IWorkflowStore store, IVisibilityStore visibility, WorkflowPurger purger, OutboxSender outbox, WorkflowRegistry registry,
@@ -39,7 +40,7 @@ internal sealed class RetentionProcessor(
             }
         });
 
-        if (expired.Count == BatchSize)
+        if (expired.Count == BatchSize && purged > 0)
         {
             var next = new TaskMessage { Kind = TaskKind.Retention, WorkflowId = "retention" };
             await outbox.SendOneAsync(QueueNames.Workflow(options.TaskQueues[0]), next, null, cancellationToken);
@@ -62,21 +63,36 @@ internal sealed class RetentionProcessor(
 
     private async Task<bool> ExpireAsync(VisibilityRecord entry, CancellationToken cancellationToken)
     {
-        var instance = await store.ReadInstanceAsync(entry.WorkflowId, cancellationToken);
-        if (instance is null)
+        // Twice: a first purge that had to send the closed run's pending outbox first reports RunChanged.
+        for (var attempt = 0; attempt < 2; attempt++)
         {
-            // A ghost: the workflow was purged and a late index write brought its entry back.
-            await visibility.DeleteAsync(entry.WorkflowId, entry.Version, cancellationToken);
-            return false;
+            var instance = await store.ReadInstanceAsync(entry.WorkflowId, cancellationToken);
+            if (instance is null)
+            {
+                // A ghost: the workflow was purged and a late index write brought its entry back.
+                await visibility.DeleteAsync(entry.WorkflowId, entry.Version, cancellationToken);
+                return false;
+            }
+
+            if (instance.Version < entry.Version)
+            {
+                // An entry newer than the instance can only be a purged namesake's late write: replace it with the truth.
+                await visibility.DeleteAsync(entry.WorkflowId, entry.Version, cancellationToken);
+            }
+
+            if (instance.Version != entry.Version)
+            {
+                // The entry lags the instance (a new run, or an unsent index write): bring it up to date; a later batch decides again.
+                await visibility.UpsertAsync(VisibilityRecords.From(instance, registry.SearchAttributes), cancellationToken);
+                return false;
+            }
+
+            if (await purger.PurgeAsync(instance, cancellationToken) is var outcome && outcome != PurgeOutcome.RunChanged)
+            {
+                return outcome == PurgeOutcome.Purged;
+            }
         }
 
-        if (instance.Version != entry.Version)
-        {
-            // The entry lags the instance (a new run, or an unsent index write): bring it up to date; the next batch decides again.
-            await visibility.UpsertAsync(VisibilityRecords.From(instance, registry.SearchAttributes), cancellationToken);
-            return false;
-        }
-
-        return await purger.PurgeAsync(instance, cancellationToken) == PurgeOutcome.Purged;
+        return false;
     }
 }

@@ -20,10 +20,9 @@ internal sealed class WorkflowPurger(IWorkflowStore store, IVisibilityStore visi
             return PurgeOutcome.NotClosed;
         }
 
-        if (instance.OutboxPending)
+        if (instance.OutboxPending && await outbox.SendAsync(instance, cancellationToken))
         {
-            await outbox.SendAsync(instance, cancellationToken);
-            return PurgeOutcome.RunChanged;
+            return PurgeOutcome.RunChanged; // the flag's clear changed the ETag: look again
         }
 
         PurgeOutcome outcome;

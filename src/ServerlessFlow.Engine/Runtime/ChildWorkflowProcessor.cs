@@ -50,10 +50,9 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
             return TaskOutcome.Completed;
         }
 
-        if (existing is { OutboxPending: true })
+        if (existing is { OutboxPending: true } && await outbox.SendAsync(existing, cancellationToken))
         {
-            await outbox.SendAsync(existing, cancellationToken); // the closed run's last messages go out before its row is replaced
-            return TaskOutcome.RetryAfter(TimeSpan.Zero);
+            return TaskOutcome.RetryAfter(TimeSpan.Zero); // the closed run's last messages went out before its row is replaced
         }
 
         var commit = StartCommit.Build(scheduled.ChildWorkflowId, Guid.NewGuid().ToString("N"), scheduled.WorkflowType, scheduled.TaskQueue, scheduled.Input, time.GetUtcNow(), existing, link);

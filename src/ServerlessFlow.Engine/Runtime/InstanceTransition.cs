@@ -152,7 +152,9 @@ internal static class InstanceTransition
             }
         }
 
-        var visibilityChanged = status != before.Status || !ReferenceEquals(searchAttributes, before.SearchAttributes);
+        // An index write still pending from the previous commit (it failed) is carried by this one.
+        var visibilityChanged = status != before.Status || !ReferenceEquals(searchAttributes, before.SearchAttributes)
+            || (before.OutboxPending && before.VisibilityChanged);
         return new WorkflowCommit
         {
             Instance = before with

@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(604, LogLevel.Warning, "Visibility index write for workflow {WorkflowId} failed; the recovery sweep retries it")]
     public static partial void VisibilityWriteFailed(ILogger logger, string workflowId, Exception exception);
 
+    [LoggerMessage(605, LogLevel.Error, "Housekeeping step {Step} failed; the next pass tries again")]
+    public static partial void HousekeepingStepFailed(ILogger logger, string step, Exception exception);
+
     [LoggerMessage(601, LogLevel.Information, "Retention deleted {Count} workflows")]
     public static partial void RetentionPurged(ILogger logger, int count);
 

@@ -17,11 +17,16 @@ internal sealed class OutboxSender(
     /// <summary>Longest delay a queue message can have: Azure's 7-day visibility limit less a minute of clock slack.</summary>
     public static readonly TimeSpan MaxMessageDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
-    public async Task SendAsync(InstanceRecord committed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the outbox and writes the index entry if the commit left them pending, then clears the flag. False when the
+    /// index write failed: the flag stays set (the next commit carries the write, or the recovery sweep retries it),
+    /// and the caller goes on with the instance as loaded rather than wait for the index.
+    /// </summary>
+    public async Task<bool> SendAsync(InstanceRecord committed, CancellationToken cancellationToken)
     {
         if (!committed.OutboxPending)
         {
-            return;
+            return true;
         }
 
         foreach (var outbound in committed.Outbox)
@@ -35,15 +40,15 @@ internal sealed class OutboxSender(
             {
                 await visibility.UpsertAsync(VisibilityRecords.From(committed, registry.SearchAttributes), cancellationToken);
             }
-            catch (StoreException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The commit stands; the flag stays set, so the next load of the workflow or the recovery sweep writes the index entry.
                 Log.VisibilityWriteFailed(logger, committed.WorkflowId, e);
-                return;
+                return false;
             }
         }
 
         await store.ClearOutboxAsync(committed.WorkflowId, committed.ETag!, cancellationToken);
+        return true;
     }
 
     /// <summary>Sends one message, delayed until <paramref name="visibleAt"/> (capped at the queue limit).</summary>

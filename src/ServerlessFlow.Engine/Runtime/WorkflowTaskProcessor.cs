@@ -62,7 +62,7 @@ internal sealed class WorkflowTaskProcessor(
 
             return TaskOutcome.Completed;
         }
-        catch (NonDeterminismException e)
+        catch (Exception e) when (e is NonDeterminismException or WorkflowTaskFailureException)
         {
             Log.TaskFailed(logger, message.WorkflowId, e.Message, null);
             await RecordFailureAsync(message.WorkflowId, e.Message, cancellationToken);
@@ -111,10 +111,10 @@ internal sealed class WorkflowTaskProcessor(
             await RearmEarlyTimerAsync(message, instance, time.GetUtcNow(), cancellationToken);
         }
 
-        if (instance.OutboxPending)
+        // Clearing the flag changes the instance's ETag: send, then load again rather than lose the next commit's race to ourselves.
+        // If only the index write failed the flag stays (and the ETag with it): go on, the next commit carries the write.
+        if (instance.OutboxPending && await outbox.SendAsync(instance, cancellationToken))
         {
-            // Clearing the flag changes the instance's ETag: send, then load again rather than lose the next commit's race to ourselves.
-            await outbox.SendAsync(instance, cancellationToken);
             if (cached is not null)
             {
                 cache.Put(message.WorkflowId, cached);

@@ -9,7 +9,10 @@ namespace ServerlessFlow.Engine.Schedules;
 /// </summary>
 internal static class ScheduleBuffer
 {
-    /// <summary>Adds a due action under its overlap policy; BufferOne keeps only the first waiting action. True when it was dropped.</summary>
+    /// <summary>Actions a schedule keeps waiting at most; later ones are dropped and counted.</summary>
+    public const int MaxBuffered = 1_000;
+
+    /// <summary>Adds a due action; CancelOther and TerminateOther keep only the newest waiting action of their kind. True when something was dropped.</summary>
     public static (IReadOnlyList<BufferedAction> Buffer, bool Dropped) Add(IReadOnlyList<BufferedAction> buffer, BufferedAction action)
     {
         if (buffer.Any(b => b.Nominal == action.Nominal))
@@ -17,15 +20,14 @@ internal static class ScheduleBuffer
             return (buffer, false);
         }
 
-        if (action.Overlap == ScheduleOverlapPolicy.BufferOne && buffer.Count > 0)
+        if (buffer.Count >= MaxBuffered)
         {
             return (buffer, true);
         }
 
-        if (action.Overlap == ScheduleOverlapPolicy.CancelOther)
+        if (action.Overlap is ScheduleOverlapPolicy.CancelOther or ScheduleOverlapPolicy.TerminateOther)
         {
-            // The newest waiting action wins: older ones waiting behind the cancellation are dropped.
-            var kept = buffer.Where(b => b.Overlap != ScheduleOverlapPolicy.CancelOther).ToList();
+            var kept = buffer.Where(b => b.Overlap != action.Overlap).ToList();
             return ([.. kept, action], kept.Count < buffer.Count);
         }
 
@@ -52,28 +54,40 @@ internal static class ScheduleBuffer
                 continue;
             }
 
-            switch (head.Overlap)
+            if (head.Overlap == ScheduleOverlapPolicy.Skip)
             {
-                case ScheduleOverlapPolicy.Skip:
-                    skipped++;
-                    waiting.RemoveAt(0);
-                    continue;
-                case ScheduleOverlapPolicy.TerminateOther:
-                    terminate.AddRange(open.Except(terminate));
-                    starts.Add(head);
-                    waiting.RemoveAt(0);
-                    running = starts.Count;
-                    continue;
-                case ScheduleOverlapPolicy.CancelOther:
-                    cancel.AddRange(open);
-                    break;
+                skipped++;
+                waiting.RemoveAt(0);
+                continue;
             }
 
-            // BufferOne, BufferAll, CancelOther: the head waits for the open runs to close, and everything behind it waits too.
+            if (head.Overlap == ScheduleOverlapPolicy.TerminateOther)
+            {
+                // Terminate what was open before this pass; runs this pass started are not open yet in storage terms, so they stay.
+                terminate.AddRange(open.Except(terminate));
+                starts.Add(head);
+                waiting.RemoveAt(0);
+                running = starts.Count;
+                continue;
+            }
+
+            if (head.Overlap == ScheduleOverlapPolicy.CancelOther)
+            {
+                cancel.AddRange(open.Except(cancel));
+            }
+
+            // BufferOne, BufferAll, CancelOther: the head waits for the open runs to close.
             break;
         }
 
-        return new Resolution(starts, cancel.Distinct().ToList(), terminate, waiting, skipped);
+        // BufferOne keeps one action waiting: later BufferOne actions behind it are dropped.
+        var keptBufferOne = waiting.Find(w => w.Overlap == ScheduleOverlapPolicy.BufferOne);
+        skipped += waiting.RemoveAll(w => w.Overlap == ScheduleOverlapPolicy.BufferOne && !ReferenceEquals(w, keptBufferOne));
+
+        // AllowAll actions never wait, not even behind a waiting head.
+        starts.AddRange(waiting.Where(w => w.Overlap == ScheduleOverlapPolicy.AllowAll));
+        waiting.RemoveAll(w => w.Overlap == ScheduleOverlapPolicy.AllowAll);
+        return new Resolution(starts, cancel, terminate, waiting, skipped);
     }
 
     /// <summary>What to do now.</summary>
@@ -81,7 +95,7 @@ internal static class ScheduleBuffer
     /// <param name="Cancel">Open runs to ask to cancel.</param>
     /// <param name="Terminate">Open runs to terminate (before the starts).</param>
     /// <param name="Waiting">The buffer afterwards.</param>
-    /// <param name="Skipped">Actions skipped by the Skip policy.</param>
+    /// <param name="Skipped">Actions skipped (Skip) or dropped (BufferOne beyond the one waiting).</param>
     public sealed record Resolution(
         IReadOnlyList<BufferedAction> Start, IReadOnlyList<string> Cancel, IReadOnlyList<string> Terminate, IReadOnlyList<BufferedAction> Waiting, int Skipped);
 }

@@ -49,7 +49,11 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
     public Task<ScheduleDescription> UpdateScheduleAsync(string scheduleId, ScheduleDefinition definition, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         var validated = Validate(definition);
-        return ChangeAsync(scheduleId, ifMatch, (state, now) => state with { Definition = validated, UpdatedAt = now }, cancellationToken);
+        // Times before the update are not taken by the new spec (Temporal discards them too).
+        return ChangeAsync(scheduleId, ifMatch, (state, now) => state with
+        {
+            Definition = validated, UpdatedAt = now, Watermark = now > state.Watermark ? now : state.Watermark,
+        }, cancellationToken);
     }
 
     public Task<ScheduleDescription> PauseScheduleAsync(string scheduleId, string? note = null, CancellationToken cancellationToken = default) =>
@@ -67,7 +71,7 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
         {
             // Whole seconds: the run ID names the second, so two triggers within one second are one run.
             var nominal = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-            var (buffer, dropped) = ScheduleBuffer.Add(state.Buffer, new BufferedAction(nominal, overlap ?? state.Definition.Policies.Overlap));
+            var (buffer, dropped) = ScheduleBuffer.Add(state.Buffer, new BufferedAction(nominal, overlap ?? state.Definition.Policies.Overlap, Manual: true));
             return state with { Buffer = buffer, OverlapSkipped = state.OverlapSkipped + (dropped ? 1 : 0) };
         }, cancellationToken);
 
@@ -139,7 +143,9 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
 
         QueueNames.Validate(action.TaskQueue);
         PayloadLimits.CheckMemo(action.Memo);
-        registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), action.SearchAttributes);
+        // Checked with the two built-in attributes every scheduled run gets, so that the limit on their number holds at start.
+        var builtIn = new Dictionary<string, object?> { [BuiltInSearchAttributes.ScheduledById] = "x", [BuiltInSearchAttributes.ScheduledStartTime] = DateTimeOffset.UnixEpoch };
+        registry.SearchAttributes.Apply(registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), builtIn), action.SearchAttributes);
         var policies = definition.Policies ?? new SchedulePolicies();
         if (policies.CatchupWindow < MinCatchupWindow)
         {

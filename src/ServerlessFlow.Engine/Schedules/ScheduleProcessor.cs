@@ -32,7 +32,7 @@ internal sealed class ScheduleProcessor(
     /// <summary>Handles a <see cref="TaskKind.Schedule"/> message: a wake-up or a close notification. An early wake-up (delays are capped at the queue's 7-day limit) arms the next leg.</summary>
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
-        var early = message.TimerAt is { } wakeAt && wakeAt > time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        var early = message.TimerAt is { } wakeAt && wakeAt > time.GetUtcNow();
         await RunPassAsync(message.WorkflowId, rearm: early, cancellationToken);
         return TaskOutcome.Completed;
     }
@@ -43,6 +43,8 @@ internal sealed class ScheduleProcessor(
     /// <param name="cancellationToken">Cancels the pass.</param>
     public async Task RunPassAsync(string scheduleId, bool rearm, CancellationToken cancellationToken)
     {
+        // Runs started by a round whose write then lost the fence are still this schedule's: the next round tracks them.
+        var startedHere = new List<string>();
         for (var round = 0; round < 5; round++)
         {
             if (await schedules.ReadScheduleAsync(scheduleId, cancellationToken) is not { } record)
@@ -52,25 +54,23 @@ internal sealed class ScheduleProcessor(
 
             var state = ScheduleState.Parse(record);
             var now = time.GetUtcNow();
-            var next = await PassAsync(scheduleId, state, now, cancellationToken);
+            var next = await PassAsync(scheduleId, state with { Running = [.. state.Running.Union(startedHere)] }, now, startedHere, cancellationToken);
             var nextWake = NextWake(scheduleId, next, now);
             var armed = nextWake is { } wake && (rearm || next.ArmedFor != wake);
-            next = next with { ArmedFor = armed ? nextWake : next.ArmedFor };
-            var written = await schedules.WriteScheduleAsync(
-                record with { StateJson = next.ToJson(), NextWakeAt = nextWake }, cancellationToken);
-            if (written is null)
-            {
-                continue;
-            }
-
             if (armed)
             {
+                // Sent before the row records it, so a crash in between leaves a duplicate wake-up (harmless), never none.
+                // Queues count delays in whole seconds, rounding down: one second more keeps the wake-up from arriving early.
                 var taskQueue = QueueNames.Validate(next.Definition.Action.TaskQueue);
                 var message = new TaskMessage { Kind = TaskKind.Schedule, WorkflowId = scheduleId, TimerAt = nextWake };
-                await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, nextWake, cancellationToken);
+                await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, nextWake > now ? nextWake + TimeSpan.FromSeconds(1) : null, cancellationToken);
+                next = next with { ArmedFor = nextWake };
             }
 
-            return;
+            if (await schedules.WriteScheduleAsync(record with { StateJson = next.ToJson(), NextWakeAt = nextWake }, cancellationToken) is not null)
+            {
+                return;
+            }
         }
     }
 
@@ -96,7 +96,8 @@ internal sealed class ScheduleProcessor(
         return next;
     }
 
-    private async Task<ScheduleState> PassAsync(string scheduleId, ScheduleState state, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<ScheduleState> PassAsync(
+        string scheduleId, ScheduleState state, DateTimeOffset now, List<string> startedHere, CancellationToken cancellationToken)
     {
         var spec = ScheduleSpecEvaluator.Create(state.Definition.Spec);
         var running = await StillOpenAsync(state.Running, cancellationToken);
@@ -106,9 +107,9 @@ internal sealed class ScheduleProcessor(
         var dropped = 0L;
         var budget = MaxActionsPerPass;
 
-        void Buffer(DateTimeOffset nominal, ScheduleOverlapPolicy overlap)
+        void Buffer(DateTimeOffset nominal, ScheduleOverlapPolicy overlap, bool manual)
         {
-            (buffer, var wasDropped) = ScheduleBuffer.Add(buffer, new BufferedAction(nominal, overlap));
+            (buffer, var wasDropped) = ScheduleBuffer.Add(buffer, new BufferedAction(nominal, overlap, manual));
             dropped += wasDropped ? 1 : 0;
             budget--;
         }
@@ -123,7 +124,7 @@ internal sealed class ScheduleProcessor(
                 }
                 else
                 {
-                    Buffer(nominal, state.Definition.Policies.Overlap);
+                    Buffer(nominal, state.Definition.Policies.Overlap, manual: false);
                 }
 
                 watermark = nominal;
@@ -136,7 +137,7 @@ internal sealed class ScheduleProcessor(
             var after = range.After;
             while (budget > 0 && spec.NextNominal(after) is { } nominal && nominal < range.End)
             {
-                Buffer(nominal, range.Overlap);
+                Buffer(nominal, range.Overlap, manual: true);
                 after = nominal;
             }
 
@@ -146,10 +147,18 @@ internal sealed class ScheduleProcessor(
             }
         }
 
-        var resolution = ScheduleBuffer.Resolve(buffer, running);
+        // While paused only manual actions (trigger, backfill) are taken; scheduled ones that were waiting keep waiting.
+        var held = state.Paused ? buffer.Where(b => !b.Manual).ToList() : [];
+        var resolution = ScheduleBuffer.Resolve(state.Paused ? buffer.Where(b => b.Manual).ToList() : buffer, running);
+        var open = running.ToList();
         foreach (var workflowId in resolution.Terminate)
         {
-            await client.TerminateWorkflowAsync(workflowId, $"Terminated by schedule '{scheduleId}' (overlap policy TerminateOther).", cancellationToken);
+            // A run between continue-as-new's two commits cannot be terminated yet: it stays tracked and is terminated next pass.
+            if (await client.TerminateWorkflowAsync(workflowId, $"Terminated by schedule '{scheduleId}' (overlap policy TerminateOther).", cancellationToken)
+                || (await store.ReadInstanceAsync(workflowId, cancellationToken))?.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew))
+            {
+                open.Remove(workflowId);
+            }
         }
 
         foreach (var workflowId in resolution.Cancel)
@@ -157,7 +166,6 @@ internal sealed class ScheduleProcessor(
             await client.CancelWorkflowAsync(workflowId, $"Canceled by schedule '{scheduleId}' (overlap policy CancelOther).", cancellationToken);
         }
 
-        var open = running.Except(resolution.Terminate).ToList();
         var recent = state.RecentActions.ToList();
         var taken = 0;
         foreach (var action in resolution.Start)
@@ -171,6 +179,7 @@ internal sealed class ScheduleProcessor(
             if (started)
             {
                 taken++;
+                startedHere.Add(handle!.Id);
                 recent.Add(new ScheduleActionResult(action.Nominal, now, handle!.Id, handle.RunId));
             }
         }
@@ -178,7 +187,7 @@ internal sealed class ScheduleProcessor(
         return state with
         {
             Watermark = watermark,
-            Buffer = resolution.Waiting,
+            Buffer = [.. held, .. resolution.Waiting],
             Backfills = backfills,
             Running = open.Distinct().ToList(),
             RecentActions = recent.TakeLast(MaxRecentActions).ToList(),

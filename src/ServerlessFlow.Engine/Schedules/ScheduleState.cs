@@ -59,7 +59,8 @@ internal sealed record ScheduleState
 /// <summary>An action waiting to start.</summary>
 /// <param name="Nominal">Its nominal time (the run's ID is made of it).</param>
 /// <param name="Overlap">The policy it is under.</param>
-internal sealed record BufferedAction(DateTimeOffset Nominal, ScheduleOverlapPolicy Overlap);
+/// <param name="Manual">Asked for by trigger or backfill: taken even while the schedule is paused.</param>
+internal sealed record BufferedAction(DateTimeOffset Nominal, ScheduleOverlapPolicy Overlap, bool Manual = false);
 
 /// <summary>A backfill not yet walked: spec times in (<paramref name="After"/>, <paramref name="End"/>).</summary>
 /// <param name="After">Times after this are still to do.</param>

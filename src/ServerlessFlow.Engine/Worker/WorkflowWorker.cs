@@ -19,17 +19,17 @@ public sealed class WorkflowWorker
     private static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(10);
 
     private readonly ITaskQueues queues;
-    private readonly IWorkflowStore store;
+    private readonly StorageInitializer storage;
     private readonly ITaskHandler handler;
     private readonly HousekeepingPass housekeeping;
     private readonly WorkerOptions options;
     private readonly LocalWakeups wakeups;
     private readonly ILogger<WorkflowWorker> logger;
 
-    internal WorkflowWorker(ITaskQueues queues, IWorkflowStore store, ITaskHandler handler, HousekeepingPass housekeeping, WorkerOptions options, LocalWakeups wakeups, ILogger<WorkflowWorker> logger)
+    internal WorkflowWorker(ITaskQueues queues, StorageInitializer storage, ITaskHandler handler, HousekeepingPass housekeeping, WorkerOptions options, LocalWakeups wakeups, ILogger<WorkflowWorker> logger)
     {
         this.queues = queues;
-        this.store = store;
+        this.storage = storage;
         this.handler = handler;
         this.housekeeping = housekeeping;
         this.options = options;
@@ -52,7 +52,7 @@ public sealed class WorkflowWorker
 
     private async Task PollAllAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
+        await storage.InitializeAsync(cancellationToken);
         var workflowSlots = new SemaphoreSlim(options.MaxConcurrentWorkflowTasks);
         var activitySlots = new SemaphoreSlim(options.MaxConcurrentActivities);
         var loops = new List<Task>();

@@ -58,6 +58,7 @@ internal sealed record HostingSettings(IReadOnlyList<string> TaskQueues, string 
         TaskQueues = TaskQueues,
         MaxConcurrentWorkflowTasks = MaxConcurrentWorkflowTasks ?? options.MaxConcurrentWorkflowTasks,
         MaxConcurrentActivities = MaxConcurrentActivities ?? options.MaxConcurrentActivities,
+        Retention = RetentionDays is { } days ? TimeSpan.FromDays(days) : options.Retention,
     };
 
     private static int? ReadLimit(IConfiguration configuration, string setting)

@@ -31,20 +31,13 @@ public static class WorkflowPurgeEndpoints
                         $"There is no workflow '{id}': it never existed, or it has been purged already.",
                         new Dictionary<string, object?> { ["workflowId"] = id });
             }
-            catch (InvalidWorkflowRequestException)
+            catch (WorkflowOpenException open)
             {
-                // The client refuses an open run with this exception, as it does a bad ID; the instance row tells them apart.
-                var current = await client.DescribeWorkflowAsync(id, cancellationToken);
-                if (current.Status != WorkflowStatus.Running)
-                {
-                    throw;
-                }
-
                 return ApiProblems.Create(
                     StatusCodes.Status409Conflict, ApiProblems.WorkflowOpen, "Workflow open",
-                    $"Workflow '{id}' is still running (run {current.RunId}), and only closed workflows can be purged. " +
+                    $"Workflow '{id}' is still running (run {open.RunId}), and only closed workflows can be purged. " +
                     $"Terminate or cancel it first (POST /api/workflows/{Uri.EscapeDataString(id)}/terminate), then purge it.",
-                    new Dictionary<string, object?> { ["workflowId"] = id, ["runId"] = current.RunId });
+                    new Dictionary<string, object?> { ["workflowId"] = id, ["runId"] = open.RunId });
             }
         });
 

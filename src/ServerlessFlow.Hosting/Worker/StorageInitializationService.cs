@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Worker;
 using ServerlessFlow.Hosting.Configuration;
 
 namespace ServerlessFlow.Hosting.Worker;
@@ -11,13 +12,13 @@ namespace ServerlessFlow.Hosting.Worker;
 /// A failure is logged, not fatal: the app still serves what it can, and the log says what is missing.
 /// </summary>
 internal sealed class StorageInitializationService(
-    IWorkflowStore store, ITaskQueues queues, TaskQueueBindings bindings, ILogger<StorageInitializationService> logger) : IHostedService
+    StorageInitializer storage, ITaskQueues queues, TaskQueueBindings bindings, ILogger<StorageInitializationService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await store.InitializeAsync(cancellationToken);
+            await storage.InitializeAsync(cancellationToken);
             await queues.EnsureQueueAsync(bindings.WorkflowQueue, cancellationToken);
             await queues.EnsureQueueAsync(bindings.ActivityQueue, cancellationToken);
         }

@@ -87,9 +87,8 @@ public sealed class OverlapPolicyTests
         await s.WaitForRunAsync(1, WorkflowStatus.Running);
 
         await s.AdvanceToAsync(2);
-        var canceled = await s.WaitForRunAsync(1, WorkflowStatus.Canceled);
-        var started = await s.WaitForRunAsync(2, WorkflowStatus.Running);
-        Assert.True(started.CreatedAt >= canceled.ClosedAt, "the new run starts only after the canceled one has closed");
+        await s.WaitForRunAsync(1, WorkflowStatus.Canceled);
+        await s.WaitForRunAsync(2, WorkflowStatus.Running);
         Assert.Equal([RunOf(2)], (await s.WaitForScheduleAsync(d => d.ActionCount == 2)).RunningWorkflows);
     }
 

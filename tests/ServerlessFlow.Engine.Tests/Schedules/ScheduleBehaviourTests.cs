@@ -30,16 +30,18 @@ public sealed class ScheduleBehaviourTests
     [Fact]
     public async Task Schedule_WakeDeliveredTwiceAndPassesRace_StartsOnce()
     {
-        await using var s = await CreateAsync(EveryMinute(ScheduleOverlapPolicy.AllowAll));
+        await using var s = await CreateAsync(EveryMinute(ScheduleOverlapPolicy.Skip));
         s.Clock.SetUtcNow(At(1));
         var processor = s.Engine.Get<ScheduleProcessor>();
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => processor.RunPassAsync(Id, rearm: false, CancellationToken.None)));
         await s.WaitForScheduleAsync(d => d.NextActionTimes[0] == At(2));
 
-        var run = await s.WaitForRunAsync(1, WorkflowStatus.Running);
-        var history = await s.Engine.Client.GetHistoryAsync(run.Id);
-        Assert.Single(history.OfType<History.WorkflowStarted>());
+        // Whichever pass wrote last, the run is tracked (so Skip holds for minute 2) and there is one run for minute 1.
+        await s.WaitForRunAsync(1, WorkflowStatus.Running);
         Assert.Equal([RunOf(1)], (await s.Schedules.DescribeScheduleAsync(Id)).RunningWorkflows);
+        await s.AdvanceToAsync(2);
+        Assert.Equal(1, (await s.WaitForScheduleAsync(d => d.OverlapSkipped == 1)).OverlapSkipped);
+        Assert.Null(await s.DescribeOrNullAsync(RunOf(2)));
     }
 
     [Fact]
@@ -170,6 +172,41 @@ public sealed class ScheduleBehaviourTests
         Assert.Null(await s.DescribeOrNullAsync(RunOf(3)));
         Assert.Null(await s.DescribeOrNullAsync(RunOf(4)));
         Assert.Equal(3, (await s.WaitForScheduleAsync(d => d.ActionCount == 3)).ActionCount);
+    }
+
+    [Fact]
+    public async Task Update_AfterTimesPassedUnderOldSpec_NewSpecTakesNoTimeBeforeTheUpdate()
+    {
+        var hourly = EveryMinute(ScheduleOverlapPolicy.AllowAll) with { Spec = new ScheduleSpec { CronExpressions = ["0 * * * *"] } };
+        await using var s = await CreateAsync(hourly);
+        s.Clock.SetUtcNow(At(45));
+        var every15 = hourly with { Spec = new ScheduleSpec { CronExpressions = ["*/15 * * * *"] } };
+        Assert.Equal(At(60), (await s.Schedules.UpdateScheduleAsync(Id, every15)).NextActionTimes[0]);
+
+        await s.AdvanceToAsync(60);
+        await s.WaitForRunAsync(60, WorkflowStatus.Running);
+        foreach (var minute in new[] { 15, 30, 45 })
+        {
+            Assert.Null(await s.DescribeOrNullAsync(RunOf(minute)));
+        }
+    }
+
+    [Fact]
+    public async Task Pause_WithBufferedAction_HeldUntilUnpause()
+    {
+        await using var s = await CreateAsync(EveryMinute(ScheduleOverlapPolicy.BufferAll));
+        await s.AdvanceToAsync(1);
+        await s.WaitForRunAsync(1, WorkflowStatus.Running);
+        await s.AdvanceToAsync(2);
+        await s.Schedules.PauseScheduleAsync(Id);
+
+        await s.FinishAsync(1);
+        var held = await s.WaitForScheduleAsync(d => d.RunningWorkflows.Count == 0);
+        Assert.Equal(1, held.ActionCount);
+        Assert.Null(await s.DescribeOrNullAsync(RunOf(2)));
+
+        await s.Schedules.UnpauseScheduleAsync(Id);
+        await s.WaitForRunAsync(2, WorkflowStatus.Running);
     }
 
     [Fact]
