@@ -7,7 +7,7 @@ namespace ServerlessFlow.AzureStorage;
 
 /// <summary>
 /// The Azure backend: workflow state in the table "{Prefix}workflows", task queues "{Prefix}-{logical name}",
-/// dead letters in the table "{Prefix}deadletters". Create it once per process and share it.
+/// dead letters in the table "{Prefix}deadletters", the visibility index in the table "{Prefix}visibility". Create it once per process and share it.
 /// </summary>
 /// <example><code>
 /// var backend = AzureStorageBackend.Create(new AzureStorageOptions { ConnectionString = "UseDevelopmentStorage=true" });
@@ -23,12 +23,13 @@ public sealed class AzureStorageBackend
     /// </summary>
     private const QueueClientOptions.ServiceVersion QueueServiceVersion = QueueClientOptions.ServiceVersion.V2026_06_06;
 
-    private AzureStorageBackend(AzureStorageOptions options, IWorkflowStore store, ITaskQueues queues, AzureDeadLetters deadLetters)
+    private AzureStorageBackend(AzureStorageOptions options, IWorkflowStore store, ITaskQueues queues, AzureDeadLetters deadLetters, IVisibilityStore visibility)
     {
         Options = options;
         Store = store;
         Queues = queues;
         DeadLetters = deadLetters;
+        Visibility = visibility;
     }
 
     /// <summary>The options it was created with.</summary>
@@ -42,6 +43,9 @@ public sealed class AzureStorageBackend
 
     /// <summary>Dead letters: list, re-enqueue, delete.</summary>
     public AzureDeadLetters DeadLetters { get; }
+
+    /// <summary>The visibility index; its <see cref="IVisibilityStore.InitializeAsync"/> creates its table.</summary>
+    public IVisibilityStore Visibility { get; }
 
     /// <summary>Creates the backend's clients (no storage request is made).</summary>
     /// <exception cref="ArgumentException">The options are invalid; the message says how to fix them.</exception>
@@ -65,7 +69,8 @@ public sealed class AzureStorageBackend
         var deadLetterTable = tables.GetTableClient(DeadLetterTableName(options.Prefix));
         var queues = new AzureTaskQueues(queueService, options.Prefix, deadLetterTable);
         var store = new AzureWorkflowStore(workflowTable, deadLetterTable);
-        return new AzureStorageBackend(options, store, queues, new AzureDeadLetters(deadLetterTable, queues));
+        var visibility = new AzureVisibilityStore(tables.GetTableClient(VisibilityTableName(options.Prefix)));
+        return new AzureStorageBackend(options, store, queues, new AzureDeadLetters(deadLetterTable, queues), visibility);
     }
 
     /// <summary>Deconstructs into the two halves of the backend contract.</summary>
@@ -112,6 +117,13 @@ public sealed class AzureStorageBackend
     {
         AzureStorageOptions.ValidatePrefix(prefix);
         return prefix + "deadletters";
+    }
+
+    /// <summary>The visibility index table: "{prefix}visibility".</summary>
+    public static string VisibilityTableName(string prefix)
+    {
+        AzureStorageOptions.ValidatePrefix(prefix);
+        return prefix + "visibility";
     }
 
     /// <summary>Adds the caller's policies (once per attempt, so retries are seen) and the retry settings.</summary>
