@@ -7,7 +7,7 @@ namespace ServerlessFlow.AzureStorage;
 
 /// <summary>
 /// The Azure backend: workflow state in the table "{Prefix}workflows", task queues "{Prefix}-{logical name}",
-/// dead letters in the table "{Prefix}deadletters". Create it once per process and share it.
+/// dead letters in the table "{Prefix}deadletters", the visibility index in the table "{Prefix}visibility". Create it once per process and share it.
 /// </summary>
 /// <example><code>
 /// var backend = AzureStorageBackend.Create(new AzureStorageOptions { ConnectionString = "UseDevelopmentStorage=true" });
@@ -23,12 +23,14 @@ public sealed class AzureStorageBackend
     /// </summary>
     private const QueueClientOptions.ServiceVersion QueueServiceVersion = QueueClientOptions.ServiceVersion.V2026_06_06;
 
-    private AzureStorageBackend(AzureStorageOptions options, IWorkflowStore store, ITaskQueues queues, AzureDeadLetters deadLetters, IScheduleStore schedules)
+    private AzureStorageBackend(
+        AzureStorageOptions options, IWorkflowStore store, ITaskQueues queues, AzureDeadLetters deadLetters, IVisibilityStore visibility, IScheduleStore schedules)
     {
         Options = options;
         Store = store;
         Queues = queues;
         DeadLetters = deadLetters;
+        Visibility = visibility;
         Schedules = schedules;
     }
 
@@ -43,6 +45,9 @@ public sealed class AzureStorageBackend
 
     /// <summary>Dead letters: list, re-enqueue, delete.</summary>
     public AzureDeadLetters DeadLetters { get; }
+
+    /// <summary>The visibility index; its <see cref="IVisibilityStore.InitializeAsync"/> creates its table.</summary>
+    public IVisibilityStore Visibility { get; }
 
     /// <summary>Schedules, in the table "{Prefix}schedules"; <see cref="IScheduleStore.InitializeAsync"/> creates it.</summary>
     public IScheduleStore Schedules { get; }
@@ -69,8 +74,9 @@ public sealed class AzureStorageBackend
         var deadLetterTable = tables.GetTableClient(DeadLetterTableName(options.Prefix));
         var queues = new AzureTaskQueues(queueService, options.Prefix, deadLetterTable);
         var store = new AzureWorkflowStore(workflowTable, deadLetterTable);
+        var visibility = new AzureVisibilityStore(tables.GetTableClient(VisibilityTableName(options.Prefix)));
         var schedules = new AzureScheduleStore(tables.GetTableClient(ScheduleTableName(options.Prefix)));
-        return new AzureStorageBackend(options, store, queues, new AzureDeadLetters(deadLetterTable, queues), schedules);
+        return new AzureStorageBackend(options, store, queues, new AzureDeadLetters(deadLetterTable, queues), visibility, schedules);
     }
 
     /// <summary>Deconstructs into the two halves of the backend contract.</summary>
@@ -124,6 +130,13 @@ public sealed class AzureStorageBackend
     {
         AzureStorageOptions.ValidatePrefix(prefix);
         return prefix + "schedules";
+    }
+
+    /// <summary>The visibility index table: "{prefix}visibility".</summary>
+    public static string VisibilityTableName(string prefix)
+    {
+        AzureStorageOptions.ValidatePrefix(prefix);
+        return prefix + "visibility";
     }
 
     /// <summary>Adds the caller's policies (once per attempt, so retries are seen) and the retry settings.</summary>

@@ -15,6 +15,6 @@ public static class AzureStorageBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var backend = AzureStorageBackend.Create(options);
         builder.Services.AddSingleton(backend);
-        return builder.UseBackend(_ => backend.Store, _ => backend.Queues);
+        return builder.UseBackend(_ => backend.Store, _ => backend.Queues, _ => backend.Visibility, _ => backend.Schedules);
     }
 }

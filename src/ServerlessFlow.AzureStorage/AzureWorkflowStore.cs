@@ -147,8 +147,4 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
 
         return rows.Find(RowKeys.Run(runId))?.GetInt64(RunRows.LastEventIdColumn) ?? 0;
     }
-
-    /// <inheritdoc />
-    public Task<PurgeOutcome> PurgeAsync(string workflowId, string runId, int maxDeletes, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("CONTRACT: implemented by the purge work");
 }

@@ -225,7 +225,4 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
 
         public List<HistoryEvent> HistoryOf(string runId) => Runs.TryGetValue(runId, out var events) ? events : Runs[runId] = [];
     }
-
-    public Task<PurgeOutcome> PurgeAsync(string workflowId, string runId, int maxDeletes, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("CONTRACT: implemented by the purge work");
 }
