@@ -17,7 +17,7 @@ internal sealed partial class AzureVisibilityStore(TableClient table) : IVisibil
     /// Rounds of "read the pointer, write" before a write gives up with a <see cref="StoreException"/>: each lost
     /// round means another writer changed the entry, and the caller's retry (the sweep) takes over.
     /// </summary>
-    private const int MaxWriteRounds = 4;
+    private const int MaxWriteRounds = 5;
 
     /// <summary>Azure returns at most 1,000 entities per query page.</summary>
     private const int MaxEntitiesPerPage = 1_000;
