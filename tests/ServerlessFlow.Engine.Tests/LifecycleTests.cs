@@ -107,7 +107,7 @@ public abstract class TimerAndLimitTests : EngineSuite
 
         // A fresh replay of the whole history (no cache) must agree with what the live run did.
         var history = await engine.Client.GetHistoryAsync(id);
-        var execution = new Execution.WorkflowExecution(Registry.WorkflowRegistry.Build([typeof(CountsSignals)], [typeof(FlakyActivities)]).GetWorkflow(nameof(CountsSignals)), id, closed.RunId, "default");
+        var execution = Replaying.New(typeof(CountsSignals), nameof(CountsSignals), id, closed.RunId);
         execution.Replay(history);
         Assert.Equal(history[^1].EventId, execution.LastEventId);
     }

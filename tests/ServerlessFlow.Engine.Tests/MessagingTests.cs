@@ -87,7 +87,7 @@ public abstract class MessagingTests : EngineSuite
         // Deprecated: a history recorded with the marker still replays, and a new run records it again.
         await using var deprecated = new EngineHarness(b => b.AddWorkflow<PatchableDeprecated>().AddActivities<FlakyActivities>().ConfigureWorker(o => o with { TaskQueues = ["default", "held"] }), backend);
         var history = await deprecated.Client.GetHistoryAsync(newRun);
-        var replay = new Execution.WorkflowExecution(Registry.WorkflowRegistry.Build([typeof(PatchableDeprecated)], [typeof(FlakyActivities)]).GetWorkflow("Patchable"), newRun, "r", "default");
+        var replay = Replaying.New(typeof(PatchableDeprecated), "Patchable", newRun, "r");
         replay.Replay(history);
         var fresh = await deprecated.RunAsync("Patchable", null);
         Assert.Equal("new True", fresh.GetResult<string>());

@@ -90,8 +90,7 @@ public abstract class WorkflowBehaviourTests : EngineSuite
         // A fresh execution replays the recorded start and schedule, then re-runs the last task live.
         var history = await engine.Client.GetHistoryAsync(closed.Id);
         var completed = Assert.IsType<ActivityCompleted>(history[2]);
-        var execution = new Execution.WorkflowExecution(
-            Registry.WorkflowRegistry.Build([typeof(DeterministicValues)], [typeof(FlakyActivities)]).GetWorkflow(nameof(DeterministicValues)), closed.Id, closed.RunId, "default");
+        var execution = Replaying.New(typeof(DeterministicValues), nameof(DeterministicValues), closed.Id, closed.RunId);
         execution.Replay(history.Take(2).ToList());
         var produced = execution.RunTask([completed with { EventId = 0 }], DateTimeOffset.UtcNow);
         var completion = Assert.IsType<WorkflowCompleted>(produced[^1]);

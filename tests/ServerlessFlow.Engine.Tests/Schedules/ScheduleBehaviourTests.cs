@@ -217,7 +217,7 @@ public sealed class ScheduleBehaviourTests
         Assert.False(await s.Schedules.DeleteScheduleAsync(Id));
         await Assert.ThrowsAsync<ScheduleNotFoundException>(() => s.Schedules.DescribeScheduleAsync(Id));
 
-        s.Clock.SetUtcNow(At(1));
+        s.Clock.SetUtcNow(At(2));
         var queue = Backend.QueueNames.Workflow("default");
         await Eventually.WaitAsync(() => Task.FromResult(s.Engine.Backend.Memory!.Peek(queue)), q => q.Count == 0);
         Assert.Null(await s.DescribeOrNullAsync(RunOf(1)));

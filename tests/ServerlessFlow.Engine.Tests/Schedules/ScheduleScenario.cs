@@ -45,10 +45,13 @@ internal sealed class ScheduleScenario : IAsyncDisposable
     /// <summary>The workflow ID of the run for minute <paramref name="minutes"/>.</summary>
     public static string RunOf(int minutes) => ScheduleProcessor.RunId(Id, At(minutes));
 
-    /// <summary>Moves the clock to minute <paramref name="minutes"/> and waits until the schedule has considered that time.</summary>
+    /// <summary>
+    /// Moves the clock just past minute <paramref name="minutes"/> (wake-ups are sent a second late, as queues round delays down)
+    /// and waits until the schedule has considered that time.
+    /// </summary>
     public async Task AdvanceToAsync(int minutes)
     {
-        Clock.SetUtcNow(At(minutes));
+        Clock.SetUtcNow(At(minutes) + TimeSpan.FromSeconds(1));
         await Eventually.WaitAsync(() => Schedules.DescribeScheduleAsync(Id), d => d.NextActionTimes.Count == 0 || d.NextActionTimes[0] > At(minutes));
     }
 
