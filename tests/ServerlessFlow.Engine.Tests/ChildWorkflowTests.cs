@@ -43,7 +43,8 @@ public abstract class ChildWorkflowTests : EngineSuite
         await using var engine = new EngineHarness(Register, NewBackend());
         var parent = (await engine.Client.StartWorkflowAsync(nameof(ParentLeavesChild), policy, new StartWorkflowOptions { Id = $"leaver-{policy}" })).Id;
         var childId = parent + "-sleeper";
-        await Eventually.WaitAsync(async () => (await engine.Client.ListWorkflowsAsync(new WorkflowListQuery())).Items.Any(w => w.Id == childId && w.PendingTimers.Count == 1), found => found);
+        await Eventually.WaitAsync(async () => (await engine.Client.ListWorkflowsAsync(new WorkflowListQuery { IdPrefix = childId })).Items.Count == 1, found => found);
+        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(childId), child => child.PendingTimers.Count == 1);
 
         await engine.Client.SignalWorkflowAsync(parent, "Finish", null);
         Assert.Equal(WorkflowStatus.Completed, (await engine.Client.WaitForCloseAsync(parent, TimeSpan.FromSeconds(30))).Status);
