@@ -1,4 +1,3 @@
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using ServerlessFlow.Engine.Backend;
@@ -13,9 +12,6 @@ namespace ServerlessFlow.AzureStorage;
 /// </summary>
 internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
 {
-    /// <summary>Marks a token as one this store returned, so foreign text is rejected rather than misread.</summary>
-    private const string TokenPrefix = "s:";
-
     /// <summary>A table query returns at most 1,000 entities per response.</summary>
     private const int MaxPerRequest = 1000;
 
@@ -96,7 +92,7 @@ internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
 
         var filter = continuationToken is null
             ? TableClient.CreateQueryFilter($"RowKey eq {ScheduleRows.RowKey}")
-            : TableClient.CreateQueryFilter($"PartitionKey gt {ParseToken(continuationToken)} and RowKey eq {ScheduleRows.RowKey}");
+            : TableClient.CreateQueryFilter($"PartitionKey gt {ScheduleListTokens.Parse(continuationToken)} and RowKey eq {ScheduleRows.RowKey}");
         var rows = await StorageErrors.Run("Listing schedules", async () =>
         {
             // One more than a page tells whether another page follows; storage may split results across
@@ -115,7 +111,7 @@ internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
         }, cancellationToken);
 
         var page = rows.Take(pageSize).ToList();
-        var token = rows.Count > pageSize ? FormatToken(page[^1].PartitionKey) : null;
+        var token = rows.Count > pageSize ? ScheduleListTokens.Format(page[^1].PartitionKey) : null;
         return new ScheduleRecordPage(page.Select(ScheduleRows.FromEntity).ToList(), token);
     }
 
@@ -171,25 +167,5 @@ internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
         return ambiguous && unchanged
             ? throw new StoreException($"{operation} failed: storage did not answer and the row is unchanged, so the write was not applied.", 0)
             : null;
-    }
-
-    private static string FormatToken(string partitionKey) => Convert.ToBase64String(Encoding.UTF8.GetBytes(TokenPrefix + partitionKey));
-
-    private static string ParseToken(string token)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            if (text.StartsWith(TokenPrefix, StringComparison.Ordinal))
-            {
-                return text[TokenPrefix.Length..];
-            }
-        }
-        catch (FormatException)
-        {
-            // Reported below like any other foreign token.
-        }
-
-        throw new InvalidWorkflowRequestException($"Continuation token '{token}' is not one this list returned: pass the token from the previous page unchanged.");
     }
 }

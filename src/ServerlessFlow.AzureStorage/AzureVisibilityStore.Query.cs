@@ -7,12 +7,12 @@ internal sealed partial class AzureVisibilityStore
 {
     /// <inheritdoc />
     /// <remarks>
-    /// Each shard is read in key order with pages of <see cref="VisibilityQuery.PageSize"/> rows (8 requests in
+    /// Each shard is read in key order with pages of <see cref="WorkflowListQuery.PageSize"/> rows (8 requests in
     /// parallel to start), and the shards are merged k-way by key — the driver prefix is the same everywhere, so
     /// that is by <c>(inv(start), h)</c>: newest first. A shard is read again only when its page is used up.
     /// A page is short only when it is the last; its token is null then.
     /// </remarks>
-    public async Task<VisibilityPage> QueryAsync(VisibilityQuery query, CancellationToken cancellationToken)
+    public async Task<VisibilityPage> QueryAsync(WorkflowListQuery query, CancellationToken cancellationToken)
     {
         var plan = VisibilityQueryPlan.Create(query);
         var entries = VisibilityPageToken.Parse(query.ContinuationToken, plan);

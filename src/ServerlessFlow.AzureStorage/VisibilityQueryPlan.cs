@@ -1,11 +1,10 @@
 using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
-using ServerlessFlow.Engine.Backend;
 
 namespace ServerlessFlow.AzureStorage;
 
 /// <summary>
-/// How a <see cref="VisibilityQuery"/> is read: ONE driver key prefix (an attribute Eq → <c>A</c>; else type
+/// How a <see cref="WorkflowListQuery"/> is read: ONE driver key prefix (an attribute Eq → <c>A</c>; else type
 /// and status → <c>Y</c>; else type → <c>T</c>; else status → <c>X</c>; else <c>S</c>), the start-time range
 /// as RowKey bounds of it (every driver sorts by <c>inv(start)</c>), and every other filter as a server-side
 /// comparison with a column. The same plan runs on every shard.
@@ -43,7 +42,7 @@ internal sealed class VisibilityQueryPlan
 
     /// <summary>Validates <paramref name="query"/> and plans it.</summary>
     /// <exception cref="InvalidWorkflowRequestException">The query cannot be served: the message says why.</exception>
-    public static VisibilityQueryPlan Create(VisibilityQuery query)
+    public static VisibilityQueryPlan Create(WorkflowListQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.PageSize is < 1 or > 1000)

@@ -88,7 +88,7 @@ public sealed class AzureVisibilityLayoutTests(AzuriteFixture azurite) : IAsyncL
         await Store.UpsertAsync(Entry(2, WorkflowStatus.Completed, "us/east"), Ct);
 
         Assert.Equal(1, faults.Injected);
-        var listed = Assert.Single((await Store.QueryAsync(new VisibilityQuery(), Ct)).Items);
+        var listed = Assert.Single((await Store.QueryAsync(new WorkflowListQuery(), Ct)).Items);
         Assert.Equal((2L, WorkflowStatus.Completed), (listed.Version, listed.Status));
         Assert.Equal(8, (await RowsAsync()).Count);
     }
@@ -104,7 +104,7 @@ public sealed class AzureVisibilityLayoutTests(AzuriteFixture azurite) : IAsyncL
         counter.Reset();
 
         var page = await Store.QueryAsync(
-            new VisibilityQuery
+            new WorkflowListQuery
             {
                 IdPrefix = "order-", Status = WorkflowStatus.Completed, ClosedAfter = Start, PageSize = 10,
                 SearchAttributes = [new("Region", SearchAttributeOperator.Eq, "eu/west"), new("Amount", SearchAttributeOperator.Ge, 1L)],
@@ -126,13 +126,13 @@ public sealed class AzureVisibilityLayoutTests(AzuriteFixture azurite) : IAsyncL
             await Store.UpsertAsync(Entry(1, WorkflowStatus.Completed, "eu/west") with { WorkflowId = $"order-{i:D2}", StartedAt = Start.AddMinutes(i) }, Ct);
         }
 
-        var byStatus = await Store.QueryAsync(new VisibilityQuery { Status = WorkflowStatus.Completed, PageSize = 5 }, Ct);
+        var byStatus = await Store.QueryAsync(new WorkflowListQuery { Status = WorkflowStatus.Completed, PageSize = 5 }, Ct);
 
         Assert.NotNull(byStatus.ContinuationToken);
         await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() =>
-            Store.QueryAsync(new VisibilityQuery { WorkflowType = "Billing/Invoice", PageSize = 5, ContinuationToken = byStatus.ContinuationToken }, Ct));
+            Store.QueryAsync(new WorkflowListQuery { WorkflowType = "Billing/Invoice", PageSize = 5, ContinuationToken = byStatus.ContinuationToken }, Ct));
         await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() =>
-            Store.QueryAsync(new VisibilityQuery { Status = WorkflowStatus.Completed, StartedAfter = Start.AddMinutes(18), PageSize = 5, ContinuationToken = byStatus.ContinuationToken }, Ct));
+            Store.QueryAsync(new WorkflowListQuery { Status = WorkflowStatus.Completed, StartedAfter = Start.AddMinutes(18), PageSize = 5, ContinuationToken = byStatus.ContinuationToken }, Ct));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class AzureVisibilityLayoutTests(AzuriteFixture azurite) : IAsyncL
         var filters = Enumerable.Range(0, 9).Select(i => new SearchAttributeFilter($"N{i}", SearchAttributeOperator.Ge, (long)i)).ToList();
 
         var error = await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() =>
-            Store.QueryAsync(new VisibilityQuery { IdPrefix = "a", ClosedAfter = Start, ClosedBefore = Start.AddDays(1), SearchAttributes = filters }, Ct));
+            Store.QueryAsync(new WorkflowListQuery { IdPrefix = "a", ClosedAfter = Start, ClosedBefore = Start.AddDays(1), SearchAttributes = filters }, Ct));
 
         Assert.Contains("allows 15", error.Message, StringComparison.Ordinal);
     }

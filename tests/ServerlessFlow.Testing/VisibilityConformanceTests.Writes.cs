@@ -17,10 +17,10 @@ public abstract partial class VisibilityConformanceTests
         await store.UpsertAsync(current with { Version = 3, Status = WorkflowStatus.Running, ClosedAt = null }, Ct);
         await store.UpsertAsync(current with { WorkflowType = "Other", RunId = "same-version" }, Ct);
 
-        var listed = await ReadAllAsync(store, new VisibilityQuery { IdPrefix = current.WorkflowId }, "one ID");
+        var listed = await ReadAllAsync(store, new WorkflowListQuery { IdPrefix = current.WorkflowId }, "one ID");
         Assert.Equal(Canonical(current), Canonical(Assert.Single(listed)));
-        Assert.Empty((await store.QueryAsync(new VisibilityQuery { Status = WorkflowStatus.Running }, Ct)).Items);
-        Assert.Empty((await store.QueryAsync(new VisibilityQuery { WorkflowType = "Other" }, Ct)).Items);
+        Assert.Empty((await store.QueryAsync(new WorkflowListQuery { Status = WorkflowStatus.Running }, Ct)).Items);
+        Assert.Empty((await store.QueryAsync(new WorkflowListQuery { WorkflowType = "Other" }, Ct)).Items);
     }
 
     [Fact]
@@ -34,10 +34,10 @@ public abstract partial class VisibilityConformanceTests
 
         await store.UpsertAsync(closed, Ct);
 
-        Assert.Empty(await ReadAllAsync(store, new VisibilityQuery { Status = WorkflowStatus.Running }, "old status"));
-        Assert.Empty(await ReadAllAsync(store, new VisibilityQuery { WorkflowType = "First" }, "old type"));
-        Assert.Empty(await ReadAllAsync(store, new VisibilityQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "eu-west")] }, "old region"));
-        foreach (var query in new VisibilityQuery[]
+        Assert.Empty(await ReadAllAsync(store, new WorkflowListQuery { Status = WorkflowStatus.Running }, "old status"));
+        Assert.Empty(await ReadAllAsync(store, new WorkflowListQuery { WorkflowType = "First" }, "old type"));
+        Assert.Empty(await ReadAllAsync(store, new WorkflowListQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "eu-west")] }, "old region"));
+        foreach (var query in new WorkflowListQuery[]
         {
             new(), new() { Status = WorkflowStatus.Failed }, new() { WorkflowType = "Second", Status = WorkflowStatus.Failed },
             new() { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "us/east#1")] },
@@ -49,7 +49,7 @@ public abstract partial class VisibilityConformanceTests
         Assert.Equal(id, Assert.Single(await store.FindClosedBeforeAsync(DateTimeOffset.MaxValue, 10, Ct)).WorkflowId);
         await store.UpsertAsync(Entry(id, version: 3, WorkflowStatus.Running, region: null, type: "Third"), Ct);
         Assert.Empty(await store.FindClosedBeforeAsync(DateTimeOffset.MaxValue, 10, Ct));
-        Assert.Empty(await ReadAllAsync(store, new VisibilityQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "us/east#1")] }, "removed attribute"));
+        Assert.Empty(await ReadAllAsync(store, new WorkflowListQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "us/east#1")] }, "removed attribute"));
     }
 
     [Fact]
@@ -62,12 +62,12 @@ public abstract partial class VisibilityConformanceTests
 
         await Task.WhenAll(entries.AsEnumerable().Reverse().Select(entry => store.UpsertAsync(entry, Ct)));
 
-        var all = await ReadAllAsync(store, new VisibilityQuery(), "all");
+        var all = await ReadAllAsync(store, new WorkflowListQuery(), "all");
         Assert.Equal(Canonical(entries[^1]), Canonical(Assert.Single(all)));
         foreach (var stale in entries.SkipLast(1))
         {
-            Assert.Empty((await store.QueryAsync(new VisibilityQuery { Status = stale.Status }, Ct)).Items);
-            Assert.Empty((await store.QueryAsync(new VisibilityQuery { WorkflowType = stale.WorkflowType }, Ct)).Items);
+            Assert.Empty((await store.QueryAsync(new WorkflowListQuery { Status = stale.Status }, Ct)).Items);
+            Assert.Empty((await store.QueryAsync(new WorkflowListQuery { WorkflowType = stale.WorkflowType }, Ct)).Items);
         }
     }
 
@@ -89,9 +89,9 @@ public abstract partial class VisibilityConformanceTests
         var expected = kept ? new[] { entry, other } : [other];
         var listings = new[]
         {
-            await ReadAllAsync(store, new VisibilityQuery(), "all"),
-            await ReadAllAsync(store, new VisibilityQuery { Status = WorkflowStatus.Completed }, "by status"),
-            await ReadAllAsync(store, new VisibilityQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "eu-west")] }, "by region"),
+            await ReadAllAsync(store, new WorkflowListQuery(), "all"),
+            await ReadAllAsync(store, new WorkflowListQuery { Status = WorkflowStatus.Completed }, "by status"),
+            await ReadAllAsync(store, new WorkflowListQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "eu-west")] }, "by region"),
             (await store.FindClosedBeforeAsync(DateTimeOffset.MaxValue, 10, Ct)).ToList(),
         };
         Assert.All(listings, listing => Assert.Equal(expected.Select(e => e.WorkflowId).Order(StringComparer.Ordinal), listing.Select(e => e.WorkflowId).Order(StringComparer.Ordinal)));
@@ -135,14 +135,14 @@ public abstract partial class VisibilityConformanceTests
 
         await store.UpsertAsync(entry, Ct);
 
-        var read = Assert.Single((await store.QueryAsync(new VisibilityQuery { SearchAttributes = [new(Amount, SearchAttributeOperator.Eq, 42L)] }, Ct)).Items);
+        var read = Assert.Single((await store.QueryAsync(new WorkflowListQuery { SearchAttributes = [new(Amount, SearchAttributeOperator.Eq, 42L)] }, Ct)).Items);
         Assert.Equal("ä/#?", read.SearchAttributes[Region]);
         Assert.Equal(42L, read.SearchAttributes[Amount]);
         Assert.Equal(-0.5, read.SearchAttributes[Score]);
         Assert.Equal(false, read.SearchAttributes[Vip]);
         Assert.Equal(long.MaxValue, read.SearchAttributes["Long"]);
         Assert.Equal(due.UtcTicks, Assert.IsType<DateTimeOffset>(read.SearchAttributes[DueAt]).UtcTicks);
-        Assert.Single((await store.QueryAsync(new VisibilityQuery { SearchAttributes = [new(DueAt, SearchAttributeOperator.Eq, due.UtcDateTime)] }, Ct)).Items);
+        Assert.Single((await store.QueryAsync(new WorkflowListQuery { SearchAttributes = [new(DueAt, SearchAttributeOperator.Eq, due.UtcDateTime)] }, Ct)).Items);
     }
 
     private static string NewId() => "vis/" + Guid.NewGuid().ToString("N");

@@ -39,7 +39,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         var store = await SeededAsync();
         Report($"seeding {Count} records, {VisibilitySeed.Concurrency} at a time: {seed.SeedingTime.TotalSeconds:F1} s");
 
-        var items = await ReadAllAsync(store, new VisibilityQuery { PageSize = pageSize }, "no filter");
+        var items = await ReadAllAsync(store, new WorkflowListQuery { PageSize = pageSize }, "no filter");
 
         var expected = Records.OrderByDescending(record => record.StartedAt).Select(Canonical).ToList();
         Assert.Equal(Count, items.Select(item => item.WorkflowId).Distinct(StringComparer.Ordinal).Count());
@@ -55,7 +55,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
 
         foreach (var status in statuses)
         {
-            await AssertMatchesOracleAsync(store, new VisibilityQuery { Status = status, PageSize = pageSize }, record => record.Status == status, $"status {status}");
+            await AssertMatchesOracleAsync(store, new WorkflowListQuery { Status = status, PageSize = pageSize }, record => record.Status == status, $"status {status}");
         }
     }
 
@@ -67,7 +67,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
 
         foreach (var type in pageSize < SmallPage ? ["Pipe|Type"] : new[] { "Billing/Invoice", "Pipe|Type", "日本の型" })
         {
-            await AssertMatchesOracleAsync(store, new VisibilityQuery { WorkflowType = type, PageSize = pageSize }, record => record.WorkflowType == type, $"type {type}");
+            await AssertMatchesOracleAsync(store, new WorkflowListQuery { WorkflowType = type, PageSize = pageSize }, record => record.WorkflowType == type, $"type {type}");
         }
     }
 
@@ -80,7 +80,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         foreach (var (type, status) in new[] { ("Ship#ment", WorkflowStatus.Completed), ("Тип", WorkflowStatus.Running), ("Caret^Type", WorkflowStatus.ContinuedAsNew) })
         {
             await AssertMatchesOracleAsync(
-                store, new VisibilityQuery { WorkflowType = type, Status = status, PageSize = pageSize },
+                store, new WorkflowListQuery { WorkflowType = type, Status = status, PageSize = pageSize },
                 record => record.WorkflowType == type && record.Status == status, $"type {type} and status {status}");
         }
     }
@@ -94,7 +94,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         foreach (var prefix in pageSize < SmallPage ? ["a^b|c-", "100%/0", "pay?ment/01"] : new[] { "order-eu/", "a^b|c-", "ä/日本/😀", "100%/0", "pay?ment/01", "plain\\", "заказ-2" })
         {
             await AssertMatchesOracleAsync(
-                store, new VisibilityQuery { IdPrefix = prefix, PageSize = pageSize },
+                store, new WorkflowListQuery { IdPrefix = prefix, PageSize = pageSize },
                 record => record.WorkflowId.StartsWith(prefix, StringComparison.Ordinal), $"ID prefix {prefix}");
         }
     }
@@ -106,7 +106,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         var store = await SeededAsync();
         var after = Records[100].StartedAt;
         var before = Records.Select(record => record.StartedAt).Where(at => at > after.AddDays(3)).Min();
-        var query = new VisibilityQuery { StartedAfter = after, StartedBefore = before, PageSize = pageSize };
+        var query = new WorkflowListQuery { StartedAfter = after, StartedBefore = before, PageSize = pageSize };
 
         var ids = await AssertMatchesOracleAsync(store, query, record => record.StartedAt >= after && record.StartedAt < before, "started between");
 
@@ -123,10 +123,10 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         var (after, before) = (closes[closes.Count / 3], closes[(closes.Count / 3) + 150]);
 
         var ids = await AssertMatchesOracleAsync(
-            store, new VisibilityQuery { ClosedAfter = after, ClosedBefore = before, PageSize = pageSize },
+            store, new WorkflowListQuery { ClosedAfter = after, ClosedBefore = before, PageSize = pageSize },
             record => record.ClosedAt >= after && record.ClosedAt < before, "closed between");
         var onlyBefore = await AssertMatchesOracleAsync(
-            store, new VisibilityQuery { ClosedBefore = closes[60], PageSize = pageSize },
+            store, new WorkflowListQuery { ClosedBefore = closes[60], PageSize = pageSize },
             record => record.ClosedAt < closes[60], "closed before");
 
         Assert.Contains(Records.Single(record => record.ClosedAt == after).WorkflowId, ids);
@@ -143,11 +143,11 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         foreach (var region in pageSize < SmallPage ? [LongRegion] : Regions)
         {
             await AssertMatchesOracleAsync(
-                store, new VisibilityQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, region)], PageSize = pageSize },
+                store, new WorkflowListQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, region)], PageSize = pageSize },
                 record => Attribute<string>(record, Region) == region, $"Region = {region[..Math.Min(20, region.Length)]}");
         }
 
-        var none = await store.QueryAsync(new VisibilityQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "nowhere")], PageSize = pageSize }, Ct);
+        var none = await store.QueryAsync(new WorkflowListQuery { SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "nowhere")], PageSize = pageSize }, Ct);
         Assert.Equal((0, null), (none.Items.Count, none.ContinuationToken));
     }
 
@@ -161,15 +161,15 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
 
         await AssertMatchesOracleAsync(
             store,
-            new VisibilityQuery { SearchAttributes = [new(Amount, SearchAttributeOperator.Ge, 20_000L), new(Amount, SearchAttributeOperator.Lt, 25_000)], PageSize = pageSize },
+            new WorkflowListQuery { SearchAttributes = [new(Amount, SearchAttributeOperator.Ge, 20_000L), new(Amount, SearchAttributeOperator.Lt, 25_000)], PageSize = pageSize },
             record => Attribute<long>(record, Amount) is >= 20_000 and < 25_000, "20000 <= Amount < 25000");
         await AssertMatchesOracleAsync(
             store,
-            new VisibilityQuery { SearchAttributes = [new(DueAt, SearchAttributeOperator.Gt, dueFrom), new(DueAt, SearchAttributeOperator.Le, dueTo.UtcDateTime)], PageSize = pageSize },
+            new WorkflowListQuery { SearchAttributes = [new(DueAt, SearchAttributeOperator.Gt, dueFrom), new(DueAt, SearchAttributeOperator.Le, dueTo.UtcDateTime)], PageSize = pageSize },
             record => record.SearchAttributes.TryGetValue(DueAt, out var due) && (DateTimeOffset)due > dueFrom && (DateTimeOffset)due <= dueTo, "DueAt in (20 d, 23 d]");
         await AssertMatchesOracleAsync(
             store,
-            new VisibilityQuery { SearchAttributes = [new(Amount, SearchAttributeOperator.Le, 5_000), new(DueAt, SearchAttributeOperator.Lt, dueFrom)], PageSize = pageSize },
+            new WorkflowListQuery { SearchAttributes = [new(Amount, SearchAttributeOperator.Le, 5_000), new(DueAt, SearchAttributeOperator.Lt, dueFrom)], PageSize = pageSize },
             record => record.SearchAttributes.TryGetValue(Amount, out var amount) && (long)amount <= 5_000
                 && record.SearchAttributes.TryGetValue(DueAt, out var due) && (DateTimeOffset)due < dueFrom, "Amount <= 5000 and DueAt < 20 d");
     }
@@ -182,11 +182,11 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
 
         await AssertMatchesOracleAsync(
             store,
-            new VisibilityQuery { SearchAttributes = [new(Score, SearchAttributeOperator.Ge, 25.0), new(Score, SearchAttributeOperator.Lt, 30.5)], PageSize = pageSize },
+            new WorkflowListQuery { SearchAttributes = [new(Score, SearchAttributeOperator.Ge, 25.0), new(Score, SearchAttributeOperator.Lt, 30.5)], PageSize = pageSize },
             record => record.SearchAttributes.TryGetValue(Score, out var score) && (double)score is >= 25.0 and < 30.5, "25 <= Score < 30.5");
         await AssertMatchesOracleAsync(
             store,
-            new VisibilityQuery { SearchAttributes = [new(Vip, SearchAttributeOperator.Eq, true), new(Score, SearchAttributeOperator.Gt, 50.0)], PageSize = pageSize },
+            new WorkflowListQuery { SearchAttributes = [new(Vip, SearchAttributeOperator.Eq, true), new(Score, SearchAttributeOperator.Gt, 50.0)], PageSize = pageSize },
             record => Attribute<bool>(record, Vip) && record.SearchAttributes.TryGetValue(Score, out var score) && (double)score > 50, "Vip and Score > 50");
     }
 
@@ -202,7 +202,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
             && record.StartedAt >= startedAfter && record.StartedAt < startedBefore
             && record.ClosedAt >= closedAfter && record.ClosedAt < closedBefore
             && record.SearchAttributes.TryGetValue(Amount, out var amount) && (long)amount >= 0;
-        VisibilityQuery Query(WorkflowStatus? status, string? type, params SearchAttributeFilter[] attributes) => new()
+        WorkflowListQuery Query(WorkflowStatus? status, string? type, params SearchAttributeFilter[] attributes) => new()
         {
             Status = status, WorkflowType = type, IdPrefix = "order-", StartedAfter = startedAfter, StartedBefore = startedBefore,
             ClosedAfter = closedAfter, ClosedBefore = closedBefore, SearchAttributes = [.. attributes, new(Amount, SearchAttributeOperator.Ge, 0L)], PageSize = pageSize,
@@ -235,20 +235,20 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
     {
         var store = await SeededAsync();
 
-        await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => store.QueryAsync(new VisibilityQuery { ContinuationToken = token }, Ct));
+        await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => store.QueryAsync(new WorkflowListQuery { ContinuationToken = token }, Ct));
     }
 
     [Fact]
     public async Task QueryAsync_TruncatedToken_ThrowsInvalidRequest()
     {
         var store = await SeededAsync();
-        var first = await store.QueryAsync(new VisibilityQuery { PageSize = 5 }, Ct);
+        var first = await store.QueryAsync(new WorkflowListQuery { PageSize = 5 }, Ct);
         Assert.NotNull(first.ContinuationToken);
         var bytes = Convert.FromBase64String(first.ContinuationToken);
 
         var truncated = Convert.ToBase64String(bytes[..(bytes.Length / 2)]);
 
-        await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => store.QueryAsync(new VisibilityQuery { PageSize = 5, ContinuationToken = truncated }, Ct));
+        await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => store.QueryAsync(new WorkflowListQuery { PageSize = 5, ContinuationToken = truncated }, Ct));
     }
 
     [Theory]
@@ -259,7 +259,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         var store = await SeededAsync();
 
         var error = await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() =>
-            store.QueryAsync(new VisibilityQuery { SearchAttributes = [new("Anything", op, value)] }, Ct));
+            store.QueryAsync(new WorkflowListQuery { SearchAttributes = [new("Anything", op, value)] }, Ct));
 
         Assert.Contains("range filters apply to Int, Double and Datetime", error.Message, StringComparison.Ordinal);
     }
@@ -274,7 +274,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         var store = await SeededAsync();
 
         await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() =>
-            store.QueryAsync(new VisibilityQuery { PageSize = pageSize, SearchAttributes = [new(name, SearchAttributeOperator.Eq, value!)] }, Ct));
+            store.QueryAsync(new WorkflowListQuery { PageSize = pageSize, SearchAttributes = [new(name, SearchAttributeOperator.Eq, value!)] }, Ct));
     }
 
     [Theory]
@@ -304,7 +304,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
     }
 
     /// <summary>Reads every page of <paramref name="query"/>: every page but the last is full, the last ends the listing.</summary>
-    protected async Task<List<VisibilityRecord>> ReadAllAsync(IVisibilityStore store, VisibilityQuery query, string label)
+    protected async Task<List<VisibilityRecord>> ReadAllAsync(IVisibilityStore store, WorkflowListQuery query, string label)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(query);
@@ -328,7 +328,7 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
         return items;
     }
 
-    private async Task<List<string>> AssertMatchesOracleAsync(IVisibilityStore store, VisibilityQuery query, Func<VisibilityRecord, bool> predicate, string label)
+    private async Task<List<string>> AssertMatchesOracleAsync(IVisibilityStore store, WorkflowListQuery query, Func<VisibilityRecord, bool> predicate, string label)
     {
         var ids = (await ReadAllAsync(store, query, label)).Select(item => item.WorkflowId).ToList();
         Assert.Equal(Oracle(predicate), ids);

@@ -17,9 +17,12 @@ public interface IVisibilityStore
     /// </summary>
     Task UpsertAsync(VisibilityRecord record, CancellationToken cancellationToken);
 
-    /// <summary>One page of entries matching every filter of <paramref name="query"/>, newest start first.</summary>
+    /// <summary>
+    /// One page of entries matching every filter of <paramref name="query"/>, newest start first. Search attribute
+    /// filter values come typed as in <see cref="VisibilityRecord.SearchAttributes"/> (the engine converts them).
+    /// </summary>
     /// <exception cref="InvalidWorkflowRequestException">The continuation token is malformed, or the query cannot be served.</exception>
-    Task<VisibilityPage> QueryAsync(VisibilityQuery query, CancellationToken cancellationToken);
+    Task<VisibilityPage> QueryAsync(WorkflowListQuery query, CancellationToken cancellationToken);
 
     /// <summary>Removes the workflow's entry if its version is at most <paramref name="maxVersion"/> (a newer run keeps its entry).</summary>
     Task DeleteAsync(string workflowId, long maxVersion, CancellationToken cancellationToken);
@@ -60,40 +63,6 @@ public sealed record VisibilityRecord
 
     /// <summary>Search attributes, typed: string (Keyword), long (Int), double (Double), bool (Bool), DateTimeOffset in UTC (Datetime).</summary>
     public IReadOnlyDictionary<string, object> SearchAttributes { get; init; } = new Dictionary<string, object>();
-}
-
-/// <summary>Filters and paging of <see cref="IVisibilityStore.QueryAsync"/>; every filter given must hold.</summary>
-public sealed record VisibilityQuery
-{
-    /// <summary>Only this status.</summary>
-    public WorkflowStatus? Status { get; init; }
-
-    /// <summary>Only this workflow type.</summary>
-    public string? WorkflowType { get; init; }
-
-    /// <summary>Only IDs starting with this text (ordinal).</summary>
-    public string? IdPrefix { get; init; }
-
-    /// <summary>Started at or after.</summary>
-    public DateTimeOffset? StartedAfter { get; init; }
-
-    /// <summary>Started before.</summary>
-    public DateTimeOffset? StartedBefore { get; init; }
-
-    /// <summary>Closed at or after (open entries never match).</summary>
-    public DateTimeOffset? ClosedAfter { get; init; }
-
-    /// <summary>Closed before (open entries never match).</summary>
-    public DateTimeOffset? ClosedBefore { get; init; }
-
-    /// <summary>Conditions on search attributes, values typed as in <see cref="VisibilityRecord.SearchAttributes"/>.</summary>
-    public IReadOnlyList<SearchAttributeFilter> SearchAttributes { get; init; } = [];
-
-    /// <summary>Page size, 1–1000.</summary>
-    public int PageSize { get; init; } = 100;
-
-    /// <summary>The token of the previous page.</summary>
-    public string? ContinuationToken { get; init; }
 }
 
 /// <summary>One page of index entries.</summary>

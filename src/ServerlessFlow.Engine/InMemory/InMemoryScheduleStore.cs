@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ServerlessFlow.Engine.Backend;
 
 namespace ServerlessFlow.Engine.InMemory;
@@ -10,9 +9,6 @@ namespace ServerlessFlow.Engine.InMemory;
 /// </summary>
 internal sealed class InMemoryScheduleStore : IScheduleStore
 {
-    /// <summary>Marks a token as one this store returned, so foreign text is rejected rather than misread.</summary>
-    private const string TokenPrefix = "s:";
-
     private readonly Lock gate = new();
     private readonly SortedDictionary<string, ScheduleRecord> schedules = new(StringComparer.Ordinal);
     private long etagCounter;
@@ -62,12 +58,12 @@ internal sealed class InMemoryScheduleStore : IScheduleStore
             throw new InvalidWorkflowRequestException($"Page size {pageSize} is out of range: use 1–1000.");
         }
 
-        var after = continuationToken is null ? null : ParseToken(continuationToken);
+        var after = continuationToken is null ? null : ScheduleListTokens.Parse(continuationToken);
         lock (gate)
         {
             var rest = schedules.Values.Where(s => after is null || string.CompareOrdinal(s.ScheduleId, after) > 0).Take(pageSize + 1).ToList();
             var page = rest.Take(pageSize).ToList();
-            var token = rest.Count > pageSize ? FormatToken(page[^1].ScheduleId) : null;
+            var token = rest.Count > pageSize ? ScheduleListTokens.Format(page[^1].ScheduleId) : null;
             return Task.FromResult(new ScheduleRecordPage(page, token));
         }
     }
@@ -83,25 +79,5 @@ internal sealed class InMemoryScheduleStore : IScheduleStore
                 .ToList();
             return Task.FromResult(due);
         }
-    }
-
-    private static string FormatToken(string lastId) => Convert.ToBase64String(Encoding.UTF8.GetBytes(TokenPrefix + lastId));
-
-    private static string ParseToken(string token)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            if (text.StartsWith(TokenPrefix, StringComparison.Ordinal))
-            {
-                return text[TokenPrefix.Length..];
-            }
-        }
-        catch (FormatException)
-        {
-            // Reported below like any other foreign token.
-        }
-
-        throw new InvalidWorkflowRequestException($"Continuation token '{token}' is not one this list returned: pass the token from the previous page unchanged.");
     }
 }

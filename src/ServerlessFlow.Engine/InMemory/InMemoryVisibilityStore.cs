@@ -37,7 +37,7 @@ internal sealed class InMemoryVisibilityStore : IVisibilityStore
         return Task.CompletedTask;
     }
 
-    public Task<VisibilityPage> QueryAsync(VisibilityQuery query, CancellationToken cancellationToken)
+    public Task<VisibilityPage> QueryAsync(WorkflowListQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.PageSize is < 1 or > 1000)
@@ -90,7 +90,7 @@ internal sealed class InMemoryVisibilityStore : IVisibilityStore
         }
     }
 
-    private static bool Matches(VisibilityRecord record, VisibilityQuery query, List<SearchAttributeFilter> filters) =>
+    private static bool Matches(VisibilityRecord record, WorkflowListQuery query, List<SearchAttributeFilter> filters) =>
         (query.Status is null || record.Status == query.Status)
         && (query.WorkflowType is null || record.WorkflowType == query.WorkflowType)
         && (query.IdPrefix is null || record.WorkflowId.StartsWith(query.IdPrefix, StringComparison.Ordinal))

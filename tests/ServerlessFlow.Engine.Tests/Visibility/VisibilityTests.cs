@@ -148,7 +148,7 @@ internal sealed class FlakyVisibilityStore(IVisibilityStore inner, int failures)
             ? throw new StoreException("Injected index write failure.", 503)
             : inner.UpsertAsync(record, cancellationToken);
 
-    public Task<VisibilityPage> QueryAsync(VisibilityQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
+    public Task<VisibilityPage> QueryAsync(WorkflowListQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
 
     public Task DeleteAsync(string workflowId, long maxVersion, CancellationToken cancellationToken) => inner.DeleteAsync(workflowId, maxVersion, cancellationToken);
 
