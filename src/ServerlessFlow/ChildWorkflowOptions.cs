@@ -11,6 +11,12 @@ public sealed record ChildWorkflowOptions
 
     /// <summary>What happens to the child if the parent closes first.</summary>
     public ParentClosePolicy ParentClosePolicy { get; init; } = ParentClosePolicy.Terminate;
+
+    /// <summary>The child's memo (unindexed metadata returned by describe).</summary>
+    public IReadOnlyDictionary<string, object?>? Memo { get; init; }
+
+    /// <summary>The child's search attributes (registered names, values of their types).</summary>
+    public IReadOnlyDictionary<string, object?>? SearchAttributes { get; init; }
 }
 
 /// <summary>What happens to an open child when its parent closes (Temporal's parent close policy).</summary>

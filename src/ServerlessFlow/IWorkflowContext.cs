@@ -23,6 +23,8 @@ internal interface IWorkflowContext
 
     void UpsertSearchAttributes(IReadOnlyDictionary<string, object?> changes);
 
+    IReadOnlyDictionary<string, JsonElement> SearchAttributes { get; }
+
     bool IsCancellationRequested { get; }
 
     Task<JsonElement?> ExecuteChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options);

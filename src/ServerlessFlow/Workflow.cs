@@ -82,6 +82,9 @@ public static class Workflow
     /// <summary>True once cancellation of this workflow has been requested.</summary>
     public static bool IsCancellationRequested => Context.IsCancellationRequested;
 
+    /// <summary>This run's search attributes as the workflow sees them now: those it started with and its own upserts.</summary>
+    public static IReadOnlyDictionary<string, System.Text.Json.JsonElement> SearchAttributes => Context.SearchAttributes;
+
     /// <summary>
     /// Sets (or, with a null value, removes) search attributes of this workflow, so that listings can find it by
     /// them (for example the step it is on). Recorded in history; the visibility index follows within milliseconds.

@@ -115,14 +115,16 @@ internal sealed record CompleteUpdateCommand(string UpdateId, JsonElement? Resul
     public override string Describe() => $"CompleteUpdate '{UpdateId}'";
 }
 
-internal sealed record ScheduleChildCommand(string WorkflowId, string WorkflowType, JsonElement? Input, string TaskQueue, ChildWorkflowOptions Options, Action<long> OnBound) : Command
+internal sealed record ScheduleChildCommand(
+    string WorkflowId, string WorkflowType, JsonElement? Input, string TaskQueue, ChildWorkflowOptions Options,
+    IReadOnlyDictionary<string, JsonElement>? Memo, IReadOnlyDictionary<string, JsonElement>? SearchAttributes, Action<long> OnBound) : Command
 {
     public override bool Matches(HistoryEvent recorded) => recorded is ChildWorkflowScheduled c && c.WorkflowType == WorkflowType;
 
     public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new ChildWorkflowScheduled
     {
         EventId = eventId, Timestamp = now, ChildWorkflowId = Options.Id ?? $"{WorkflowId}-child-{eventId}", WorkflowType = WorkflowType,
-        Input = Input, TaskQueue = TaskQueue, ParentClosePolicy = Options.ParentClosePolicy,
+        Input = Input, TaskQueue = TaskQueue, ParentClosePolicy = Options.ParentClosePolicy, Memo = Memo, SearchAttributes = SearchAttributes,
     };
 
     public override void Bind(long eventId) => OnBound(eventId);

@@ -19,7 +19,20 @@ internal sealed partial class WorkflowExecution
     {
         var awaiter = new TaskCompletionSource<JsonElement?>();
         var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
-        pending.Enqueue(new ScheduleChildCommand(Info.WorkflowId, workflowType, input, queue, options, id => children[id] = (options.Id ?? $"{Info.WorkflowId}-child-{id}", awaiter)));
+        IReadOnlyDictionary<string, JsonElement>? memo, searchAttributes;
+        try
+        {
+            memo = Client.PayloadLimits.CheckMemo(options.Memo);
+            searchAttributes = options.SearchAttributes is { Count: > 0 } given ? attributes.Apply(new Dictionary<string, JsonElement>(), given) : null;
+        }
+        catch (InvalidWorkflowRequestException e)
+        {
+            taskFailure ??= e; // a deployment mistake: the task fails and is retried, as for an invalid upsert
+            return awaiter.Task;
+        }
+
+        pending.Enqueue(new ScheduleChildCommand(
+            Info.WorkflowId, workflowType, input, queue, options, memo, searchAttributes, id => children[id] = (options.Id ?? $"{Info.WorkflowId}-child-{id}", awaiter)));
         return awaiter.Task;
     }
 
@@ -84,6 +97,8 @@ internal sealed partial class WorkflowExecution
 
         return awaiter.Task;
     }
+
+    IReadOnlyDictionary<string, JsonElement> IWorkflowContext.SearchAttributes => currentAttributes;
 
     void IWorkflowContext.UpsertSearchAttributes(IReadOnlyDictionary<string, object?> changes)
     {

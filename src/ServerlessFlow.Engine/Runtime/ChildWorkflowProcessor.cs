@@ -55,7 +55,9 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
             return TaskOutcome.RetryAfter(TimeSpan.Zero); // the closed run's last messages went out before its row is replaced
         }
 
-        var commit = StartCommit.Build(scheduled.ChildWorkflowId, Guid.NewGuid().ToString("N"), scheduled.WorkflowType, scheduled.TaskQueue, scheduled.Input, time.GetUtcNow(), existing, link);
+        var metadata = new RunMetadata(scheduled.Memo, scheduled.SearchAttributes ?? new Dictionary<string, System.Text.Json.JsonElement>(), ScheduledBy: null);
+        var commit = StartCommit.Build(
+            scheduled.ChildWorkflowId, Guid.NewGuid().ToString("N"), scheduled.WorkflowType, scheduled.TaskQueue, scheduled.Input, time.GetUtcNow(), existing, link, metadata);
         if (await store.CommitAsync(commit, cancellationToken) is not { } committed)
         {
             return TaskOutcome.RetryAfter(TimeSpan.Zero); // Lost a race for the child's ID: look again.

@@ -21,6 +21,12 @@ public sealed record ChildWorkflowScheduled : HistoryEvent
     /// <summary>What happens to the child if the parent closes first.</summary>
     public ParentClosePolicy ParentClosePolicy { get; init; }
 
+    /// <summary>The child's memo; null for none.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? Memo { get; init; }
+
+    /// <summary>The child's search attributes, normalized; null for none.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? SearchAttributes { get; init; }
+
     /// <inheritdoc />
     [JsonIgnore]
     public override bool IsCommand => true;

@@ -6,7 +6,7 @@ namespace ServerlessFlow.Engine.Tests.Visibility;
 public abstract class VisibilityTests : EngineSuite
 {
     internal static void Register(ServerlessFlowBuilder b) => b
-        .AddWorkflow<SteppedWorkflow>().AddWorkflow<BadUpsertWorkflow>()
+        .AddWorkflow<SteppedWorkflow>().AddWorkflow<BadUpsertWorkflow>().AddWorkflow<ParentWithTaggedChild>().AddWorkflow<ReportsOwnAttributes>()
         .AddSearchAttribute("Step", SearchAttributeType.Keyword)
         .AddSearchAttribute("Attempts", SearchAttributeType.Int)
         .AddSearchAttribute("Customer", SearchAttributeType.Keyword)
@@ -83,6 +83,18 @@ public abstract class VisibilityTests : EngineSuite
         Assert.Equal(WorkflowStatus.Running, described.Status);
         Assert.Contains("AddSearchAttribute(\"Unregistered\"", described.LastTaskFailure, StringComparison.Ordinal);
         Assert.Equal(1, described.HistoryLength);
+    }
+
+    [Fact]
+    public async Task ChildWorkflow_WithMemoAndAttributes_ListableAndSeenByTheChild()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var closed = await engine.RunAsync(nameof(ParentWithTaggedChild), null, "tags");
+        Assert.Equal("c-9", closed.GetResult<string>());
+
+        Assert.Equal("parent", (await engine.Client.DescribeWorkflowAsync("tags-child")).Memo!["origin"].GetString());
+        var listed = await ListAsync(engine, new WorkflowListQuery { SearchAttributes = [new("Customer", SearchAttributeOperator.Eq, "c-9")] }, 1);
+        Assert.Equal("tags-child", listed.Single().Id);
     }
 
     [Fact]

@@ -46,3 +46,28 @@ public sealed class QuickWorkflow
     [WorkflowRun]
     public Task<int> RunAsync(int value) => Task.FromResult(value);
 }
+
+/// <summary>Starts a child with a memo and search attributes, and reports what it sees of its own attributes.</summary>
+[Workflow]
+public sealed class ParentWithTaggedChild
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        var options = new ChildWorkflowOptions
+        {
+            Id = Workflow.Info.WorkflowId + "-child",
+            Memo = new Dictionary<string, object?> { ["origin"] = "parent" },
+            SearchAttributes = new Dictionary<string, object?> { ["Customer"] = "c-9" },
+        };
+        return await Workflow.ExecuteChildWorkflowAsync<string>(nameof(ReportsOwnAttributes), null, options) ?? "no result";
+    }
+}
+
+/// <summary>Returns the Customer search attribute it sees through <see cref="Workflow.SearchAttributes"/>.</summary>
+[Workflow]
+public sealed class ReportsOwnAttributes
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Task.FromResult(Workflow.SearchAttributes.TryGetValue("Customer", out var customer) ? customer.GetString()! : "none");
+}
