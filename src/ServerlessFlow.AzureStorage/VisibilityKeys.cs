@@ -36,6 +36,8 @@ internal static class VisibilityKeys
     public const string StartPrefix = "S|";
 
     private const string PointerPrefix = "P|";
+
+    private const string HashedPointerPrefix = "p|";
     private const string TypePrefix = "T|";
     private const string StatusPrefix = "X|";
     private const string TypeStatusPrefix = "Y|";
@@ -60,8 +62,17 @@ internal static class VisibilityKeys
         return (Partitions[(int)shard], Convert.ToHexStringLower(digest, 0, HashHexDigits / 2));
     }
 
-    /// <summary>The pointer row of a workflow; also validates the ID as the workflow table does.</summary>
-    public static string Pointer(string workflowId) => PointerPrefix + KeyEscaping.PartitionKey(workflowId);
+    /// <summary>
+    /// The pointer row of a workflow; also validates the ID as the workflow table does. An ID whose escaped form leaves
+    /// no room for the prefix is named by its SHA-256 under a prefix of its own, so the two forms never meet.
+    /// </summary>
+    public static string Pointer(string workflowId)
+    {
+        var escaped = KeyEscaping.PartitionKey(workflowId);
+        return PointerPrefix.Length + escaped.Length <= AzureLimits.MaxKeyLength
+            ? PointerPrefix + escaped
+            : HashedPointerPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(escaped)));
+    }
 
     /// <summary>The keys of the index rows <paramref name="record"/> needs (the pointer row not included).</summary>
     public static List<string> IndexKeys(VisibilityRecord record, string hash, IEnumerable<(string Name, SearchAttributeValue Value)> attributes)

@@ -66,6 +66,11 @@ internal sealed partial class WorkflowClient
     private WorkflowListQuery ToVisibilityQuery(WorkflowListQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (new[] { query.StartedAfter, query.StartedBefore, query.ClosedAfter, query.ClosedBefore }.Any(d => d?.UtcDateTime.Year < SearchAttributeRegistry.MinYear))
+        {
+            throw new InvalidWorkflowRequestException($"Time filters start at {SearchAttributeRegistry.MinYear}-01-01; leave the bound out to mean \"since always\".");
+        }
+
         return query.PageSize is < 1 or > 1000
             ? throw new InvalidWorkflowRequestException($"Page size {query.PageSize} is out of range; use 1 to 1000.")
             : query with { SearchAttributes = query.SearchAttributes.Select(registry.SearchAttributes.ToTyped).ToList() };

@@ -170,7 +170,7 @@ internal sealed class ScheduleProcessor(
         var taken = 0;
         foreach (var action in resolution.Start)
         {
-            var (handle, started) = await StartAsync(scheduleId, state.Definition.Action, action.Nominal, cancellationToken);
+            var (handle, started) = await StartAsync(scheduleId, state.Definition.Action, action.Nominal, state.Running, cancellationToken);
             if (handle is not null)
             {
                 open.Add(handle.Id);
@@ -201,12 +201,18 @@ internal sealed class ScheduleProcessor(
     /// Starts the action's workflow for <paramref name="nominal"/>. A run for that time that exists already (another pass, an
     /// earlier backfill) is never started again: its handle is returned while it is open, null once it has closed.
     /// </summary>
-    private async Task<(WorkflowHandle? Handle, bool Started)> StartAsync(string scheduleId, ScheduleAction action, DateTimeOffset nominal, CancellationToken cancellationToken)
+    /// <remarks>
+    /// An open run the schedule does not track yet was started for this time by a pass that raced this one (or died before
+    /// writing the row): it counts as this pass's action, so that whichever pass writes the row counts it once.
+    /// </remarks>
+    private async Task<(WorkflowHandle? Handle, bool Started)> StartAsync(
+        string scheduleId, ScheduleAction action, DateTimeOffset nominal, IReadOnlyList<string> tracked, CancellationToken cancellationToken)
     {
         var workflowId = RunId(scheduleId, nominal);
         if (await store.ReadInstanceAsync(workflowId, cancellationToken) is { } existing)
         {
-            return (existing.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew ? new WorkflowHandle(workflowId, existing.RunId) : null, false);
+            var open = existing.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew;
+            return open ? (new WorkflowHandle(workflowId, existing.RunId), !tracked.Contains(workflowId)) : (null, false);
         }
 
         var attributes = new Dictionary<string, object?>(action.SearchAttributes ?? new Dictionary<string, object?>(), StringComparer.Ordinal)

@@ -13,6 +13,9 @@ internal sealed partial class SearchAttributeRegistry
     /// <summary>Search attributes one workflow may have (each is a row of the visibility index).</summary>
     public const int MaxAttributes = 20;
 
+    /// <summary>First year a Datetime value may have: Azure Table storage's dates start in 1601.</summary>
+    public const int MinYear = 1601;
+
     /// <summary>Longest Keyword value.</summary>
     public const int MaxKeywordLength = 1024;
 
@@ -110,9 +113,6 @@ internal sealed partial class SearchAttributeRegistry
             {
                 string text => text,
                 JsonElement { ValueKind: JsonValueKind.String } json => json.GetString(),
-                // A filter value typed as a number by the HTTP layer may name a keyword like "123".
-                IConvertible scalar when forFilter && value is not bool => Convert.ToString(scalar, CultureInfo.InvariantCulture),
-                JsonElement { ValueKind: JsonValueKind.Number } json when forFilter => json.GetRawText(),
                 _ => null,
             },
             SearchAttributeType.Int => value switch
@@ -138,14 +138,21 @@ internal sealed partial class SearchAttributeRegistry
                 DateTimeOffset at => at.ToUniversalTime(),
                 DateTime at => new DateTimeOffset(at.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : at).ToUniversalTime(),
                 string text when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) => parsed.ToUniversalTime(),
-                JsonElement { ValueKind: JsonValueKind.String } json when json.TryGetDateTimeOffset(out var parsed) => parsed.ToUniversalTime(),
+                JsonElement { ValueKind: JsonValueKind.String } json
+                    when DateTimeOffset.TryParse(json.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) => parsed.ToUniversalTime(),
                 _ => null,
             },
         };
         if (typed is null || (typed is double d && !double.IsFinite(d)))
         {
             var shown = element?.GetRawText() ?? Convert.ToString(value, CultureInfo.InvariantCulture);
-            throw new InvalidWorkflowRequestException($"Search attribute '{name}' is a {type}; the value {shown} is not one.");
+            var hint = type == SearchAttributeType.Keyword && forFilter ? $" In a URL, quote text that looks like a number, date or bool: sa.{name}=\"{shown}\"." : "";
+            throw new InvalidWorkflowRequestException($"Search attribute '{name}' is a {type}; the value {shown} is not one.{hint}");
+        }
+
+        if (typed is DateTimeOffset { Year: < MinYear })
+        {
+            throw new InvalidWorkflowRequestException($"Search attribute '{name}' is {typed:O}; Datetime values start at {MinYear}-01-01 (Azure Table storage's range).");
         }
 
         return typed is string { Length: > MaxKeywordLength }

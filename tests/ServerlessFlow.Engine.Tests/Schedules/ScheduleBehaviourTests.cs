@@ -38,7 +38,9 @@ public sealed class ScheduleBehaviourTests
 
         // Whichever pass wrote last, the run is tracked (so Skip holds for minute 2) and there is one run for minute 1.
         await s.WaitForRunAsync(1, WorkflowStatus.Running);
-        Assert.Equal([RunOf(1)], (await s.Schedules.DescribeScheduleAsync(Id)).RunningWorkflows);
+        var raced = await s.Schedules.DescribeScheduleAsync(Id);
+        Assert.Equal([RunOf(1)], raced.RunningWorkflows);
+        Assert.Equal(1, raced.ActionCount);
         await s.AdvanceToAsync(2);
         Assert.Equal(1, (await s.WaitForScheduleAsync(d => d.OverlapSkipped == 1)).OverlapSkipped);
         Assert.Null(await s.DescribeOrNullAsync(RunOf(2)));

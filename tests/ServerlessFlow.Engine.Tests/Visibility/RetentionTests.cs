@@ -145,7 +145,7 @@ public sealed class RetentionTests
     private static ServerlessFlowBuilder Register(ServerlessFlowBuilder b, TimeSpan? retention)
     {
         VisibilityTests.Register(b);
-        return b.AddWorkflow<QuickWorkflow>().ConfigureWorker(o => o with { Retention = retention });
+        return b.ConfigureWorker(o => o with { Retention = retention });
     }
 
     private static Task AdvanceWhenWaitingAsync(EngineHarness engine, string id, int generation) =>

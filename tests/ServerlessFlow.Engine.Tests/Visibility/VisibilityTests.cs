@@ -6,7 +6,7 @@ namespace ServerlessFlow.Engine.Tests.Visibility;
 public abstract class VisibilityTests : EngineSuite
 {
     internal static void Register(ServerlessFlowBuilder b) => b
-        .AddWorkflow<SteppedWorkflow>().AddWorkflow<BadUpsertWorkflow>().AddWorkflow<ParentWithTaggedChild>().AddWorkflow<ReportsOwnAttributes>()
+        .AddWorkflow<SteppedWorkflow>().AddWorkflow<BadUpsertWorkflow>().AddWorkflow<QuickWorkflow>().AddWorkflow<ParentWithTaggedChild>().AddWorkflow<ReportsOwnAttributes>()
         .AddSearchAttribute("Step", SearchAttributeType.Keyword)
         .AddSearchAttribute("Attempts", SearchAttributeType.Int)
         .AddSearchAttribute("Customer", SearchAttributeType.Keyword)
@@ -35,6 +35,19 @@ public abstract class VisibilityTests : EngineSuite
         var described = await engine.Client.DescribeWorkflowAsync("order-1");
         Assert.Equal("done", described.SearchAttributes["Step"].GetString());
         Assert.Equal(12.5, described.SearchAttributes["Amount"].GetDouble());
+    }
+
+    [Fact]
+    public async Task Start_IdWhoseEscapedFormFillsTheKey_ListedAndPurged()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var id = new string('/', 128) + new string('a', 128); // 256 characters, 512 once escaped: no room for a key prefix
+        await engine.RunAsync(nameof(QuickWorkflow), 1, id);
+
+        var listed = await ListAsync(engine, new WorkflowListQuery { IdPrefix = "///", Status = WorkflowStatus.Completed }, 1);
+        Assert.Equal(id, listed.Single().Id);
+        Assert.True(await engine.Client.PurgeWorkflowAsync(id));
+        Assert.Empty((await engine.Client.ListWorkflowsAsync(new WorkflowListQuery { IdPrefix = "///" })).Items);
     }
 
     [Fact]
