@@ -29,11 +29,9 @@ internal sealed class OutboxSender(
             return true;
         }
 
-        foreach (var outbound in committed.Outbox)
-        {
-            await SendOneAsync(outbound.Queue, outbound.Message, outbound.VisibleAt, cancellationToken);
-        }
-
+        // The index first: the messages wake workers that find the flag still set and send everything again until it
+        // is cleared, so the shorter the time from the first message to the clear, the fewer duplicates.
+        var indexed = true;
         if (committed.VisibilityChanged)
         {
             try
@@ -43,8 +41,18 @@ internal sealed class OutboxSender(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Log.VisibilityWriteFailed(logger, committed.WorkflowId, e);
-                return false;
+                indexed = false;
             }
+        }
+
+        foreach (var outbound in committed.Outbox)
+        {
+            await SendOneAsync(outbound.Queue, outbound.Message, outbound.VisibleAt, cancellationToken);
+        }
+
+        if (!indexed)
+        {
+            return false;
         }
 
         await store.ClearOutboxAsync(committed.WorkflowId, committed.ETag!, cancellationToken);

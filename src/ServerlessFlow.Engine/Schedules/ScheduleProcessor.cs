@@ -26,7 +26,7 @@ internal sealed class ScheduleProcessor(
     private static readonly TimeSpan BufferedRecheck = TimeSpan.FromMinutes(1);
 
     /// <summary>The workflow ID of the action at <paramref name="nominal"/>: "{scheduleId}-{yyyy-MM-ddTHH:mm:ssZ}".</summary>
-    public static string RunId(string scheduleId, DateTimeOffset nominal) =>
+    public static string WorkflowIdFor(string scheduleId, DateTimeOffset nominal) =>
         scheduleId + "-" + nominal.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Handles a <see cref="TaskKind.Schedule"/> message: a wake-up or a close notification. An early wake-up (delays are capped at the queue's 7-day limit) arms the next leg.</summary>
@@ -208,7 +208,7 @@ internal sealed class ScheduleProcessor(
     private async Task<(WorkflowHandle? Handle, bool Started)> StartAsync(
         string scheduleId, ScheduleAction action, DateTimeOffset nominal, IReadOnlyList<string> tracked, CancellationToken cancellationToken)
     {
-        var workflowId = RunId(scheduleId, nominal);
+        var workflowId = WorkflowIdFor(scheduleId, nominal);
         if (await store.ReadInstanceAsync(workflowId, cancellationToken) is { } existing)
         {
             var open = existing.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew;

@@ -43,7 +43,7 @@ internal sealed class ScheduleScenario : IAsyncDisposable
     public static DateTimeOffset At(int minutes) => Start.AddMinutes(minutes);
 
     /// <summary>The workflow ID of the run for minute <paramref name="minutes"/>.</summary>
-    public static string RunOf(int minutes) => ScheduleProcessor.RunId(Id, At(minutes));
+    public static string RunOf(int minutes) => ScheduleProcessor.WorkflowIdFor(Id, At(minutes));
 
     /// <summary>
     /// Moves the clock just past minute <paramref name="minutes"/> (wake-ups are sent a second late, as queues round delays down)
