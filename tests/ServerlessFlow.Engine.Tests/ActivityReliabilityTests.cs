@@ -125,7 +125,9 @@ public abstract class ActivityReliabilityTests : EngineSuite
     {
         await using var engine = new EngineHarness(Register, NewBackend());
         var id = (await engine.Client.StartWorkflowAsync(nameof(CancelsHeartbeatingActivity), null, new StartWorkflowOptions())).Id;
-        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingActivities.Count == 1);
+
+        // Started, not merely scheduled: an attempt cancelled before it starts never runs, so it could not see anything.
+        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingActivities is [{ State: "Started" }]);
 
         await engine.Client.CancelWorkflowAsync(id);
         var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
