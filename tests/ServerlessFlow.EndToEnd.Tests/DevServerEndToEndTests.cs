@@ -153,6 +153,7 @@ public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHe
         var scheduleId = $"tick-{Guid.NewGuid():N}";
         var first = await DevServerProcess.StartAsync(azurite.ConnectionString, prefix, log.Path);
         DateTimeOffset killedAt;
+        DateTimeOffset lastBeforeKill;
         try
         {
             await first.Client.CreateScheduleAsync(scheduleId, """
@@ -160,10 +161,10 @@ public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHe
                  "action":{"workflowType":"HelloSequence","input":{"count":1,"delayMs":0}},
                  "policies":{"overlap":"AllowAll"}}
                 """);
-            await Polling.UntilAsync(TimeSpan.FromSeconds(60), "two scheduled runs", async () =>
+            lastBeforeKill = await Polling.UntilAsync(TimeSpan.FromSeconds(60), "two scheduled runs", async () =>
             {
                 var runs = await first.Client.ScheduledRunsAsync(scheduleId);
-                return (runs.Count >= 2, runs.Count);
+                return (runs.Count >= 2, runs.Count > 0 ? runs[^1].Nominal : default);
             }, () => first.Output);
             await first.KillAsync();
             killedAt = DateTimeOffset.UtcNow;
@@ -173,8 +174,10 @@ public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHe
             await first.DisposeAsync();
         }
 
-        // The outage itself (not a wait for a condition): schedule times come due while no process runs.
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        // The outage lasts until at least two more schedule times have come due with no process running.
+        var outageCovers = lastBeforeKill + TimeSpan.FromSeconds(6.5);
+        await Polling.UntilAsync(TimeSpan.FromSeconds(30), "two schedule times to come due during the outage", () =>
+            Task.FromResult((DateTimeOffset.UtcNow >= outageCovers, true)));
         var restarting = DateTimeOffset.UtcNow;
         await using var second = await DevServerProcess.StartAsync(azurite.ConnectionString, prefix, log.Path);
         var restartedAt = DateTimeOffset.UtcNow;

@@ -102,10 +102,12 @@ internal sealed partial class WorkflowExecution
 
     void IWorkflowContext.UpsertSearchAttributes(IReadOnlyDictionary<string, object?> changes)
     {
+        IReadOnlyDictionary<string, JsonElement?> recorded;
         IReadOnlyDictionary<string, JsonElement> updated;
         try
         {
-            updated = attributes.Apply(currentAttributes, changes);
+            recorded = attributes.Normalize(changes);
+            updated = Visibility.SearchAttributeRegistry.Merge(currentAttributes, recorded);
         }
         catch (InvalidWorkflowRequestException e)
         {
@@ -114,7 +116,6 @@ internal sealed partial class WorkflowExecution
             return;
         }
 
-        var recorded = changes.Keys.ToDictionary(name => name, name => updated.TryGetValue(name, out var value) ? value : (JsonElement?)null, StringComparer.Ordinal);
         currentAttributes = updated;
         pending.Enqueue(new UpsertSearchAttributesCommand(recorded));
     }

@@ -87,7 +87,7 @@ internal static class InstanceTransition
                     outbox.RemoveAll(o => o.Message.TimerAt is not null && newEvents.OfType<TimerStarted>().Any(t => t.EventId == canceled.StartedEventId && t.FireAt == o.Message.TimerAt));
                     break;
                 case SearchAttributesUpserted upserted:
-                    searchAttributes = Upsert(searchAttributes, upserted);
+                    searchAttributes = Visibility.SearchAttributeRegistry.Merge(searchAttributes, upserted.Changes);
                     break;
                 case WorkflowCompleted:
                     status = WorkflowStatus.Completed;
@@ -178,23 +178,5 @@ internal static class InstanceTransition
             NewActivities = created,
             DeletedActivities = deleted.Distinct().ToList(),
         };
-    }
-
-    private static Dictionary<string, System.Text.Json.JsonElement> Upsert(IReadOnlyDictionary<string, System.Text.Json.JsonElement> current, SearchAttributesUpserted upserted)
-    {
-        var result = new Dictionary<string, System.Text.Json.JsonElement>(current, StringComparer.Ordinal);
-        foreach (var (name, value) in upserted.Changes)
-        {
-            if (value is { } set)
-            {
-                result[name] = set;
-            }
-            else
-            {
-                result.Remove(name);
-            }
-        }
-
-        return result;
     }
 }

@@ -28,8 +28,7 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
             throw new ScheduleAlreadyExistsException(scheduleId);
         }
 
-        await processor.RunPassAsync(scheduleId, rearm: false, cancellationToken);
-        return await DescribeScheduleAsync(scheduleId, cancellationToken);
+        return await PassAndDescribeAsync(scheduleId, cancellationToken);
     }
 
     public async Task<ScheduleDescription> DescribeScheduleAsync(string scheduleId, CancellationToken cancellationToken = default) =>
@@ -121,9 +120,14 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
             }
         }
 
-        await processor.RunPassAsync(scheduleId, rearm: false, cancellationToken);
-        return await DescribeScheduleAsync(scheduleId, cancellationToken);
+        return await PassAndDescribeAsync(scheduleId, cancellationToken);
     }
+
+    /// <summary>Takes whatever a change made due at once, and describes the schedule as that pass left it.</summary>
+    private async Task<ScheduleDescription> PassAndDescribeAsync(string scheduleId, CancellationToken cancellationToken) =>
+        await processor.RunPassAsync(scheduleId, rearm: false, cancellationToken) is { } passed
+            ? Describe(passed)
+            : await DescribeScheduleAsync(scheduleId, cancellationToken);
 
     private async Task<ScheduleRecord> ReadAsync(string scheduleId, CancellationToken cancellationToken) =>
         await schedules.ReadScheduleAsync(ValidateId(scheduleId), cancellationToken) ?? throw new ScheduleNotFoundException(scheduleId);

@@ -41,7 +41,8 @@ internal sealed class ScheduleProcessor(
     /// <param name="scheduleId">The schedule.</param>
     /// <param name="rearm">Send the wake-up message even if one was sent for the same time (that one arrived early).</param>
     /// <param name="cancellationToken">Cancels the pass.</param>
-    public async Task RunPassAsync(string scheduleId, bool rearm, CancellationToken cancellationToken)
+    /// <returns>The schedule as the pass stored it; null if it does not exist, or other writers won every round.</returns>
+    public async Task<ScheduleRecord?> RunPassAsync(string scheduleId, bool rearm, CancellationToken cancellationToken)
     {
         // Runs started by a round whose write then lost the fence are still this schedule's: the next round tracks them.
         var startedHere = new List<string>();
@@ -49,13 +50,14 @@ internal sealed class ScheduleProcessor(
         {
             if (await schedules.ReadScheduleAsync(scheduleId, cancellationToken) is not { } record)
             {
-                return;
+                return null;
             }
 
             var state = ScheduleState.Parse(record);
+            var spec = ScheduleSpecEvaluator.Create(state.Definition.Spec);
             var now = time.GetUtcNow();
-            var next = await PassAsync(scheduleId, state with { Running = [.. state.Running.Union(startedHere)] }, now, startedHere, cancellationToken);
-            var nextWake = NextWake(scheduleId, next, now);
+            var next = await PassAsync(scheduleId, spec, state with { Running = [.. state.Running.Union(startedHere)] }, now, startedHere, cancellationToken);
+            var nextWake = NextWake(scheduleId, spec, next, now);
             var armed = nextWake is { } wake && (rearm || next.ArmedFor != wake);
             if (armed)
             {
@@ -67,15 +69,17 @@ internal sealed class ScheduleProcessor(
                 next = next with { ArmedFor = nextWake };
             }
 
-            if (await schedules.WriteScheduleAsync(record with { StateJson = next.ToJson(), NextWakeAt = nextWake }, cancellationToken) is not null)
+            if (await schedules.WriteScheduleAsync(record with { StateJson = next.ToJson(), NextWakeAt = nextWake }, cancellationToken) is { } written)
             {
-                return;
+                return written;
             }
         }
+
+        return null;
     }
 
     /// <summary>The next time the schedule needs a pass: at once if work is left, the next action time, or a recheck of open runs while actions wait.</summary>
-    public static DateTimeOffset? NextWake(string scheduleId, ScheduleState state, DateTimeOffset now)
+    private static DateTimeOffset? NextWake(string scheduleId, ScheduleSpecEvaluator spec, ScheduleState state, DateTimeOffset now)
     {
         if (state.Backfills.Count > 0 || (state.Buffer.Count > 0 && state.Running.Count == 0))
         {
@@ -83,7 +87,7 @@ internal sealed class ScheduleProcessor(
         }
 
         DateTimeOffset? next = null;
-        if (!state.Paused && ScheduleSpecEvaluator.Create(state.Definition.Spec) is var spec && spec.NextNominal(state.Watermark) is { } nominal)
+        if (!state.Paused && spec.NextNominal(state.Watermark) is { } nominal)
         {
             next = spec.ActualTime(scheduleId, nominal);
         }
@@ -97,9 +101,8 @@ internal sealed class ScheduleProcessor(
     }
 
     private async Task<ScheduleState> PassAsync(
-        string scheduleId, ScheduleState state, DateTimeOffset now, List<string> startedHere, CancellationToken cancellationToken)
+        string scheduleId, ScheduleSpecEvaluator spec, ScheduleState state, DateTimeOffset now, List<string> startedHere, CancellationToken cancellationToken)
     {
-        var spec = ScheduleSpecEvaluator.Create(state.Definition.Spec);
         var running = await StillOpenAsync(state.Running, cancellationToken);
         var buffer = state.Buffer;
         var watermark = state.Watermark;
@@ -116,9 +119,9 @@ internal sealed class ScheduleProcessor(
 
         if (!state.Paused)
         {
-            while (budget > 0 && spec.NextNominal(watermark) is { } nominal && spec.ActualTime(scheduleId, nominal) <= now)
+            while (budget > 0 && spec.NextNominal(watermark) is { } nominal && spec.ActualTime(scheduleId, nominal) is var actual && actual <= now)
             {
-                if (now - spec.ActualTime(scheduleId, nominal) > state.Definition.Policies.CatchupWindow)
+                if (now - actual > state.Definition.Policies.CatchupWindow)
                 {
                     missed++;
                 }

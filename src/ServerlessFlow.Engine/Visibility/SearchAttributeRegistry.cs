@@ -48,19 +48,33 @@ internal sealed partial class SearchAttributeRegistry
 
     /// <summary>Applies <paramref name="changes"/> (a null value removes the attribute) to <paramref name="current"/>, checking names, types and limits.</summary>
     /// <exception cref="InvalidWorkflowRequestException">An unregistered name, a value of the wrong type, or too many attributes.</exception>
-    public IReadOnlyDictionary<string, JsonElement> Apply(IReadOnlyDictionary<string, JsonElement> current, IReadOnlyDictionary<string, object?>? changes)
+    public IReadOnlyDictionary<string, JsonElement> Apply(IReadOnlyDictionary<string, JsonElement> current, IReadOnlyDictionary<string, object?>? changes) =>
+        Merge(current, Normalize(changes));
+
+    /// <summary>The changes in their stored JSON form (null where one removes an attribute), checked against the registrations.</summary>
+    /// <exception cref="InvalidWorkflowRequestException">An unregistered name or a value of the wrong type.</exception>
+    public IReadOnlyDictionary<string, JsonElement?> Normalize(IReadOnlyDictionary<string, object?>? changes) =>
+        (changes ?? new Dictionary<string, object?>()).ToDictionary(
+            change => change.Key,
+            change => change.Value is null or JsonElement { ValueKind: JsonValueKind.Null }
+                ? (JsonElement?)null
+                : PayloadJson.ToElement(ToTyped(change.Key, TypeOf(change.Key), change.Value, forFilter: false)),
+            StringComparer.Ordinal);
+
+    /// <summary>Applies normalized changes (a null value removes the attribute); the one merge the workflow code, the client and the instance's transition share.</summary>
+    /// <exception cref="InvalidWorkflowRequestException">The workflow would have more than <see cref="MaxAttributes"/>.</exception>
+    public static IReadOnlyDictionary<string, JsonElement> Merge(IReadOnlyDictionary<string, JsonElement> current, IReadOnlyDictionary<string, JsonElement?> changes)
     {
         var result = new Dictionary<string, JsonElement>(current, StringComparer.Ordinal);
-        foreach (var (name, value) in changes ?? new Dictionary<string, object?>())
+        foreach (var (name, value) in changes)
         {
-            var type = TypeOf(name);
-            if (value is null || value is JsonElement { ValueKind: JsonValueKind.Null })
+            if (value is { } set)
             {
-                result.Remove(name);
+                result[name] = set;
             }
             else
             {
-                result[name] = PayloadJson.ToElement(ToTyped(name, type, value, forFilter: false))!.Value;
+                result.Remove(name);
             }
         }
 
