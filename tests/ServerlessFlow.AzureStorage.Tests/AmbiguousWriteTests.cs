@@ -1,7 +1,7 @@
 using Azure.Core;
 using ServerlessFlow.Engine.Backend;
-using ServerlessFlow.Testing;
-using static ServerlessFlow.Testing.BackendTestData;
+using ServerlessFlow.TestSupport;
+using static ServerlessFlow.TestSupport.BackendTestData;
 
 namespace ServerlessFlow.AzureStorage.Tests;
 

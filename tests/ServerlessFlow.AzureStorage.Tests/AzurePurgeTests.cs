@@ -1,8 +1,8 @@
 using Azure.Data.Tables;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.History;
-using ServerlessFlow.Testing;
-using static ServerlessFlow.Testing.BackendTestData;
+using ServerlessFlow.TestSupport;
+using static ServerlessFlow.TestSupport.BackendTestData;
 
 namespace ServerlessFlow.AzureStorage.Tests;
 

@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using ServerlessFlow.Engine.Backend;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.AzureStorage.Tests;
 

@@ -1,5 +1,5 @@
 using ServerlessFlow.Engine.Backend;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 using Xunit.Abstractions;
 
 namespace ServerlessFlow.AzureStorage.Tests;

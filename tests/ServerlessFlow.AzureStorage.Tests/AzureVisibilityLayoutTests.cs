@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using ServerlessFlow.Engine.Backend;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.AzureStorage.Tests;
 

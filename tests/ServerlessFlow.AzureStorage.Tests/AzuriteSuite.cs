@@ -1,4 +1,4 @@
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.AzureStorage.Tests;
 

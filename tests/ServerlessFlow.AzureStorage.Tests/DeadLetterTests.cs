@@ -1,5 +1,5 @@
 using ServerlessFlow.Engine.Backend;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.AzureStorage.Tests;
 

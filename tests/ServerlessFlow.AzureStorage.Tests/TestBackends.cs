@@ -1,5 +1,5 @@
 using Azure.Core.Pipeline;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.AzureStorage.Tests;
 

@@ -1,4 +1,4 @@
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 using Xunit.Abstractions;
 
 namespace ServerlessFlow.EndToEnd.Tests;

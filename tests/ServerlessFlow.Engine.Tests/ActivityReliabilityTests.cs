@@ -201,7 +201,7 @@ public sealed class ActivityReliabilityTestsInMemory : ActivityReliabilityTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class ActivityReliabilityTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : ActivityReliabilityTests
+public sealed class ActivityReliabilityTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : ActivityReliabilityTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -80,7 +80,7 @@ public sealed class ChildWorkflowTestsInMemory : ChildWorkflowTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class ChildWorkflowTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : ChildWorkflowTests
+public sealed class ChildWorkflowTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : ChildWorkflowTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -71,7 +71,7 @@ public sealed class ConcurrencyAndVersioningTestsInMemory : ConcurrencyAndVersio
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class ConcurrencyAndVersioningTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : ConcurrencyAndVersioningTests
+public sealed class ConcurrencyAndVersioningTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : ConcurrencyAndVersioningTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

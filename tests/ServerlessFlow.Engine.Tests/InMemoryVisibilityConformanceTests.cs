@@ -1,6 +1,6 @@
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Engine.InMemory;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.Engine.Tests;
 

@@ -132,7 +132,7 @@ public sealed class LifecycleTestsInMemory : LifecycleTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class LifecycleTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : LifecycleTests
+public sealed class LifecycleTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : LifecycleTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }
@@ -143,7 +143,7 @@ public sealed class TimerAndLimitTestsInMemory : TimerAndLimitTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class TimerAndLimitTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : TimerAndLimitTests
+public sealed class TimerAndLimitTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : TimerAndLimitTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -138,7 +138,7 @@ public sealed class MessagingTestsInMemory : MessagingTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class MessagingTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : MessagingTests
+public sealed class MessagingTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : MessagingTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }
@@ -149,7 +149,7 @@ public sealed class UpdateTestsInMemory : UpdateTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class UpdateTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : UpdateTests
+public sealed class UpdateTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : UpdateTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -74,7 +74,7 @@ public sealed class SampleWorkflowTestsInMemory : SampleWorkflowTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class SampleWorkflowTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : SampleWorkflowTests
+public sealed class SampleWorkflowTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : SampleWorkflowTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -68,7 +68,7 @@ public sealed class StartPolicyTestsInMemory : StartPolicyTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class StartPolicyTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : StartPolicyTests
+public sealed class StartPolicyTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : StartPolicyTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

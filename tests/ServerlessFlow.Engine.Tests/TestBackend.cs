@@ -1,7 +1,7 @@
 using ServerlessFlow.AzureStorage;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Engine.InMemory;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.Engine.Tests;
 

@@ -173,7 +173,7 @@ public sealed class WorkflowBehaviourTestsInMemory : WorkflowBehaviourTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class WorkflowBehaviourTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : WorkflowBehaviourTests
+public sealed class WorkflowBehaviourTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : WorkflowBehaviourTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -8,7 +8,7 @@ using ServerlessFlow.AzureStorage;
 using ServerlessFlow.Hosting.Configuration;
 using ServerlessFlow.Hosting.Http;
 using ServerlessFlow.Samples;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.Hosting.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ServerlessFlow.Hosting.Http;
-using ServerlessFlow.Testing;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.Hosting.Tests;
 

@@ -154,7 +154,7 @@ public sealed class VisibilityTestsInMemory : VisibilityTests
 }
 
 [Collection(AzuriteSuite.Name)]
-public sealed class VisibilityTestsOnAzurite(ServerlessFlow.Testing.AzuriteFixture azurite) : VisibilityTests
+public sealed class VisibilityTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : VisibilityTests
 {
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }

@@ -1,8 +1,8 @@
 using ServerlessFlow.History;
 using Xunit;
-using static ServerlessFlow.Testing.BackendTestData;
+using static ServerlessFlow.TestSupport.BackendTestData;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>Big payloads and hostile IDs: nothing truncated, nothing colliding.</summary>
 public abstract partial class StoreConformanceTests

@@ -1,8 +1,8 @@
 using ServerlessFlow.Engine.Backend;
 using Xunit;
-using static ServerlessFlow.Testing.VisibilityTestData;
+using static ServerlessFlow.TestSupport.VisibilityTestData;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// The behaviour every <see cref="IVisibilityStore"/> must have. Listings run on a store seeded once per test

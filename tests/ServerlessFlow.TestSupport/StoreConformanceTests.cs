@@ -1,9 +1,9 @@
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.History;
 using Xunit;
-using static ServerlessFlow.Testing.BackendTestData;
+using static ServerlessFlow.TestSupport.BackendTestData;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// The behaviour every <see cref="IWorkflowStore"/> must have (DESIGN §3). A backend's test project

@@ -1,7 +1,7 @@
 using ServerlessFlow.Engine.Backend;
 using Xunit;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// The behaviour every <see cref="ITaskQueues"/> must have: at-least-once delivery with visibility timeouts,

@@ -1,8 +1,8 @@
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.History;
-using static ServerlessFlow.Testing.BackendTestData;
+using static ServerlessFlow.TestSupport.BackendTestData;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// A closed workflow with everything a purge must remove: three runs (two continued as new, the last

@@ -1,7 +1,7 @@
 using ServerlessFlow.Azurite;
 using Xunit;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// An in-memory Azurite on free loopback ports for a test assembly, launched and stopped (by its PID) with

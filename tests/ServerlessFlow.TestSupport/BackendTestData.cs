@@ -2,7 +2,7 @@ using System.Text.Json;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.History;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>Builders of backend records for tests: instances, events, commits, inbox items, activities.</summary>
 public static class BackendTestData

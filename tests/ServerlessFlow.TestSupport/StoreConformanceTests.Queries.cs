@@ -1,8 +1,8 @@
 using ServerlessFlow.Engine.Backend;
 using Xunit;
-using static ServerlessFlow.Testing.BackendTestData;
+using static ServerlessFlow.TestSupport.BackendTestData;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>Instance-row merges (outbox flag, task failure) and the cross-workflow queries (list, stalled sweep).</summary>
 public abstract partial class StoreConformanceTests

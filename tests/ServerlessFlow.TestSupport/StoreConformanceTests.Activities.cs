@@ -1,8 +1,8 @@
 using ServerlessFlow.Engine.Backend;
 using Xunit;
-using static ServerlessFlow.Testing.BackendTestData;
+using static ServerlessFlow.TestSupport.BackendTestData;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>Activity rows: created and deleted by commits, updated and closed by workers under their ETag.</summary>
 public abstract partial class StoreConformanceTests

@@ -1,8 +1,8 @@
 using ServerlessFlow.Engine.Backend;
 using Xunit;
-using static ServerlessFlow.Testing.VisibilityTestData;
+using static ServerlessFlow.TestSupport.VisibilityTestData;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>The write side of the visibility index, on a fresh store per test: the version rule, moves between index rows, deletes.</summary>
 public abstract partial class VisibilityConformanceTests

@@ -2,7 +2,7 @@ using System.Text.Json;
 using ServerlessFlow.Engine.Backend;
 using Xunit;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// The behaviour every <see cref="IScheduleStore"/> must have: ETag-fenced inserts, replaces and deletes, due

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ServerlessFlow.Engine.Backend;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// Deterministic visibility records for the conformance suite: 3,000 workflows of 10 types (names that need

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ServerlessFlow.Engine.Backend;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// A class fixture holding one visibility store seeded with <see cref="VisibilityTestData.Records"/>, written

@@ -1,9 +1,9 @@
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.History;
 using Xunit;
-using static ServerlessFlow.Testing.BackendTestData;
+using static ServerlessFlow.TestSupport.BackendTestData;
 
-namespace ServerlessFlow.Testing;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>Purge: everything of a closed workflow goes, the instance row last; open or newer runs are never touched.</summary>
 public abstract partial class StoreConformanceTests
