@@ -41,7 +41,7 @@ case "${1:-}" in
     exec dotnet src/ServerlessFlow.DevServer/bin/Release/net10.0/serverlessflow-dev.dll "$@"
     ;;
   test)
-    install_azurite
+    install_azurite || { echo "Azurite install FAILED: no test ran"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
     run_tests
     ;;
   bench)
