@@ -103,6 +103,19 @@ public static class Workflow
     /// </summary>
     public static ContinueAsNewException CreateContinueAsNewException(object? input) => new(input);
 
+    /// <summary>
+    /// Creates the continue-as-new exception from a call of this workflow's run method, checked at compile time:
+    /// <c>throw Workflow.CreateContinueAsNewException((Loop wf) =&gt; wf.RunAsync(next))</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lambda does not call the [WorkflowRun] method of this workflow's type.</exception>
+    public static ContinueAsNewException CreateContinueAsNewException<TWorkflow>(Expression<Func<TWorkflow, Task>> run)
+    {
+        var (type, input) = ChildCall.Parse(run);
+        return type == Info.WorkflowType
+            ? new ContinueAsNewException(input)
+            : throw new ArgumentException($"A run continues as a new run of its own type '{Info.WorkflowType}', not of '{type}'.", nameof(run));
+    }
+
     /// <summary>True when the history is long enough that the workflow should continue as new.</summary>
     public static bool ContinueAsNewSuggested => Context.ContinueAsNewSuggested;
 
@@ -185,7 +198,7 @@ internal static class ActivityCall
     {
         var attribute = method.GetCustomAttribute<ActivityAttribute>()
             ?? throw new ArgumentException($"Method {method.DeclaringType?.Name}.{method.Name} is not an activity: mark it with [Activity].");
-        return attribute.Name ?? (method.Name.EndsWith("Async", StringComparison.Ordinal) && method.Name.Length > 5 ? method.Name[..^5] : method.Name);
+        return attribute.Name ?? DefinitionNames.StripAsync(method.Name);
     }
 }
 
@@ -200,9 +213,7 @@ internal static class ChildCall
             throw new ArgumentException("Pass a lambda that calls the child's [WorkflowRun] method on its parameter, e.g. (Shipment s) => s.RunAsync(order).", nameof(run));
         }
 
-        var type = call.Method.DeclaringType!;
-        var name = type.GetCustomAttribute<WorkflowAttribute>()?.Name ?? type.Name;
         var input = call.Arguments.Count == 1 ? Expression.Lambda(call.Arguments[0]).Compile().DynamicInvoke() : null;
-        return (name, input);
+        return (DefinitionNames.Workflow(call.Method.DeclaringType!), input);
     }
 }

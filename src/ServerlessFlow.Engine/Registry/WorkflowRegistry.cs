@@ -143,7 +143,7 @@ internal sealed class WorkflowRegistry
 
         return problems.Count > count
             ? null
-            : new WorkflowDefinition(attribute!.Name ?? type.Name, type, run)
+            : new WorkflowDefinition(DefinitionNames.Workflow(type), type, run)
             {
                 Signals = signals.ToDictionary(p => p.Key, p => (MethodInfo)p.Value),
                 Queries = queries,
@@ -157,7 +157,7 @@ internal sealed class WorkflowRegistry
         var handlers = new Dictionary<string, MemberInfo>(StringComparer.Ordinal);
         foreach (var member in type.GetMembers(BindingFlags.Instance | BindingFlags.Public).Where(m => m.IsDefined(typeof(TAttribute))))
         {
-            var name = nameOf(member.GetCustomAttribute<TAttribute>()!) ?? StripAsync(member.Name);
+            var name = DefinitionNames.Handler(member, nameOf(member.GetCustomAttribute<TAttribute>()!));
             if (member is MethodInfo method && method.GetParameters().Length > 1)
             {
                 problems.Add($"The {kind} {type.Name}.{member.Name} takes {method.GetParameters().Length} parameters; use at most one (wrap several values in a record).");
@@ -170,8 +170,6 @@ internal sealed class WorkflowRegistry
 
         return handlers;
     }
-
-    private static string StripAsync(string name) => name.EndsWith("Async", StringComparison.Ordinal) && name.Length > 5 ? name[..^5] : name;
 
     private static List<ActivityDefinition> DefineActivities(Type type, List<string> problems)
     {
