@@ -26,6 +26,12 @@ public static class Workflow
     /// <summary>True while the code re-runs recorded history (use to skip side effects such as logging).</summary>
     public static bool IsReplaying => Context.IsReplaying;
 
+    /// <summary>
+    /// A logger for workflow code that is silent while the code replays history, so each message is written once however
+    /// often the workflow is replayed; every message carries the workflow ID, run ID and type in its scope.
+    /// </summary>
+    public static Microsoft.Extensions.Logging.ILogger Logger => Context.Logger;
+
     private static IWorkflowContext Context =>
         (TaskScheduler.Current as IWorkflowContextProvider)?.Context
         ?? throw new InvalidOperationException(

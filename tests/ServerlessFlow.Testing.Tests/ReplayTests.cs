@@ -21,6 +21,21 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public async Task ReplayAsync_CommittedHistoryAgainstChangedCode_ReportsTheEventAndTheNewCommand()
+    {
+        var history = await WorkflowHistory.LoadAsync(Path.Combine(Committed, "onboarding-win-back.json"));
+        var changed = new WorkflowReplayer(new WorkflowReplayerOptions { Workflows = [typeof(OnboardingWithSms)] });
+
+        var result = await changed.ReplayAsync(history, throwOnReplayFailure: false);
+
+        Assert.Equal(
+            "Workflow 'onboarding-ada' (OnboardingWorkflow): history recorded ActivityScheduled 'Send' at event 6; the code now did ScheduleActivity 'SendSms'. " +
+            "The workflow code changed in a way that is not replay-safe: guard the change with Workflow.Patched(...) or deploy the previous code. " +
+            "History is untouched and the task will be retried.",
+            Assert.IsType<NonDeterminismException>(result.ReplayFailure).Message);
+    }
+
+    [Fact]
     public async Task ReplayAsync_RecordedHistoryAgainstChangedCode_ReportsTheDivergence()
     {
         var folder = Directory.CreateTempSubdirectory("sf-histories-").FullName;
