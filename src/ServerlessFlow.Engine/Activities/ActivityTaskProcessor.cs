@@ -85,7 +85,7 @@ internal sealed class ActivityTaskProcessor(
             {
                 var args = ReadArguments(definition, claimed.Input);
                 await using var scope = scopes.CreateAsyncScope();
-                var instance = scope.ServiceProvider.GetRequiredService(definition.Class);
+                var instance = definition.Instance ?? scope.ServiceProvider.GetRequiredService(definition.Class);
                 using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, claimed.HeartbeatDetails, monitor.Record, monitor.Token)))
                 {
                     var value = await definition.InvokeAsync(instance, definition.BindArguments(args, monitor.Token)).WaitAsync(monitor.Token);

@@ -234,7 +234,10 @@ internal sealed class WorkflowTaskProcessor(
         var history = snapshot.HistoryAfter == 0
             ? snapshot.History
             : await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, 0, cancellationToken);
-        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), registry.SearchAttributes, instance.WorkflowId, instance.RunId, instance.TaskQueue);
+        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), registry.SearchAttributes, instance.WorkflowId, instance.RunId, instance.TaskQueue)
+        {
+            LogTo = logger,
+        };
         execution.Replay(history);
         return execution;
     }
