@@ -37,8 +37,8 @@ case "${1:-}" in
   dev)
     shift
     install_azurite
-    dotnet build src/ServerlessFlow.DevServer -c Release --nologo -v quiet
-    exec dotnet src/ServerlessFlow.DevServer/bin/Release/net10.0/serverlessflow-dev.dll "$@"
+    dotnet build src/ServerlessFlow.Samples.DevServer -c Release --nologo -v quiet
+    exec dotnet src/ServerlessFlow.Samples.DevServer/bin/Release/net10.0/serverlessflow-dev.dll "$@"
     ;;
   test)
     install_azurite
