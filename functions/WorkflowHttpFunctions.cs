@@ -77,6 +77,18 @@ public static class WorkflowHttpFunctions
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.TerminateTemplate)] HttpRequest request) =>
         WorkflowCommandEndpoints.TerminateAsync(request);
 
+    /// <summary>Suspends a workflow.</summary>
+    [Function("SuspendWorkflow")]
+    public static Task<IResult> SuspendWorkflow(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{id}/suspend")] HttpRequest request) =>
+        WorkflowSuspensionEndpoints.SuspendAsync(request);
+
+    /// <summary>Resumes a suspended workflow.</summary>
+    [Function("ResumeWorkflow")]
+    public static Task<IResult> ResumeWorkflow(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "workflows/{id}/resume")] HttpRequest request) =>
+        WorkflowSuspensionEndpoints.ResumeAsync(request);
+
     /// <summary>Lists workflows.</summary>
     [Function("ListWorkflows")]
     public static Task<IResult> ListWorkflows(

@@ -14,4 +14,10 @@ public sealed record AzuriteOptions
     /// free; otherwise, and when false, three ports the OS hands out.
     /// </summary>
     public bool PreferDefaultPorts { get; init; }
+
+    /// <summary>
+    /// The full path of Azurite's <c>azurite.js</c> to run (<see cref="AzuriteInstallation.FindOrInstallAsync"/> gives one for a
+    /// project); null runs the Azurite of the repository this program was built in (its node_modules, from <c>npm ci</c>).
+    /// </summary>
+    public string? EntryPoint { get; init; }
 }

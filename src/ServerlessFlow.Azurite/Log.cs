@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Azurite (PID {Pid}) did not exit within {Grace} of SIGTERM; killing it")]
     public static partial void AzuriteKilled(ILogger logger, int pid, TimeSpan grace);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Information, Message = "No Azurite found for this project: installing Azurite {Version} from npm into {Folder} (once; later starts use it)")]
+    public static partial void AzuriteInstalling(ILogger logger, string version, string folder);
 }

@@ -190,5 +190,6 @@ internal sealed partial class WorkflowClient(
         PendingTimers = instance.Timers.Select(t => t.FireAt).ToList(),
         LastTaskFailure = instance.LastTaskFailure,
         SearchAttributes = instance.SearchAttributes,
+        Suspension = instance.Status == WorkflowStatus.Running ? instance.Suspension : null,
     };
 }

@@ -133,6 +133,17 @@ internal sealed class WorkflowTaskProcessor(
             return await DiscardInboxOfClosedRunAsync(snapshot, cancellationToken);
         }
 
+        if (instance.Suspension is not null)
+        {
+            // Suspended: no code runs and nothing new is scheduled; inbox rows and due timers wait for the resume, whose commit wakes the workflow.
+            if (cached is not null)
+            {
+                cache.Put(message.WorkflowId, cached);
+            }
+
+            return Round.Done;
+        }
+
         var execution = await PrepareAsync(cached, snapshot, cancellationToken);
         var now = time.GetUtcNow();
         var current = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).Take(MaxInboxPerTask).ToList();
