@@ -65,6 +65,12 @@ internal sealed class TimeSkippingClient(IWorkflowClient inner, WorkflowTestEnvi
     public Task<bool> TerminateWorkflowAsync(string workflowId, string? reason, CancellationToken cancellationToken = default) =>
         inner.TerminateWorkflowAsync(workflowId, reason, cancellationToken);
 
+    public Task<bool> SuspendWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default) =>
+        inner.SuspendWorkflowAsync(workflowId, reason, cancellationToken);
+
+    public Task<bool> ResumeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default) =>
+        inner.ResumeWorkflowAsync(workflowId, cancellationToken);
+
     public Task<bool> PurgeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default) =>
         inner.PurgeWorkflowAsync(workflowId, cancellationToken);
 
