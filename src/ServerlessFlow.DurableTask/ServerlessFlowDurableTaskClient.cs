@@ -164,8 +164,17 @@ internal sealed class ServerlessFlowDurableTaskClient : DurableTaskClient
 
     /// <inheritdoc />
     /// <remarks>Only a closed workflow is purged (a running one counts 0). Child workflows are purged on their own.</remarks>
-    public override async Task<Microsoft.DurableTask.Client.PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default) =>
-        new(await workflows.PurgeWorkflowAsync(instanceId, cancellation) ? 1 : 0);
+    public override async Task<Microsoft.DurableTask.Client.PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
+    {
+        try
+        {
+            return new(await workflows.PurgeWorkflowAsync(instanceId, cancellation) ? 1 : 0);
+        }
+        catch (WorkflowOpenException)
+        {
+            return new(0); // Durable Task purges terminal instances only and reports a running one as nothing purged.
+        }
+    }
 
     /// <inheritdoc />
     /// <remarks>Closed workflows only, matched by creation time and status; <see cref="PurgeInstancesFilter.Timeout"/> bounds the work and IsComplete tells whether it finished.</remarks>

@@ -34,7 +34,7 @@ public sealed class DurableTaskClientTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(nameof(HelloSequence), done.Name);
         Assert.Equal(new HelloInput(2, 0), done.ReadInputAs<HelloInput>());
-        Assert.Equal([0, 1], done.ReadOutputAs<int[]>());
+        Assert.Equal([0, 1], done.ReadOutputAs<int[]>()!);
         Assert.Equal("orders", done.Tags["team"]);
         Assert.Null(done.FailureDetails);
     }
