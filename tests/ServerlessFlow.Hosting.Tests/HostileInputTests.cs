@@ -9,8 +9,6 @@ namespace ServerlessFlow.Hosting.Tests;
 [Collection(ApiServerGroup.Name)]
 public sealed class HostileInputTests(ApiServer server)
 {
-    private const string Action = """{"workflowType":"HelloSequence","input":{"count":1,"delayMs":0}}""";
-
     /// <summary>Identifier suffixes of every refused class, percent-encoded as a client would send them.</summary>
     public static TheoryData<string> RefusedIdSuffixes => new(
         "%E2%80%A8", // U+2028 line separator
@@ -118,7 +116,7 @@ public sealed class HostileInputTests(ApiServer server)
     public async Task StartWorkflow_KeywordSearchAttributeWithLineSeparator_Answers400()
     {
         var id = ApiCalls.NewId("keyword");
-        var body = $$"""{"input":{"count":1},"searchAttributes":{"{{ApiServer.CustomerId}}":"a\u2028b"}}""";
+        var body = "{\"input\":{\"count\":1},\"searchAttributes\":{\"" + ApiServer.CustomerId + "\":\"a\\u2028b\"}}";
 
         var response = await RawHttp.SendAsync(server.Port, "POST", $"/api/workflows/HelloSequence?id={id}&envelope=true", body);
 
@@ -175,11 +173,14 @@ public sealed class HostileInputTests(ApiServer server)
     private async Task<string> StartLoanAsync()
     {
         var id = ApiCalls.NewId("loan");
-        var start = await RawHttp.SendAsync(server.Port, "POST", $"/api/workflows/LoanApprovalWorkflow?id={id}", """{"applicantId":"ann","amount":1000}""");
+        // On a task queue no worker serves: its history stays as it is, so a refused request that changed it would show.
+        var start = await RawHttp.SendAsync(
+            server.Port, "POST", $"/api/workflows/LoanApprovalWorkflow?id={id}&taskQueue={ApiServer.IdleTaskQueue}", """{"applicantId":"ann","amount":1000}""");
         Assert.True(start.Status == 202, start.Body);
         return id;
     }
 
     private static string Definition(string every, bool paused = false) =>
-        $$"""{"spec":{"intervals":[{"every":"{{every}}"}]},"action":{{Action}}{{(paused ? ",\"paused\":true" : "")}}}""";
+        "{\"spec\":{\"intervals\":[{\"every\":\"" + every + "\"}]},\"action\":{\"workflowType\":\"HelloSequence\",\"input\":{\"count\":1,\"delayMs\":0}}"
+        + (paused ? ",\"paused\":true}" : "}");
 }

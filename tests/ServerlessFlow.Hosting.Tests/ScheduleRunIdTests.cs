@@ -36,7 +36,8 @@ public sealed class ScheduleRunIdTests(AzuriteFixture azurite)
     {
         await using var server = await AzureApiServer.StartAsync(azurite);
         var model = "model-" + Guid.NewGuid().ToString("N");
-        Assert.Equal(201, (await RawHttp.SendAsync(server.Port, "POST", $"/api/schedules/{model}", Definition("01:00:00", paused: true))).Status);
+        var created = await RawHttp.SendAsync(server.Port, "POST", $"/api/schedules/{model}", Definition("01:00:00", paused: true));
+        Assert.True(created.Status == 201, created.Body);
         var stored = (await server.Backend.Schedules.ReadScheduleAsync(model, CancellationToken.None))!;
 
         // As a version that did not check run IDs stored it.
@@ -64,5 +65,6 @@ public sealed class ScheduleRunIdTests(AzuriteFixture azurite)
     }
 
     private static string Definition(string every, bool paused = false) =>
-        $$"""{"spec":{"intervals":[{"every":"{{every}}"}]},"action":{"workflowType":"HelloSequence","input":{"count":1,"delayMs":0}}{{(paused ? ",\"paused\":true" : "")}}}""";
+        "{\"spec\":{\"intervals\":[{\"every\":\"" + every + "\"}]},\"action\":{\"workflowType\":\"HelloSequence\",\"input\":{\"count\":1,\"delayMs\":0}}"
+        + (paused ? ",\"paused\":true}" : "}");
 }
