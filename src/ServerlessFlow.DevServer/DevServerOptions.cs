@@ -15,6 +15,9 @@ internal sealed record DevServerOptions
     /// <summary>Storage name prefix; the hosting default when null.</summary>
     public string? Prefix { get; init; }
 
+    /// <summary>Where Azurite persists (its data in <c>azurite/</c> below it); the repository's <c>.data</c> when null.</summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>Run Azurite without persistence (nothing survives a restart).</summary>
     public bool InMemory { get; init; }
 
@@ -30,9 +33,11 @@ internal sealed record DevServerOptions
         Starts Azurite (the Azure Storage emulator), the ServerlessFlow engine and its HTTP API.
 
         Options:
-          --urls <urls>                        Where the HTTP API listens (default http://127.0.0.1:7071).
+          --urls <urls>                        Where the HTTP API listens (default http://127.0.0.1:7071); loopback
+                                               only (127.0.0.1, [::1] or localhost): the API has no authentication.
           --storage-connection-string <cs>     Use this storage instead of launching Azurite.
           --in-memory                          Run Azurite without persistence (state is lost on exit).
+          --data-dir <path>                    Where Azurite persists (default: .data in the repository).
           --task-queues <a,b>                  Task queues to serve (default: default).
           --prefix <prefix>                    Prefix of table and queue names (default: sf).
           --help                               Show this help.
@@ -59,6 +64,9 @@ internal sealed record DevServerOptions
                 case "--prefix":
                     options = options with { Prefix = Value() };
                     break;
+                case "--data-dir":
+                    options = options with { DataDirectory = Value() };
+                    break;
                 case "--in-memory":
                     options = options with { InMemory = true };
                     break;
@@ -76,7 +84,36 @@ internal sealed record DevServerOptions
             throw new ArgumentException("--in-memory configures the Azurite the dev server launches; it cannot be combined with --storage-connection-string.");
         }
 
+        if (options.DataDirectory is not null && (options.InMemory || options.StorageConnectionString is not null))
+        {
+            throw new ArgumentException("--data-dir is where the Azurite the dev server launches persists; it cannot be combined with --in-memory or --storage-connection-string.");
+        }
+
         return options with { HostArguments = host };
+    }
+
+    /// <summary>
+    /// Why <paramref name="urls"/> (the <c>--urls</c> or ASPNETCORE_URLS value, ';'-separated) cannot be used: an address other
+    /// than loopback. The dev server's API has no authentication, so it never listens where other machines can reach it.
+    /// Null when every URL is on loopback (or none is given).
+    /// </summary>
+    public static string? NonLoopbackProblem(string? urls)
+    {
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var host = Uri.TryCreate(url.Replace("://*", "://wildcard.invalid", StringComparison.Ordinal).Replace("://+", "://wildcard.invalid", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                ? uri.Host
+                : null;
+            var loopback = host is not null && (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
+            if (!loopback)
+            {
+                return $"The dev server listens on loopback only (its API has no authentication), but --urls asks for '{url}'. " +
+                       "Use http://127.0.0.1:<port>, http://[::1]:<port> or http://localhost:<port>; to serve other machines, deploy the Function App (docs/deploy.md).";
+            }
+        }
+
+        return null;
     }
 
     private static (string Name, string? Inline) Split(string arg)

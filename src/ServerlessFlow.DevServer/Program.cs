@@ -29,17 +29,22 @@ var logger = loggerFactory.CreateLogger("ServerlessFlow.DevServer");
 AzuriteProcess? azurite = null;
 try
 {
+    var builder = WebApplication.CreateBuilder([.. options.HostArguments]);
+    if (DevServerOptions.NonLoopbackProblem(builder.Configuration[WebHostDefaults.ServerUrlsKey]) is { } notLoopback)
+    {
+        await Console.Error.WriteLineAsync(notLoopback);
+        return 2;
+    }
+
     if (options.StorageConnectionString is null)
     {
         var azuriteOptions = new AzuriteOptions
         {
-            DataFolder = options.InMemory ? null : Path.Combine(AzuriteLocator.FindRepositoryRoot(), ".data", "azurite"),
+            DataFolder = options.InMemory ? null : Path.Combine(options.DataDirectory ?? Path.Combine(AzuriteLocator.FindRepositoryRoot(), ".data"), "azurite"),
             PreferDefaultPorts = true,
         };
         azurite = await AzuriteProcess.StartAsync(azuriteOptions, logger);
     }
-
-    var builder = WebApplication.CreateBuilder([.. options.HostArguments]);
 
     // Quiet per-request logging by default; lowest priority, so appsettings or Logging__LogLevel__* still win.
     builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
