@@ -37,13 +37,20 @@ public abstract class ActivityTimeoutTests : EngineSuite
     }
 
     [Fact]
-    public async Task ScheduleToCloseTimeout_RetriesOutliveIt_FailsForGoodNamingTheTimeout()
+    public async Task ScheduleToCloseTimeout_AttemptRunsPastIt_FailsForGoodNamingTheTimeout()
     {
-        var (type, attempts, message) = await RunAsync(new ActivityCase("fail", StartToCloseMs: 30_000, ScheduleToCloseMs: 1_000));
+        var (type, attempts, message) = await RunAsync(new ActivityCase("hang", StartToCloseMs: 30_000, ScheduleToCloseMs: 1_000));
 
-        Assert.Equal("ScheduleToCloseTimeout", type);
-        Assert.True(attempts > 1, $"{attempts} attempts: the activity is retried until its schedule-to-close timeout.");
-        Assert.Equal($"Activity 'Run': activity schedule-to-close timeout of 1 s exceeded (attempt {attempts}).", message);
+        Assert.Equal(("ScheduleToCloseTimeout", 1), (type, attempts));
+        Assert.Equal("Activity 'Run': activity schedule-to-close timeout of 1 s exceeded (attempt 1).", message);
+    }
+
+    [Fact]
+    public async Task ScheduleToCloseTimeout_NextRetryWouldStartAfterIt_FailsAtOnceWithTheLastFailureAsTemporalDoes()
+    {
+        var (type, attempts, message) = await RunAsync(new ActivityCase("fail", StartToCloseMs: 30_000, ScheduleToCloseMs: 1_000, RetryIntervalMs: 60_000));
+
+        Assert.Equal(("System.InvalidOperationException", 1, "nope"), (type, attempts, message));
     }
 
     [Fact]

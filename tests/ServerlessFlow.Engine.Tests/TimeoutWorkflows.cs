@@ -39,7 +39,7 @@ public sealed class RunsWithOptions
             ScheduleToStartTimeout = Ms(request.ScheduleToStartMs),
             HeartbeatTimeout = Ms(request.HeartbeatTimeoutMs),
             TaskQueue = request.TaskQueue,
-            RetryPolicy = new RetryPolicy { InitialInterval = TimeSpan.FromMilliseconds(50), MaximumAttempts = request.MaxAttempts, NonRetryableErrorTypes = request.NonRetryable ?? [] },
+            RetryPolicy = new RetryPolicy { InitialInterval = TimeSpan.FromMilliseconds(request.RetryIntervalMs), MaximumAttempts = request.MaxAttempts, NonRetryableErrorTypes = request.NonRetryable ?? [] },
         };
         try
         {
@@ -56,4 +56,4 @@ public sealed class RunsWithOptions
 
 public sealed record ActivityCase(
     string Behaviour, int? StartToCloseMs = null, int? ScheduleToCloseMs = null, int? ScheduleToStartMs = null, int? HeartbeatTimeoutMs = null,
-    string? TaskQueue = null, int MaxAttempts = 0, IReadOnlyList<string>? NonRetryable = null);
+    string? TaskQueue = null, int MaxAttempts = 0, IReadOnlyList<string>? NonRetryable = null, int RetryIntervalMs = 50);

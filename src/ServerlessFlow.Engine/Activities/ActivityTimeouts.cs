@@ -15,14 +15,20 @@ internal static class ActivityTimeouts
     public static TimeSpan AttemptTimeout(ActivityOptions options) =>
         options.StartToCloseTimeout ?? options.ScheduleToCloseTimeout ?? throw new InvalidOperationException("An activity without a close timeout was scheduled.");
 
-    /// <summary>When the running attempt counts as lost, and why: start-to-close or a missed heartbeat, whichever comes first.</summary>
+    /// <summary>
+    /// When the running attempt counts as lost, and why: start-to-close, a missed heartbeat, or the activity's schedule-to-close
+    /// deadline, whichever comes first — so the check sent when an attempt starts also enforces schedule-to-close while it runs.
+    /// </summary>
     public static (DateTimeOffset At, string Reason) AttemptDeadline(Backend.ActivityTaskRecord row)
     {
         var started = row.StartedAt ?? row.ScheduledAt;
         var closeBy = started + AttemptTimeout(row.Options);
-        return row.Options.HeartbeatTimeout is { } heartbeat && (row.LastHeartbeatAt ?? started) + heartbeat < closeBy
+        var deadline = row.Options.HeartbeatTimeout is { } heartbeat && (row.LastHeartbeatAt ?? started) + heartbeat < closeBy
             ? ((row.LastHeartbeatAt ?? started) + heartbeat, Heartbeat)
             : (closeBy, StartToClose);
+        return row.Options.ScheduleToCloseTimeout is { } scheduleToClose && row.ScheduledAt + scheduleToClose < deadline.Item1
+            ? (row.ScheduledAt + scheduleToClose, ScheduleToClose)
+            : deadline;
     }
 
     /// <summary>The earliest schedule-level deadline (schedule-to-start for a first attempt not started, schedule-to-close), if any.</summary>
