@@ -37,6 +37,9 @@ public sealed class RefusedCommitTests(AzuriteFixture azurite)
 
         var retry = Assert.IsType<TaskOutcome.RetryOutcome>(first);
         Assert.Equal(1, retry.Replacement?.Failures);
+        Assert.Null((await client.DescribeWorkflowAsync(workflowId)).LastTaskFailure); // A one-off is not shown yet.
+        var second = await handler.HandleAsync(Received(retry.Replacement!), CancellationToken.None);
+        Assert.Equal(2, Assert.IsType<TaskOutcome.RetryOutcome>(second).Replacement?.Failures);
         var described = await client.DescribeWorkflowAsync(workflowId);
         Assert.Equal(WorkflowStatus.Running, described.Status);
         var failure = described.LastTaskFailure ?? "";

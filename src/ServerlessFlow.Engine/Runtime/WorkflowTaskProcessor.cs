@@ -71,10 +71,12 @@ internal sealed class WorkflowTaskProcessor(
             var retries = Math.Max(deliveryCount, (message.Failures ?? 0) + 1);
             return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Backoff(retries));
         }
-        catch (StoreException e) when (IsRefusal(e))
+        catch (StoreException e) when (IsRefusal(e) && message.Failures is >= 1)
         {
-            // Storage refused the task's write (400 InvalidInput, a size limit …): the same write fails on every retry. Shown on
-            // describe as the task failure and thrown on, so the delivery counts toward dead-lettering instead of looping unseen.
+            // Storage refused the task's write again (400 InvalidInput, a size limit, inbox rows it cannot delete …): the same
+            // write fails on every retry. Shown on describe as the task failure — from the second failed delivery, so a one-off
+            // that a retry resolves adds no write to a busy instance — and thrown on, so the delivery counts toward
+            // dead-lettering (TaskHandler) instead of looping unseen.
             Log.TaskFailed(logger, message.WorkflowId, e.Message, e);
             await RecordFailureAsync(message.WorkflowId, $"Storage refused the workflow task's commit: {e.Message}", cancellationToken);
             throw;
