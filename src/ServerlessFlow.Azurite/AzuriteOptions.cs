@@ -5,7 +5,9 @@ public sealed record AzuriteOptions
 {
     /// <summary>
     /// Where Azurite persists, created if missing; null runs it in memory (nothing survives a stop).
-    /// A PID file beside it (<c>&lt;folder&gt;.pid</c>) refuses a second Azurite on the same folder, which would corrupt it.
+    /// A PID file beside it (<c>&lt;folder&gt;.pid</c>) refuses a second Azurite on the same folder, which would corrupt it,
+    /// while the process that launched the first still runs; once that process is gone (killed with SIGKILL), its orphaned
+    /// Azurite is stopped and replaced.
     /// </summary>
     public string? DataFolder { get; init; }
 

@@ -97,7 +97,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         if (dataFolder is not null)
         {
             pidFile = new PidFile(dataFolder);
-            pidFile.RefuseIfStillRunning();
+            await pidFile.ReplaceOrphanAsync(logger ?? NullLogger.Instance, cancellationToken);
             Directory.CreateDirectory(dataFolder);
         }
 

@@ -35,7 +35,8 @@ internal sealed record DevServerOptions
         its data is kept in .serverlessflow/data in the project folder.
 
         Options:
-          --urls <urls>                        Where the HTTP API listens (default http://127.0.0.1:7071).
+          --urls <urls>                        Where the HTTP API listens (default http://127.0.0.1:7071); loopback
+                                               only (127.0.0.1, [::1] or localhost): the API has no authentication.
           --storage-connection-string <cs>     Use this storage instead of launching Azurite.
           --in-memory                          Run Azurite without persistence (state is lost on exit).
           --data-folder <folder>               Where Azurite keeps its data (default: .serverlessflow/data in the project).
@@ -91,6 +92,30 @@ internal sealed record DevServerOptions
         }
 
         return options with { HostArguments = host };
+    }
+
+    /// <summary>
+    /// Why <paramref name="urls"/> (the <c>--urls</c> or ASPNETCORE_URLS value, ';'-separated) cannot be used: an address other
+    /// than loopback. The dev server's API has no authentication, so it never listens where other machines can reach it.
+    /// Null when every URL is on loopback (or none is given).
+    /// </summary>
+    public static string? NonLoopbackProblem(string? urls)
+    {
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var host = Uri.TryCreate(url.Replace("://*", "://wildcard.invalid", StringComparison.Ordinal).Replace("://+", "://wildcard.invalid", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                ? uri.Host
+                : null;
+            var loopback = host is not null && (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
+            if (!loopback)
+            {
+                return $"The dev server listens on loopback only (its API has no authentication), but --urls asks for '{url}'. " +
+                       "Use http://127.0.0.1:<port>, http://[::1]:<port> or http://localhost:<port>; to serve other machines, deploy the Function App (docs/deploy.md).";
+            }
+        }
+
+        return null;
     }
 
     private static (string Name, string? Inline) Split(string arg)

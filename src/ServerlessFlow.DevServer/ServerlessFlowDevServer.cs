@@ -53,12 +53,19 @@ public static class ServerlessFlowDevServer
         AzuriteProcess? azurite = null;
         try
         {
+            var builder = WebApplication.CreateBuilder([.. options.HostArguments]);
+            if (DevServerOptions.NonLoopbackProblem(builder.Configuration[WebHostDefaults.ServerUrlsKey]) is { } notLoopback)
+            {
+                await Console.Error.WriteLineAsync(notLoopback);
+                return 2;
+            }
+
             if (options.StorageConnectionString is null)
             {
                 azurite = await StartAzuriteAsync(options, settings, logger);
             }
 
-            await using var app = Build(options, settings, configure, options.StorageConnectionString ?? azurite!.ConnectionString);
+            await using var app = Build(builder, options, settings, configure, options.StorageConnectionString ?? azurite!.ConnectionString);
             app.Lifetime.ApplicationStarted.Register(() =>
             {
                 var storage = azurite is null
@@ -104,10 +111,9 @@ public static class ServerlessFlowDevServer
         return await AzuriteProcess.StartAsync(azuriteOptions, logger);
     }
 
-    private static WebApplication Build(DevServerOptions options, DevServerSettings settings, Action<ServerlessFlowBuilder> configure, string connectionString)
+    private static WebApplication Build(
+        WebApplicationBuilder builder, DevServerOptions options, DevServerSettings settings, Action<ServerlessFlowBuilder> configure, string connectionString)
     {
-        var builder = WebApplication.CreateBuilder([.. options.HostArguments]);
-
         // Quiet per-request logging by default; lowest priority, so appsettings or Logging__LogLevel__* still win.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {

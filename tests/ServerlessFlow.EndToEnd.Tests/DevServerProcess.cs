@@ -30,6 +30,9 @@ internal sealed class DevServerProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The dev server's process ID.</summary>
+    public int Pid => process.Id;
+
     /// <summary>Everything the process printed so far.</summary>
     public string Output
     {
@@ -42,28 +45,14 @@ internal sealed class DevServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a dev server and waits until its HTTP API answers.</summary>
-    public static async Task<DevServerProcess> StartAsync(string connectionString, string prefix, string executionLog)
-    {
-        Assert.True(File.Exists(DevServerPath), $"The dev server is not built at {DevServerPath}.");
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { DevServerPath, "--urls", url, "--storage-connection-string", connectionString, "--prefix", prefix })
-        {
-            start.ArgumentList.Add(argument);
-        }
+    /// <summary>Starts a dev server on the fixture's storage and waits until its HTTP API answers.</summary>
+    public static Task<DevServerProcess> StartAsync(string connectionString, string prefix, string executionLog) =>
+        StartAsync(["--storage-connection-string", connectionString, "--prefix", prefix], executionLog);
 
-        start.Environment["Samples__ExecutionLog"] = executionLog;
-        var server = new DevServerProcess(Process.Start(start)!, new Uri(url));
-        server.process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        server.process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        server.process.BeginOutputReadLine();
-        server.process.BeginErrorReadLine();
+    /// <summary>Starts a dev server with <paramref name="arguments"/> (and <c>--urls</c> on a free port) and waits until its HTTP API answers.</summary>
+    public static async Task<DevServerProcess> StartAsync(IEnumerable<string> arguments, string executionLog)
+    {
+        var server = Launch(arguments, executionLog);
         try
         {
             await server.WaitUntilReadyAsync();
@@ -75,6 +64,43 @@ internal sealed class DevServerProcess : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>Launches a dev server with <paramref name="arguments"/> (and <c>--urls</c> on a free port unless they give one), without waiting for it.</summary>
+    public static DevServerProcess Launch(IEnumerable<string> arguments, string executionLog)
+    {
+        Assert.True(File.Exists(DevServerPath), $"The dev server is not built at {DevServerPath}.");
+        var given = arguments.ToList();
+        var url = given.Contains("--urls") ? given[given.IndexOf("--urls") + 1] : $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { DevServerPath }.Concat(given.Contains("--urls") ? given : ["--urls", url, .. given]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Samples__ExecutionLog"] = executionLog;
+        // Given URLs may be several, or wildcards: the client then talks to the first only when it is one plain address.
+        var address = Uri.TryCreate(url, UriKind.Absolute, out var first) ? first : new Uri("http://127.0.0.1:1");
+        var server = new DevServerProcess(Process.Start(start)!, address);
+        server.process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        server.process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        server.process.BeginOutputReadLine();
+        server.process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>Waits (with a deadline) for the process to exit by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(deadline.Token);
+        process.WaitForExit(); // Drains the output, so Output is complete.
+        return process.ExitCode;
     }
 
     /// <summary>kill -9: no shutdown code runs, messages in flight stay invisible until their lease ends.</summary>

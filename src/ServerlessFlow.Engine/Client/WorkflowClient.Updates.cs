@@ -13,7 +13,8 @@ internal sealed partial class WorkflowClient
 
     public async Task<JsonElement?> UpdateWorkflowAsync(string workflowId, string updateName, object? argument, string? updateId = null, TimeSpan? wait = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(updateName);
+        WorkflowIds.ValidateName(updateName, "update name");
+        WorkflowIds.ValidateRequestId(updateId, "update ID");
         var instance = await ReadAsync(workflowId, cancellationToken);
         if (instance.Status != WorkflowStatus.Running)
         {

@@ -34,7 +34,7 @@ internal sealed partial class WorkflowClient(
             throw new ArgumentException("The input is a StartWorkflowOptions; pass the options as the options argument.", nameof(input));
         }
 
-        var definition = registry.GetWorkflow(workflowType);
+        var definition = registry.GetWorkflow(WorkflowIds.ValidateName(workflowType, "workflow type"));
         var id = WorkflowIds.Validate(options.Id ?? Guid.NewGuid().ToString("N"));
         var taskQueue = QueueNames.Validate(options.TaskQueue);
         var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");

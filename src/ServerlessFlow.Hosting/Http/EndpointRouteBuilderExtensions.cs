@@ -19,6 +19,8 @@ public static class EndpointRouteBuilderExtensions
             }).WithName(route.Name);
         }
 
+        // Below every route in precedence: what no route takes, dot segments above all (see UnmatchedApiPaths).
+        endpoints.Map("/" + UnmatchedApiPaths.Template, async context => await UnmatchedApiPaths.Answer(context.Request).ExecuteAsync(context));
         return endpoints;
     }
 }
