@@ -53,7 +53,9 @@ public sealed class ReplaceWithWorkflowApiCodeFix : CodeFixProvider
         }
 
         var node = found.AncestorsAndSelf().OfType<ExpressionSyntax>().First(e => e.Span == diagnostic.Location.SourceSpan);
-        var expression = SyntaxFactory.ParseExpression(replacement)
+        // Names are written fully qualified (global::ServerlessFlow.Workflow); the simplifier shortens each one the usings allow.
+        var parsed = SyntaxFactory.ParseExpression(replacement);
+        var expression = parsed.ReplaceNodes(parsed.DescendantNodes().OfType<ExpressionSyntax>(), (_, rewritten) => rewritten.WithAdditionalAnnotations(Simplifier.Annotation))
             .WithTriviaFrom(node)
             .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
         return document.WithSyntaxRoot(root.ReplaceNode(node, expression));

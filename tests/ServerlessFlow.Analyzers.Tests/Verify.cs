@@ -21,6 +21,7 @@ internal static class Verify
         using System.Collections.Generic;
         using System.Threading;
         using System.Threading.Tasks;
+        using Microsoft.Extensions.Logging;
         using ServerlessFlow;
 
         """;
