@@ -71,7 +71,11 @@ public sealed class WorkflowCallAnalyzer : DiagnosticAnalyzer
         var parameters = target.Parameters.Where(p => !KnownSymbols.Is(p.Type, known.CancellationToken)).ToList();
         if (second is not null)
         {
-            var values = isActivity ? Elements(second.Value) : [Unwrap(second.Value)];
+            // A child's input is one value; null stands for "no input" to a run method without a parameter.
+            var input = Unwrap(second.Value);
+            var values = isActivity ? Elements(second.Value)
+                : input.ConstantValue is { HasValue: true, Value: null } && parameters.Count == 0 ? ImmutableArray<IOperation>.Empty
+                : [input];
             if (values is not null)
             {
                 CheckArguments(context, second, values.Value, parameters, $"{(isActivity ? "Activity" : "Workflow")} '{name}' ({target.ContainingType.Name}.{target.Name})");

@@ -177,7 +177,8 @@ internal sealed class WorkflowCodeChecks(KnownSymbols known, INamedTypeSymbol wo
             {
                 IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
                 ICollectionExpressionOperation collection => collection.Elements,
-                var single => ImmutableArray.Create(single),
+                // A single task; a sequence built otherwise (a LINQ Select, a list) is not followed.
+                var single => Known.IsAwaitable(single.Type) ? ImmutableArray.Create(single) : ImmutableArray<IOperation>.Empty,
             };
             foreach (var element in elements)
             {

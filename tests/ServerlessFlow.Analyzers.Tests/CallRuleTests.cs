@@ -24,9 +24,14 @@ public sealed class CallRuleTests
             public Task<int> RunAsync(Order order) => Task.FromResult(1);
         }
 
-        """;
+        [Workflow]
+        public sealed class NoInput
+        {
+            [WorkflowRun]
+            public Task<string> RunAsync() => Task.FromResult("done");
+        }
 
-    private static readonly ActivityOptions Unused = new();
+        """;
 
     private static Task Analyze<TAnalyzer>(string body)
         where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new() => Verify.AnalyzerAsync<TAnalyzer>(Activities + $$"""
@@ -87,6 +92,7 @@ public sealed class CallRuleTests
     public Task ArgumentMismatch_FittingArguments_NotReported() => Analyze<WorkflowCallAnalyzer>("""
         await Workflow.ExecuteActivityAsync<object>("refund", [order, 10], Options);
         await Workflow.ExecuteChildWorkflowAsync<int>("shipment", null);
+        await Workflow.ExecuteChildWorkflowAsync<string>("NoInput", null);
         """);
 
     [Fact]

@@ -245,6 +245,7 @@ public sealed class DeterminismRuleTests
         var first = Workflow.DelayAsync(TimeSpan.FromSeconds(1));
         await Task.WhenAll(first, StepAsync(), Task.CompletedTask);
         await Task.WhenAll([Workflow.DelayAsync(TimeSpan.FromSeconds(2))]);
+        await Task.WhenAll(System.Linq.Enumerable.Select(new[] { 1, 2 }, i => Workflow.DelayAsync(TimeSpan.FromSeconds(i))));
         """,
         "private Task StepAsync() => Workflow.DelayAsync(TimeSpan.FromSeconds(1));");
 }
