@@ -31,6 +31,6 @@ internal static class HandlerCall
 
         var name = DefinitionNames.HandlerOf<TAttribute>(member)
             ?? throw new ArgumentException($"{member.DeclaringType?.Name}.{member.Name} is not a {kind} handler: mark it with {attribute}.", nameof(call));
-        return (name, arguments.Count == 1 ? Expression.Lambda(arguments[0]).Compile().DynamicInvoke() : null);
+        return (name, arguments.Count == 1 ? ArgumentValue.Of(arguments[0]) : null);
     }
 }

@@ -33,10 +33,15 @@ public static class Workflow
     public static Microsoft.Extensions.Logging.ILogger Logger => Context.Logger;
 
     private static IWorkflowContext Context =>
-        (TaskScheduler.Current as IWorkflowContextProvider)?.Context
-        ?? throw new InvalidOperationException(
-            "This API works only inside workflow code. If you are in a workflow, do not leave its scheduler: " +
-            "avoid Task.Run, ConfigureAwait(false) and Task.Factory.StartNew with another scheduler.");
+        (TaskScheduler.Current as IWorkflowContextProvider)?.Context ?? throw OffScheduler();
+
+    private static InvalidOperationException OffScheduler()
+    {
+        const string message = "This API works only inside workflow code. If you are in a workflow, do not leave its scheduler: " +
+            "avoid Task.Run, ConfigureAwait(false) and Task.Factory.StartNew with another scheduler.";
+        WorkflowThread.Executing?.ReportEscape(message);
+        return new InvalidOperationException(message);
+    }
 
     /// <summary>A GUID derived from the workflow's deterministic random numbers.</summary>
     public static Guid NewGuid()
@@ -194,7 +199,7 @@ internal static class ActivityCall
             throw new ArgumentException("Pass a lambda that calls one activity method on its parameter, e.g. (Payments p) => p.ChargeAsync(order).", nameof(call));
         }
 
-        var args = method.Arguments.Select(a => a.Type == typeof(CancellationToken) ? null : Expression.Lambda(a).Compile().DynamicInvoke()).ToArray();
+        var args = method.Arguments.Select(a => a.Type == typeof(CancellationToken) ? null : ArgumentValue.Of(a)).ToArray();
         var kept = method.Method.GetParameters().Select((p, i) => (p, i)).Where(x => x.p.ParameterType != typeof(CancellationToken)).Select(x => args[x.i]).ToArray();
         return (NameOf(method.Method), kept);
     }
@@ -219,7 +224,23 @@ internal static class ChildCall
             throw new ArgumentException("Pass a lambda that calls the child's [WorkflowRun] method on its parameter, e.g. (Shipment s) => s.RunAsync(order).", nameof(run));
         }
 
-        var input = call.Arguments.Count == 1 ? Expression.Lambda(call.Arguments[0]).Compile().DynamicInvoke() : null;
+        var input = call.Arguments.Count == 1 ? ArgumentValue.Of(call.Arguments[0]) : null;
         return (DefinitionNames.Workflow(call.Method.DeclaringType!), input);
     }
+}
+
+/// <summary>
+/// The value of an argument in a call lambda. Arguments are almost always constants, captured variables or member
+/// chains on them: those are read directly, so a call compiles nothing (on replay too); anything else is interpreted.
+/// </summary>
+internal static class ArgumentValue
+{
+    public static object? Of(Expression argument) => argument switch
+    {
+        ConstantExpression constant => constant.Value,
+        MemberExpression { Member: FieldInfo field } member => field.GetValue(member.Expression is null ? null : Of(member.Expression)),
+        MemberExpression { Member: PropertyInfo property } member => property.GetValue(member.Expression is null ? null : Of(member.Expression)),
+        UnaryExpression { NodeType: ExpressionType.Convert, Method: null } convert when convert.Type.IsAssignableFrom(convert.Operand.Type) => Of(convert.Operand),
+        _ => Expression.Lambda(argument).Compile(preferInterpretation: true).DynamicInvoke(),
+    };
 }
