@@ -4,13 +4,16 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
-namespace ServerlessFlow.EndToEnd.Tests;
+using Xunit;
+
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// The dev server as a real process on a free loopback port, on storage the test fixture owns (so that
-/// killing the dev server with SIGKILL orphans nothing). Its output is kept for failure messages.
+/// killing the dev server with SIGKILL orphans nothing). Its output is kept for failure messages. Shared by the
+/// end-to-end, CLI and web UI tests.
 /// </summary>
-internal sealed class DevServerProcess : IAsyncDisposable
+public sealed class DevServerProcess : IAsyncDisposable
 {
     /// <summary>How long a fresh dev server may take to answer: a cold .NET start plus table creation on a loaded machine.</summary>
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
@@ -30,6 +33,9 @@ internal sealed class DevServerProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The API's base URL, e.g. <c>http://127.0.0.1:5123/api</c>.</summary>
+    public Uri ApiAddress => new(Client.BaseAddress!, "/api");
+
     /// <summary>Everything the process printed so far.</summary>
     public string Output
     {
@@ -43,7 +49,7 @@ internal sealed class DevServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a dev server and waits until its HTTP API answers.</summary>
-    public static async Task<DevServerProcess> StartAsync(string connectionString, string prefix, string executionLog)
+    public static async Task<DevServerProcess> StartAsync(string connectionString, string prefix, string? executionLog = null)
     {
         Assert.True(File.Exists(DevServerPath), $"The dev server is not built at {DevServerPath}.");
         var url = $"http://127.0.0.1:{FreePort()}";
@@ -58,7 +64,10 @@ internal sealed class DevServerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["Samples__ExecutionLog"] = executionLog;
+        if (executionLog is not null)
+        {
+            start.Environment["Samples__ExecutionLog"] = executionLog;
+        }
         var server = new DevServerProcess(Process.Start(start)!, new Uri(url));
         server.process.OutputDataReceived += (_, e) => server.Append(e.Data);
         server.process.ErrorDataReceived += (_, e) => server.Append(e.Data);
