@@ -71,6 +71,8 @@ try
 
     await using var app = builder.Build();
     app.MapServerlessFlowApi();
+    app.MapServerlessFlowWebUi();
+    app.MapGet("/", () => Results.Redirect(ServerlessFlow.Hosting.WebUi.WebUiEndpoints.PagePath));
     app.Lifetime.ApplicationStarted.Register(() =>
     {
         var storage = azurite is null
