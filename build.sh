@@ -15,6 +15,14 @@ install_azurite() {
   fi
 }
 
+install_chromium() {
+  # The web UI's browser tests drive Debian's headless Chromium through Playwright (which cannot download browsers here).
+  if ! command -v chromium > /dev/null; then
+    echo "Installing Chromium (apt-get)..."
+    apt-get update -qq && apt-get install -y -qq chromium > /dev/null
+  fi
+}
+
 run_tests() {
   local results status=0
   results=$(mktemp)
@@ -42,6 +50,7 @@ case "${1:-}" in
     ;;
   test)
     install_azurite
+    install_chromium
     run_tests
     ;;
   bench)
