@@ -16,6 +16,14 @@ install_azurite() {
   fi
 }
 
+install_chromium() {
+  # The web UI's browser tests drive Debian's headless Chromium through Playwright (which cannot download browsers here).
+  if ! command -v chromium > /dev/null; then
+    echo "Installing Chromium (apt-get)..."
+    apt-get update -qq && apt-get install -y -qq chromium > /dev/null
+  fi
+}
+
 run_tests() {
   local results status=0
   results=$(mktemp)
@@ -43,6 +51,7 @@ case "${1:-}" in
     ;;
   test)
     install_azurite || { echo "Azurite install FAILED: no test ran"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+    install_chromium || { echo "Chromium install FAILED: no test ran"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
     run_tests
     ;;
   bench)

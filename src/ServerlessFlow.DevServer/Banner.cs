@@ -10,6 +10,7 @@ internal static class Banner
         return $"""
 
             ServerlessFlow dev server is running.
+              Web UI:       {url.TrimEnd('/')}/
               HTTP API:     {api}/workflows
               Storage:      {storage}
               Task queues:  {taskQueues}

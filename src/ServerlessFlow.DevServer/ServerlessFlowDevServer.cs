@@ -141,6 +141,8 @@ public static class ServerlessFlowDevServer
         settings.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapServerlessFlowApi();
+        app.MapServerlessFlowWebUi();
+        app.MapGet("/", () => Results.Redirect(ServerlessFlow.Hosting.WebUi.WebUiEndpoints.PagePath));
         return app;
     }
 }

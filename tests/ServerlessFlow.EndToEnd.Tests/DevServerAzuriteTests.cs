@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
+using ServerlessFlow.TestSupport;
+
 namespace ServerlessFlow.EndToEnd.Tests;
 
 /// <summary>

@@ -1,7 +1,9 @@
-namespace ServerlessFlow.EndToEnd.Tests;
+using Xunit;
+
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>Waiting for a condition that another process makes true: poll, with a deadline, never a fixed sleep.</summary>
-internal static class Polling
+public static class Polling
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 

@@ -4,13 +4,16 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
-namespace ServerlessFlow.EndToEnd.Tests;
+using Xunit;
+
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// The dev server as a real process on a free loopback port, on storage the test fixture owns (so that
-/// killing the dev server with SIGKILL orphans nothing). Its output is kept for failure messages.
+/// killing the dev server with SIGKILL orphans nothing). Its output is kept for failure messages. Shared by the
+/// end-to-end, CLI and web UI tests.
 /// </summary>
-internal sealed class DevServerProcess : IAsyncDisposable
+public sealed class DevServerProcess : IAsyncDisposable
 {
     /// <summary>How long a fresh dev server may take to answer: a cold .NET start plus table creation on a loaded machine.</summary>
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
@@ -33,6 +36,9 @@ internal sealed class DevServerProcess : IAsyncDisposable
     /// <summary>The dev server's process ID.</summary>
     public int Pid => process.Id;
 
+    /// <summary>The API's base URL, e.g. <c>http://127.0.0.1:5123/api</c>.</summary>
+    public Uri ApiAddress => new(Client.BaseAddress!, "/api");
+
     /// <summary>Everything the process printed so far.</summary>
     public string Output
     {
@@ -46,11 +52,11 @@ internal sealed class DevServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a dev server on the fixture's storage and waits until its HTTP API answers.</summary>
-    public static Task<DevServerProcess> StartAsync(string connectionString, string prefix, string executionLog) =>
+    public static Task<DevServerProcess> StartAsync(string connectionString, string prefix, string? executionLog = null) =>
         StartAsync(["--storage-connection-string", connectionString, "--prefix", prefix], executionLog);
 
     /// <summary>Starts a dev server with <paramref name="arguments"/> (and <c>--urls</c> on a free port) and waits until its HTTP API answers.</summary>
-    public static async Task<DevServerProcess> StartAsync(IEnumerable<string> arguments, string executionLog)
+    public static async Task<DevServerProcess> StartAsync(IEnumerable<string> arguments, string? executionLog = null)
     {
         var server = Launch(arguments, executionLog);
         try
@@ -67,7 +73,7 @@ internal sealed class DevServerProcess : IAsyncDisposable
     }
 
     /// <summary>Launches a dev server with <paramref name="arguments"/> (and <c>--urls</c> on a free port unless they give one), without waiting for it.</summary>
-    public static DevServerProcess Launch(IEnumerable<string> arguments, string executionLog)
+    public static DevServerProcess Launch(IEnumerable<string> arguments, string? executionLog = null)
     {
         Assert.True(File.Exists(DevServerPath), $"The dev server is not built at {DevServerPath}.");
         var given = arguments.ToList();
@@ -83,7 +89,11 @@ internal sealed class DevServerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["Samples__ExecutionLog"] = executionLog;
+        if (executionLog is not null)
+        {
+            start.Environment["Samples__ExecutionLog"] = executionLog;
+        }
+
         // Given URLs may be several, or wildcards: the client then talks to the first only when it is one plain address.
         var address = Uri.TryCreate(url, UriKind.Absolute, out var first) ? first : new Uri("http://127.0.0.1:1");
         var server = new DevServerProcess(Process.Start(start)!, address);
