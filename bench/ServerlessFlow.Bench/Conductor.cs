@@ -22,10 +22,12 @@ internal static class Conductor
                 foreach (var engine in engines)
                 {
                     await Console.Error.WriteLineAsync($"[run {run}/{options.Runs}] {BenchOptions.NameOf(workload)} on {engine}...");
+                    var clock = Stopwatch.StartNew();
                     var (result, error) = await RunChildAsync(options.ChildArguments(workload, engine, connectionString), cancellationToken);
                     if (result is not null)
                     {
                         results.Add(result);
+                        await Console.Error.WriteLineAsync($"  done in {clock.Elapsed.TotalSeconds:F0} s");
                     }
                     else
                     {
@@ -61,7 +63,7 @@ internal static class Conductor
             await child.WaitForExitAsync(cancellationToken);
             var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(ChildRun.ResultMarker, StringComparison.Ordinal));
             return line is null
-                ? (null, $"exit code {child.ExitCode}; output: {output.Trim()}")
+                ? (null, $"exit code {child.ExitCode} (the child's error is printed above){(output.Trim().Length > 0 ? "; output: " + output.Trim() : "")}")
                 : (JsonSerializer.Deserialize<EngineResult>(line[ChildRun.ResultMarker.Length..], ChildRun.Json), "");
         }
         catch (OperationCanceledException)

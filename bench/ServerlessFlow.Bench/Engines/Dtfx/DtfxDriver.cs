@@ -57,7 +57,16 @@ internal sealed class DtfxDriver : IEngineDriver
 
     public async Task<DateTimeOffset> WaitForCompletionAsync(string workflowId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var state = await watcher.WaitAsync(workflowId, timeout, cancellationToken);
+        OrchestrationState state;
+        try
+        {
+            state = await watcher.WaitAsync(workflowId, timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Orchestration {workflowId} on the Durable Task engine did not close within {timeout.TotalMinutes:F0} min (--timeout-minutes).");
+        }
+
         return state.OrchestrationStatus == OrchestrationStatus.Completed
             ? new DateTimeOffset(DateTime.SpecifyKind(state.CompletedTime, DateTimeKind.Utc))
             : throw new InvalidOperationException($"Orchestration {workflowId} on the Durable Task engine ended as {state.OrchestrationStatus}: {state.Output}");

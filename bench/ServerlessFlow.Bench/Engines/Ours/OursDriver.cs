@@ -66,7 +66,9 @@ internal sealed class OursDriver : IEngineDriver
 
         return closed is { Status: WorkflowStatus.Completed, ClosedAt: { } at }
             ? at
-            : throw new InvalidOperationException($"Workflow {workflowId} on our engine ended as {closed.Status} ({closed.Failure?.Message ?? "no failure recorded"}).");
+            : throw new InvalidOperationException(closed.Status == WorkflowStatus.Running
+                ? $"Workflow {workflowId} on our engine did not close within {timeout.TotalMinutes:F0} min (--timeout-minutes)."
+                : $"Workflow {workflowId} on our engine ended as {closed.Status} ({closed.Failure?.Message ?? "no failure recorded"}).");
     }
 
     public async Task StopAsync()
