@@ -3,6 +3,7 @@ using System.Text.Json;
 using ServerlessFlow.Hosting.Configuration;
 using ServerlessFlow.Hosting.Http;
 using ServerlessFlow.Hosting.Messaging;
+using ServerlessFlow.Hosting.WebUi;
 
 namespace ServerlessFlow.Functions.Tests;
 
@@ -51,12 +52,13 @@ public sealed class FunctionMetadataTests
     public void HttpFunctions_NoFunction_ServesARouteTheTableLacks()
     {
         var unknown = HttpFunctions
+            .Where(f => f.Route != WebUiEndpoints.Template)
             .Where(f => !ApiRoutes.All.Any(r => r.Name == f.Name && r.Template == f.Route && f.Methods.Contains(r.Method, StringComparer.OrdinalIgnoreCase)))
             .Select(f => $"{f.Name} ({string.Join(",", f.Methods)} {f.Route})")
             .ToList();
 
         Assert.Empty(unknown);
-        Assert.Equal(ApiRoutes.All.Count, HttpFunctions.Count());
+        Assert.Equal(ApiRoutes.All.Count + 1, HttpFunctions.Count());
     }
 
     [Theory]
@@ -97,9 +99,19 @@ public sealed class FunctionMetadataTests
     }
 
     [Fact]
-    public void Functions_AreTheRoutesTheQueuesAndTheTimer_AndNothingElse()
+    public void WebUiFunction_ServesTheUiBehindTheFunctionKey()
     {
-        Assert.Equal(ApiRoutes.All.Count + 2 + 1, Functions.Count);
+        var ui = Assert.Single(HttpFunctions, f => f.Route == WebUiEndpoints.Template);
+
+        Assert.Equal(["get"], ui.Methods);
+        Assert.Equal("Function", ui.AuthLevel);
+        Assert.Contains(typeof(WebUiEndpoints).GetMethod(nameof(WebUiEndpoints.ServeAsync)), CalledMethods.Of(EntryPoint(ui)));
+    }
+
+    [Fact]
+    public void Functions_AreTheRoutesTheUiTheQueuesAndTheTimer_AndNothingElse()
+    {
+        Assert.Equal(ApiRoutes.All.Count + 1 + 2 + 1, Functions.Count);
         Assert.Equal(Functions.Count, Functions.Select(f => f.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
     }
 
