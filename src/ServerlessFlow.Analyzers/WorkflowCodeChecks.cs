@@ -64,7 +64,7 @@ internal sealed class WorkflowCodeChecks(KnownSymbols known, INamedTypeSymbol wo
             var receiver = invocation.Instance?.Syntax.ToString() ?? "";
             yield return Report(Rules.ConfigureAwaitFalse, invocation, $"ConfigureAwait({invocation.Arguments[0].Syntax})", Fix(receiver, "Remove ConfigureAwait"));
         }
-        else if (IsLogging(method) && !IsGuardedByReplayCheck(invocation.Syntax))
+        else if (IsLogging(method) && !IsGuardedByReplayCheck(invocation.Syntax) && !LogsThroughWorkflowLogger(invocation))
         {
             yield return Report(Rules.ReplayUnsafeLogging, invocation, name);
         }
@@ -226,6 +226,15 @@ internal sealed class WorkflowCodeChecks(KnownSymbols known, INamedTypeSymbol wo
     private bool IsLogging(IMethodSymbol method) =>
         KnownSymbols.Is(method.ContainingType, Known.LoggerExtensions)
         || (Known.Logger is { } logger && method.Name == "Log" && (KnownSymbols.Is(method.ContainingType, logger) || method.ContainingType.AllInterfaces.Contains(logger, SymbolEqualityComparer.Default)));
+
+    /// <summary>True when the logger is <c>Workflow.Logger</c>, which is silent while replaying.</summary>
+    private bool LogsThroughWorkflowLogger(IInvocationOperation invocation)
+    {
+        var logger = invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+        return logger is not null
+            && Origin(Unwrap(logger)) is IPropertyReferenceOperation { Property.Name: "Logger" } property
+            && KnownSymbols.Is(property.Property.ContainingType, Known.Workflow);
+    }
 
     private static bool IsGuardedByReplayCheck(SyntaxNode node) =>
         node.Ancestors().OfType<IfStatementSyntax>().Any(i => i.Condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.Text == "IsReplaying")

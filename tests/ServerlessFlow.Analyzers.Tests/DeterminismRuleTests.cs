@@ -138,6 +138,13 @@ public sealed class DeterminismRuleTests
         "private static readonly Microsoft.Extensions.Logging.ILogger Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;");
 
     [Fact]
+    public Task ReplayUnsafeLogging_WorkflowLogger_NotReported() => Run(
+        """
+        Workflow.Logger.LogInformation("started");
+        Workflow.Logger.Log(Microsoft.Extensions.Logging.LogLevel.Warning, "again");
+        """);
+
+    [Fact]
     public Task UnboundedLoop_EndlessLoopWithTimers_Reported() => Run("""
         {|SFLOW0011:while|} (true)
         {
