@@ -18,7 +18,7 @@ internal sealed class TimeSkippingClient(IWorkflowClient inner, WorkflowTestEnvi
     public async Task<WorkflowDescription> WaitForCloseAsync(string workflowId, TimeSpan wait, CancellationToken cancellationToken = default)
     {
         var limit = environment.Options.WaitTimeout;
-        using (environment.SkipTimeWhileWaiting())
+        using (environment.SkipTimeWhileWaiting(workflowId))
         {
             var description = await inner.WaitForCloseAsync(workflowId, wait < limit ? wait : limit, cancellationToken);
             return wait > limit && description.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew

@@ -27,6 +27,7 @@ public sealed class WorkflowTestEnvironment : IAsyncDisposable
     private readonly Task skipper;
     private readonly Lock demandGate = new();
     private int skipDemand;
+    private readonly List<string> awaitedWorkflows = [];
     private TaskCompletionSource demanded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private WorkflowTestEnvironment(ServiceProvider provider, SkippingTimeProvider clock, WorkTracker tracker, WorkflowTestEnvironmentOptions options)
@@ -132,23 +133,24 @@ public sealed class WorkflowTestEnvironment : IAsyncDisposable
         stop.Dispose();
     }
 
-    /// <summary>Skips time (when auto skipping is on) until the returned scope is disposed.</summary>
-    internal IDisposable SkipTimeWhileWaiting()
+    /// <summary>Skips time (when auto skipping is on) while <paramref name="workflowId"/> is open, until the returned scope is disposed.</summary>
+    internal IDisposable SkipTimeWhileWaiting(string workflowId)
     {
         if (!Options.AutoTimeSkipping)
         {
-            return new Demand(null);
+            return new Demand(null, workflowId);
         }
 
         lock (demandGate)
         {
+            awaitedWorkflows.Add(workflowId);
             if (++skipDemand == 1)
             {
                 demanded.TrySetResult();
             }
         }
 
-        return new Demand(this);
+        return new Demand(this, workflowId);
     }
 
     /// <summary>The exception for a wait that ran out of real time, saying what the workflow waits on.</summary>
@@ -193,7 +195,7 @@ public sealed class WorkflowTestEnvironment : IAsyncDisposable
                 }
 
                 var changed = tracker.Changed;
-                if (IdleUntil() is { } next)
+                if (IdleUntil() is { } next && await AnyAwaitedOpenAsync(cancellationToken))
                 {
                     clock.AdvanceTo(next);
                     continue;
@@ -233,6 +235,37 @@ public sealed class WorkflowTestEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True while a waiter's workflow is still open. Between the close commit and the waiter seeing it, the engine is
+    /// idle with the closed run's stale timer messages still hidden: skipping to them then would move time for nobody.
+    /// </summary>
+    private async Task<bool> AnyAwaitedOpenAsync(CancellationToken cancellationToken)
+    {
+        string[] ids;
+        lock (demandGate)
+        {
+            ids = [.. awaitedWorkflows];
+        }
+
+        foreach (var id in ids)
+        {
+            try
+            {
+                var description = await Client.DescribeWorkflowAsync(id, cancellationToken);
+                if (description.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew)
+                {
+                    return true;
+                }
+            }
+            catch (WorkflowNotFoundException)
+            {
+                // Not started yet, or purged: nothing to wait for under this ID.
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The time to skip to when the engine is idle and something is due later; null when busy or nothing waits.</summary>
     private DateTimeOffset? IdleUntil()
     {
@@ -245,7 +278,7 @@ public sealed class WorkflowTestEnvironment : IAsyncDisposable
         return anyVisible || tracker.Busy ? null : next;
     }
 
-    private sealed class Demand(WorkflowTestEnvironment? environment) : IDisposable
+    private sealed class Demand(WorkflowTestEnvironment? environment, string workflowId) : IDisposable
     {
         private WorkflowTestEnvironment? environment = environment;
 
@@ -258,6 +291,7 @@ public sealed class WorkflowTestEnvironment : IAsyncDisposable
 
             lock (owner.demandGate)
             {
+                owner.awaitedWorkflows.Remove(workflowId);
                 if (--owner.skipDemand == 0)
                 {
                     owner.demanded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
