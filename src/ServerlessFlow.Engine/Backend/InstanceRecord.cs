@@ -79,6 +79,9 @@ public sealed record InstanceRecord
     /// </summary>
     public DateTimeOffset? ActivityCheckAt { get; init; }
 
+    /// <summary>Set while the run is suspended: no workflow task runs until a resume clears it (and wakes the workflow).</summary>
+    public WorkflowSuspension? Suspension { get; init; }
+
     /// <summary>The schedule that started this workflow: told (by the outbox of the closing commit) when it closes.</summary>
     public ScheduleLink? ScheduledBy { get; init; }
 

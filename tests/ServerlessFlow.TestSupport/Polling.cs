@@ -1,0 +1,26 @@
+using Xunit;
+
+namespace ServerlessFlow.TestSupport;
+
+/// <summary>Waiting for a condition that another process makes true: poll, with a deadline, never a fixed sleep.</summary>
+public static class Polling
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Calls <paramref name="probe"/> until it reports done, or fails the test at the deadline, naming <paramref name="what"/>.</summary>
+    public static async Task<T> UntilAsync<T>(TimeSpan timeout, string what, Func<Task<(bool Done, T Value)>> probe, Func<string>? diagnostics = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var (done, value) = await probe();
+            if (done)
+            {
+                return value;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out after {timeout.TotalSeconds} s waiting for {what}.{Environment.NewLine}{diagnostics?.Invoke()}");
+            await Task.Delay(Interval);
+        }
+    }
+}
