@@ -75,6 +75,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     /// <summary>Replays committed history. Throws <see cref="NonDeterminismException"/> when the code disagrees with it.</summary>
     public void Replay(IReadOnlyList<HistoryEvent> events)
     {
+        using var executing = scheduler.Enter();
         if (LastEventId == 0 && events is [WorkflowStarted onlyStart])
         {
             unrunStart = onlyStart;
@@ -133,6 +134,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     /// </summary>
     public IReadOnlyList<HistoryEvent> RunTask(IReadOnlyList<HistoryEvent> inbound, DateTimeOffset time)
     {
+        using var executing = scheduler.Enter();
         var delivered = new List<HistoryEvent>();
         if (unrunStart is { } start)
         {
