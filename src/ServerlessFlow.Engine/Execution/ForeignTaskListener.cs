@@ -27,8 +27,18 @@ internal sealed class ForeignTaskListener : EventListener
 
     private static readonly Lazy<ForeignTaskListener> Instance = new(() => new ForeignTaskListener());
 
+    [ThreadStatic]
+    private static int ignoring;
+
     /// <summary>Starts listening (once per process).</summary>
     public static void EnsureStarted() => _ = Instance.Value;
+
+    /// <summary>
+    /// Until disposed, work started on this thread is not workflow code's: the engine calls out of the workflow (a
+    /// logging provider behind <see cref="Workflow.Logger"/> may hand messages to a background writer), and what that
+    /// code does never feeds back into the workflow.
+    /// </summary>
+    public static IgnoreScope Ignore() => new();
 
     protected override void OnEventSourceCreated(EventSource eventSource)
     {
@@ -45,7 +55,7 @@ internal sealed class ForeignTaskListener : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
-        if (TaskScheduler.Current is not WorkflowScheduler scheduler)
+        if (ignoring > 0 || TaskScheduler.Current is not WorkflowScheduler scheduler)
         {
             return;
         }
@@ -61,5 +71,13 @@ internal sealed class ForeignTaskListener : EventListener
         {
             scheduler.ReportForeignWork(new StackTrace());
         }
+    }
+
+    /// <summary>See <see cref="Ignore"/>.</summary>
+    internal readonly struct IgnoreScope : IDisposable
+    {
+        public IgnoreScope() => ignoring++;
+
+        public void Dispose() => ignoring--;
     }
 }
