@@ -314,6 +314,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             case WorkflowUpdateAccepted update when definition.Updates.TryGetValue(update.UpdateName, out var updateHandler):
                 StartUpdate(update, updateHandler.Handler);
                 break;
+            case ActivityCanceled canceled:
+                activities.Remove(canceled.ScheduledEventId);
+                abandoned.Add(canceled.ScheduledEventId);
+                break;
             case TimerCanceled canceled:
                 timers.Remove(canceled.StartedEventId);
                 abandoned.Add(canceled.StartedEventId);
