@@ -140,3 +140,12 @@ internal sealed record CancelTimerCommand(long StartedEventId) : Command
 
     public override string Describe() => $"CancelTimer {StartedEventId}";
 }
+
+internal sealed record CancelActivityCommand(long ScheduledEventId) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is ActivityCanceled c && c.ScheduledEventId == ScheduledEventId;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new ActivityCanceled { EventId = eventId, Timestamp = now, ScheduledEventId = ScheduledEventId };
+
+    public override string Describe() => $"CancelActivity {ScheduledEventId}";
+}

@@ -75,6 +75,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     /// <summary>Replays committed history. Throws <see cref="NonDeterminismException"/> when the code disagrees with it.</summary>
     public void Replay(IReadOnlyList<HistoryEvent> events)
     {
+        using var executing = scheduler.Enter();
         if (LastEventId == 0 && events is [WorkflowStarted onlyStart])
         {
             unrunStart = onlyStart;
@@ -133,6 +134,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     /// </summary>
     public IReadOnlyList<HistoryEvent> RunTask(IReadOnlyList<HistoryEvent> inbound, DateTimeOffset time)
     {
+        using var executing = scheduler.Enter();
         var delivered = new List<HistoryEvent>();
         if (unrunStart is { } start)
         {
@@ -311,6 +313,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 break;
             case WorkflowUpdateAccepted update when definition.Updates.TryGetValue(update.UpdateName, out var updateHandler):
                 StartUpdate(update, updateHandler.Handler);
+                break;
+            case ActivityCanceled canceled:
+                activities.Remove(canceled.ScheduledEventId);
+                abandoned.Add(canceled.ScheduledEventId);
                 break;
             case TimerCanceled canceled:
                 timers.Remove(canceled.StartedEventId);

@@ -59,6 +59,15 @@ internal static class InstanceTransition
                 case ActivityFailed failed:
                     CloseActivity(failed.ScheduledEventId);
                     break;
+                case ActivityCanceled canceled when created.RemoveAll(c => c.ScheduledEventId == canceled.ScheduledEventId) > 0:
+                    // Scheduled by this very commit: its row and messages are simply never written.
+                    activities.RemoveAll(a => a.ScheduledEventId == canceled.ScheduledEventId);
+                    outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout && o.Message.ScheduledEventId == canceled.ScheduledEventId);
+                    break;
+                case ActivityCanceled canceled:
+                    // Deleting the row is what a heartbeating attempt sees as cancellation; a late outcome finds no row and is dropped.
+                    CloseActivity(canceled.ScheduledEventId);
+                    break;
                 case ChildWorkflowScheduled child:
                     children.Add(new PendingChild(child.EventId, child.ChildWorkflowId, child.ParentClosePolicy));
                     outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
