@@ -25,17 +25,9 @@ internal sealed partial class WorkflowClient
         }
 
         var input = PayloadLimits.Check(PayloadJson.ToElement(argument), "signal argument");
-        if (registry.FindWorkflow(instance.WorkflowType)?.Signals[signalName].GetParameters() is [var parameter])
+        if (registry.FindWorkflow(instance.WorkflowType)?.Signals[signalName] is { } handler)
         {
-            // A signal whose argument the handler cannot read would fail the workflow later; refuse it now.
-            try
-            {
-                PayloadJson.FromElement(input, parameter.ParameterType);
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidWorkflowRequestException($"The argument of signal '{signalName}' does not fit its handler's parameter ({parameter.ParameterType.Name}): {e.Message}", e);
-            }
+            ArgumentFit.Check(input, handler, $"the argument of signal '{signalName}'");
         }
 
         var id = requestId ?? Guid.NewGuid().ToString("N");
@@ -64,6 +56,9 @@ internal sealed partial class WorkflowClient
             throw new InvalidWorkflowRequestException(
                 $"Workflow type '{workflowType}' has no signal '{signalName}'. Its signals: {string.Join(", ", definition.Signals.Keys.Order(StringComparer.Ordinal))}. Nothing was started.");
         }
+
+        // Checked before the start commits: a signal refused after it would leave a run started by a refused request.
+        ArgumentFit.Check(PayloadJson.ToElement(signalArgument), definition.Signals[signalName], $"the argument of signal '{signalName}'");
 
         var handle = await StartWorkflowAsync(workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, cancellationToken);
 

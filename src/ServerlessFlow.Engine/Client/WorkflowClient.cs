@@ -38,6 +38,7 @@ internal sealed partial class WorkflowClient(
         var id = WorkflowIds.Validate(options.Id ?? Guid.NewGuid().ToString("N"));
         var taskQueue = QueueNames.Validate(options.TaskQueue);
         var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");
+        ArgumentFit.Check(payload, definition.RunMethod, $"the input of workflow '{definition.Name}'");
         var metadata = new RunMetadata(
             PayloadLimits.CheckMemo(options.Memo), registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), options.SearchAttributes), scheduledBy);
         while (true)

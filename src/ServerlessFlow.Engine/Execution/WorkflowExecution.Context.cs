@@ -61,7 +61,7 @@ internal sealed partial class WorkflowExecution
         }
 
         pending.Enqueue(new ScheduleChildCommand(
-            Info.WorkflowId, workflowType, input, queue, options, memo, searchAttributes, id => children[id] = (options.Id ?? $"{Info.WorkflowId}-child-{id}", awaiter)));
+            Info.WorkflowId, Info.RunId, workflowType, input, queue, options, memo, searchAttributes, (id, childId) => children[id] = (childId, awaiter)));
         return awaiter.Task;
     }
 

@@ -153,7 +153,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         while (pending.TryDequeue(out var command))
         {
             var recorded = command.ToEvent(++LastEventId, time);
-            command.Bind(recorded.EventId);
+            command.Bind(recorded);
             Apply(recorded);
             result.Add(recorded);
         }
@@ -229,7 +229,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             throw NonDeterminism(recorded, $"did {command.Describe()}");
         }
 
-        command.Bind(recorded.EventId);
+        command.Bind(recorded);
         Apply(recorded);
     }
 
@@ -347,7 +347,16 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
 
         if (handlers.FirstOrDefault(h => h.IsFaulted) is { } failedHandler)
         {
-            pending.Enqueue(new FailWorkflowCommand(FailureInfo.FromException(failedHandler.Exception!.InnerException!)));
+            var handlerError = failedHandler.Exception!.InnerException!;
+            if (definition.FailsWorkflow(handlerError) || IsReplaying)
+            {
+                pending.Enqueue(new FailWorkflowCommand(FailureInfo.FromException(handlerError)));
+            }
+            else
+            {
+                FailTask(handlerError, "a signal handler");
+            }
+
             return;
         }
 
@@ -357,10 +366,29 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             return;
         }
 
-        pending.Enqueue(CloseCommand(runMethod));
+        if (CloseCommand(runMethod) is { } close)
+        {
+            pending.Enqueue(close);
+        }
     }
 
-    private Command CloseCommand(Task finished)
+    /// <summary>
+    /// Workflow code threw an exception that is not a failure exception (a null reference, a bad cast): a bug, so the task fails and
+    /// is retried — history is untouched, and corrected code deployed meanwhile continues the run — rather than failing the
+    /// workflow for good. <see cref="WorkflowAttribute.FailureExceptionTypes"/> names the exceptions that fail the workflow instead.
+    /// </summary>
+    private void FailTask(Exception error, string where) =>
+        taskFailure ??= new WorkflowTaskFailureException(
+            $"Workflow '{Info.WorkflowId}' ({Info.WorkflowType}): {where} threw {error.GetType().FullName}: {error.Message} " +
+            $"{FirstFrame(error)}It is not a failure exception, so the workflow task fails and is retried with back-off; the workflow stays running. " +
+            "Fix the code and deploy it, throw ApplicationFailureException to fail the workflow on purpose, or list the type in " +
+            "[Workflow(FailureExceptionTypes = …)].",
+            error);
+
+    private static string FirstFrame(Exception error) =>
+        error.StackTrace?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() is { } frame ? $"({frame}) " : "";
+
+    private Command? CloseCommand(Task finished)
     {
         if (finished.Status == TaskStatus.RanToCompletion)
         {
@@ -374,8 +402,17 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         {
             ContinueAsNewException next => new ContinueAsNewCommand(PayloadJson.ToElement(next.Input)),
             OperationCanceledException when IsCancellationRequested => new CancelWorkflowCommand(cancelReason),
-            _ => new FailWorkflowCommand(FailureInfo.FromException(error)),
+            // While replaying, code throws only where history already recorded how the run ended: histories of runs that an older
+            // engine failed for any exception still replay (a task failure is never committed, so it is never replayed).
+            _ when definition.FailsWorkflow(error) || IsReplaying => new FailWorkflowCommand(FailureInfo.FromException(error)),
+            _ => FailTaskInstead(error),
         };
+    }
+
+    private Command? FailTaskInstead(Exception error)
+    {
+        FailTask(error, "the run method");
+        return null;
     }
 
     private static object? ResultOf(Task task) => task.GetType().GetProperty("Result")?.GetValue(task);
