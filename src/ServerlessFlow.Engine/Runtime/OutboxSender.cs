@@ -45,7 +45,7 @@ internal sealed class OutboxSender(
             }
         }
 
-        foreach (var outbound in committed.Outbox)
+        foreach (var outbound in committed.Outbox.SelectMany(o => o.Expand()))
         {
             await SendOneAsync(outbound.Queue, outbound.Message, outbound.VisibleAt, cancellationToken);
         }
