@@ -118,7 +118,7 @@ public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHe
         {
             // More activities than one 100-operation transaction holds, each slow enough that the kill lands while most are open.
             await first.Client.StartHelloAsync(id, count, delayMs: 500, timeoutMs: ActivityTimeout, type: "HelloFanOut");
-            await Polling.UntilAsync(TimeSpan.FromSeconds(90), "ten ActivityCompleted events", async () =>
+            await Polling.UntilAsync(RecoveryTimeout, "ten ActivityCompleted events", async () =>
             {
                 var completed = (await first.Client.HistoryAsync(id)).OfKind("ActivityCompleted").Count;
                 return (completed >= 10, completed);
