@@ -8,10 +8,10 @@ namespace ServerlessFlow.EndToEnd.Tests;
 /// <summary>The HTTP calls the end-to-end tests make, as curl would make them.</summary>
 internal static class WorkflowApi
 {
-    public static async Task<JsonElement> StartHelloAsync(this HttpClient client, string id, int count, int delayMs, int timeoutMs = 60_000)
+    public static async Task<JsonElement> StartHelloAsync(this HttpClient client, string id, int count, int delayMs, int timeoutMs = 60_000, string type = "HelloSequence")
     {
         using var response = await client.PostAsync(
-            $"/api/workflows/HelloSequence?id={Uri.EscapeDataString(id)}",
+            $"/api/workflows/{type}?id={Uri.EscapeDataString(id)}",
             new StringContent($$"""{"count":{{count}},"delayMs":{{delayMs}},"timeoutMs":{{timeoutMs}}}""", Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Start answered {(int)response.StatusCode}: {body}");

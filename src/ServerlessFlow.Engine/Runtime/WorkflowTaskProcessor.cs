@@ -266,7 +266,7 @@ internal sealed class WorkflowTaskProcessor(
         var chosen = new List<ActivityTaskRecord>();
         if (!session.Owns || now >= session.EagerUntil || commit.Instance.Status != WorkflowStatus.Running || commit.NewActivities.Count == 0)
         {
-            return (commit, chosen);
+            return (Compacted(commit), chosen);
         }
 
         var rows = new List<ActivityTaskRecord>(commit.NewActivities.Count);
@@ -285,7 +285,7 @@ internal sealed class WorkflowTaskProcessor(
 
         if (chosen.Count == 0)
         {
-            return (commit, chosen);
+            return (Compacted(commit), chosen);
         }
 
         var ids = chosen.Select(row => row.ScheduledEventId).ToHashSet();
@@ -301,8 +301,12 @@ internal sealed class WorkflowTaskProcessor(
         }
 
         var updated = instance with { Outbox = remaining, OutboxPending = remaining.Count > 0 || instance.VisibilityChanged, ActivityCheckAt = armed };
-        return (commit with { Instance = updated, NewActivities = rows }, chosen);
+        return (Compacted(commit with { Instance = updated, NewActivities = rows }), chosen);
     }
+
+    /// <summary>The commit with its activity messages folded into ranges: the outbox lives in the instance row, however many a step schedules.</summary>
+    private static WorkflowCommit Compacted(WorkflowCommit commit) =>
+        commit.Instance.Outbox.Count < 2 ? commit : commit with { Instance = commit.Instance with { Outbox = OutboundMessage.Compact(commit.Instance.Outbox) } };
 
     private static HistoryEvent? OutcomeOf(EagerAttempt attempt) => attempt.Outcome.IsCompletedSuccessfully ? attempt.Outcome.Result : null;
 
