@@ -94,7 +94,7 @@ internal sealed partial class WorkflowClient(
             pending.Add(new PendingActivityDescription(activity.ScheduledEventId, activity.ActivityName, activity.TaskQueue)
             {
                 State = row?.State.ToString(), Attempt = row?.Attempt ?? 0, StartedAt = row?.StartedAt, LastHeartbeatAt = row?.LastHeartbeatAt,
-                NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
+                HeartbeatDetails = row?.HeartbeatDetails, NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
             });
         }
 
