@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.Engine.Runtime;
 using ServerlessFlow.History;
@@ -63,6 +64,7 @@ internal sealed class ActivityTaskProcessor(
 
     private async Task<TaskOutcome> RunAttemptAsync(ActivityTaskRecord claimed, CancellationToken cancellationToken)
     {
+        using var telemetry = ActivityAttemptTelemetry.Start(claimed);
         if (registry.FindActivity(claimed.ActivityName) is not { } definition)
         {
             await outcomes.FailAsync(claimed, new FailureInfo
@@ -114,10 +116,12 @@ internal sealed class ActivityTaskProcessor(
 
         if (failure is null)
         {
+            telemetry.Completed();
             await outcomes.CloseAsync(current, new ActivityCompleted { ScheduledEventId = current.ScheduledEventId, Result = result, Attempt = current.Attempt }, cancellationToken);
             return TaskOutcome.Completed;
         }
 
+        telemetry.Failed(failure);
         if (outcomes.NextAttempt(current, failure, requestedDelay) is not { } next)
         {
             await outcomes.FailAsync(current, failure, cancellationToken);
