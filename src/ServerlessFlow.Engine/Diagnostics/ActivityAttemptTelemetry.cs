@@ -29,6 +29,9 @@ internal sealed class ActivityAttemptTelemetry : IDisposable
     /// <summary>The attempt returned a result.</summary>
     public void Completed() => outcome = "completed";
 
+    /// <summary>The workflow dropped the activity while the attempt ran.</summary>
+    public void Cancelled() => outcome = "cancelled";
+
     /// <summary>The attempt failed with <paramref name="failure"/> (a retry may follow).</summary>
     public void Failed(FailureInfo failure)
     {
