@@ -5,8 +5,8 @@ namespace ServerlessFlow.Engine.Diagnostics;
 
 /// <summary>
 /// The span and metrics of one workflow task (run the code, commit): a child of the run's root context from the
-/// instance row, whichever worker runs it. Dispose it when the task ends; a task that ends without
-/// <see cref="Committed"/> or <see cref="Conflict"/> is recorded as failed (its exception is recorded by the caller's log).
+/// instance row, whichever worker runs it. <see cref="Committed"/> and <see cref="Conflict"/> end it at once (a process killed
+/// right after its commit has still exported the span); disposing a task that reached neither records it as failed.
 /// </summary>
 internal sealed class WorkflowTaskTelemetry : IDisposable
 {
@@ -14,6 +14,7 @@ internal sealed class WorkflowTaskTelemetry : IDisposable
     private readonly string workflowType;
     private readonly long startedAt = Stopwatch.GetTimestamp();
     private string outcome = "failed";
+    private bool ended;
 
     private WorkflowTaskTelemetry(InstanceRecord instance)
     {
@@ -36,6 +37,8 @@ internal sealed class WorkflowTaskTelemetry : IDisposable
             ServerlessFlowTelemetry.WorkflowCloses.Add(1,
                 new KeyValuePair<string, object?>(TagNames.WorkflowType, workflowType), new KeyValuePair<string, object?>(TagNames.WorkflowStatus, committed.Status.ToString()));
         }
+
+        End();
     }
 
     /// <summary>The commit lost the instance row's fence: the task is retried from fresh state.</summary>
@@ -43,11 +46,20 @@ internal sealed class WorkflowTaskTelemetry : IDisposable
     {
         outcome = "conflict";
         ServerlessFlowTelemetry.CommitConflicts.Add(1, new KeyValuePair<string, object?>(TagNames.WorkflowType, workflowType));
+        End();
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => End();
+
+    private void End()
     {
+        if (ended)
+        {
+            return;
+        }
+
+        ended = true;
         span?.SetTag(TagNames.Outcome, outcome);
         if (outcome == "failed")
         {
