@@ -128,11 +128,13 @@ public abstract class ActivityReliabilityTests : EngineSuite
 
         // Started, not merely scheduled: an attempt cancelled before it starts never runs, so it could not see anything.
         await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingActivities is [{ State: "Started" }]);
+        var heartbeating = await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingActivities is [{ HeartbeatDetails: not null }]);
 
         await engine.Client.CancelWorkflowAsync(id);
         var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
 
         Assert.Equal("step 99", closed.GetResult<string>());
+        Assert.True(heartbeating.PendingActivities[0].HeartbeatDetails!.Value.GetProperty("beat").GetInt32() >= 1);
         await Eventually.WaitAsync(() => Task.FromResult(Journal(id)), j => j.Contains("saw cancellation"));
     }
 

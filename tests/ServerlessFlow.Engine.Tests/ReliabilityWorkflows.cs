@@ -47,16 +47,16 @@ public sealed class ReliableActivities
         return $"ok on attempt {context.Info.Attempt}";
     }
 
-    /// <summary>Heartbeats until cancelled, and records that it saw the cancellation.</summary>
+    /// <summary>Heartbeats its beat count until cancelled, and records that it saw the cancellation.</summary>
     [Activity]
     public async Task HeartbeatUntilCancelledAsync()
     {
         var context = ActivityExecutionContext.Current;
         try
         {
-            while (true)
+            for (var beat = 1; ; beat++)
             {
-                context.Heartbeat();
+                context.Heartbeat(new { beat });
                 await Task.Delay(20, context.CancellationToken);
             }
         }

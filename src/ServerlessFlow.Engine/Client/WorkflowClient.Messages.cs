@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Execution;
 using ServerlessFlow.History;
 
@@ -12,7 +13,9 @@ internal sealed partial class WorkflowClient
     {
         WorkflowIds.ValidateName(signalName, "signal name");
         WorkflowIds.ValidateRequestId(requestId, "request ID");
+        using var span = ServerlessFlowTelemetry.StartClientSpan("SignalWorkflow", workflowId, signalName);
         var instance = await ReadAsync(workflowId, cancellationToken);
+        ServerlessFlowTelemetry.LinkToRun(span, instance.RunId, instance.TraceParent);
         if (instance.Status != WorkflowStatus.Running)
         {
             throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' is {instance.Status}; only running workflows take signals.");
@@ -90,7 +93,9 @@ internal sealed partial class WorkflowClient
     public async Task<JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default)
     {
         WorkflowIds.ValidateName(queryName, "query name");
+        using var span = ServerlessFlowTelemetry.StartClientSpan("QueryWorkflow", workflowId, queryName);
         var instance = await ReadAsync(workflowId, cancellationToken);
+        ServerlessFlowTelemetry.LinkToRun(span, instance.RunId, instance.TraceParent);
         var definition = registry.GetWorkflow(instance.WorkflowType);
         if (!definition.Queries.ContainsKey(queryName))
         {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.Engine.Runtime;
 using ServerlessFlow.History;
@@ -36,6 +38,11 @@ internal sealed partial class WorkflowClient(
 
         var definition = registry.GetWorkflow(WorkflowIds.ValidateName(workflowType, "workflow type"));
         var id = WorkflowIds.Validate(options.Id ?? Guid.NewGuid().ToString("N"));
+
+        // The start's span is the run's root: its context is recorded with the run, and every later span of the run is its child.
+        using var span = ServerlessFlowTelemetry.Source.StartActivity($"StartWorkflow {definition.Name}", ActivityKind.Producer);
+        span?.SetTag(TagNames.WorkflowId, id);
+        span?.SetTag(TagNames.WorkflowType, definition.Name);
         var taskQueue = QueueNames.Validate(options.TaskQueue);
         var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");
         ArgumentFit.Check(payload, definition.RunMethod, $"the input of workflow '{definition.Name}'");
@@ -71,10 +78,13 @@ internal sealed partial class WorkflowClient(
             }
 
             var runId = Guid.NewGuid().ToString("N");
-            var commit = StartCommit.Build(id, runId, definition.Name, taskQueue, payload, time.GetUtcNow(), existing, parent: null, metadata);
+            var commit = StartCommit.Build(
+                id, runId, definition.Name, taskQueue, payload, time.GetUtcNow(), existing, parent: null, metadata, ServerlessFlowTelemetry.TraceParentOf(span));
             var committed = await store.CommitAsync(commit, cancellationToken);
             if (committed is not null)
             {
+                span?.SetTag(TagNames.RunId, runId);
+                ServerlessFlowTelemetry.WorkflowStarts.Add(1, new KeyValuePair<string, object?>(TagNames.WorkflowType, definition.Name));
                 await outbox.SendAsync(committed, cancellationToken);
                 return new WorkflowHandle(id, runId);
             }
@@ -95,7 +105,7 @@ internal sealed partial class WorkflowClient(
             pending.Add(new PendingActivityDescription(activity.ScheduledEventId, activity.ActivityName, activity.TaskQueue)
             {
                 State = row?.State.ToString(), Attempt = row?.Attempt ?? 0, StartedAt = row?.StartedAt, LastHeartbeatAt = row?.LastHeartbeatAt,
-                NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
+                HeartbeatDetails = row?.HeartbeatDetails, NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
             });
         }
 

@@ -31,7 +31,7 @@ internal static class InstanceTransition
                     {
                         WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId,
                         ActivityName = scheduled.ActivityName, Input = scheduled.Input, TaskQueue = scheduled.TaskQueue,
-                        WorkflowTaskQueue = before.TaskQueue, Options = scheduled.Options, ScheduledAt = now,
+                        WorkflowTaskQueue = before.TaskQueue, Options = scheduled.Options, ScheduledAt = now, TraceParent = before.TraceParent,
                     });
                     outbox.Add(new OutboundMessage(QueueNames.Activity(scheduled.TaskQueue), new TaskMessage
                     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Execution;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.History;
@@ -198,6 +199,7 @@ internal sealed class WorkflowTaskProcessor(
             return Round.Done;
         }
 
+        using var telemetry = WorkflowTaskTelemetry.Start(instance);
         var fromInbox = current.Select(i => i.Event).Where(execution.Accepts).ToList();
         var reported = fromInbox.Select(ActivityOf).OfType<long>().ToHashSet();
         var inbound = fromInbox
@@ -212,10 +214,12 @@ internal sealed class WorkflowTaskProcessor(
         {
             chosen.ForEach(_ => eager.ReleaseSlot());
             session.Fresh = null;
+            telemetry.Conflict();
             Log.CommitConflict(logger, message.WorkflowId);
             return Round.Again;
         }
 
+        telemetry.Committed(committed, newEvents.Count);
         if (newEvents.Count > 0)
         {
             Log.Committed(logger, message.WorkflowId, newEvents[0].EventId, newEvents[^1].EventId);
@@ -353,7 +357,7 @@ internal sealed class WorkflowTaskProcessor(
         var memo = (await store.ReadEventAsync(instance.WorkflowId, instance.RunId, 1, cancellationToken) as WorkflowStarted)?.Memo;
         var commit = StartCommit.Build(
             instance.WorkflowId, closing.NewRunId, instance.WorkflowType, instance.TaskQueue, closing.Input, time.GetUtcNow(), instance, instance.Parent,
-            new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy));
+            new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy), instance.TraceParent);
 
         // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent; the next round writes its index entry.
         var next = commit with { Instance = commit.Instance with { Outbox = [] } };
