@@ -12,6 +12,9 @@ public static class ChaosTiming
     /// <summary>What a worker prints once it polls.</summary>
     public const string ReadyLine = "chaos-worker ready";
 
+    /// <summary>The first word of the line a worker prints with its injected fault counts.</summary>
+    public const string FaultReportLine = "faults";
+
     /// <summary>First delay of the storage SDK's retry backoff (default 0.8 s).</summary>
     public static readonly TimeSpan StorageRetryDelay = TimeSpan.FromMilliseconds(100);
 

@@ -14,9 +14,6 @@ internal sealed class FaultReport(FaultInjectionPolicy faults) : BackgroundServi
     /// <summary>How often the counts are checked.</summary>
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    /// <summary>The first word of a report line.</summary>
-    public const string LinePrefix = "faults";
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
@@ -27,7 +24,7 @@ internal sealed class FaultReport(FaultInjectionPolicy faults) : BackgroundServi
             {
                 last = faults.Injected;
                 var counts = Enum.GetValues<FaultTiming>().Select(t => string.Create(CultureInfo.InvariantCulture, $"{t}={faults.InjectedOf(t)}"));
-                await Console.Out.WriteLineAsync(LinePrefix + " " + string.Join(' ', counts));
+                await Console.Out.WriteLineAsync(ChaosTiming.FaultReportLine + " " + string.Join(' ', counts));
                 await Console.Out.FlushAsync(stoppingToken);
             }
         }

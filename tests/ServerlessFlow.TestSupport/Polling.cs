@@ -1,7 +1,9 @@
-namespace ServerlessFlow.EndToEnd.Tests;
+using Xunit;
+
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>Waiting for a condition that another process makes true: poll, with a deadline, never a fixed sleep.</summary>
-internal static class Polling
+public static class Polling
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
@@ -20,5 +22,26 @@ internal static class Polling
             Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out after {timeout.TotalSeconds} s waiting for {what}.{Environment.NewLine}{diagnostics?.Invoke()}");
             await Task.Delay(Interval);
         }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="probe"/> every <paramref name="interval"/> until it returns true (then true) or the
+    /// deadline passes (then false): for callers that report what is still missing themselves.
+    /// </summary>
+    public static async Task<bool> TryUntilAsync(TimeSpan timeout, TimeSpan interval, Func<Task<bool>> probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!await probe())
+        {
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(interval);
+        }
+
+        return true;
     }
 }
