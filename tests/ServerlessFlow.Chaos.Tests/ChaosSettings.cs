@@ -22,10 +22,13 @@ internal sealed record ChaosSettings
     public FaultRates Rates { get; init; } = new(BeforeSend: 0.02, AfterSend: 0.02, DuplicateSend: 0.05, DelaySend: 0.05, MaxExtraDelay: TimeSpan.FromSeconds(3));
 
     /// <summary>Shortest and longest time between two worker kills.</summary>
-    public (TimeSpan Min, TimeSpan Max) KillInterval { get; init; } = (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+    public (TimeSpan Min, TimeSpan Max) KillInterval { get; init; } = (TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(20));
 
     /// <summary>How long one round may take, from its first start until every workflow of it has closed.</summary>
-    public TimeSpan RoundDeadline { get; init; } = TimeSpan.FromMinutes(3.5);
+    public TimeSpan RoundDeadline { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How long the runs the schedule started before its pause, and abandoned children, get to close after the last round.</summary>
+    public TimeSpan SettleDeadline { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Reads the settings from the environment.</summary>
     public static ChaosSettings FromEnvironment()

@@ -28,13 +28,13 @@ internal static class StorageChecks
     /// <summary>Checks every workflow's partition, giving the workers <see cref="SettleDeadline"/> to settle first.</summary>
     public static async Task CheckPartitionsAsync(IWorkflowStore store, Violations violations)
     {
-        var offenders = new Dictionary<string, string>();
+        var offenders = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
         await Polling.TryUntilAsync(SettleDeadline, TimeSpan.FromSeconds(1), async () =>
         {
             offenders.Clear();
-            foreach (var instance in await ListAllAsync(store))
+            await Parallel.ForEachAsync(await ListAllAsync(store), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (instance, cancellationToken) =>
             {
-                var snapshot = await store.LoadAsync(instance.WorkflowId, null, instance.LastEventId, CancellationToken.None);
+                var snapshot = await store.LoadAsync(instance.WorkflowId, null, instance.LastEventId, cancellationToken);
                 var problem = snapshot is null ? "its instance row vanished"
                     : snapshot.Instance.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew ? $"still {snapshot.Instance.Status}"
                     : snapshot.Inbox.Count > 0 ? $"{snapshot.Inbox.Count} unconsumed inbox row(s): {string.Join(", ", snapshot.Inbox.Select(i => $"{i.Key} ({i.Event.Describe()} for run {i.RunId})"))}"
@@ -44,9 +44,9 @@ internal static class StorageChecks
                 {
                     offenders[instance.WorkflowId] = problem + (snapshot?.Instance.LastTaskFailure is { } failure ? $"; last task failure: {failure}" : "");
                 }
-            }
+            });
 
-            return offenders.Count == 0;
+            return offenders.IsEmpty;
         });
         foreach (var (workflowId, problem) in offenders)
         {

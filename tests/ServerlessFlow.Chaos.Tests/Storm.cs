@@ -14,6 +14,9 @@ internal sealed class Storm(ChaosSettings settings, string connectionString, Act
     /// <summary>A round's workflows are started at seeded moments spread over this window, so kills land at every stage.</summary>
     private static readonly TimeSpan StartWindow = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a round in progress reports how many workflows are open.</summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(20);
+
     private readonly Violations violations = new();
     private readonly List<Scenario> scenarios = [];
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -42,13 +45,14 @@ internal sealed class Storm(ChaosSettings settings, string connectionString, Act
         while (clock.Elapsed < settings.Duration);
 
         await schedule.PauseAsync(driver.Schedules);
-        var settled = await Polling.TryUntilAsync(settings.RoundDeadline, TimeSpan.FromSeconds(2), async () =>
+        var settled = await Polling.TryUntilAsync(settings.SettleDeadline, TimeSpan.FromSeconds(2), async () =>
             (await StorageChecks.ListAllAsync(driver.Backend.Store, WorkflowStatus.Running)).Count == 0);
         await stopKills.CancelAsync();
         await kills;
-        log($"storm over after {clock.Elapsed.TotalSeconds:F0} s ({rounds} round(s), {fleet.Kills} kills){(settled ? "" : "; workflows still running at the deadline")}");
+        log($"schedule paused; storm over after {clock.Elapsed.TotalSeconds:F0} s ({rounds} round(s), {fleet.Kills} kills){(settled ? "" : "; workflows still running at the deadline")}");
 
         var instances = await StorageChecks.ListAllAsync(driver.Backend.Store);
+        log($"checking {instances.Count} workflows");
         var expectations = scenarios.SelectMany(s => s.Expectations).Concat(schedule.Check(instances, violations)).ToList();
         var executions = ExecutionJournals.Read(fleet.Incarnations);
         await WorkflowChecks.CheckAsync(driver, scenarios, expectations, instances, schedule, executions, violations);
@@ -78,13 +82,21 @@ internal sealed class Storm(ChaosSettings settings, string connectionString, Act
         var startRandom = new Random(settings.SeedFor("starts", round));
         var offsets = plan.Select(_ => StartWindow * startRandom.NextDouble()).ToList();
         await Task.WhenAll(plan.Select((scenario, i) => StartAndDriveAsync(scenario, offsets[i], context)));
+        log($"round {round}: {plan.Count} workflows started and driven at {clock.Elapsed.TotalSeconds:F0} s");
 
         var ids = plan.SelectMany(s => s.Expectations).Select(e => e.WorkflowId).ToHashSet(StringComparer.Ordinal);
         var open = ids.Count;
+        var reported = clock.Elapsed;
         var closed = await Polling.TryUntilAsync(context.Remaining, TimeSpan.FromSeconds(2), async () =>
         {
             var statuses = (await StorageChecks.ListAllAsync(driver.Backend.Store)).ToDictionary(i => i.WorkflowId, i => i.Status);
             open = ids.Count(id => statuses.GetValueOrDefault(id, WorkflowStatus.Running) is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew);
+            if (clock.Elapsed - reported > ProgressInterval)
+            {
+                reported = clock.Elapsed;
+                log($"round {round}: {open} of {ids.Count} workflows open at {clock.Elapsed.TotalSeconds:F0} s, {fleet.Kills} kills so far");
+            }
+
             return open == 0;
         });
         log($"round {round}: {plan.Count} workflows started, {(closed ? "all closed" : $"{open} still open at the round's deadline")} at {clock.Elapsed.TotalSeconds:F0} s, {fleet.Kills} kills so far");

@@ -58,7 +58,11 @@ internal sealed class WorkerFleet : IAsyncDisposable
         Assert.True(finished == ready, $"The chaos workers did not start polling within {ReadyDeadline.TotalSeconds} s:{Environment.NewLine}{Diagnostics()}");
     }
 
-    /// <summary>Kills and restarts workers at seeded random intervals until <paramref name="stop"/> is cancelled.</summary>
+    /// <summary>
+    /// Kills and restarts workers at seeded random intervals until <paramref name="stop"/> is cancelled. Each interval
+    /// counts from the moment every worker polls, so that on a loaded machine the kills hit working workers, not
+    /// starting ones.
+    /// </summary>
     public async Task KillAtRandomAsync(CancellationToken stop)
     {
         try
@@ -66,6 +70,9 @@ internal sealed class WorkerFleet : IAsyncDisposable
             while (true)
             {
                 var (min, max) = settings.KillInterval;
+                var ready = Task.WhenAll(slots.Select(w => w.Ready));
+                await Task.WhenAny(ready, Task.Delay(ReadyDeadline, stop));
+                stop.ThrowIfCancellationRequested();
                 await Task.Delay(min + (max - min) * killRandom.NextDouble(), stop);
                 var slot = killRandom.Next(slots.Length);
                 await slots[slot].KillAsync();

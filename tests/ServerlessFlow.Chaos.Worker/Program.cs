@@ -18,7 +18,7 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     return 2;
 }
 
-var faults = new FaultInjectionPolicy(options.Rates, options.Seed);
+var faults = new FaultInjectionPolicy(options.Rates, options.Seed, new MessageDelayer(options.ConnectionString).DelayAsync);
 var builder = Host.CreateApplicationBuilder([]);
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);

@@ -19,7 +19,7 @@ public enum FaultTiming
     /// <summary>A queue send reaches storage twice: two messages with the same body (at-least-once delivery).</summary>
     DuplicateSend,
 
-    /// <summary>A queue send is applied with extra visibility delay: the message arrives late.</summary>
+    /// <summary>A queue send is applied, then its message's visibility is pushed back: the message arrives late.</summary>
     DelaySend,
 }
 
@@ -33,14 +33,15 @@ public enum FaultTiming
 /// </summary>
 public sealed class FaultInjectionPolicy : HttpPipelinePolicy
 {
-    /// <summary>The queue's longest visibility delay (7 days), in seconds.</summary>
-    private const int MaxVisibilitySeconds = 7 * 24 * 3600;
-
     private const string VisibilityParameter = "visibilitytimeout=";
+
+    /// <summary>The queue's longest visibility delay.</summary>
+    private static readonly TimeSpan MaxVisibility = TimeSpan.FromDays(7);
 
     private readonly List<Rule> rules = [];
     private readonly FaultRates rates;
     private readonly Random? random;
+    private readonly Func<string, string, string, TimeSpan, Task<bool>>? delayMessage;
     private readonly int[] injectedByTiming = new int[Enum.GetValues<FaultTiming>().Length];
     private int injected;
 
@@ -50,12 +51,19 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
         rates = FaultRates.None;
     }
 
-    /// <summary>A policy that also injects faults at random with <paramref name="rates"/>, drawn from a generator seeded with <paramref name="seed"/>.</summary>
-    public FaultInjectionPolicy(FaultRates rates, int seed)
+    /// <summary>
+    /// A policy that also injects faults at random with <paramref name="rates"/>, drawn from a generator seeded with
+    /// <paramref name="seed"/>. A delayed send is made by <paramref name="delayMessage"/> after the send succeeded: the
+    /// request itself cannot change once the SDK has signed it, so the message's visibility is pushed back through
+    /// another client — (queue, message ID, pop receipt, new visibility timeout), true if it was still there to delay.
+    /// </summary>
+    public FaultInjectionPolicy(FaultRates rates, int seed, Func<string, string, string, TimeSpan, Task<bool>> delayMessage)
     {
         ArgumentNullException.ThrowIfNull(rates);
+        ArgumentNullException.ThrowIfNull(delayMessage);
         rates.Validate();
         this.rates = rates;
+        this.delayMessage = delayMessage;
         random = new Random(seed);
     }
 
@@ -105,19 +113,20 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var (timing, extraDelay) = Take(message);
-        switch (timing)
+        if (timing == FaultTiming.BeforeSend)
         {
-            case FaultTiming.BeforeSend:
-                throw Fault(message, timing.Value);
-            case FaultTiming.DelaySend:
-                AddVisibilityDelay(message.Request, extraDelay);
-                break;
+            throw Fault(message, timing.Value);
         }
 
         await ProcessNextAsync(message, pipeline);
         if (timing == FaultTiming.DuplicateSend && message.Response.Status < 300)
         {
             await ProcessNextAsync(message, pipeline);
+        }
+
+        if (timing == FaultTiming.DelaySend && message.Response.Status < 300)
+        {
+            await DelayAsync(message, extraDelay);
         }
 
         if (timing == FaultTiming.AfterSend)
@@ -130,19 +139,20 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var (timing, extraDelay) = Take(message);
-        switch (timing)
+        if (timing == FaultTiming.BeforeSend)
         {
-            case FaultTiming.BeforeSend:
-                throw Fault(message, timing.Value);
-            case FaultTiming.DelaySend:
-                AddVisibilityDelay(message.Request, extraDelay);
-                break;
+            throw Fault(message, timing.Value);
         }
 
         ProcessNext(message, pipeline);
         if (timing == FaultTiming.DuplicateSend && message.Response.Status < 300)
         {
             ProcessNext(message, pipeline);
+        }
+
+        if (timing == FaultTiming.DelaySend && message.Response.Status < 300)
+        {
+            DelayAsync(message, extraDelay).GetAwaiter().GetResult();
         }
 
         if (timing == FaultTiming.AfterSend)
@@ -188,7 +198,7 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
             }
 
             return send < rates.DuplicateSend ? Count(FaultTiming.DuplicateSend, TimeSpan.Zero)
-                : send < rates.DuplicateSend + rates.DelaySend ? Count(FaultTiming.DelaySend, delay)
+                : send < rates.DuplicateSend + rates.DelaySend ? (FaultTiming.DelaySend, delay) // counted once applied
                 : (null, TimeSpan.Zero);
         }
     }
@@ -200,24 +210,38 @@ public sealed class FaultInjectionPolicy : HttpPipelinePolicy
         return (timing, extraDelay);
     }
 
-    /// <summary>Adds <paramref name="extra"/> to a queue send's visibilitytimeout (whole seconds, the queue's unit; at least one).</summary>
-    private static void AddVisibilityDelay(Request request, TimeSpan extra)
+    /// <summary>
+    /// Pushes the message just sent back by <paramref name="extra"/> past the visibility it was sent with, using the
+    /// message ID and pop receipt of the send's (buffered) response, which is rewound for the caller.
+    /// </summary>
+    private async Task DelayAsync(HttpMessage message, TimeSpan extra)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(extra.TotalSeconds));
-        var parameters = request.Uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).ToList();
-        var index = parameters.FindIndex(p => p.StartsWith(VisibilityParameter, StringComparison.Ordinal));
-        var current = index < 0 ? 0 : int.Parse(parameters[index][VisibilityParameter.Length..], System.Globalization.CultureInfo.InvariantCulture);
-        var delayed = VisibilityParameter + Math.Min(current + seconds, MaxVisibilitySeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (index < 0)
+        var content = message.Response.ContentStream;
+        if (content is not { CanSeek: true } || delayMessage is null)
         {
-            parameters.Add(delayed);
-        }
-        else
-        {
-            parameters[index] = delayed;
+            return;
         }
 
-        request.Uri.Query = "?" + string.Join('&', parameters);
+        var sent = System.Xml.Linq.XDocument.Load(content);
+        content.Position = 0;
+        var id = sent.Descendants("MessageId").FirstOrDefault()?.Value;
+        var receipt = sent.Descendants("PopReceipt").FirstOrDefault()?.Value;
+        var segments = message.Request.Uri.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (id is null || receipt is null || segments.Length < 2)
+        {
+            return;
+        }
+
+        var visibility = message.Request.Uri.Query.TrimStart('?').Split('&')
+            .Where(p => p.StartsWith(VisibilityParameter, StringComparison.Ordinal))
+            .Select(p => TimeSpan.FromSeconds(int.Parse(p[VisibilityParameter.Length..], System.Globalization.CultureInfo.InvariantCulture)))
+            .FirstOrDefault();
+        var delayed = visibility + TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(extra.TotalSeconds)));
+        if (delayed <= MaxVisibility && await delayMessage(segments[^2], id, receipt, delayed))
+        {
+            Interlocked.Increment(ref injectedByTiming[(int)FaultTiming.DelaySend]);
+            Interlocked.Increment(ref injected);
+        }
     }
 
     private static RequestFailedException Fault(HttpMessage message, FaultTiming timing) =>

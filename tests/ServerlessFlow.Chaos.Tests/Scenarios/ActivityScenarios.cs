@@ -9,7 +9,7 @@ internal sealed class SequenceScenario : Scenario
 
     public SequenceScenario(string id, int seed) : base(id, seed)
     {
-        var steps = Random.Next(2, 6);
+        var steps = Random.Next(2, 5);
         input = new SequenceInput(steps, Random.NextDouble() < 0.4 ? Random.Next(steps) : -1, Random.Next(1, 3), Random.Next(0, 150));
     }
 
@@ -28,7 +28,7 @@ internal sealed class FanOutScenario : Scenario
 {
     private readonly FanOutInput input;
 
-    public FanOutScenario(string id, int seed) : base(id, seed) => input = new FanOutInput(Random.Next(3, 13), Random.Next(0, 300));
+    public FanOutScenario(string id, int seed) : base(id, seed) => input = new FanOutInput(Random.Next(3, 9), Random.Next(0, 300));
 
     public override string WorkflowType => nameof(ChaosFanOut);
 
@@ -44,7 +44,7 @@ internal sealed class TimersScenario : Scenario
     private readonly int[] delaysMs;
 
     public TimersScenario(string id, int seed) : base(id, seed) =>
-        delaysMs = Enumerable.Range(0, Random.Next(1, 4)).Select(_ => Random.Next(200, 2_500)).ToArray();
+        delaysMs = Enumerable.Range(0, Random.Next(1, 3)).Select(_ => Random.Next(200, 2_500)).ToArray();
 
     public override string WorkflowType => nameof(ChaosTimers);
 

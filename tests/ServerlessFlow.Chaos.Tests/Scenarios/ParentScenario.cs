@@ -12,7 +12,7 @@ internal sealed class ParentScenario : Scenario
 {
     private readonly SequenceInput child;
 
-    public ParentScenario(string id, int seed) : base(id, seed) => child = new SequenceInput(Random.Next(1, 4), -1, 0, Random.Next(0, 100));
+    public ParentScenario(string id, int seed) : base(id, seed) => child = new SequenceInput(Random.Next(1, 3), -1, 0, Random.Next(0, 100));
 
     public override string WorkflowType => nameof(ChaosParent);
 

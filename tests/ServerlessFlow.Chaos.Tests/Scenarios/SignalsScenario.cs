@@ -11,7 +11,7 @@ internal sealed class SignalsScenario : Scenario
     private readonly string?[] requestIds;
 
     public SignalsScenario(string id, int seed) : base(id, seed) =>
-        requestIds = Enumerable.Range(0, Random.Next(2, 6)).Select(i => Random.NextDouble() < 0.5 ? $"{id}-signal-{i}" : null).ToArray();
+        requestIds = Enumerable.Range(0, Random.Next(2, 5)).Select(i => Random.NextDouble() < 0.5 ? $"{id}-signal-{i}" : null).ToArray();
 
     public override string WorkflowType => nameof(ChaosSignals);
 
