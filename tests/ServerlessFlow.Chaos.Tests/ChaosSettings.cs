@@ -5,7 +5,9 @@ namespace ServerlessFlow.Chaos.Tests;
 
 /// <summary>
 /// What a chaos run does, from the environment: CHAOS_SEED replays a run (a fresh seed is drawn and printed when it
-/// is unset), CHAOS_MINUTES keeps the storm going that long in rounds (0, the CI setting, runs one round).
+/// is unset), CHAOS_MINUTES keeps the storm going that long in rounds (0, the CI setting, runs one round);
+/// CHAOS_FAULT_SCALE multiplies the fault rates and CHAOS_KILLS=0 turns the kills off, to tell the engine's own
+/// speed from what the chaos costs (before/after measurements).
 /// </summary>
 internal sealed record ChaosSettings
 {
@@ -21,6 +23,9 @@ internal sealed record ChaosSettings
     /// <summary>Faults per storage request in the workers: ~2% fail before storage, ~2% after, and 5% of queue sends are duplicated, 5% delayed up to 3 s.</summary>
     public FaultRates Rates { get; init; } = new(BeforeSend: 0.02, AfterSend: 0.02, DuplicateSend: 0.05, DelaySend: 0.05, MaxExtraDelay: TimeSpan.FromSeconds(3));
 
+    /// <summary>Whether workers are killed at all.</summary>
+    public bool Kills { get; init; } = true;
+
     /// <summary>Shortest and longest time between two worker kills.</summary>
     public (TimeSpan Min, TimeSpan Max) KillInterval { get; init; } = (TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(20));
 
@@ -35,10 +40,18 @@ internal sealed record ChaosSettings
     {
         var seedText = Environment.GetEnvironmentVariable("CHAOS_SEED");
         var minutesText = Environment.GetEnvironmentVariable("CHAOS_MINUTES");
-        return new ChaosSettings
+        var scaleText = Environment.GetEnvironmentVariable("CHAOS_FAULT_SCALE");
+        var settings = new ChaosSettings
         {
             Seed = string.IsNullOrWhiteSpace(seedText) ? Random.Shared.Next() : int.Parse(seedText, CultureInfo.InvariantCulture),
             Duration = string.IsNullOrWhiteSpace(minutesText) ? TimeSpan.Zero : TimeSpan.FromMinutes(double.Parse(minutesText, CultureInfo.InvariantCulture)),
+            Kills = Environment.GetEnvironmentVariable("CHAOS_KILLS") != "0",
+        };
+        var scale = string.IsNullOrWhiteSpace(scaleText) ? 1 : double.Parse(scaleText, CultureInfo.InvariantCulture);
+        var rates = settings.Rates;
+        return settings with
+        {
+            Rates = rates with { BeforeSend = rates.BeforeSend * scale, AfterSend = rates.AfterSend * scale, DuplicateSend = rates.DuplicateSend * scale, DelaySend = rates.DelaySend * scale },
         };
     }
 

@@ -17,7 +17,7 @@ internal sealed record ChaosSummary(
         text.AppendLine(CultureInfo.InvariantCulture, $"  elapsed {Elapsed.TotalSeconds:F0} s, {Rounds} round(s), {Settings.Workers} worker slots");
         var statuses = string.Join(", ", Instances.GroupBy(i => i.Status).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"));
         text.AppendLine(CultureInfo.InvariantCulture, $"  workflows: {Instances.Count} in storage ({Scenarios} started by the driver, the rest children and scheduled runs); by status: {statuses}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  kills: {Kills} (SIGKILL), worker incarnations: {Incarnations}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  kills: {Kills} (SIGKILL{(Settings.Kills ? "" : "; turned off")}), worker incarnations: {Incarnations}; fault rates: {Settings.Rates}");
         text.AppendLine("  injected faults: " + string.Join(", ", Enum.GetValues<FaultTiming>().Select(t => $"{t} {Faults.GetValueOrDefault(t)}")));
         text.AppendLine(CultureInfo.InvariantCulture, $"  activity executions: {Executions.Count}, of which in flight at a kill: {Executions.InFlightAtKill}");
         text.Append(Violations.Count == 0

@@ -28,6 +28,11 @@ internal sealed class ExecutionJournals
     /// <summary>The runs of <paramref name="workflowId"/> that ran activities.</summary>
     public IEnumerable<string> RunsOf(string workflowId) => executions.Keys.Where(k => k.WorkflowId == workflowId).Select(k => k.RunId).Distinct();
 
+    /// <summary>Every execution journaled for <paramref name="workflowId"/>, as "run/event:attempt@worker", for failure messages.</summary>
+    public string DescribeAll(string workflowId) =>
+        string.Join(", ", executions.Where(p => p.Key.WorkflowId == workflowId)
+            .SelectMany(p => p.Value.Select(e => $"{p.Key.RunId}/{p.Key.ScheduledEventId}:{e.Attempt}@{e.Worker}")));
+
     /// <summary>The executions of one activity (empty if it never ran).</summary>
     public IReadOnlyList<Execution> Of(string workflowId, string runId, long scheduledEventId) =>
         executions.GetValueOrDefault((workflowId, runId, scheduledEventId)) ?? [];

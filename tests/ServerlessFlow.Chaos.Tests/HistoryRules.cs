@@ -83,7 +83,7 @@ internal static class HistoryRules
 
             if (!executions.Any(e => e.Attempt == completed.Attempt))
             {
-                fail("the recorded attempt ran", detail);
+                fail("the recorded attempt ran", $"{detail}; every execution journaled for the workflow: [{journals.DescribeAll(workflowId)}]");
             }
         }
 

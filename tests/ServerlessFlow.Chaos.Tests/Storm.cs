@@ -36,7 +36,7 @@ internal sealed class Storm(ChaosSettings settings, string connectionString, Act
         var schedule = new ScheduleRun($"sched-{settings.Seed}");
         await schedule.CreateAsync(driver.Schedules);
         using var stopKills = new CancellationTokenSource();
-        var kills = fleet.KillAtRandomAsync(stopKills.Token);
+        var kills = settings.Kills ? fleet.KillAtRandomAsync(stopKills.Token) : Task.CompletedTask;
         var rounds = 0;
         do
         {
@@ -69,7 +69,10 @@ internal sealed class Storm(ChaosSettings settings, string connectionString, Act
             log("worker output (tails):" + Environment.NewLine + fleet.Diagnostics());
         }
 
-        journals.Delete(recursive: true);
+        if (violations.Count == 0)
+        {
+            journals.Delete(recursive: true); // Kept after a failure: the evidence of which worker ran what.
+        }
         return summary;
     }
 
