@@ -51,12 +51,14 @@ internal sealed class Storm(ChaosSettings settings, string connectionString, Act
         await kills;
         log($"schedule paused; storm over after {clock.Elapsed.TotalSeconds:F0} s ({rounds} round(s), {fleet.Kills} kills){(settled ? "" : "; workflows still running at the deadline")}");
 
+        // The workers settle what the last commits left first; then they stop, so that histories and journals are read at rest.
+        await StorageChecks.CheckPartitionsAsync(driver.Backend.Store, violations);
+        await fleet.StopAsync();
         var instances = await StorageChecks.ListAllAsync(driver.Backend.Store);
         log($"checking {instances.Count} workflows");
         var expectations = scenarios.SelectMany(s => s.Expectations).Concat(schedule.Check(instances, violations)).ToList();
         var executions = ExecutionJournals.Read(fleet.Incarnations);
         await WorkflowChecks.CheckAsync(driver, scenarios, expectations, instances, schedule, executions, violations);
-        await StorageChecks.CheckPartitionsAsync(driver.Backend.Store, violations);
         await StorageChecks.CheckDeadLettersAsync(driver.Backend.DeadLetters, violations);
         foreach (var crashed in fleet.Crashed())
         {

@@ -85,6 +85,15 @@ internal sealed class WorkerFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the current workers (SIGKILL, counted as kills): nothing runs while the checks read histories and journals.</summary>
+    public async Task StopAsync()
+    {
+        foreach (var worker in slots)
+        {
+            await worker.KillAsync();
+        }
+    }
+
     /// <summary>Faults injected by every incarnation, by kind (as last reported by each).</summary>
     public IReadOnlyDictionary<FaultTiming, int> FaultTotals() =>
         Incarnations.SelectMany(w => w.Faults).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
