@@ -3,6 +3,7 @@
 #   ./build.sh dev [dev server options]   run the dev server (Azurite + engine + HTTP API on http://127.0.0.1:7071)
 #   ./build.sh test                       build everything (functions/ included), compile and lint infra/, run every test
 #   ./build.sh bench [benchmark options]  run the benchmark against a fresh in-memory Azurite
+#   ./build.sh pack                       build and pack every package (and the project template) into artifacts/packages
 #   ./build.sh chaos [--minutes N]        run the chaos suite (killed workers, injected storage faults) for N minutes
 #                                         of rounds (default: one round, as in CI); CHAOS_SEED=... replays a seed
 set -euo pipefail
@@ -14,6 +15,14 @@ install_azurite() {
   if [ ! -f node_modules/azurite/dist/src/azurite.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "Installing Azurite (npm ci)..."
     npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+install_chromium() {
+  # The web UI's browser tests drive Debian's headless Chromium through Playwright (which cannot download browsers here).
+  if ! command -v chromium > /dev/null; then
+    echo "Installing Chromium (apt-get)..."
+    apt-get update -qq && apt-get install -y -qq chromium > /dev/null
   fi
 }
 
@@ -39,11 +48,12 @@ case "${1:-}" in
   dev)
     shift
     install_azurite
-    dotnet build src/ServerlessFlow.DevServer -c Release --nologo -v quiet
-    exec dotnet src/ServerlessFlow.DevServer/bin/Release/net10.0/serverlessflow-dev.dll "$@"
+    dotnet build src/ServerlessFlow.Samples.DevServer -c Release --nologo -v quiet
+    exec dotnet src/ServerlessFlow.Samples.DevServer/bin/Release/net10.0/serverlessflow-dev.dll "$@"
     ;;
   test)
-    install_azurite
+    install_azurite || { echo "Azurite install FAILED: no test ran"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+    install_chromium || { echo "Chromium install FAILED: no test ran"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
     run_tests
     ;;
   bench)
@@ -51,6 +61,11 @@ case "${1:-}" in
     install_azurite
     dotnet build bench/ServerlessFlow.Bench -c Release --nologo -v quiet
     exec dotnet bench/ServerlessFlow.Bench/bin/Release/net10.0/ServerlessFlow.Bench.dll "$@"
+    ;;
+  pack)
+    # Packages, symbol packages (.snupkg) and the template; projects that are not packages are passed over.
+    dotnet pack ServerlessFlow.sln -c Release --nologo -v quiet
+    ls -1 artifacts/packages
     ;;
   chaos)
     shift
@@ -67,7 +82,7 @@ case "${1:-}" in
     CHAOS_MINUTES="$minutes" exec dotnet test tests/ServerlessFlow.Chaos.Tests -c Release --no-build --nologo --logger "console;verbosity=detailed"
     ;;
   *)
-    echo "usage: ./build.sh dev|test|bench|chaos [options]" >&2
+    echo "usage: ./build.sh dev|test|bench|pack|chaos [options]" >&2
     exit 2
     ;;
 esac

@@ -13,18 +13,18 @@ public static class DeadLetterHttpFunctions
     /// <summary>Lists dead letters.</summary>
     [Function("ListDeadLetters")]
     public static Task<IResult> ListDeadLetters(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "deadletters")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ApiRoutes.DeadLettersTemplate)] HttpRequest request) =>
         DeadLetterEndpoints.ListAsync(request);
 
     /// <summary>Puts a dead letter back on its queue.</summary>
     [Function("ReplayDeadLetter")]
     public static Task<IResult> ReplayDeadLetter(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "deadletters/{id}/replay")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = ApiRoutes.DeadLetterReplayTemplate)] HttpRequest request) =>
         DeadLetterEndpoints.ReplayAsync(request);
 
     /// <summary>Drops a dead letter.</summary>
     [Function("DeleteDeadLetter")]
     public static Task<IResult> DeleteDeadLetter(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "deadletters/{id}")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = ApiRoutes.DeadLetterTemplate)] HttpRequest request) =>
         DeadLetterEndpoints.DeleteAsync(request);
 }

@@ -1,21 +1,9 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ServerlessFlow.Hosting;
-using ServerlessFlow.Hosting.Http;
-using ServerlessFlow.Samples;
+using ServerlessFlow.Functions;
 
 // The Function App is a shell: everything it runs is registered by the hosting library, exactly as in the dev server.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services
-    .AddApplicationInsightsTelemetryWorkerService()
-    .ConfigureFunctionsApplicationInsights();
-builder.Services.AddServerlessFlowHosting(builder.Configuration, flow => flow.AddSamples());
-builder.Services.AddServerlessFlowStorageInitialization();
-
-// The Functions host forwards each HTTP request to this worker with a path it rebuilds from its decoded
-// form, so %2F and %252F arrive alike: path IDs that would be ambiguous are refused with 400, never misread.
-builder.Services.AddSingleton(new HttpApiOptions { RequestTargetRebuiltByProxy = true });
+builder.Services.AddFunctionApp(builder.Configuration);
 await builder.Build().RunAsync();

@@ -1,5 +1,6 @@
 using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
+using ServerlessFlow.Hosting.Configuration;
 using ServerlessFlow.Hosting.Messaging;
 
 namespace ServerlessFlow.Functions;
@@ -15,14 +16,14 @@ public sealed class TaskQueueFunctions(TriggeredMessageHandler handler)
     /// <summary>Runs one workflow task.</summary>
     [Function("RunWorkflowTask")]
     public Task RunWorkflowTask(
-        [QueueTrigger("%ServerlessFlow:WorkflowQueue%", Connection = "ServerlessFlowStorage")] QueueMessage message,
+        [QueueTrigger("%" + HostingSettingNames.WorkflowQueue + "%", Connection = HostingSettingNames.StorageConnection)] QueueMessage message,
         CancellationToken cancellationToken) =>
         handler.HandleWorkflowMessageAsync(message, cancellationToken);
 
     /// <summary>Runs one activity attempt.</summary>
     [Function("RunActivityTask")]
     public Task RunActivityTask(
-        [QueueTrigger("%ServerlessFlow:ActivityQueue%", Connection = "ServerlessFlowStorage")] QueueMessage message,
+        [QueueTrigger("%" + HostingSettingNames.ActivityQueue + "%", Connection = HostingSettingNames.StorageConnection)] QueueMessage message,
         CancellationToken cancellationToken) =>
         handler.HandleActivityMessageAsync(message, cancellationToken);
 }

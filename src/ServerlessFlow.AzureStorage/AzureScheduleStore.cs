@@ -48,7 +48,17 @@ internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
             catch (RequestFailedException e) when (StorageErrors.IsConcurrencyConflict(e))
             {
                 // It exists, changed or is gone — or the SDK re-sent our write after it had been applied.
-                return await ResolveWriteAsync(record, partitionKey, writeId, ambiguous: false, operation, cancellationToken);
+                var resolved = await ResolveWriteAsync(record, partitionKey, writeId, ambiguous: false, operation, cancellationToken);
+                if (resolved is null && record.ETag is null
+                    && await TableRows.ReadAsync(table, partitionKey, ScheduleRows.RowKey, cancellationToken) is null)
+                {
+                    // Azurite has answered a fresh insert with 409 while storing nothing (AZURITE.md): nothing is there, so
+                    // the create was not refused by another writer; insert again (with a new write ID).
+                    var retried = await table.AddEntityAsync(ScheduleRows.ToEntity(partitionKey, record, TableRows.NewWriteId()), cancellationToken);
+                    return record with { ETag = retried.Headers.ETag?.ToString() };
+                }
+
+                return resolved;
             }
             catch (Exception e) when (StorageErrors.IsTransport(e, cancellationToken))
             {

@@ -40,6 +40,9 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
         commits.CommitAsync(commit, cancellationToken);
 
     /// <inheritdoc />
+    public void CheckWorkflowId(string workflowId) => KeyEscaping.PartitionKey(workflowId);
+
+    /// <inheritdoc />
     public async Task<InstanceRecord?> ReadInstanceAsync(string workflowId, CancellationToken cancellationToken)
     {
         var row = await ReadRowAsync(KeyEscaping.PartitionKey(workflowId), RowKeys.Instance, cancellationToken);

@@ -36,6 +36,8 @@ internal sealed class VisibilityRows
     private const string TaskQueueColumn = "TaskQueue";
     private const string StartedAtColumn = "StartedAt";
     private const string HistoryLengthColumn = "HistoryLength";
+    private const string SuspendedAtColumn = "SuspendedAt";
+    private const string SuspendReasonColumn = "SuspendReason";
     private const char KeySeparator = '\n';
 
     private readonly VisibilityRecord record;
@@ -121,6 +123,7 @@ internal sealed class VisibilityRows
             ClosedAt = row.GetDateTimeOffset(ClosedAtColumn),
             HistoryLength = row.GetInt64(HistoryLengthColumn) ?? 0,
             Version = row.GetInt64(VersionColumn) ?? throw Corrupt(row, "has no Version"),
+            Suspension = row.GetDateTimeOffset(SuspendedAtColumn) is { } suspendedAt ? new WorkflowSuspension(suspendedAt, row.GetString(SuspendReasonColumn)) : null,
             SearchAttributes = attributes,
         };
     }
@@ -142,6 +145,12 @@ internal sealed class VisibilityRows
         if (record.ClosedAt is { } closedAt)
         {
             row[ClosedAtColumn] = closedAt.ToUniversalTime();
+        }
+
+        if (record.Suspension is { } suspension)
+        {
+            row[SuspendedAtColumn] = suspension.SuspendedAt.ToUniversalTime();
+            row[SuspendReasonColumn] = suspension.Reason;
         }
 
         foreach (var (name, value) in attributes)

@@ -41,4 +41,18 @@ public static class AzuriteLocator
                 "(./build.sh dev, ./build.sh test and ./build.sh bench run it for you), then try again.",
                 script);
     }
+
+    /// <summary>Azurite's entry point installed under <paramref name="folder"/> (in its node_modules), or null.</summary>
+    internal static string? EntryPointUnder(string folder)
+    {
+        var script = Path.Combine(folder, EntryPoint);
+        return File.Exists(script) ? script : null;
+    }
+
+    /// <summary><paramref name="script"/> when it exists.</summary>
+    /// <exception cref="FileNotFoundException">It does not.</exception>
+    internal static string RequireEntryPoint(string script) =>
+        File.Exists(script)
+            ? script
+            : throw new FileNotFoundException($"Azurite's entry point '{script}' does not exist: install Azurite there (npm install azurite) or point to another.", script);
 }

@@ -82,24 +82,27 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <param name="options">In memory or on disk, and which ports.</param>
     /// <param name="logger">Where start and stop are logged; nowhere when null.</param>
     /// <param name="cancellationToken">Stops waiting (and stops Azurite).</param>
-    /// <exception cref="IOException">No repository was found, or Azurite is not installed (run <c>npm ci</c>).</exception>
+    /// <exception cref="IOException">
+    /// <see cref="AzuriteOptions.EntryPoint"/> is null and no repository was found, or Azurite is not installed (run <c>npm ci</c>).
+    /// </exception>
     /// <exception cref="InvalidOperationException">Azurite could not start; the message says why and shows its last output.</exception>
     public static async Task<AzuriteProcess> StartAsync(AzuriteOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var root = AzuriteLocator.FindRepositoryRoot();
-        var script = AzuriteLocator.FindEntryPoint(root);
+        var script = options.EntryPoint is { } entryPoint
+            ? AzuriteLocator.RequireEntryPoint(Path.GetFullPath(entryPoint))
+            : AzuriteLocator.FindEntryPoint(AzuriteLocator.FindRepositoryRoot());
         var dataFolder = options.DataFolder is null ? null : Path.GetFullPath(options.DataFolder);
         PidFile? pidFile = null;
         if (dataFolder is not null)
         {
             pidFile = new PidFile(dataFolder);
-            pidFile.RefuseIfStillRunning();
+            await pidFile.ReplaceOrphanAsync(logger ?? NullLogger.Instance, cancellationToken);
             Directory.CreateDirectory(dataFolder);
         }
 
         var ports = LoopbackPorts.Choose(options.PreferDefaultPorts);
-        var azurite = new AzuriteProcess(Launch(StartInfo(root, script, ports, dataFolder)), ports, dataFolder, pidFile, logger ?? NullLogger.Instance);
+        var azurite = new AzuriteProcess(Launch(StartInfo(script, ports, dataFolder)), ports, dataFolder, pidFile, logger ?? NullLogger.Instance);
         try
         {
             if (pidFile is not null)
@@ -122,11 +125,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>Stops Azurite: SIGTERM to its PID, up to 5 s to exit, then SIGKILL to that PID. Safe to call more than once.</summary>
     public ValueTask DisposeAsync() => new(StopOnceAsync());
 
-    private static ProcessStartInfo StartInfo(string root, string script, int[] ports, string? dataFolder)
+    private static ProcessStartInfo StartInfo(string script, int[] ports, string? dataFolder)
     {
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = root,
+            // Azurite writes its debug log and nothing else relative to the working directory; keep it beside the install.
+            WorkingDirectory = Path.GetDirectoryName(script)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -25,6 +25,15 @@ internal sealed class OutputTail
         }
     }
 
+    /// <summary>The lines as they were printed.</summary>
+    public string Lines()
+    {
+        lock (lines)
+        {
+            return string.Join(Environment.NewLine, lines);
+        }
+    }
+
     /// <summary>The lines, indented, or "(nothing)".</summary>
     public override string ToString()
     {

@@ -15,6 +15,9 @@ internal sealed record DevServerOptions
     /// <summary>Storage name prefix; the hosting default when null.</summary>
     public string? Prefix { get; init; }
 
+    /// <summary>Where Azurite persists; the program's default when null.</summary>
+    public string? DataFolder { get; init; }
+
     /// <summary>Run Azurite without persistence (nothing survives a restart).</summary>
     public bool InMemory { get; init; }
 
@@ -25,14 +28,18 @@ internal sealed record DevServerOptions
     public IReadOnlyList<string> HostArguments { get; init; } = [];
 
     public static string Usage => """
-        Usage: serverlessflow-dev [options]
+        Usage: dotnet run -- [options]     (or: serverlessflow-dev [options] in the ServerlessFlow repository)
 
-        Starts Azurite (the Azure Storage emulator), the ServerlessFlow engine and its HTTP API.
+        Starts Azurite (the Azure Storage emulator), the ServerlessFlow engine with this program's workflows, and its HTTP API.
+        Azurite is the project's own (node_modules), a global one, or else installed once into .serverlessflow/azurite;
+        its data is kept in .serverlessflow/data in the project folder.
 
         Options:
-          --urls <urls>                        Where the HTTP API listens (default http://127.0.0.1:7071).
+          --urls <urls>                        Where the HTTP API listens (default http://127.0.0.1:7071); loopback
+                                               only (127.0.0.1, [::1] or localhost): the API has no authentication.
           --storage-connection-string <cs>     Use this storage instead of launching Azurite.
           --in-memory                          Run Azurite without persistence (state is lost on exit).
+          --data-folder <folder>               Where Azurite keeps its data (default: .serverlessflow/data in the project).
           --task-queues <a,b>                  Task queues to serve (default: default).
           --prefix <prefix>                    Prefix of table and queue names (default: sf).
           --help                               Show this help.
@@ -59,6 +66,9 @@ internal sealed record DevServerOptions
                 case "--prefix":
                     options = options with { Prefix = Value() };
                     break;
+                case "--data-folder":
+                    options = options with { DataFolder = Value() };
+                    break;
                 case "--in-memory":
                     options = options with { InMemory = true };
                     break;
@@ -71,12 +81,41 @@ internal sealed record DevServerOptions
             }
         }
 
-        if (options.InMemory && options.StorageConnectionString is not null)
+        if ((options.InMemory || options.DataFolder is not null) && options.StorageConnectionString is not null)
         {
-            throw new ArgumentException("--in-memory configures the Azurite the dev server launches; it cannot be combined with --storage-connection-string.");
+            throw new ArgumentException("--in-memory and --data-folder configure the Azurite the dev server launches; they cannot be combined with --storage-connection-string.");
+        }
+
+        if (options.InMemory && options.DataFolder is not null)
+        {
+            throw new ArgumentException("--in-memory keeps no data; it cannot be combined with --data-folder.");
         }
 
         return options with { HostArguments = host };
+    }
+
+    /// <summary>
+    /// Why <paramref name="urls"/> (the <c>--urls</c> or ASPNETCORE_URLS value, ';'-separated) cannot be used: an address other
+    /// than loopback. The dev server's API has no authentication, so it never listens where other machines can reach it.
+    /// Null when every URL is on loopback (or none is given).
+    /// </summary>
+    public static string? NonLoopbackProblem(string? urls)
+    {
+        foreach (var url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var host = Uri.TryCreate(url.Replace("://*", "://wildcard.invalid", StringComparison.Ordinal).Replace("://+", "://wildcard.invalid", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                ? uri.Host
+                : null;
+            var loopback = host is not null && (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+                || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
+            if (!loopback)
+            {
+                return $"The dev server listens on loopback only (its API has no authentication), but --urls asks for '{url}'. " +
+                       "Use http://127.0.0.1:<port>, http://[::1]:<port> or http://localhost:<port>; to serve other machines, deploy the Function App (docs/deploy.md).";
+            }
+        }
+
+        return null;
     }
 
     private static (string Name, string? Inline) Split(string arg)

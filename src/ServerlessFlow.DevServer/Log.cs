@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace ServerlessFlow.DevServer;
 
 /// <summary>Every log message of the dev server. Event IDs 4100–4199 (Azurite's start and stop: ServerlessFlow.Azurite, 4200–4299).</summary>

@@ -11,6 +11,7 @@ public sealed class ServerlessFlowBuilder
     private readonly List<Type> workflows = [];
     private readonly List<Type> activities = [];
     private readonly List<KeyValuePair<string, SearchAttributeType>> searchAttributes = [];
+    private readonly List<KeyValuePair<string, Delegate>> activityReplacements = [];
 
     internal ServerlessFlowBuilder(IServiceCollection services) => Services = services;
 
@@ -22,6 +23,8 @@ public sealed class ServerlessFlowBuilder
     internal IReadOnlyList<Type> Activities => activities;
 
     internal IReadOnlyList<KeyValuePair<string, SearchAttributeType>> SearchAttributes => searchAttributes;
+
+    internal IReadOnlyList<KeyValuePair<string, Delegate>> ActivityReplacements => activityReplacements;
 
     internal WorkerOptions WorkerOptions { get; private set; } = new();
 
@@ -42,6 +45,20 @@ public sealed class ServerlessFlowBuilder
     public ServerlessFlowBuilder AddActivities(Type activityClass)
     {
         activities.Add(activityClass);
+        return this;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="implementation"/> whenever the activity named <paramref name="activityName"/> is called, instead of
+    /// the [Activity] method registered under that name (if any): how tests put a fake in place of an activity that touches the world.
+    /// Its parameters are the activity's arguments (a CancellationToken parameter gets the attempt's token); it may return a value, a Task or a Task&lt;T&gt;.
+    /// </summary>
+    /// <example><c>flow.ReplaceActivity("SendEmail", (string to, string subject) =&gt; Task.FromResult("sent"))</c></example>
+    public ServerlessFlowBuilder ReplaceActivity(string activityName, Delegate implementation)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(activityName);
+        ArgumentNullException.ThrowIfNull(implementation);
+        activityReplacements.Add(new(activityName, implementation));
         return this;
     }
 
@@ -82,11 +99,27 @@ public sealed class ServerlessFlowBuilder
     }
 
     /// <summary>Keeps everything in memory: for fast unit tests of workflows, never for production.</summary>
-    public ServerlessFlowBuilder UseInMemoryBackend()
+    public ServerlessFlowBuilder UseInMemoryBackend() => UseInMemoryBackend(TimeProvider.System, replaceClock: false);
+
+    /// <summary>
+    /// Keeps everything in memory, on the clock <paramref name="time"/>, which the whole engine then uses: workflow time,
+    /// timers, delayed messages and retries follow it, so a fake clock (e.g. <c>FakeTimeProvider</c>) moved forward by
+    /// days fires days-long timers at once. Waits of callers (<see cref="IWorkflowClient.WaitForCloseAsync"/>, updates)
+    /// stay in real time. For fast unit tests of workflows, never for production.
+    /// </summary>
+    public ServerlessFlowBuilder UseInMemoryBackend(TimeProvider time) => UseInMemoryBackend(time, replaceClock: true);
+
+    private ServerlessFlowBuilder UseInMemoryBackend(TimeProvider time, bool replaceClock)
     {
-        var backend = new InMemoryBackend(TimeProvider.System);
+        ArgumentNullException.ThrowIfNull(time);
+        var backend = new InMemoryBackend(time);
         var visibility = new InMemoryVisibilityStore();
         var schedules = new InMemoryScheduleStore();
-        return UseBackend(_ => backend, _ => backend, _ => visibility, _ => schedules);
+        if (replaceClock)
+        {
+            Services.Replace(ServiceDescriptor.Singleton(time));
+        }
+
+        return UseBackend(_ => backend, sp => backend.WakeVia(sp.GetRequiredService<Runtime.LocalWakeups>()), _ => visibility, _ => schedules);
     }
 }

@@ -78,6 +78,22 @@ public interface IWorkflowClient
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     Task<bool> TerminateWorkflowAsync(string workflowId, string? reason, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Suspends a running workflow (see <see cref="WorkflowSuspension"/>): no workflow task runs and no new activity is scheduled
+    /// until it is resumed; what arrives meanwhile is kept. Activities already running finish, and their outcomes wait too.
+    /// Suspending a suspended workflow changes nothing. False when the workflow is not running.
+    /// </summary>
+    /// <exception cref="InvalidWorkflowRequestException">The reason is longer than <see cref="WorkflowSuspension.MaxReasonLength"/>.</exception>
+    /// <exception cref="WorkflowNotFoundException">No workflow has that ID.</exception>
+    Task<bool> SuspendWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Resumes a suspended workflow: everything kept while it was suspended is applied by its next workflow task, which starts
+    /// at once. Resuming a workflow that is not suspended changes nothing. False when the workflow is not running.
+    /// </summary>
+    /// <exception cref="WorkflowNotFoundException">No workflow has that ID.</exception>
+    Task<bool> ResumeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a closed workflow: its history (every run), its rows and its index entries. The ID is free again afterwards.</summary>
     /// <returns>False if there was no such workflow.</returns>
     /// <exception cref="InvalidWorkflowRequestException">The current run is open: terminate or cancel it first.</exception>

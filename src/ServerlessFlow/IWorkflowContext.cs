@@ -13,6 +13,8 @@ internal interface IWorkflowContext
 
     bool IsReplaying { get; }
 
+    Microsoft.Extensions.Logging.ILogger Logger { get; }
+
     Task<JsonElement?> ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options);
 
     Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken);

@@ -24,7 +24,12 @@ public sealed record RetryPolicy
     /// <summary>Attempts in total, including the first; 0 means unlimited and 1 means no retry.</summary>
     public int MaximumAttempts { get; init; }
 
-    /// <summary>Error type names (the failure's <c>Type</c>) that are never retried.</summary>
+    /// <summary>
+    /// Error types that are never retried. An entry matches a failure's <c>Type</c> exactly (the full name of an exception,
+    /// e.g. <c>Shop.ShippingRejectedException</c>, or an <see cref="ApplicationFailureException"/>'s error type), and an entry
+    /// without a '.' also matches the short name of a full type name: <c>"ShippingRejectedException"</c> stops retries of
+    /// <c>Shop.ShippingRejectedException</c> and of <c>Shop.Orders+ShippingRejectedException</c> (nested). Matching is case-sensitive.
+    /// </summary>
     public IReadOnlyList<string> NonRetryableErrorTypes { get; init; } = [];
 
     /// <summary>The delay before attempt <paramref name="nextAttempt"/> (2 for the first retry).</summary>
@@ -38,5 +43,9 @@ public sealed record RetryPolicy
 
     /// <summary>Whether another attempt is allowed after <paramref name="attempt"/> failed with an error of <paramref name="errorType"/>.</summary>
     public bool AllowsRetry(int attempt, string errorType) =>
-        (MaximumAttempts == 0 || attempt < MaximumAttempts) && !NonRetryableErrorTypes.Contains(errorType);
+        (MaximumAttempts == 0 || attempt < MaximumAttempts) && !NonRetryableErrorTypes.Any(listed => Matches(listed, errorType));
+
+    private static bool Matches(string listed, string errorType) =>
+        string.Equals(listed, errorType, StringComparison.Ordinal)
+        || (!listed.Contains('.', StringComparison.Ordinal) && string.Equals(listed, errorType[(errorType.LastIndexOfAny(['.', '+']) + 1)..], StringComparison.Ordinal));
 }

@@ -26,6 +26,12 @@ public static class Workflow
     /// <summary>True while the code re-runs recorded history (use to skip side effects such as logging).</summary>
     public static bool IsReplaying => Context.IsReplaying;
 
+    /// <summary>
+    /// A logger for workflow code that is silent while the code replays history, so each message is written once however
+    /// often the workflow is replayed; every message carries the workflow ID, run ID and type in its scope.
+    /// </summary>
+    public static Microsoft.Extensions.Logging.ILogger Logger => Context.Logger;
+
     private static IWorkflowContext Context =>
         (TaskScheduler.Current as IWorkflowContextProvider)?.Context
         ?? throw new InvalidOperationException(
@@ -103,6 +109,19 @@ public static class Workflow
     /// </summary>
     public static ContinueAsNewException CreateContinueAsNewException(object? input) => new(input);
 
+    /// <summary>
+    /// Creates the continue-as-new exception from a call of this workflow's run method, checked at compile time:
+    /// <c>throw Workflow.CreateContinueAsNewException((Loop wf) =&gt; wf.RunAsync(next))</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lambda does not call the [WorkflowRun] method of this workflow's type.</exception>
+    public static ContinueAsNewException CreateContinueAsNewException<TWorkflow>(Expression<Func<TWorkflow, Task>> run)
+    {
+        var (type, input) = ChildCall.Parse(run);
+        return type == Info.WorkflowType
+            ? new ContinueAsNewException(input)
+            : throw new ArgumentException($"A run continues as a new run of its own type '{Info.WorkflowType}', not of '{type}'.", nameof(run));
+    }
+
     /// <summary>True when the history is long enough that the workflow should continue as new.</summary>
     public static bool ContinueAsNewSuggested => Context.ContinueAsNewSuggested;
 
@@ -175,7 +194,7 @@ internal static class ActivityCall
             throw new ArgumentException("Pass a lambda that calls one activity method on its parameter, e.g. (Payments p) => p.ChargeAsync(order).", nameof(call));
         }
 
-        var args = method.Arguments.Select(a => a.Type == typeof(CancellationToken) ? null : Expression.Lambda(a).Compile().DynamicInvoke()).ToArray();
+        var args = method.Arguments.Select(a => a.Type == typeof(CancellationToken) ? null : ArgumentValue.Of(a)).ToArray();
         var kept = method.Method.GetParameters().Select((p, i) => (p, i)).Where(x => x.p.ParameterType != typeof(CancellationToken)).Select(x => args[x.i]).ToArray();
         return (NameOf(method.Method), kept);
     }
@@ -185,7 +204,7 @@ internal static class ActivityCall
     {
         var attribute = method.GetCustomAttribute<ActivityAttribute>()
             ?? throw new ArgumentException($"Method {method.DeclaringType?.Name}.{method.Name} is not an activity: mark it with [Activity].");
-        return attribute.Name ?? (method.Name.EndsWith("Async", StringComparison.Ordinal) && method.Name.Length > 5 ? method.Name[..^5] : method.Name);
+        return attribute.Name ?? DefinitionNames.StripAsync(method.Name);
     }
 }
 
@@ -200,9 +219,23 @@ internal static class ChildCall
             throw new ArgumentException("Pass a lambda that calls the child's [WorkflowRun] method on its parameter, e.g. (Shipment s) => s.RunAsync(order).", nameof(run));
         }
 
-        var type = call.Method.DeclaringType!;
-        var name = type.GetCustomAttribute<WorkflowAttribute>()?.Name ?? type.Name;
-        var input = call.Arguments.Count == 1 ? Expression.Lambda(call.Arguments[0]).Compile().DynamicInvoke() : null;
-        return (name, input);
+        var input = call.Arguments.Count == 1 ? ArgumentValue.Of(call.Arguments[0]) : null;
+        return (DefinitionNames.Workflow(call.Method.DeclaringType!), input);
     }
+}
+
+/// <summary>
+/// The value of an argument in a call lambda. Arguments are almost always constants, captured variables or member
+/// chains on them: those are read directly, so a call compiles nothing (on replay too); anything else is interpreted.
+/// </summary>
+internal static class ArgumentValue
+{
+    public static object? Of(Expression argument) => argument switch
+    {
+        ConstantExpression constant => constant.Value,
+        MemberExpression { Member: FieldInfo field } member => field.GetValue(member.Expression is null ? null : Of(member.Expression)),
+        MemberExpression { Member: PropertyInfo property } member => property.GetValue(member.Expression is null ? null : Of(member.Expression)),
+        UnaryExpression { NodeType: ExpressionType.Convert, Method: null } convert when convert.Type.IsAssignableFrom(convert.Operand.Type) => Of(convert.Operand),
+        _ => Expression.Lambda(argument).Compile(preferInterpretation: true).DynamicInvoke(),
+    };
 }

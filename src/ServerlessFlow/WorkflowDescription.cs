@@ -50,6 +50,9 @@ public sealed record WorkflowDescription
     /// <summary>The search attributes: given at start, then as the workflow upserted them.</summary>
     public IReadOnlyDictionary<string, JsonElement> SearchAttributes { get; init; } = new Dictionary<string, JsonElement>();
 
+    /// <summary>Set while the (running) workflow is suspended: when and why. Null otherwise, and always once it has closed.</summary>
+    public WorkflowSuspension? Suspension { get; init; }
+
     /// <summary>The last workflow task failure (for example a non-determinism error), while it persists.</summary>
     public string? LastTaskFailure { get; init; }
 

@@ -26,6 +26,9 @@ internal static class BicepCli
     /// <summary>Absolute path of the infra/ folder.</summary>
     public static string InfraDirectory { get; } = Path.Combine(RepositoryRoot, "infra");
 
+    /// <summary>Absolute path of the functions.metadata the Functions SDK generated for functions/.</summary>
+    public static string FunctionsMetadata { get; } = Metadata("FunctionsMetadata");
+
     private static string BicepPath { get; } = Metadata("BicepPath");
 
     /// <summary>Runs bicep with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>

@@ -1,4 +1,5 @@
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Hosting.Configuration;
 
 namespace ServerlessFlow.Deployment.Tests;
 
@@ -15,7 +16,7 @@ internal static class EngineNames
     public const string DefaultPrefix = "sf";
 
     /// <summary>The connection name of the engine's storage and of the queue triggers.</summary>
-    public const string Connection = "ServerlessFlowStorage";
+    public const string Connection = HostingSettingNames.StorageConnection;
 
     /// <summary>The table of workflow instances, histories and inboxes.</summary>
     public static string WorkflowsTable(string prefix) => prefix + "workflows";
@@ -42,11 +43,11 @@ internal static class EngineNames
     /// <summary>App settings the hosting library and the queue triggers read.</summary>
     public static readonly IReadOnlyList<string> RequiredAppSettings =
     [
-        "ServerlessFlow__Storage__Prefix",
-        "ServerlessFlow__TaskQueues",
-        "ServerlessFlow__WorkflowQueue",
-        "ServerlessFlow__ActivityQueue",
-        "ServerlessFlow__RetentionDays",
+        AppSetting(HostingSettingNames.StoragePrefix),
+        AppSetting(HostingSettingNames.TaskQueues),
+        AppSetting(HostingSettingNames.WorkflowQueue),
+        AppSetting(HostingSettingNames.ActivityQueue),
+        AppSetting(HostingSettingNames.RetentionDays),
         $"{Connection}__tableServiceUri",
         $"{Connection}__queueServiceUri",
         $"{Connection}__blobServiceUri",
@@ -58,4 +59,7 @@ internal static class EngineNames
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     ];
+
+    /// <summary>The app setting of a configuration key: app settings and environment variables write ':' as "__".</summary>
+    public static string AppSetting(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
 }

@@ -108,6 +108,7 @@ public sealed class NotAWorkflow
     public Task RunAsync() => Task.CompletedTask;
 }
 
+#pragma warning disable SFLOW0009 // deliberately invalid: registration must refuse it at run time too
 [Workflow]
 public sealed class TwoRunMethods
 {
@@ -117,3 +118,4 @@ public sealed class TwoRunMethods
     [WorkflowRun]
     public Task B() => Task.CompletedTask;
 }
+#pragma warning restore SFLOW0009

@@ -31,6 +31,8 @@ internal sealed class AzureApiServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public int Port => Client.BaseAddress!.Port;
+
     /// <summary>The backend the server runs on (the same instance its engine uses).</summary>
     public AzureStorageBackend Backend { get; }
 

@@ -85,7 +85,7 @@ internal sealed class ActivityTaskProcessor(
             {
                 var args = ReadArguments(definition, claimed.Input);
                 await using var scope = scopes.CreateAsyncScope();
-                var instance = scope.ServiceProvider.GetRequiredService(definition.Class);
+                var instance = definition.Instance ?? scope.ServiceProvider.GetRequiredService(definition.Class);
                 using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, claimed.HeartbeatDetails, monitor.Record, monitor.Token)))
                 {
                     var value = await definition.InvokeAsync(instance, definition.BindArguments(args, monitor.Token)).WaitAsync(monitor.Token);
@@ -94,8 +94,12 @@ internal sealed class ActivityTaskProcessor(
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                failure = monitor.StopReason is { } reason && reason != ActivityTimeouts.Cancelled
-                    ? ActivityTimeouts.Failure(reason, claimed, reason == ActivityTimeouts.Heartbeat ? "stopped heartbeating" : "did not finish within its start-to-close timeout")
+                // The attempt's token is cancelled only by the monitor (a timeout, or the row gone) or a stopping worker (excluded
+                // above). A token cancelled with no reason yet is the start-to-close timer: its registration that records the reason
+                // may run after the activity's own (callbacks run newest first), and the failure must say "timeout", not "canceled".
+                var stopped = monitor.StopReason ?? (monitor.Token.IsCancellationRequested ? ActivityTimeouts.StartToClose : null);
+                failure = stopped is { } reason && reason != ActivityTimeouts.Cancelled
+                    ? ActivityTimeouts.Failure(reason, claimed)
                     : FailureInfo.FromException(e);
                 requestedDelay = (e as ApplicationFailureException)?.NextRetryDelay;
             }

@@ -18,15 +18,15 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
         }
 
         var now = time.GetUtcNow();
-        if (row.Options.ScheduleToCloseTimeout is { } s2c && now >= row.ScheduledAt + s2c + options.ActivityTimeoutSlack)
+        if (row.Options.ScheduleToCloseTimeout is { } scheduleToClose && now >= row.ScheduledAt + scheduleToClose + options.ActivityTimeoutSlack)
         {
-            await outcomes.FailAsync(row, ActivityTimeouts.Failure(ActivityTimeouts.ScheduleToClose, row, $"did not finish within its schedule-to-close timeout of {s2c}"), cancellationToken);
+            await outcomes.FailAsync(row, ActivityTimeouts.Failure(ActivityTimeouts.ScheduleToClose, row), cancellationToken);
             return TaskOutcome.Completed;
         }
 
-        if (row.State == ActivityState.Scheduled && row.Attempt == 1 && row.Options.ScheduleToStartTimeout is { } s2s && now >= row.ScheduledAt + s2s)
+        if (row.State == ActivityState.Scheduled && row.Attempt == 1 && row.Options.ScheduleToStartTimeout is { } scheduleToStart && now >= row.ScheduledAt + scheduleToStart)
         {
-            await outcomes.FailAsync(row, ActivityTimeouts.Failure(ActivityTimeouts.ScheduleToStart, row, $"was not picked up by a worker of task queue '{row.TaskQueue}' within its schedule-to-start timeout of {s2s}"), cancellationToken);
+            await outcomes.FailAsync(row, ActivityTimeouts.Failure(ActivityTimeouts.ScheduleToStart, row), cancellationToken);
             return TaskOutcome.Completed;
         }
 
@@ -50,7 +50,7 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
     /// </summary>
     public async Task ExpireAttemptAsync(ActivityTaskRecord row, string reason, CancellationToken cancellationToken)
     {
-        var failure = ActivityTimeouts.Failure(reason, row, reason == ActivityTimeouts.Heartbeat ? "stopped heartbeating" : "did not finish within its start-to-close timeout");
+        var failure = ActivityTimeouts.Failure(reason, row);
         if (outcomes.NextAttempt(row, failure) is not { } next)
         {
             await outcomes.FailAsync(row, failure, cancellationToken);

@@ -15,14 +15,20 @@ internal static class ActivityTimeouts
     public static TimeSpan AttemptTimeout(ActivityOptions options) =>
         options.StartToCloseTimeout ?? options.ScheduleToCloseTimeout ?? throw new InvalidOperationException("An activity without a close timeout was scheduled.");
 
-    /// <summary>When the running attempt counts as lost, and why: start-to-close or a missed heartbeat, whichever comes first.</summary>
+    /// <summary>
+    /// When the running attempt counts as lost, and why: start-to-close, a missed heartbeat, or the activity's schedule-to-close
+    /// deadline, whichever comes first — so the check sent when an attempt starts also enforces schedule-to-close while it runs.
+    /// </summary>
     public static (DateTimeOffset At, string Reason) AttemptDeadline(Backend.ActivityTaskRecord row)
     {
         var started = row.StartedAt ?? row.ScheduledAt;
         var closeBy = started + AttemptTimeout(row.Options);
-        return row.Options.HeartbeatTimeout is { } heartbeat && (row.LastHeartbeatAt ?? started) + heartbeat < closeBy
+        var deadline = row.Options.HeartbeatTimeout is { } heartbeat && (row.LastHeartbeatAt ?? started) + heartbeat < closeBy
             ? ((row.LastHeartbeatAt ?? started) + heartbeat, Heartbeat)
             : (closeBy, StartToClose);
+        return row.Options.ScheduleToCloseTimeout is { } scheduleToClose && row.ScheduledAt + scheduleToClose < deadline.Item1
+            ? (row.ScheduledAt + scheduleToClose, ScheduleToClose)
+            : deadline;
     }
 
     /// <summary>The earliest schedule-level deadline (schedule-to-start for a first attempt not started, schedule-to-close), if any.</summary>
@@ -33,10 +39,31 @@ internal static class ActivityTimeouts
         return toStart is null ? toClose : toClose is null ? toStart : toStart < toClose ? toStart : toClose;
     }
 
-    public static FailureInfo Failure(string type, Backend.ActivityTaskRecord row, string detail) => new()
+    /// <summary>
+    /// The failure of a timeout of <paramref name="type"/>, worded as Temporal users read it: "activity start-to-close timeout
+    /// of 1 s exceeded (attempt 1)", naming the activity, the limit and the attempt — never the cancellation that enforced it.
+    /// </summary>
+    public static FailureInfo Failure(string type, Backend.ActivityTaskRecord row)
     {
-        Type = type,
-        Message = $"Activity '{row.ActivityName}' (attempt {row.Attempt}) {detail}.",
-        NonRetryable = type is ScheduleToStart or ScheduleToClose,
-    };
+        // Without a start-to-close timeout an attempt runs within the schedule-to-close budget: running out of it is that timeout.
+        type = type == StartToClose && row.Options.StartToCloseTimeout is null ? ScheduleToClose : type;
+        var (kind, limit) = type switch
+        {
+            Heartbeat => ("heartbeat", row.Options.HeartbeatTimeout),
+            ScheduleToStart => ("schedule-to-start", row.Options.ScheduleToStartTimeout),
+            ScheduleToClose => ("schedule-to-close", row.Options.ScheduleToCloseTimeout),
+            _ => ("start-to-close", (TimeSpan?)AttemptTimeout(row.Options)),
+        };
+        var where = type == ScheduleToStart ? $": no worker of task queue '{row.TaskQueue}' picked it up" : "";
+        return new FailureInfo
+        {
+            Type = type,
+            Message = $"Activity '{row.ActivityName}': activity {kind} timeout of {Duration(limit)} exceeded (attempt {row.Attempt}){where}.",
+            NonRetryable = type is ScheduleToStart or ScheduleToClose,
+        };
+    }
+
+    /// <summary>A limit as people write it: "1 s", "1.5 s", "90 s".</summary>
+    private static string Duration(TimeSpan? limit) =>
+        limit is { } value ? value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s" : "?";
 }

@@ -61,6 +61,9 @@ public sealed record VisibilityRecord
     /// <summary>Orders writes about one workflow ID (<see cref="InstanceRecord.Version"/>): higher wins.</summary>
     public required long Version { get; init; }
 
+    /// <summary>Set while the run is suspended.</summary>
+    public WorkflowSuspension? Suspension { get; init; }
+
     /// <summary>Search attributes, typed: string (Keyword), long (Int), double (Double), bool (Bool), DateTimeOffset in UTC (Datetime).</summary>
     public IReadOnlyDictionary<string, object> SearchAttributes { get; init; } = new Dictionary<string, object>();
 }

@@ -78,6 +78,15 @@ public interface IWorkflowStore
     /// <param name="maxDeletes">Row budget of this call (at least 100).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<PurgeOutcome> PurgeAsync(string workflowId, string runId, int maxDeletes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Throws <see cref="InvalidWorkflowRequestException"/> when this store could not key <paramref name="workflowId"/> (too long once
+    /// escaped, say), with no I/O. Every read and write checks the same; this is for IDs derived from others (a schedule's run IDs),
+    /// refused when the rule that derives them is written rather than each time it is applied. The default accepts every ID.
+    /// </summary>
+    void CheckWorkflowId(string workflowId)
+    {
+    }
 }
 
 /// <summary>The outcome of <see cref="IWorkflowStore.PurgeAsync"/>.</summary>

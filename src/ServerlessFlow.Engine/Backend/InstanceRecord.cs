@@ -73,6 +73,9 @@ public sealed record InstanceRecord
     /// <summary>Search attributes as normalized JSON (see <see cref="SearchAttributeType"/>); carried to the next run on continue-as-new.</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement> SearchAttributes { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
 
+    /// <summary>Set while the run is suspended: no workflow task runs until a resume clears it (and wakes the workflow).</summary>
+    public WorkflowSuspension? Suspension { get; init; }
+
     /// <summary>The schedule that started this workflow: told (by the outbox of the closing commit) when it closes.</summary>
     public ScheduleLink? ScheduledBy { get; init; }
 

@@ -10,7 +10,8 @@ internal sealed partial class WorkflowClient
 {
     public async Task SignalWorkflowAsync(string workflowId, string signalName, object? argument, string? requestId = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(signalName);
+        WorkflowIds.ValidateName(signalName, "signal name");
+        WorkflowIds.ValidateRequestId(requestId, "request ID");
         var instance = await ReadAsync(workflowId, cancellationToken);
         if (instance.Status != WorkflowStatus.Running)
         {
@@ -55,7 +56,9 @@ internal sealed partial class WorkflowClient
     public async Task<WorkflowHandle> SignalWithStartAsync(string workflowType, object? input, StartWorkflowOptions options, string signalName, object? signalArgument, string? requestId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var definition = registry.GetWorkflow(workflowType);
+        WorkflowIds.ValidateName(signalName, "signal name");
+        WorkflowIds.ValidateRequestId(requestId, "request ID");
+        var definition = registry.GetWorkflow(WorkflowIds.ValidateName(workflowType, "workflow type"));
         if (!definition.Signals.ContainsKey(signalName))
         {
             throw new InvalidWorkflowRequestException(
@@ -91,7 +94,7 @@ internal sealed partial class WorkflowClient
 
     public async Task<JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(queryName);
+        WorkflowIds.ValidateName(queryName, "query name");
         var instance = await ReadAsync(workflowId, cancellationToken);
         var definition = registry.GetWorkflow(instance.WorkflowType);
         if (!definition.Queries.ContainsKey(queryName))

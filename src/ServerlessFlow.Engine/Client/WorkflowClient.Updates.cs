@@ -13,7 +13,8 @@ internal sealed partial class WorkflowClient
 
     public async Task<JsonElement?> UpdateWorkflowAsync(string workflowId, string updateName, object? argument, string? updateId = null, TimeSpan? wait = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(updateName);
+        WorkflowIds.ValidateName(updateName, "update name");
+        WorkflowIds.ValidateRequestId(updateId, "update ID");
         var instance = await ReadAsync(workflowId, cancellationToken);
         if (instance.Status != WorkflowStatus.Running)
         {
@@ -48,7 +49,7 @@ internal sealed partial class WorkflowClient
 
     private async Task<JsonElement?> WaitForUpdateAsync(string workflowId, string runId, string updateName, string updateId, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var deadline = time.GetUtcNow() + wait;
+        var waited = RealTime.GetTimestamp();
         var poll = TimeSpan.FromMilliseconds(10);
         var after = 0L;
         while (true)
@@ -67,13 +68,13 @@ internal sealed partial class WorkflowClient
                 throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' closed before update '{updateName}' ({updateId}) finished.");
             }
 
-            var left = deadline - time.GetUtcNow();
+            var left = wait - RealTime.GetElapsedTime(waited);
             if (left <= TimeSpan.Zero)
             {
                 throw new TimeoutException($"Update '{updateName}' ({updateId}) of workflow '{workflowId}' was accepted but did not finish within {wait}. Call again with the same update ID to keep waiting.");
             }
 
-            await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, time, cancellationToken));
+            await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, RealTime, cancellationToken));
             poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxWaitPoll.Ticks));
         }
     }

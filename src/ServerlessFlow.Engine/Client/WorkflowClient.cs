@@ -18,6 +18,9 @@ internal sealed partial class WorkflowClient(
     /// <summary>Longest interval between two looks at a workflow another process may close.</summary>
     private static readonly TimeSpan MaxWaitPoll = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The clock of callers' waits, which are real time even when workflows run on a fake or skipping clock.</summary>
+    private static readonly TimeProvider RealTime = TimeProvider.System;
+
     public Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default) =>
         StartWorkflowAsync(workflowType, input, options, scheduledBy: null, cancellationToken);
 
@@ -31,7 +34,7 @@ internal sealed partial class WorkflowClient(
             throw new ArgumentException("The input is a StartWorkflowOptions; pass the options as the options argument.", nameof(input));
         }
 
-        var definition = registry.GetWorkflow(workflowType);
+        var definition = registry.GetWorkflow(WorkflowIds.ValidateName(workflowType, "workflow type"));
         var id = WorkflowIds.Validate(options.Id ?? Guid.NewGuid().ToString("N"));
         var taskQueue = QueueNames.Validate(options.TaskQueue);
         var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");
@@ -107,13 +110,14 @@ internal sealed partial class WorkflowClient(
 
     public async Task<WorkflowDescription> WaitForCloseAsync(string workflowId, TimeSpan wait, CancellationToken cancellationToken = default)
     {
-        var deadline = time.GetUtcNow() + wait;
+        // The caller's wait is in real time, whatever clock the workflows run on: a fake clock that stands still must not make it endless.
+        var waited = RealTime.GetTimestamp();
         var poll = TimeSpan.FromMilliseconds(10);
         while (true)
         {
             var committed = notifier.NextCommit(workflowId);
             var instance = await ReadAsync(workflowId, cancellationToken);
-            var left = deadline - time.GetUtcNow();
+            var left = wait - RealTime.GetElapsedTime(waited);
             // ContinuedAsNew is the moment between two runs of the same ID: keep waiting for the new run.
             if (instance.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew) || left <= TimeSpan.Zero)
             {
@@ -122,7 +126,7 @@ internal sealed partial class WorkflowClient(
             }
 
             // Woken at once by a commit in this process; otherwise look again soon, for commits elsewhere.
-            await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, time, cancellationToken));
+            await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, RealTime, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
             poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxWaitPoll.Ticks));
         }
@@ -186,5 +190,6 @@ internal sealed partial class WorkflowClient(
         PendingTimers = instance.Timers.Select(t => t.FireAt).ToList(),
         LastTaskFailure = instance.LastTaskFailure,
         SearchAttributes = instance.SearchAttributes,
+        Suspension = instance.Status == WorkflowStatus.Running ? instance.Suspension : null,
     };
 }

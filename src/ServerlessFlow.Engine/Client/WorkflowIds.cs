@@ -1,26 +1,26 @@
 namespace ServerlessFlow.Engine.Client;
 
-/// <summary>The rules for workflow IDs. Any printable text is allowed; backends escape it reversibly for their keys.</summary>
+/// <summary>The rules for workflow IDs: printable text (<see cref="IdentifierText"/>); backends escape it reversibly for their keys.</summary>
 internal static class WorkflowIds
 {
     /// <summary>Longest ID: table keys hold at most 1 KiB, and escaping may triple a character.</summary>
     public const int MaxLength = 256;
 
-    public static string Validate(string? id)
-    {
-        if (string.IsNullOrEmpty(id))
-        {
-            throw new InvalidWorkflowRequestException("The workflow ID is empty. Give a non-empty ID, or none to get a generated one.");
-        }
+    /// <summary>Longest signal, query or update name, or workflow type name: they are compared with names in code, never keyed on their own.</summary>
+    public const int MaxNameLength = 256;
 
-        if (id.Length > MaxLength)
-        {
-            throw new InvalidWorkflowRequestException($"The workflow ID is {id.Length} characters long; the limit is {MaxLength}.");
-        }
+    /// <summary>Longest request or update ID: the same limit as workflow IDs, since both end up in table keys.</summary>
+    public const int MaxRequestIdLength = 256;
 
-        var control = id.AsSpan().IndexOfAnyInRange('\0', '\u001f') is var c0 and >= 0 ? c0 : id.AsSpan().IndexOfAnyInRange('\u007f', '\u009f');
-        return control < 0
-            ? id
-            : throw new InvalidWorkflowRequestException($"The workflow ID contains the control character U+{(int)id[control]:X4}; IDs must be printable text.");
-    }
+    /// <exception cref="InvalidWorkflowRequestException">It is empty, too long, or not printable text.</exception>
+    public static string Validate(string? id) => IdentifierText.Validate(id, "workflow ID", MaxLength);
+
+    /// <summary>Validates a workflow type, signal, query or update name.</summary>
+    /// <exception cref="InvalidWorkflowRequestException">It is empty, too long, or not printable text.</exception>
+    public static string ValidateName(string? name, string what) => IdentifierText.Validate(name, what, MaxNameLength);
+
+    /// <summary>Validates a request (idempotency) or update ID; null stays null.</summary>
+    /// <exception cref="InvalidWorkflowRequestException">It is empty, too long, or not printable text.</exception>
+    public static string? ValidateRequestId(string? requestId, string what) =>
+        requestId is null ? null : IdentifierText.Validate(requestId, what, MaxRequestIdLength);
 }

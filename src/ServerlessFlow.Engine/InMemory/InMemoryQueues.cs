@@ -43,7 +43,9 @@ internal sealed partial class InMemoryBackend : ITaskQueues
     {
         lock (gate)
         {
-            Queue(queue).Add(new QueuedMessage(Guid.NewGuid().ToString("N"), message.ToJson()) { VisibleAt = time.GetUtcNow() + delay });
+            var queued = new QueuedMessage(Guid.NewGuid().ToString("N"), message.ToJson()) { VisibleAt = time.GetUtcNow() + delay };
+            Queue(queue).Add(queued);
+            ArmDueTimer(queue, queued);
         }
 
         return Task.CompletedTask;
@@ -60,6 +62,7 @@ internal sealed partial class InMemoryBackend : ITaskQueues
                 message.VisibleAt = now + visibilityTimeout;
                 message.PopReceipt = Guid.NewGuid().ToString("N");
                 message.DequeueCount++;
+                ArmDueTimer(queue, message);
                 received.Add(new ReceivedMessage(queue, message.Id, message.PopReceipt, message.Body, message.DequeueCount));
             }
 
@@ -71,7 +74,7 @@ internal sealed partial class InMemoryBackend : ITaskQueues
     {
         lock (gate)
         {
-            Queue(message.Queue).RemoveAll(m => m.Id == message.MessageId && m.PopReceipt == message.PopReceipt);
+            Queue(message.Queue).RemoveAll(m => m.Id == message.MessageId && m.PopReceipt == message.PopReceipt && Disarm(m));
         }
 
         return Task.CompletedTask;
@@ -89,6 +92,7 @@ internal sealed partial class InMemoryBackend : ITaskQueues
 
             stored.VisibleAt = time.GetUtcNow() + delay;
             stored.PopReceipt = Guid.NewGuid().ToString("N");
+            ArmDueTimer(message.Queue, stored);
             return Task.FromResult<ReceivedMessage?>(message with { PopReceipt = stored.PopReceipt });
         }
     }
@@ -98,7 +102,7 @@ internal sealed partial class InMemoryBackend : ITaskQueues
         lock (gate)
         {
             deadLetters.Add((message, reason));
-            Queue(message.Queue).RemoveAll(m => m.Id == message.MessageId);
+            Queue(message.Queue).RemoveAll(m => m.Id == message.MessageId && Disarm(m));
         }
 
         return Task.CompletedTask;
@@ -113,5 +117,8 @@ internal sealed partial class InMemoryBackend : ITaskQueues
         public string? PopReceipt { get; set; }
 
         public long DequeueCount { get; set; }
+
+        /// <summary>Fires when <see cref="VisibleAt"/> comes, on the backend's clock, to wake the pollers.</summary>
+        public ITimer? DueTimer { get; set; }
     }
 }

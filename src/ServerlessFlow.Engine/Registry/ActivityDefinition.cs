@@ -5,6 +5,9 @@ namespace ServerlessFlow.Engine.Registry;
 /// <summary>A registered activity method: its name and how to call it.</summary>
 internal sealed record ActivityDefinition(string Name, Type Class, MethodInfo Method)
 {
+    /// <summary>The object to call <see cref="Method"/> on, for an activity given as a delegate; null to create <see cref="Class"/> through DI per call.</summary>
+    public object? Instance { get; init; }
+
     /// <summary>Parameter types that carry arguments (a CancellationToken parameter is supplied by the worker).</summary>
     public IReadOnlyList<Type> ArgumentTypes { get; } =
         Method.GetParameters().Select(p => p.ParameterType).Where(t => t != typeof(CancellationToken)).ToArray();

@@ -26,7 +26,7 @@ internal sealed class WorkflowRegistry
     public IEnumerable<string> WorkflowNames => workflows.Keys;
 
     /// <summary>Registered activity classes (for DI registration).</summary>
-    public IEnumerable<Type> ActivityClasses => activities.Values.Select(a => a.Class).Distinct();
+    public IEnumerable<Type> ActivityClasses => activities.Values.Where(a => a.Instance is null).Select(a => a.Class).Distinct();
 
     /// <summary>Looks up a workflow type.</summary>
     public WorkflowDefinition? FindWorkflow(string name) => workflows.GetValueOrDefault(name);
@@ -38,8 +38,13 @@ internal sealed class WorkflowRegistry
     public WorkflowDefinition GetWorkflow(string name) => FindWorkflow(name) ?? throw new UnknownWorkflowTypeException(name, WorkflowNames);
 
     /// <summary>Builds and validates the registry; throws <see cref="WorkflowDefinitionException"/> listing every problem.</summary>
+    /// <param name="workflowClasses">Workflow classes.</param>
+    /// <param name="activityClasses">Classes whose [Activity] methods are activities.</param>
+    /// <param name="searchAttributes">Registered search attributes.</param>
+    /// <param name="replacements">Activities given as delegates; each replaces a class activity of the same name (tests' fakes).</param>
     public static WorkflowRegistry Build(
-        IEnumerable<Type> workflowClasses, IEnumerable<Type> activityClasses, IEnumerable<KeyValuePair<string, SearchAttributeType>>? searchAttributes = null)
+        IEnumerable<Type> workflowClasses, IEnumerable<Type> activityClasses, IEnumerable<KeyValuePair<string, SearchAttributeType>>? searchAttributes = null,
+        IEnumerable<KeyValuePair<string, Delegate>>? replacements = null)
     {
         var problems = new List<string>();
         var attributes = SearchAttributeRegistry.Build(searchAttributes ?? [], problems);
@@ -63,6 +68,17 @@ internal sealed class WorkflowRegistry
                     problems.Add($"Activity name '{definition.Name}' is used by both {other.Class.Name}.{other.Method.Name} and {type.Name}.{definition.Method.Name}; give one another name with [Activity(\"name\")].");
                 }
             }
+        }
+
+        foreach (var (name, implementation) in replacements ?? [])
+        {
+            if (implementation.Target is null)
+            {
+                problems.Add($"The replacement of activity '{name}' is a static method; pass a lambda (e.g. (string to) => Task.CompletedTask).");
+                continue;
+            }
+
+            activities[name] = new ActivityDefinition(name, implementation.Target.GetType(), implementation.Method) { Instance = implementation.Target };
         }
 
         return problems.Count > 0 ? throw new WorkflowDefinitionException(problems) : new WorkflowRegistry(workflows, activities, attributes);
@@ -143,7 +159,7 @@ internal sealed class WorkflowRegistry
 
         return problems.Count > count
             ? null
-            : new WorkflowDefinition(attribute!.Name ?? type.Name, type, run)
+            : new WorkflowDefinition(DefinitionNames.Workflow(type), type, run)
             {
                 Signals = signals.ToDictionary(p => p.Key, p => (MethodInfo)p.Value),
                 Queries = queries,
@@ -157,7 +173,7 @@ internal sealed class WorkflowRegistry
         var handlers = new Dictionary<string, MemberInfo>(StringComparer.Ordinal);
         foreach (var member in type.GetMembers(BindingFlags.Instance | BindingFlags.Public).Where(m => m.IsDefined(typeof(TAttribute))))
         {
-            var name = nameOf(member.GetCustomAttribute<TAttribute>()!) ?? StripAsync(member.Name);
+            var name = DefinitionNames.Handler(member, nameOf(member.GetCustomAttribute<TAttribute>()!));
             if (member is MethodInfo method && method.GetParameters().Length > 1)
             {
                 problems.Add($"The {kind} {type.Name}.{member.Name} takes {method.GetParameters().Length} parameters; use at most one (wrap several values in a record).");
@@ -170,8 +186,6 @@ internal sealed class WorkflowRegistry
 
         return handlers;
     }
-
-    private static string StripAsync(string name) => name.EndsWith("Async", StringComparison.Ordinal) && name.Length > 5 ? name[..^5] : name;
 
     private static List<ActivityDefinition> DefineActivities(Type type, List<string> problems)
     {

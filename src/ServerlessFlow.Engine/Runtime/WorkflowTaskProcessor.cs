@@ -71,6 +71,16 @@ internal sealed class WorkflowTaskProcessor(
             var retries = Math.Max(deliveryCount, (message.Failures ?? 0) + 1);
             return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Backoff(retries));
         }
+        catch (StoreException e) when (IsRefusal(e) && message.Failures is >= 1)
+        {
+            // Storage refused the task's write again (400 InvalidInput, a size limit, inbox rows it cannot delete …): the same
+            // write fails on every retry. Shown on describe as the task failure — from the second failed delivery, so a one-off
+            // that a retry resolves adds no write to a busy instance — and thrown on, so the delivery counts toward
+            // dead-lettering (TaskHandler) instead of looping unseen.
+            Log.TaskFailed(logger, message.WorkflowId, e.Message, e);
+            await RecordFailureAsync(message.WorkflowId, $"Storage refused the workflow task's commit: {e.Message}", cancellationToken);
+            throw;
+        }
         finally
         {
             if (owns)
@@ -79,6 +89,9 @@ internal sealed class WorkflowTaskProcessor(
             }
         }
     }
+
+    /// <summary>A 4xx answer that retrying cannot change: not a timeout (408) or throttling (429), which the SDK retries.</summary>
+    private static bool IsRefusal(StoreException e) => e.Status is >= 400 and < 500 and not (408 or 429);
 
     /// <summary>Runs rounds until nothing is left to do; false when commits kept losing races.</summary>
     private async Task<bool> RunRoundsAsync(TaskMessage message, CancellationToken cancellationToken)
@@ -131,6 +144,17 @@ internal sealed class WorkflowTaskProcessor(
         if (instance.Status != WorkflowStatus.Running)
         {
             return await DiscardInboxOfClosedRunAsync(snapshot, cancellationToken);
+        }
+
+        if (instance.Suspension is not null)
+        {
+            // Suspended: no code runs and nothing new is scheduled; inbox rows and due timers wait for the resume, whose commit wakes the workflow.
+            if (cached is not null)
+            {
+                cache.Put(message.WorkflowId, cached);
+            }
+
+            return Round.Done;
         }
 
         var execution = await PrepareAsync(cached, snapshot, cancellationToken);
@@ -234,7 +258,10 @@ internal sealed class WorkflowTaskProcessor(
         var history = snapshot.HistoryAfter == 0
             ? snapshot.History
             : await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, 0, cancellationToken);
-        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), registry.SearchAttributes, instance.WorkflowId, instance.RunId, instance.TaskQueue);
+        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), registry.SearchAttributes, instance.WorkflowId, instance.RunId, instance.TaskQueue)
+        {
+            LogTo = logger,
+        };
         execution.Replay(history);
         return execution;
     }

@@ -6,7 +6,8 @@ using ServerlessFlow.Schedules;
 namespace ServerlessFlow.Engine.Schedules;
 
 /// <summary>The engine's <see cref="IScheduleClient"/>: each change is an ETag-fenced write of the schedule row, followed by a pass.</summary>
-internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor processor, WorkflowRegistry registry, TimeProvider time) : IScheduleClient
+internal sealed class ScheduleClient(
+    IScheduleStore schedules, IWorkflowStore store, ScheduleProcessor processor, WorkflowRegistry registry, TimeProvider time) : IScheduleClient
 {
     /// <summary>Longest schedule ID: its run IDs add 21 characters and must stay within the workflow ID limit.</summary>
     public const int MaxIdLength = 200;
@@ -14,12 +15,24 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
     /// <summary>Backfill ranges waiting at once at most.</summary>
     public const int MaxPendingBackfills = 10;
 
+    /// <summary>
+    /// Actions one backfill may take at most: a day of a per-10-seconds schedule. Backfills run in passes of
+    /// <see cref="ScheduleProcessor.MaxActionsPerPass"/>, so this bounds how long one schedule keeps the workers busy.
+    /// </summary>
+    public const int MaxBackfillActions = 10_000;
+
+    /// <summary>Earliest time a backfill may start at: intervals count from the Unix epoch, and storage keeps no date before 1601.</summary>
+    public static readonly DateTimeOffset EarliestBackfill = DateTimeOffset.UnixEpoch;
+
+    /// <summary>The nominal time that names the schedule's runs in <see cref="ScheduleProcessor.WorkflowIdFor"/>; every time gives an ID of the same length.</summary>
+    private static readonly DateTimeOffset SampleNominal = new(9999, 12, 31, 23, 59, 59, TimeSpan.Zero);
+
     private static readonly TimeSpan MinCatchupWindow = TimeSpan.FromSeconds(10);
 
     public async Task<ScheduleDescription> CreateScheduleAsync(
         string scheduleId, ScheduleDefinition definition, bool paused = false, string? note = null, CancellationToken cancellationToken = default)
     {
-        ValidateId(scheduleId);
+        ValidateRunIds(scheduleId);
         var now = time.GetUtcNow();
         var state = new ScheduleState { Definition = Validate(definition), Paused = paused, Note = note, CreatedAt = now, Watermark = now };
         var record = new ScheduleRecord { ScheduleId = scheduleId, StateJson = state.ToJson(), NextWakeAt = now };
@@ -82,10 +95,23 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
             throw new InvalidWorkflowRequestException($"The backfill range is empty: endAt ({endAt:O}) must be after startAt ({startAt:O}).");
         }
 
-        return ChangeAsync(scheduleId, null, (state, _) => state.Backfills.Count >= MaxPendingBackfills
-            ? throw new InvalidWorkflowRequestException($"Schedule '{scheduleId}' has {MaxPendingBackfills} backfills waiting already; wait for them to finish.")
-            : state with { Backfills = [.. state.Backfills, new BackfillRange(startAt.AddTicks(-1), endAt, overlap ?? state.Definition.Policies.Overlap)] },
-            cancellationToken);
+        if (startAt < EarliestBackfill)
+        {
+            throw new InvalidWorkflowRequestException(
+                $"The backfill starts at {startAt:O}, before {EarliestBackfill:O}, the earliest time a schedule takes: give a later startAt.");
+        }
+
+        return ChangeAsync(scheduleId, null, (state, _) =>
+        {
+            if (state.Backfills.Count >= MaxPendingBackfills)
+            {
+                throw new InvalidWorkflowRequestException($"Schedule '{scheduleId}' has {MaxPendingBackfills} backfills waiting already; wait for them to finish.");
+            }
+
+            var after = startAt.AddTicks(-1);
+            CheckBackfillSize(scheduleId, ScheduleSpecEvaluator.Create(state.Definition.Spec), after, endAt);
+            return state with { Backfills = [.. state.Backfills, new BackfillRange(after, endAt, overlap ?? state.Definition.Policies.Overlap)] };
+        }, cancellationToken);
     }
 
     public async Task<bool> DeleteScheduleAsync(string scheduleId, CancellationToken cancellationToken = default)
@@ -101,9 +127,15 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
         return false;
     }
 
+    /// <summary>
+    /// Reads the schedule, applies <paramref name="change"/> (which throws to refuse it) and writes it under the ETag read, then runs a pass.
+    /// Everything that can refuse the change runs before the write: a refused request changes nothing.
+    /// </summary>
     private async Task<ScheduleDescription> ChangeAsync(
         string scheduleId, string? ifMatch, Func<ScheduleState, DateTimeOffset, ScheduleState> change, CancellationToken cancellationToken)
     {
+        // A schedule created before its run IDs were checked may have IDs storage cannot key: it takes no change but a delete.
+        ValidateRunIds(scheduleId);
         while (true)
         {
             var record = await ReadAsync(scheduleId, cancellationToken);
@@ -159,13 +191,43 @@ internal sealed class ScheduleClient(IScheduleStore schedules, ScheduleProcessor
         return definition with { Policies = policies, Action = action with { Input = PayloadLimits.Check(PayloadJson.ToElement(action.Input), "schedule action input") } };
     }
 
-    private static string ValidateId(string scheduleId)
+    /// <summary>Counts the backfill's times, up to one past the limit (bounded work), and refuses it above <see cref="MaxBackfillActions"/>.</summary>
+    private static void CheckBackfillSize(string scheduleId, ScheduleSpecEvaluator spec, DateTimeOffset after, DateTimeOffset endAt)
     {
-        WorkflowIds.Validate(scheduleId);
-        return scheduleId.Length <= MaxIdLength
-            ? scheduleId
-            : throw new InvalidWorkflowRequestException($"The schedule ID is {scheduleId.Length} characters long; the limit is {MaxIdLength} (run IDs add the time to it).");
+        var count = 0;
+        for (var nominal = spec.NextNominal(after); nominal is { } at && at < endAt; nominal = spec.NextNominal(at))
+        {
+            if (++count > MaxBackfillActions)
+            {
+                throw new InvalidWorkflowRequestException(
+                    $"The backfill of schedule '{scheduleId}' from {after.AddTicks(1):O} to {endAt:O} would take more than {MaxBackfillActions} actions; " +
+                    $"backfill at most {MaxBackfillActions} at a time: split the range, and send the next part when the previous one has run.");
+            }
+        }
     }
+
+    /// <summary>
+    /// Validates the schedule ID and the workflow IDs of its runs, "{scheduleId}-{time}": refused here if storage could not key them,
+    /// rather than at every action time, in passes that fail while describe shows nothing wrong.
+    /// </summary>
+    private string ValidateRunIds(string scheduleId)
+    {
+        var runId = ScheduleProcessor.WorkflowIdFor(ValidateId(scheduleId), SampleNominal);
+        try
+        {
+            store.CheckWorkflowId(WorkflowIds.Validate(runId));
+        }
+        catch (InvalidWorkflowRequestException e)
+        {
+            throw new InvalidWorkflowRequestException(
+                $"Schedule ID '{scheduleId}' cannot name its runs: their workflow IDs ('{runId}') are refused by storage ({e.Message}). " +
+                "Use a shorter schedule ID, or one with fewer of the characters storage escapes (/ \\ # ? % ' + | ^ count three each).", e);
+        }
+
+        return scheduleId;
+    }
+
+    private static string ValidateId(string scheduleId) => IdentifierText.Validate(scheduleId, "schedule ID", MaxIdLength);
 
     private static ScheduleDescription Describe(ScheduleRecord record)
     {

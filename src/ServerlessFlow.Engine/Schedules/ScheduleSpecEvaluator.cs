@@ -98,7 +98,8 @@ internal sealed class ScheduleSpecEvaluator
     {
         if (startAt is { } start && after < start)
         {
-            after = start.AddTicks(-1); // StartAt itself is a candidate.
+            // StartAt itself is a candidate (the earliest instant there is cannot be: nothing is before it).
+            after = start > DateTimeOffset.MinValue ? start.AddTicks(-1) : start;
         }
 
         DateTimeOffset? best = null;

@@ -169,6 +169,14 @@ internal sealed partial class SearchAttributeRegistry
             throw new InvalidWorkflowRequestException($"Search attribute '{name}' is {typed:O}; Datetime values start at {MinYear}-01-01 (Azure Table storage's range).");
         }
 
+        if (typed is string keyword && Client.IdentifierText.Refused(keyword) is { } refused)
+        {
+            // Keyword values are index keys (the same rule as IDs applies).
+            throw new InvalidWorkflowRequestException(
+                $"Search attribute '{name}' contains {refused.What} at position {refused.Index}; Keyword values must be printable text " +
+                "(no control characters, line or paragraph separators, lone surrogates or noncharacters).");
+        }
+
         return typed is string { Length: > MaxKeywordLength }
             ? throw new InvalidWorkflowRequestException($"Search attribute '{name}' is longer than {MaxKeywordLength} characters.")
             : typed;

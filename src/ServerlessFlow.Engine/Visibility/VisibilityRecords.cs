@@ -17,6 +17,7 @@ internal static class VisibilityRecords
         ClosedAt = instance.ClosedAt,
         HistoryLength = instance.LastEventId,
         Version = instance.Version,
+        Suspension = instance.Status == WorkflowStatus.Running ? instance.Suspension : null,
         SearchAttributes = attributes.ToTyped(instance.SearchAttributes),
     };
 
@@ -31,6 +32,7 @@ internal static class VisibilityRecords
         CreatedAt = record.StartedAt,
         ClosedAt = record.ClosedAt,
         HistoryLength = record.HistoryLength,
+        Suspension = record.Suspension,
         SearchAttributes = record.SearchAttributes.ToDictionary(a => a.Key, a => PayloadJson.ToElement(a.Value)!.Value, StringComparer.Ordinal),
     };
 }

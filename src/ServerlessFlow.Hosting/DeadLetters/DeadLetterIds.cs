@@ -1,3 +1,5 @@
+using ServerlessFlow.Engine.Client;
+
 namespace ServerlessFlow.Hosting.DeadLetters;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace ServerlessFlow.Hosting.DeadLetters;
 /// </summary>
 internal static class DeadLetterIds
 {
+    /// <summary>Longest dead-letter ID: a queue name (at most 48 characters with its prefix) and a message ID (a GUID on Azure).</summary>
+    private const int MaxLength = 256;
+
     /// <summary>Separates the queue from the message ID.</summary>
     private const char Separator = '.';
 
@@ -17,6 +22,7 @@ internal static class DeadLetterIds
     /// <exception cref="InvalidWorkflowRequestException">It is not of the form <c>{queue}.{messageId}</c>.</exception>
     public static (string Queue, string MessageId) Parse(string id)
     {
+        IdentifierText.Validate(id, "dead-letter ID", MaxLength);
         var separator = id.IndexOf(Separator, StringComparison.Ordinal);
         return separator > 0 && separator < id.Length - 1
             ? (id[..separator], id[(separator + 1)..])

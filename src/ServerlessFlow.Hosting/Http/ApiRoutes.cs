@@ -44,6 +44,12 @@ public static class ApiRoutes
     /// <summary>Route template that terminates a workflow.</summary>
     public const string TerminateTemplate = "workflows/{id}/terminate";
 
+    /// <summary>Route template that suspends a workflow.</summary>
+    public const string SuspendTemplate = "workflows/{id}/suspend";
+
+    /// <summary>Route template that resumes a suspended workflow.</summary>
+    public const string ResumeTemplate = "workflows/{id}/resume";
+
     /// <summary>Route template of the schedule collection.</summary>
     public const string SchedulesTemplate = "schedules";
 
@@ -85,6 +91,8 @@ public static class ApiRoutes
         new("UpdateWorkflow", HttpMethods.Post, UpdateTemplate, WorkflowCommandEndpoints.UpdateAsync),
         new("CancelWorkflow", HttpMethods.Post, CancelTemplate, WorkflowCommandEndpoints.CancelAsync),
         new("TerminateWorkflow", HttpMethods.Post, TerminateTemplate, WorkflowCommandEndpoints.TerminateAsync),
+        new("SuspendWorkflow", HttpMethods.Post, SuspendTemplate, WorkflowSuspensionEndpoints.SuspendAsync),
+        new("ResumeWorkflow", HttpMethods.Post, ResumeTemplate, WorkflowSuspensionEndpoints.ResumeAsync),
         new("ListWorkflows", HttpMethods.Get, WorkflowsTemplate, WorkflowQueryEndpoints.ListAsync),
         new("PurgeWorkflow", HttpMethods.Delete, WorkflowTemplate, WorkflowPurgeEndpoints.PurgeAsync),
         new("PurgeWorkflows", HttpMethods.Delete, WorkflowsTemplate, WorkflowPurgeEndpoints.PurgeManyAsync),

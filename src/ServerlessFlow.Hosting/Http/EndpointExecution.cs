@@ -19,6 +19,11 @@ internal static class EndpointExecution
         var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(LoggerCategory) ?? NullLogger.Instance;
         try
         {
+            if (RequestTarget.DotSegmentProblem(request) is { } dotSegments)
+            {
+                throw new InvalidWorkflowRequestException(dotSegments);
+            }
+
             return await body(context.RequestServices.GetRequiredService<IWorkflowClient>(), aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

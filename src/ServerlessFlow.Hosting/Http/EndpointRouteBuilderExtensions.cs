@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace ServerlessFlow.Hosting.Http;
@@ -19,6 +20,20 @@ public static class EndpointRouteBuilderExtensions
             }).WithName(route.Name);
         }
 
+        // Below every route in precedence: what no route takes, dot segments above all (see UnmatchedApiPaths).
+        endpoints.Map("/" + UnmatchedApiPaths.Template, async context => await UnmatchedApiPaths.Answer(context.Request).ExecuteAsync(context));
+        return endpoints;
+    }
+
+    /// <summary>Maps the web UI (<see cref="WebUi.WebUiEndpoints"/>) at <c>/api/ui/</c>; it calls the API that <see cref="MapServerlessFlowApi"/> maps.</summary>
+    public static IEndpointRouteBuilder MapServerlessFlowWebUi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapMethods("/" + ApiRoutes.Prefix + "/" + WebUi.WebUiEndpoints.Template, [HttpMethods.Get], async context =>
+        {
+            var result = await WebUi.WebUiEndpoints.ServeAsync(context.Request);
+            await result.ExecuteAsync(context);
+        }).WithName("WebUi");
         return endpoints;
     }
 }

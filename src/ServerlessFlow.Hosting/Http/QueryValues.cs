@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using ServerlessFlow.Engine.Client;
 
 namespace ServerlessFlow.Hosting.Http;
 
@@ -14,9 +15,6 @@ internal static class QueryValues
 
     /// <summary>Page size of a list when the request gives none.</summary>
     public const int DefaultPageSize = 100;
-
-    /// <summary>Longest request or update ID: the same limit as workflow IDs, since both end up in table keys.</summary>
-    public const int MaxRequestIdLength = 256;
 
     /// <summary>
     /// The <c>wait</c> parameter in seconds (fractions allowed): <paramref name="whenAbsent"/> when it is not
@@ -102,23 +100,7 @@ internal static class QueryValues
     /// An idempotency key (<c>requestId</c>, <c>updateId</c>): null when absent. An empty one is refused rather
     /// than ignored, so that a client whose key went missing learns it instead of silently losing idempotency.
     /// </summary>
-    /// <exception cref="InvalidWorkflowRequestException">It is empty, longer than <see cref="MaxRequestIdLength"/>, or has control characters.</exception>
-    public static string? IdempotencyKey(HttpRequest request, string name)
-    {
-        var value = RequestTarget.QueryParameter(request, name);
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (value.Length is 0 or > MaxRequestIdLength)
-        {
-            throw new InvalidWorkflowRequestException(
-                $"{name} has {value.Length} characters; give 1–{MaxRequestIdLength} characters (a GUID is a good choice), or leave the parameter out.");
-        }
-
-        return value.Any(char.IsControl)
-            ? throw new InvalidWorkflowRequestException($"{name} contains a control character; use printable text (a GUID is a good choice).")
-            : value;
-    }
+    /// <exception cref="InvalidWorkflowRequestException">It is empty, too long, or not printable text (<see cref="IdentifierText"/>).</exception>
+    public static string? IdempotencyKey(HttpRequest request, string name) =>
+        RequestTarget.QueryParameter(request, name) is { } value ? IdentifierText.Validate(value, name, WorkflowIds.MaxRequestIdLength) : null;
 }

@@ -41,12 +41,58 @@ internal static class RequestPayload
         try
         {
             using var document = JsonDocument.Parse(bytes);
+            RefuseLoneSurrogates(document.RootElement, "$");
             return document.RootElement.Clone();
         }
         catch (JsonException e)
         {
             throw new InvalidWorkflowRequestException(
                 $"The request body is not valid JSON: {e.Message} Send a JSON value (e.g. {{\"count\": 5}}), or an empty body for no input.", e);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a string or member name with an escaped lone surrogate (<c>"\ud800"</c>): valid JSON syntax, but not text — it
+    /// cannot be read as a string or written as UTF-8, so it would fail wherever the payload is next converted or stored.
+    /// Every body is read here, so every route refuses it the same way.
+    /// </summary>
+    private static void RefuseLoneSurrogates(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                CheckText(() => element.GetString(), path);
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    RefuseLoneSurrogates(item, $"{path}[{index++}]");
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    var name = CheckText(() => member.Name, path + ".<member name>");
+                    RefuseLoneSurrogates(member.Value, $"{path}.{name}");
+                }
+
+                break;
+        }
+    }
+
+    private static string CheckText(Func<string?> read, string path)
+    {
+        try
+        {
+            return read() ?? "";
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidWorkflowRequestException(
+                $"The request body has a string at {path} with a lone surrogate (an escape such as \\ud800 without its pair): {e.Message} " +
+                "Send text only: a surrogate escape must be a high one followed by a low one (e.g. \\ud83d\\ude00).", e);
         }
     }
 

@@ -62,6 +62,23 @@ internal static class RequestTarget
     }
 
     /// <summary>
+    /// Why the request target cannot be taken as sent: a path segment that is, or decodes to, <c>.</c> or <c>..</c>. The web server
+    /// removes such segments before routing, so the request would reach another resource than the one it names. Null when there is none.
+    /// </summary>
+    public static string? DotSegmentProblem(HttpRequest request)
+    {
+        if (RawPath(request) is not { } raw)
+        {
+            return null;
+        }
+
+        return raw.Split('/').Any(segment => PercentDecoding.TryDecode(segment, plusIsSpace: false) is "." or "..")
+            ? $"The path '{raw}' has a '.' or '..' segment (perhaps sent as %2E): web servers remove such segments before routing, so it cannot " +
+              "address anything. IDs '.' and '..' cannot be used in paths; send other segments as they are."
+            : null;
+    }
+
+    /// <summary>
     /// The decoded value of query parameter <paramref name="name"/> (matched case-insensitively), or null when absent.
     /// Form encoding applies ('+' is a space).
     /// </summary>

@@ -147,8 +147,8 @@ public static class WorkflowCommandEndpoints
                 : await AlreadyClosedAsync(client, id, "terminate", cancellationToken);
         });
 
-    /// <summary>The 409 for a cancel or terminate of a run that has closed, with its status so that a retry can tell "it is closed" from "it failed".</summary>
-    private static async Task<IResult> AlreadyClosedAsync(IWorkflowClient client, string id, string action, CancellationToken cancellationToken)
+    /// <summary>The 409 for a cancel, terminate, suspend or resume of a run that has closed, with its status so that a retry can tell "it is closed" from "it failed".</summary>
+    internal static async Task<IResult> AlreadyClosedAsync(IWorkflowClient client, string id, string action, CancellationToken cancellationToken)
     {
         var current = await client.DescribeWorkflowAsync(id, cancellationToken);
         return ApiProblems.Create(

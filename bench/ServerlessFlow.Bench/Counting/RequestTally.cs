@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace ServerlessFlow.Bench.Counting;
+
+/// <summary>
+/// Counts storage requests by <see cref="RequestKind"/>. Both engines' clients get this same pipeline policy,
+/// so their figures are counted by the same rules; it runs once per HTTP attempt, so SDK retries count too.
+/// </summary>
+internal sealed class RequestTally(StorageEndpoints endpoints) : HttpPipelinePolicy
+{
+    private readonly ConcurrentDictionary<string, long> byKind = new(StringComparer.Ordinal);
+    private readonly AsyncLocal<bool> excluded = new();
+
+    /// <summary>Leaves out this async flow's requests until disposed: the benchmark's own result polling is no engine's cost.</summary>
+    public IDisposable Exclude()
+    {
+        excluded.Value = true;
+        return new Scope(this);
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        await ProcessNextAsync(message, pipeline);
+        Count(message);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        ProcessNext(message, pipeline);
+        Count(message);
+    }
+
+    public RequestCounts Snapshot() => new(new Dictionary<string, long>(byKind, StringComparer.Ordinal));
+
+    private void Count(HttpMessage message)
+    {
+        if (excluded.Value)
+        {
+            return;
+        }
+
+        var uri = message.Request.Uri.ToUri();
+        var kind = RequestKind.Classify(endpoints.ServiceOf(uri), message.Request.Method.ToString(), uri);
+        if (kind == "queue receive" && message.HasResponse && message.Response.Status == 200
+            && RequestKind.IsEmptyReceive(message.Response.Content.ToString()))
+        {
+            kind = "queue receive (empty)";
+        }
+
+        byKind.AddOrUpdate(kind, 1, (_, count) => count + 1);
+    }
+
+    private sealed class Scope(RequestTally tally) : IDisposable
+    {
+        public void Dispose() => tally.excluded.Value = false;
+    }
+}

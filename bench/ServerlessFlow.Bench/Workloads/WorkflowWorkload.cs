@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using ServerlessFlow.Bench.Counting;
+using ServerlessFlow.Bench.Engines;
+using ServerlessFlow.Bench.Reporting;
+
+namespace ServerlessFlow.Bench.Workloads;
+
+/// <summary>
+/// Runs N workflows of one spec on one engine, at most C at a time, then keeps the engine running until the
+/// messages the run left behind have fired and been handled, and measures all of it.
+/// </summary>
+internal sealed class WorkflowWorkload(IEngineDriver engine, RequestTally tally, StorageProbe probe, BenchOptions options, Workload workload)
+{
+    /// <summary>How many steps each step-time window spans.</summary>
+    private const int StepWindow = 20;
+
+    /// <summary>How often the queues are looked at while the run's leftovers drain.</summary>
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first workflow waits for the engine to own its queues (Durable Task leases take seconds).</summary>
+    private static readonly TimeSpan WarmUpTimeout = TimeSpan.FromMinutes(3);
+
+    private WorkflowSpec Spec => workload switch
+    {
+        Workload.Sequence => new SequenceSpec(options.Activities, options.DelayMs),
+        Workload.FanOut => new FanOutSpec(options.FanOut, options.DelayMs),
+        _ => new TimedStepsSpec(options.Steps),
+    };
+
+    /// <summary>A one-activity workflow of the same kind: creates storage and JITs the paths outside the measurement.</summary>
+    private WorkflowSpec WarmUp => workload switch
+    {
+        Workload.Sequence => new SequenceSpec(1, 0),
+        Workload.FanOut => new FanOutSpec(1, 0),
+        _ => new TimedStepsSpec(2),
+    };
+
+    public async Task<EngineResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var workflows = options.WorkflowsOf(workload);
+        var concurrency = options.ConcurrencyOf(workload);
+        var spec = Spec;
+        await engine.StartAsync(cancellationToken);
+        if (spec is TimedStepsSpec warmSteps)
+        {
+            StepClock.Reset(warmSteps.Count);
+        }
+
+        var warm = await engine.StartWorkflowAsync(WarmUp, cancellationToken);
+        await engine.WaitForCompletionAsync(warm, WarmUpTimeout, cancellationToken);
+        if (spec is TimedStepsSpec steps)
+        {
+            StepClock.Reset(steps.Count);
+        }
+
+        var before = tally.Snapshot();
+        var latencies = new double[workflows];
+        var closes = new DateTimeOffset[workflows];
+        var timeout = TimeSpan.FromMinutes(options.TimeoutMinutes);
+        using var gate = new SemaphoreSlim(concurrency);
+        var first = DateTimeOffset.UtcNow;
+        await Task.WhenAll(Enumerable.Range(0, workflows).Select(async i =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var started = DateTimeOffset.UtcNow;
+                var id = await engine.StartWorkflowAsync(spec, cancellationToken);
+                closes[i] = await engine.WaitForCompletionAsync(id, timeout, cancellationToken);
+                latencies[i] = (closes[i] - started).TotalMilliseconds;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        var elapsed = closes.Max() - first;
+        var afterRun = tally.Snapshot();
+        var drain = Stopwatch.StartNew();
+        var owed = await DrainAsync(cancellationToken);
+        var deferredSeconds = drain.Elapsed.TotalSeconds;
+        var afterDrain = tally.Snapshot();
+        var tableRows = await probe.TableRowsAsync(cancellationToken);
+        await engine.StopAsync();
+
+        var run = afterRun.Since(before);
+        var deferred = afterDrain.Since(afterRun);
+        var gaps = spec is TimedStepsSpec ? StepClock.StepGapsMs() : [];
+        return new EngineResult
+        {
+            Engine = engine.Name,
+            Workload = BenchOptions.NameOf(workload),
+            Workflows = workflows,
+            ActivitiesPerWorkflow = spec.Activities,
+            Concurrency = concurrency,
+            ElapsedSeconds = elapsed.TotalSeconds,
+            WorkflowsPerSecond = workflows / elapsed.TotalSeconds,
+            P50Ms = Statistics.Percentile(latencies, 0.50),
+            P95Ms = Statistics.Percentile(latencies, 0.95),
+            RequestsPerWorkflow = (double)run.Total / workflows,
+            RequestsPerActivity = spec.Activities == 0 ? null : (double)(run.Total + deferred.Total) / (workflows * spec.Activities),
+            DeferredRequestsPerWorkflow = (double)deferred.Total / workflows,
+            DeferredSeconds = deferredSeconds,
+            OwedMessages = owed,
+            PeakMemoryMiB = PeakMemoryMiB(),
+            EarlyStepMs = gaps.Length == 0 ? null : Statistics.Median(gaps.Skip(Math.Min(10, gaps.Length - 1)).Take(StepWindow)),
+            LateStepMs = gaps.Length == 0 ? null : Statistics.Median(gaps.TakeLast(StepWindow)),
+            StallMs = gaps.Length == 0 ? null : gaps.Max(),
+            RequestsByKind = run.Per(workflows),
+            DeferredByKind = deferred.Per(workflows),
+            TableRows = tableRows,
+        };
+    }
+
+    /// <summary>
+    /// Waits until the engine's queues hold no message (delayed ones included) on two looks in a row, or until
+    /// the drain deadline; returns how many messages were still owed then.
+    /// </summary>
+    private async Task<long> DrainAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.DrainSeconds);
+        var emptyLooks = 0;
+        while (true)
+        {
+            await Task.Delay(DrainPoll, cancellationToken);
+            var queued = await probe.QueuedMessagesAsync(cancellationToken);
+            emptyLooks = queued == 0 ? emptyLooks + 1 : 0;
+            if (emptyLooks == 2 || DateTimeOffset.UtcNow >= deadline)
+            {
+                return queued;
+            }
+        }
+    }
+
+    public static double PeakMemoryMiB()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64 / (1024.0 * 1024.0);
+    }
+}
