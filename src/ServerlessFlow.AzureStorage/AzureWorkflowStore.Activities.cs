@@ -16,6 +16,31 @@ internal sealed partial class AzureWorkflowStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken)
+    {
+        var partitionKey = KeyEscaping.PartitionKey(workflowId);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and RowKey ge {RowKeys.ActivitiesStart(runId)} and RowKey lt {RowKeys.ActivitiesEnd(runId)}");
+        var rows = await StorageErrors.Run($"Reading the activities of workflow '{workflowId}'", async () =>
+        {
+            var found = new List<TableEntity>();
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                found.Add(row);
+            }
+
+            return found;
+        }, cancellationToken);
+        var records = new List<ActivityTaskRecord>(rows.Count);
+        foreach (var row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
+        {
+            records.Add(await WithInputAsync(row, cancellationToken));
+        }
+
+        return records;
+    }
+
+    /// <inheritdoc />
     public async Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken)
     {
         var (partitionKey, etag) = ActivityKeys(activity);

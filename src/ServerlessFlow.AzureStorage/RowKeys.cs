@@ -57,6 +57,12 @@ internal static class RowKeys
     public static string Activity(string runId, long scheduledEventId) =>
         Checked(ActivityPrefix + KeyEscaping.Escape(runId) + KeyEscaping.Separator + scheduledEventId.ToString(EventIdFormat, CultureInfo.InvariantCulture));
 
+    /// <summary>Inclusive start of a run's activity rows.</summary>
+    public static string ActivitiesStart(string runId) => ActivityPrefix + KeyEscaping.Escape(runId) + KeyEscaping.Separator;
+
+    /// <summary>Exclusive end of a run's activity rows.</summary>
+    public static string ActivitiesEnd(string runId) => ActivityPrefix + KeyEscaping.Escape(runId) + "}";
+
     /// <summary>Continuation row <paramref name="part"/> (from 1) of a main row.</summary>
     public static string Continuation(string mainKey, int part) =>
         mainKey + KeyEscaping.Separator + part.ToString(PartFormat, CultureInfo.InvariantCulture);

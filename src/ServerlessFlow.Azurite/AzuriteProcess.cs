@@ -27,8 +27,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// </summary>
     private static readonly string[] FixedArguments = ["--silent", "--disableTelemetry", "--skipApiVersionCheck"];
 
-    /// <summary>How long Azurite may take to open its ports: 2–4 s usually, ~8 s on a loaded 2-core machine, more while tests build in parallel.</summary>
-    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a live Azurite may take to open its ports: 2–4 s usually, ~8 s on a loaded 2-core machine, and past 30 s
+    /// while several test hosts start at once (load average 25+). An Azurite that exits is reported at once, not after this.
+    /// </summary>
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(120);
 
     /// <summary>How often the ports are tried while Azurite starts: nothing else signals readiness.</summary>
     private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(50);

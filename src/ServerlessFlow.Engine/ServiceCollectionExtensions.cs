@@ -39,6 +39,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();
         services.AddSingleton<ActivityTaskProcessor>();
+        services.AddSingleton<ActivitySlots>();
+        services.AddSingleton<ActivityAttemptRunner>();
+        services.AddSingleton<ActivityCheckProcessor>();
+        services.AddSingleton<EagerActivities>();
         services.AddSingleton<ActivityOutcomes>();
         services.AddSingleton<ActivityTimeoutProcessor>();
         services.AddSingleton<ChildWorkflowProcessor>();
@@ -61,7 +65,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new WorkflowWorker(
             sp.GetRequiredService<Backend.ITaskQueues>(), sp.GetRequiredService<StorageInitializer>(), sp.GetRequiredService<ITaskHandler>(),
             sp.GetRequiredService<HousekeepingPass>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<LocalWakeups>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowWorker>>()));
+            sp.GetRequiredService<ActivitySlots>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowWorker>>()));
         return services;
     }
 }

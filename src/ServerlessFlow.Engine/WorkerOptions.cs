@@ -47,6 +47,13 @@ public sealed record WorkerOptions
     /// <summary>How long closed workflows are kept (counted from their close) before housekeeping deletes them; null keeps them forever.</summary>
     public TimeSpan? Retention { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long one workflow task keeps driving its workflow eagerly: running the activities it scheduled in this process
+    /// and committing the steps that follow without a queue hop. Activities still running after it report through the
+    /// workflow's inbox instead, so a long activity does not hold a workflow-task slot (or a Functions invocation).
+    /// </summary>
+    public TimeSpan EagerExecutionBudget { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often a worker runs the recovery sweep.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

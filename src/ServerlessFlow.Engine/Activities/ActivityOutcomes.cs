@@ -51,6 +51,38 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
             : row with { State = ActivityState.Scheduled, Attempt = row.Attempt + 1, NextAttemptAt = retryAt, LastFailure = failure, StartedAt = null, LastHeartbeatAt = null };
     }
 
+    /// <summary>
+    /// Records how an attempt ended the producer's way (inbox row and wake-up, or the next attempt in the row).
+    /// Completed when the activity is settled; a retry when the caller's message should come back for the next attempt.
+    /// </summary>
+    public async Task<TaskOutcome> RecordAsync(AttemptResult result, CancellationToken cancellationToken)
+    {
+        switch (result)
+        {
+            case AttemptResult.Completed completed:
+                await CloseAsync(completed.Row, new ActivityCompleted { ScheduledEventId = completed.Row.ScheduledEventId, Result = completed.Result, Attempt = completed.Row.Attempt }, cancellationToken);
+                return TaskOutcome.Completed;
+            case AttemptResult.Failed failed when NextAttempt(failed.Row, failed.Failure, failed.RequestedDelay) is { } next:
+                // Not stored means the row changed (cancelled, or taken over): the message is done either way.
+                return await store.UpdateActivityAsync(next, cancellationToken) is null ? TaskOutcome.Completed : TaskOutcome.RetryAfter(next.NextAttemptAt!.Value - time.GetUtcNow());
+            case AttemptResult.Failed failed:
+                await FailAsync(failed.Row, failed.Failure, cancellationToken);
+                return TaskOutcome.Completed;
+            default:
+                return TaskOutcome.Completed; // Cancelled: the workflow no longer wants this activity, its row is gone.
+        }
+    }
+
+    /// <summary>Stores the next attempt (from <see cref="NextAttempt"/>) and sends the message that runs it after its back-off; nothing when the row changed.</summary>
+    public async Task ScheduleRetryAsync(ActivityTaskRecord next, CancellationToken cancellationToken)
+    {
+        if (await store.UpdateActivityAsync(next, cancellationToken) is { } stored)
+        {
+            var retry = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = stored.WorkflowId, RunId = stored.RunId, ScheduledEventId = stored.ScheduledEventId, Attempt = stored.Attempt };
+            await outbox.SendOneAsync(QueueNames.Activity(stored.TaskQueue), retry, stored.NextAttemptAt, cancellationToken);
+        }
+    }
+
     /// <summary>Fails the activity for good with <paramref name="failure"/>.</summary>
     public Task<bool> FailAsync(ActivityTaskRecord row, FailureInfo failure, CancellationToken cancellationToken) =>
         CloseAsync(row, new ActivityFailed { ScheduledEventId = row.ScheduledEventId, Failure = failure, Attempt = row.Attempt }, cancellationToken);

@@ -1,5 +1,4 @@
 using ServerlessFlow.Engine.Backend;
-using ServerlessFlow.Engine.Runtime;
 
 namespace ServerlessFlow.Engine.Activities;
 
@@ -8,7 +7,7 @@ namespace ServerlessFlow.Engine.Activities;
 /// a check message on the workflow's queue (so it is handled even when no worker serves the activity's
 /// queue) arrives at the next deadline and fails or retries the activity if the deadline passed.
 /// </summary>
-internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOutcomes outcomes, OutboxSender outbox, WorkerOptions options, TimeProvider time)
+internal sealed class ActivityTimeoutProcessor(ActivityOutcomes outcomes, WorkerOptions options, TimeProvider time)
 {
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
@@ -18,30 +17,39 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
         }
 
         var now = time.GetUtcNow();
+        return await EnforceAsync(row, now, cancellationToken) is { } next ? TaskOutcome.RetryAfter(next - now) : TaskOutcome.Completed;
+    }
+
+    /// <summary>
+    /// Applies whichever timeout of an open activity has passed (failing it, or expiring the attempt and scheduling
+    /// the next). Returns when the activity next needs a look (a deadline plus the slack), or null when it needs none.
+    /// </summary>
+    public async Task<DateTimeOffset?> EnforceAsync(ActivityTaskRecord row, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (row.Options.ScheduleToCloseTimeout is { } scheduleToClose && now >= row.ScheduledAt + scheduleToClose + options.ActivityTimeoutSlack)
         {
             await outcomes.FailAsync(row, ActivityTimeouts.Failure(ActivityTimeouts.ScheduleToClose, row), cancellationToken);
-            return TaskOutcome.Completed;
+            return null;
         }
 
         if (row.State == ActivityState.Scheduled && row.Attempt == 1 && row.Options.ScheduleToStartTimeout is { } scheduleToStart && now >= row.ScheduledAt + scheduleToStart)
         {
             await outcomes.FailAsync(row, ActivityTimeouts.Failure(ActivityTimeouts.ScheduleToStart, row), cancellationToken);
-            return TaskOutcome.Completed;
+            return null;
         }
 
         if (row.State == ActivityState.Started && ActivityTimeouts.AttemptDeadline(row) is var (deadline, reason))
         {
             if (now < deadline + options.ActivityTimeoutSlack)
             {
-                return TaskOutcome.RetryAfter(deadline + options.ActivityTimeoutSlack - now);
+                return deadline + options.ActivityTimeoutSlack;
             }
 
             await ExpireAttemptAsync(row, reason, cancellationToken);
-            return TaskOutcome.Completed;
+            return null;
         }
 
-        return ActivityTimeouts.ScheduleDeadline(row) is { } next && next > now ? TaskOutcome.RetryAfter(next - now + options.ActivityTimeoutSlack) : TaskOutcome.Completed;
+        return ActivityTimeouts.ScheduleDeadline(row) is { } next && next > now ? next + options.ActivityTimeoutSlack : null;
     }
 
     /// <summary>
@@ -57,10 +65,6 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
             return;
         }
 
-        if (await store.UpdateActivityAsync(next, cancellationToken) is { } stored)
-        {
-            var retry = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = stored.WorkflowId, RunId = stored.RunId, ScheduledEventId = stored.ScheduledEventId, Attempt = stored.Attempt };
-            await outbox.SendOneAsync(QueueNames.Activity(stored.TaskQueue), retry, stored.NextAttemptAt, cancellationToken);
-        }
+        await outcomes.ScheduleRetryAsync(next, cancellationToken);
     }
 }

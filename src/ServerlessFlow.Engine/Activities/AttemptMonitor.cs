@@ -7,7 +7,9 @@ namespace ServerlessFlow.Engine.Activities;
 /// Watches one running attempt: ends it at its start-to-close timeout or when heartbeats stop for
 /// longer than the heartbeat timeout, and writes heartbeats to the activity row at most once per
 /// throttle interval. A heartbeat write that finds the row gone or taken over means the activity was
-/// cancelled (or given to another worker): the attempt's token is cancelled.
+/// cancelled (or given to another worker): the attempt's token is cancelled. An attempt run eagerly starts
+/// without the row's ETag (its row was written by the workflow commit); it reads the row before its first heartbeat
+/// write. A heartbeat write that fails (storage down) is retried at the next tick and never ends the attempt.
 /// </summary>
 internal sealed class AttemptMonitor : IAsyncDisposable
 {
@@ -21,8 +23,14 @@ internal sealed class AttemptMonitor : IAsyncDisposable
     private bool unsaved;
     private DateTimeOffset lastBeat;
 
-    public AttemptMonitor(ActivityTaskRecord claimed, IWorkflowStore store, TimeProvider time, WorkerOptions options, CancellationToken workerStopping)
+    private readonly CancellationTokenRegistration cancelled;
+    private readonly Microsoft.Extensions.Logging.ILogger logger;
+
+    public AttemptMonitor(
+        ActivityTaskRecord claimed, IWorkflowStore store, TimeProvider time, WorkerOptions options, Microsoft.Extensions.Logging.ILogger logger,
+        CancellationToken cancel, CancellationToken workerStopping)
     {
+        this.logger = logger;
         this.store = store;
         this.time = time;
         Current = claimed;
@@ -35,6 +43,7 @@ internal sealed class AttemptMonitor : IAsyncDisposable
         var heartbeatTimeout = claimed.Options.HeartbeatTimeout;
         var throttle = heartbeatTimeout is { } hb && hb * 0.8 < options.MaxHeartbeatThrottle ? hb * 0.8 : options.MaxHeartbeatThrottle;
         watching = WatchAsync(throttle, heartbeatTimeout);
+        cancelled = cancel.Register(() => End(ActivityTimeouts.Cancelled));
     }
 
     /// <summary>The attempt's token: what the activity code sees.</summary>
@@ -79,6 +88,7 @@ internal sealed class AttemptMonitor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await cancelled.DisposeAsync();
         await stop.CancelAsync();
         await watching;
         attempt.Dispose();
@@ -110,19 +120,54 @@ internal sealed class AttemptMonitor : IAsyncDisposable
                     unsaved = false;
                 }
 
-                var saved = await store.UpdateActivityAsync(Current with { HeartbeatDetails = toSave, LastHeartbeatAt = time.GetUtcNow() }, stop.Token);
-                if (saved is null)
+                if (!await SaveAsync(toSave))
                 {
                     End(ActivityTimeouts.Cancelled);
                     return;
                 }
-
-                Current = saved;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Finished.
+        }
+    }
+
+    /// <summary>Writes a heartbeat; false when the row is gone or no longer this attempt's. A storage failure keeps the details for the next tick.</summary>
+    private async Task<bool> SaveAsync(JsonElement? toSave)
+    {
+        try
+        {
+            if (Current.ETag is null)
+            {
+                var row = await store.ReadActivityAsync(Current.WorkflowId, Current.RunId, Current.ScheduledEventId, stop.Token);
+                if (row is not { State: ActivityState.Started } || row.Attempt != Current.Attempt || row.StartedAt != Current.StartedAt)
+                {
+                    return false;
+                }
+
+                Current = row;
+            }
+
+            var saved = await store.UpdateActivityAsync(Current with { HeartbeatDetails = toSave, LastHeartbeatAt = time.GetUtcNow() }, stop.Token);
+            if (saved is null)
+            {
+                return false;
+            }
+
+            Current = saved;
+            return true;
+        }
+        catch (StoreException e)
+        {
+            // The attempt goes on: its result matters more than this heartbeat, and the details are written at the next tick.
+            lock (gate)
+            {
+                unsaved = true;
+            }
+
+            Runtime.Log.HeartbeatSaveFailed(logger, Current.WorkflowId, Current.ScheduledEventId, e);
+            return true;
         }
     }
 

@@ -50,6 +50,9 @@ public interface IWorkflowStore
     /// <summary>Reads an activity row; null if it does not exist (never scheduled, or its outcome was consumed).</summary>
     Task<ActivityTaskRecord?> ReadActivityAsync(string workflowId, string runId, long scheduledEventId, CancellationToken cancellationToken);
 
+    /// <summary>Reads every activity row of a run (one query where the store allows), in scheduled event order.</summary>
+    Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken);
+
     /// <summary>Replaces an activity row if its ETag is current; returns the stored row, or null on a conflict or when it no longer exists.</summary>
     Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken);
 

@@ -73,6 +73,12 @@ public sealed record InstanceRecord
     /// <summary>Search attributes as normalized JSON (see <see cref="SearchAttributeType"/>); carried to the next run on continue-as-new.</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement> SearchAttributes { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
 
+    /// <summary>
+    /// When the activity check armed for this run (<see cref="TaskKind.ActivityCheck"/>) fires; null when none is armed.
+    /// A hint that spares a commit from sending another: a check that is missing or already fired is simply sent again.
+    /// </summary>
+    public DateTimeOffset? ActivityCheckAt { get; init; }
+
     /// <summary>Set while the run is suspended: no workflow task runs until a resume clears it (and wakes the workflow).</summary>
     public WorkflowSuspension? Suspension { get; init; }
 

@@ -29,7 +29,10 @@ public sealed record TaskMessage
     [JsonPropertyName("a")]
     public int? Attempt { get; init; }
 
-    /// <summary>For timer wake-ups: the due time this message was sent for (a wake-up capped at the 7-day queue limit arrives early and is re-armed).</summary>
+    /// <summary>
+    /// For timer wake-ups: the due time this message was sent for (a wake-up capped at the 7-day queue limit arrives early and is re-armed).
+    /// For activity checks: the time the check was armed for.
+    /// </summary>
     [JsonPropertyName("t")]
     public DateTimeOffset? TimerAt { get; init; }
 
@@ -88,4 +91,10 @@ public enum TaskKind
 
     /// <summary>Run the next retention batch (w is "retention").</summary>
     Retention = 8,
+
+    /// <summary>
+    /// Check the timeouts of every open activity of a run (w, r; t the time it was armed for): the one delayed
+    /// safety message per workflow that covers activities run eagerly by the worker that scheduled them.
+    /// </summary>
+    ActivityCheck = 9,
 }

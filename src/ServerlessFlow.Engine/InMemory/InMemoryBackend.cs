@@ -133,6 +133,16 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
         }
     }
 
+    public Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<ActivityTaskRecord> rows = partitions.GetValueOrDefault(workflowId)?.Activities.Values
+                .Where(a => a.RunId == runId).OrderBy(a => a.ScheduledEventId).ToList() ?? [];
+            return Task.FromResult(rows);
+        }
+    }
+
     public Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken)
     {
         lock (gate)

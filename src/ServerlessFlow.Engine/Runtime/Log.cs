@@ -29,6 +29,12 @@ internal static partial class Log
     [LoggerMessage(201, LogLevel.Warning, "Workflow {WorkflowId}: activity {ActivityName} (event {ScheduledEventId}) attempt {Attempt} failed: {Message}")]
     public static partial void ActivityAttemptFailed(ILogger logger, string workflowId, string activityName, long scheduledEventId, int attempt, string message);
 
+    [LoggerMessage(202, LogLevel.Warning, "Workflow {WorkflowId}: writing a heartbeat of activity event {ScheduledEventId} failed; the attempt goes on and the next tick writes it")]
+    public static partial void HeartbeatSaveFailed(ILogger logger, string workflowId, long scheduledEventId, Exception exception);
+
+    [LoggerMessage(203, LogLevel.Debug, "Workflow {WorkflowId}: activity event {ScheduledEventId} runs on past the eager budget; its outcome goes through the inbox")]
+    public static partial void EagerHandedOver(ILogger logger, string workflowId, long scheduledEventId);
+
     [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} on queue {Queue} is not a task message; dead-lettering it")]
     public static partial void BadMessage(ILogger logger, string messageId, string queue);
 

@@ -3,11 +3,11 @@ namespace ServerlessFlow.Engine.Runtime;
 /// <summary>
 /// Which workflows this process is running a task for, so that concurrent wake-ups of one workflow
 /// (a fan-in of many activity or child results) become extra rounds of one task instead of many tasks
-/// racing on the same instance row.
+/// racing on the same instance row. An owner waiting on its eager activities is told at once when it is woken.
 /// </summary>
 internal sealed class WorkInProgress
 {
-    private readonly Dictionary<string, bool> owners = new(StringComparer.Ordinal); // value: woken again while running
+    private readonly Dictionary<string, Owner> owners = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
     /// <summary>True if the caller now owns the workflow; false if another task owns it (and was told to go round again).</summary>
@@ -15,14 +15,46 @@ internal sealed class WorkInProgress
     {
         lock (gate)
         {
-            if (owners.ContainsKey(workflowId))
+            if (owners.TryGetValue(workflowId, out var owner))
             {
-                owners[workflowId] = true;
+                owner.Woken = true;
+                owner.Signal?.TrySetResult();
+                owner.Signal = null;
                 return false;
             }
 
-            owners[workflowId] = false;
+            owners[workflowId] = new Owner();
             return true;
+        }
+    }
+
+    /// <summary>For the owner between rounds: true (and cleared) if it was woken since it last asked.</summary>
+    public bool TakeWoken(string workflowId)
+    {
+        lock (gate)
+        {
+            if (owners.TryGetValue(workflowId, out var owner) && owner.Woken)
+            {
+                owner.Woken = false;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>For the owner: a task that completes when the workflow is woken (at once if it already was).</summary>
+    public Task WokenAsync(string workflowId)
+    {
+        lock (gate)
+        {
+            if (!owners.TryGetValue(workflowId, out var owner) || owner.Woken)
+            {
+                return Task.CompletedTask;
+            }
+
+            owner.Signal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return owner.Signal.Task;
         }
     }
 
@@ -31,9 +63,9 @@ internal sealed class WorkInProgress
     {
         lock (gate)
         {
-            if (owners.TryGetValue(workflowId, out var woken) && woken)
+            if (owners.TryGetValue(workflowId, out var owner) && owner.Woken)
             {
-                owners[workflowId] = false;
+                owner.Woken = false;
                 return true;
             }
 
@@ -49,5 +81,12 @@ internal sealed class WorkInProgress
         {
             owners.Remove(workflowId);
         }
+    }
+
+    private sealed class Owner
+    {
+        public bool Woken { get; set; }
+
+        public TaskCompletionSource? Signal { get; set; }
     }
 }

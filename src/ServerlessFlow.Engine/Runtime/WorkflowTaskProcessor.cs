@@ -17,6 +17,7 @@ internal sealed class WorkflowTaskProcessor(
     WorkflowCache cache,
     WorkflowRegistry registry,
     CompletionNotifier notifier,
+    EagerActivities eager,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -49,18 +50,33 @@ internal sealed class WorkflowTaskProcessor(
             return TaskOutcome.Completed;
         }
 
+        var session = new WorkflowTaskSession(message.WorkflowId, owns, time.GetUtcNow() + options.EagerExecutionBudget);
         try
         {
-            do
+            var firstRound = true;
+            while (true)
             {
-                if (!await RunRoundsAsync(message, cancellationToken))
+                if (!await RunRoundsAsync(message, session, firstRound, cancellationToken))
                 {
                     return TaskOutcome.RetryAfter(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 500)));
                 }
-            }
-            while (owns && (owns = inProgress.ContinueOrLeave(message.WorkflowId)));
 
-            return TaskOutcome.Completed;
+                firstRound = false;
+                if (session.Running.Count > 0 && time.GetUtcNow() < session.EagerUntil)
+                {
+                    // Drive the workflow on: the next step is committed as soon as an eager activity ends (or a wake-up comes).
+                    await session.WaitAsync(inProgress.WokenAsync(message.WorkflowId), time, cancellationToken);
+                    continue;
+                }
+
+                if (!owns || !inProgress.ContinueOrLeave(message.WorkflowId))
+                {
+                    owns = false;
+                    return TaskOutcome.Completed;
+                }
+
+                session.Fresh = null; // Woken meanwhile: what woke it is only seen by a load.
+            }
         }
         catch (Exception e) when (e is NonDeterminismException or WorkflowTaskFailureException)
         {
@@ -83,6 +99,12 @@ internal sealed class WorkflowTaskProcessor(
         }
         finally
         {
+            // Attempts still running (past the budget, or the task failed) report through the inbox like any producer.
+            foreach (var attempt in session.Running)
+            {
+                _ = eager.HandOverAsync(attempt, CancellationToken.None);
+            }
+
             if (owns)
             {
                 inProgress.Leave(message.WorkflowId);
@@ -94,11 +116,11 @@ internal sealed class WorkflowTaskProcessor(
     private static bool IsRefusal(StoreException e) => e.Status is >= 400 and < 500 and not (408 or 429);
 
     /// <summary>Runs rounds until nothing is left to do; false when commits kept losing races.</summary>
-    private async Task<bool> RunRoundsAsync(TaskMessage message, CancellationToken cancellationToken)
+    private async Task<bool> RunRoundsAsync(TaskMessage message, WorkflowTaskSession session, bool firstCall, CancellationToken cancellationToken)
     {
         for (var round = 0; round < MaxRounds; round++)
         {
-            if (await RunRoundAsync(message, firstRound: round == 0, cancellationToken) == Round.Done)
+            if (await RunRoundAsync(message, session, firstRound: firstCall && round == 0, cancellationToken) == Round.Done)
             {
                 return true;
             }
@@ -107,10 +129,10 @@ internal sealed class WorkflowTaskProcessor(
         return false;
     }
 
-    private async Task<Round> RunRoundAsync(TaskMessage message, bool firstRound, CancellationToken cancellationToken)
+    private async Task<Round> RunRoundAsync(TaskMessage message, WorkflowTaskSession session, bool firstRound, CancellationToken cancellationToken)
     {
         var cached = cache.Take(message.WorkflowId);
-        var snapshot = await store.LoadAsync(message.WorkflowId, cached?.Info.RunId, cached?.LastEventId ?? 0, cancellationToken);
+        var snapshot = await SnapshotAsync(session, cached, cancellationToken);
         if (snapshot is null)
         {
             Log.UnknownWorkflow(logger, message.WorkflowId);
@@ -134,6 +156,13 @@ internal sealed class WorkflowTaskProcessor(
             }
 
             return Round.Again;
+        }
+
+        // Eager attempts of a run that closed (or was replaced by a new run) are not wanted any more: their rows went with the close.
+        foreach (var orphan in session.Running.Where(a => a.Row.RunId != instance.RunId || instance.Status != WorkflowStatus.Running).ToList())
+        {
+            await orphan.Cancel.CancelAsync();
+            session.Running.Remove(orphan);
         }
 
         if (instance.Status == WorkflowStatus.ContinuedAsNew)
@@ -162,20 +191,27 @@ internal sealed class WorkflowTaskProcessor(
         var current = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).Take(MaxInboxPerTask).ToList();
         var stale = snapshot.Inbox.Where(i => i.RunId != instance.RunId).Take(MaxInboxPerTask - current.Count).ToList();
         var due = instance.Timers.Where(t => t.FireAt <= now).OrderBy(t => t.FireAt).ThenBy(t => t.StartedEventId).ToList();
-        if (!execution.HasUnrunStart && current.Count == 0 && due.Count == 0 && stale.Count == 0)
+        var ended = session.Running.Where(a => a.Outcome.IsCompleted).ToList();
+        if (!execution.HasUnrunStart && current.Count == 0 && due.Count == 0 && stale.Count == 0 && ended.Count == 0)
         {
             cache.Put(message.WorkflowId, execution);
             return Round.Done;
         }
 
-        var inbound = current.Select(i => i.Event).Where(execution.Accepts)
+        var fromInbox = current.Select(i => i.Event).Where(execution.Accepts).ToList();
+        var reported = fromInbox.Select(ActivityOf).OfType<long>().ToHashSet();
+        var inbound = fromInbox
+            .Concat(ended.Select(OutcomeOf).OfType<HistoryEvent>().Where(e => !reported.Contains(ActivityOf(e)!.Value) && execution.Accepts(e)))
             .Concat(due.Select(t => (HistoryEvent)new TimerFired { StartedEventId = t.StartedEventId }))
             .ToList();
         var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? execution.RunTask(inbound, now) : [];
-        var commit = EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now);
+        var built = EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now);
+        var (commit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
         var committed = await store.CommitAsync(commit, cancellationToken);
         if (committed is null)
         {
+            chosen.ForEach(_ => eager.ReleaseSlot());
+            session.Fresh = null;
             Log.CommitConflict(logger, message.WorkflowId);
             return Round.Again;
         }
@@ -185,6 +221,18 @@ internal sealed class WorkflowTaskProcessor(
             Log.Committed(logger, message.WorkflowId, newEvents[0].EventId, newEvents[^1].EventId);
         }
 
+        // Recorded (or no longer wanted); an activity whose row this commit deleted without recording it was dropped by the workflow.
+        session.Running.RemoveAll(a => ended.Contains(a));
+        foreach (var dropped in session.Running.Where(a => commit.DeletedActivities.Contains(a.Row.ScheduledEventId)).ToList())
+        {
+            await dropped.Cancel.CancelAsync();
+            session.Running.Remove(dropped);
+        }
+
+        session.Running.AddRange(chosen.Select(row => eager.Start(row, cancellationToken)));
+        // Inbox rows left for the next round (more than one commit takes) are only seen by a load.
+        var consumedAll = snapshot.Inbox.Count == current.Count + stale.Count;
+        session.Fresh = consumedAll && committed is { Status: WorkflowStatus.Running, OutboxPending: false } ? committed : null;
         if (committed.Status == WorkflowStatus.Running)
         {
             cache.Put(message.WorkflowId, execution);
@@ -192,9 +240,78 @@ internal sealed class WorkflowTaskProcessor(
 
         notifier.Committed(message.WorkflowId);
         await outbox.SendAsync(committed, cancellationToken);
-        var consumedAll = snapshot.Inbox.Count == current.Count + stale.Count;
         return consumedAll ? Round.Done : Round.Again;
     }
+
+    /// <summary>The state to run a round on: what this task committed last if nothing can have changed it since, else a load.</summary>
+    private async Task<WorkflowSnapshot?> SnapshotAsync(WorkflowTaskSession session, WorkflowExecution? cached, CancellationToken cancellationToken)
+    {
+        if (session.Fresh is { } fresh && !(session.Owns && inProgress.TakeWoken(session.WorkflowId)))
+        {
+            return new WorkflowSnapshot { Instance = fresh, Inbox = [], History = [], HistoryAfter = fresh.LastEventId };
+        }
+
+        session.Fresh = null;
+        return await store.LoadAsync(session.WorkflowId, cached?.Info.RunId, cached?.LastEventId ?? 0, cancellationToken);
+    }
+
+    /// <summary>
+    /// Picks the activities this commit schedules that this process runs at once (it serves their task queue and has a free
+    /// slot, within the eager budget): their rows are written started, they need no queue message, and one activity check per
+    /// workflow (sent before the commit; a check about a commit that then fails finds nothing to do) covers them if this process dies.
+    /// </summary>
+    private async Task<(WorkflowCommit Commit, List<ActivityTaskRecord> Chosen)> ChooseEagerAsync(
+        WorkflowCommit commit, WorkflowTaskSession session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var chosen = new List<ActivityTaskRecord>();
+        if (!session.Owns || now >= session.EagerUntil || commit.Instance.Status != WorkflowStatus.Running || commit.NewActivities.Count == 0)
+        {
+            return (commit, chosen);
+        }
+
+        var rows = new List<ActivityTaskRecord>(commit.NewActivities.Count);
+        foreach (var row in commit.NewActivities)
+        {
+            if (eager.CanRun(row) && eager.TryTakeSlot())
+            {
+                chosen.Add(row with { State = ActivityState.Started, StartedAt = now });
+                rows.Add(chosen[^1]);
+            }
+            else
+            {
+                rows.Add(row);
+            }
+        }
+
+        if (chosen.Count == 0)
+        {
+            return (commit, chosen);
+        }
+
+        var ids = chosen.Select(row => row.ScheduledEventId).ToHashSet();
+        var instance = commit.Instance;
+        var remaining = instance.Outbox.Where(o => !(o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout && o.Message.ScheduledEventId is { } id && ids.Contains(id))).ToList();
+        var checkAt = chosen.Min(row => Activities.ActivityTimeouts.ScheduleDeadline(row) is { } s2c && s2c < Activities.ActivityTimeouts.AttemptDeadline(row).At
+            ? s2c : Activities.ActivityTimeouts.AttemptDeadline(row).At) + options.ActivityTimeoutSlack;
+        if (instance.ActivityCheckAt is not { } armed || armed <= now || armed > checkAt)
+        {
+            var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = checkAt };
+            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), check, checkAt, cancellationToken);
+            armed = checkAt;
+        }
+
+        var updated = instance with { Outbox = remaining, OutboxPending = remaining.Count > 0 || instance.VisibilityChanged, ActivityCheckAt = armed };
+        return (commit with { Instance = updated, NewActivities = rows }, chosen);
+    }
+
+    private static HistoryEvent? OutcomeOf(EagerAttempt attempt) => attempt.Outcome.IsCompletedSuccessfully ? attempt.Outcome.Result : null;
+
+    private static long? ActivityOf(HistoryEvent e) => e switch
+    {
+        ActivityCompleted completed => completed.ScheduledEventId,
+        ActivityFailed failed => failed.ScheduledEventId,
+        _ => null,
+    };
 
     /// <summary>Terminates a run whose history would pass the limits (instead of this commit); warns as it nears them.</summary>
     private WorkflowCommit EnforceHistoryLimits(WorkflowCommit commit, InstanceRecord before, DateTimeOffset now)

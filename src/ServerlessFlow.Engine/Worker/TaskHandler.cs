@@ -15,6 +15,7 @@ internal sealed class TaskHandler(
     ActivityTaskProcessor activities,
     ChildWorkflowProcessor children,
     ActivityTimeoutProcessor activityTimeouts,
+    ActivityCheckProcessor activityChecks,
     Schedules.ScheduleProcessor schedules,
     Retention.RetentionProcessor retention,
     WorkerOptions options,
@@ -37,6 +38,11 @@ internal sealed class TaskHandler(
             return TaskOutcome.DeadLetter($"{task.Kind} message for workflow '{task.WorkflowId}' lacks its run ID or scheduled event ID.");
         }
 
+        if (task.Kind is TaskKind.ActivityCheck && task.RunId is null)
+        {
+            return TaskOutcome.DeadLetter($"{task.Kind} message for workflow '{task.WorkflowId}' lacks its run ID.");
+        }
+
         try
         {
             return task.Kind switch
@@ -44,6 +50,7 @@ internal sealed class TaskHandler(
                 TaskKind.Workflow => await workflows.HandleAsync(task, message.DequeueCount, cancellationToken),
                 TaskKind.Activity => await activities.HandleAsync(task, cancellationToken),
                 TaskKind.ActivityTimeout => await activityTimeouts.HandleAsync(task, cancellationToken),
+                TaskKind.ActivityCheck => await activityChecks.HandleAsync(task, cancellationToken),
                 TaskKind.StartChild or TaskKind.ChildClosed or TaskKind.ParentClosed => await children.HandleAsync(task, cancellationToken),
                 TaskKind.Schedule => await schedules.HandleAsync(task, cancellationToken),
                 TaskKind.Retention => await retention.HandleAsync(cancellationToken),

@@ -24,10 +24,14 @@ public sealed class WorkflowWorker
     private readonly HousekeepingPass housekeeping;
     private readonly WorkerOptions options;
     private readonly LocalWakeups wakeups;
+    private readonly Activities.ActivitySlots activitySlots;
     private readonly ILogger<WorkflowWorker> logger;
 
-    internal WorkflowWorker(ITaskQueues queues, StorageInitializer storage, ITaskHandler handler, HousekeepingPass housekeeping, WorkerOptions options, LocalWakeups wakeups, ILogger<WorkflowWorker> logger)
+    internal WorkflowWorker(
+        ITaskQueues queues, StorageInitializer storage, ITaskHandler handler, HousekeepingPass housekeeping, WorkerOptions options, LocalWakeups wakeups,
+        Activities.ActivitySlots activitySlots, ILogger<WorkflowWorker> logger)
     {
+        this.activitySlots = activitySlots;
         this.queues = queues;
         this.storage = storage;
         this.handler = handler;
@@ -54,7 +58,8 @@ public sealed class WorkflowWorker
     {
         await storage.InitializeAsync(cancellationToken);
         var workflowSlots = new SemaphoreSlim(options.MaxConcurrentWorkflowTasks);
-        var activitySlots = new SemaphoreSlim(options.MaxConcurrentActivities);
+        // Activity slots are shared with the workflow tasks that run activities eagerly.
+        var activitySlots = this.activitySlots.Semaphore;
         var loops = new List<Task>();
         foreach (var taskQueue in options.TaskQueues.Select(QueueNames.Validate))
         {

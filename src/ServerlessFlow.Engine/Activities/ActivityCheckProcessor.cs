@@ -1,0 +1,38 @@
+using ServerlessFlow.Engine.Backend;
+
+namespace ServerlessFlow.Engine.Activities;
+
+/// <summary>
+/// Handles <see cref="TaskKind.ActivityCheck"/>: the one delayed message per workflow that enforces the timeouts of the
+/// activities a worker runs eagerly, should that worker die. It looks at every open activity of the run, applies the
+/// timeouts that passed, and comes back (the same message, delayed) only while some activity still has a deadline ahead.
+/// A check superseded by a later one that a commit armed is dropped, so a workflow has one check in flight, not one per activity.
+/// </summary>
+internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeoutProcessor timeouts, TimeProvider time)
+{
+    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        var instance = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
+        if (instance is not { Status: WorkflowStatus.Running } || instance.RunId != message.RunId || instance.PendingActivities.Count == 0)
+        {
+            return TaskOutcome.Completed;
+        }
+
+        if (instance.ActivityCheckAt is { } armed && message.TimerAt is { } mine && armed > mine)
+        {
+            return TaskOutcome.Completed; // A later commit armed a later check, which covers everything this one would.
+        }
+
+        var now = time.GetUtcNow();
+        DateTimeOffset? next = null;
+        foreach (var row in await store.ReadActivitiesAsync(message.WorkflowId, instance.RunId, cancellationToken))
+        {
+            if (row.State != ActivityState.Closed && await timeouts.EnforceAsync(row, now, cancellationToken) is { } due && (next is null || due < next))
+            {
+                next = due;
+            }
+        }
+
+        return next is { } at ? TaskOutcome.RetryAfter(at - now) : TaskOutcome.Completed;
+    }
+}

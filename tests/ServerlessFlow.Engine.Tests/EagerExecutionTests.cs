@@ -1,0 +1,73 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Tests;
+
+/// <summary>Activities run by the worker whose workflow task scheduled them: no queue hop, one safety message per workflow.</summary>
+public abstract class EagerExecutionTests : EngineSuite
+{
+    private static void Register(ServerlessFlowBuilder b) => b.AddWorkflow<FiveSteps>().AddWorkflow<FansOut>().AddActivities<ReliableActivities>();
+
+    private static List<string> Journal(string workflowId) => ReliableActivities.Journal.TryGetValue(workflowId, out var entries) ? [.. entries] : [];
+
+    [Fact]
+    public async Task Sequence_FiveActivitiesOnAServedQueue_RunWithoutActivityMessagesAndOneCheck()
+    {
+        var (backend, queues) = Recording(NewBackend());
+        await using var engine = new EngineHarness(Register, backend);
+
+        var closed = await engine.RunAsync(nameof(FiveSteps), null);
+
+        Assert.Equal(5, closed.GetResult<int>());
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{i} attempt 1"), Journal(closed.Id));
+        var sent = queues.Sent.Where(s => s.Message.WorkflowId == closed.Id).ToList();
+        Assert.DoesNotContain(sent, s => s.Queue == QueueNames.Activity("default"));
+        Assert.DoesNotContain(sent, s => s.Message.Kind == TaskKind.ActivityTimeout);
+        Assert.Single(sent, s => s.Message.Kind == TaskKind.ActivityCheck);
+        var history = await engine.Client.GetHistoryAsync(closed.Id);
+        Assert.Equal(5, history.OfType<ActivityCompleted>().Count(c => c.Attempt == 1));
+    }
+
+    [Fact]
+    public async Task FanOut_MoreActivitiesThanFreeSlots_TheRestGoThroughTheirQueue()
+    {
+        var (backend, queues) = Recording(NewBackend());
+        await using var engine = new EngineHarness(b => Register(b.ConfigureWorker(o => o with { MaxConcurrentActivities = 2 })), backend);
+
+        var closed = await engine.RunAsync(nameof(FansOut), 6);
+
+        Assert.Equal(6, closed.GetResult<int>());
+        Assert.Equal(6, Journal(closed.Id).Count);
+        var queued = queues.Sent.Count(s => s.Message.WorkflowId == closed.Id && s.Queue == QueueNames.Activity("default"));
+        Assert.InRange(queued, 4, 6); // at most the two free slots ran eagerly
+    }
+
+    private static (TestBackend Backend, RecordingQueues Queues) Recording(TestBackend backend)
+    {
+        var queues = new RecordingQueues(backend.Queues);
+        return (backend with { Queues = queues }, queues);
+    }
+}
+
+public sealed class EagerExecutionTestsInMemory : EagerExecutionTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class EagerExecutionTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : EagerExecutionTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
+}
+
+[Workflow]
+public sealed class FansOut
+{
+    [WorkflowRun]
+    public async Task<int> RunAsync(int count)
+    {
+        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(10) };
+        var results = await Task.WhenAll(Enumerable.Range(0, count).Select(i => Workflow.ExecuteActivityAsync((ReliableActivities a) => a.Count(i), options)));
+        return results.Length;
+    }
+}
