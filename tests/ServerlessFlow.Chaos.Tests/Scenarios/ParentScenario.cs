@@ -4,8 +4,8 @@ using ServerlessFlow.TestSupport;
 namespace ServerlessFlow.Chaos.Tests.Scenarios;
 
 /// <summary>
-/// A parent that awaits a sequence child, then completes while three sleeper children are open, one per parent
-/// close policy: the Terminate one must end Terminated, the RequestCancel one Canceled (after its cleanup), and the
+/// A parent that awaits a sequence child, starts three sleeper children, one per parent close policy, and — released
+/// by the driver once all three exist — completes while they are open: the Terminate one must end Terminated, the RequestCancel one Canceled (after its cleanup), and the
 /// Abandon one keeps running until the driver signals it to finish after the parent closed.
 /// </summary>
 internal sealed class ParentScenario : Scenario
@@ -28,6 +28,25 @@ internal sealed class ParentScenario : Scenario
 
     public override async Task DriveAsync(ScenarioContext context)
     {
+        var sleepers = Enum.GetValues<ParentClosePolicy>().Select(policy => ChaosParent.SleeperId(Id, policy)).ToList();
+        var started = await Polling.TryUntilAsync(context.Remaining, ScenarioContext.PollInterval, async () =>
+        {
+            foreach (var sleeper in sleepers)
+            {
+                if (await StatusAsync(context.Client, sleeper) is null)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        });
+        if (!started)
+        {
+            return; // The expectations report the sleepers that never started.
+        }
+
+        await context.Client.SignalWorkflowAsync(Id, "release", null, $"{Id}-release");
         var abandoned = ChaosParent.SleeperId(Id, ParentClosePolicy.Abandon);
         var ready = await Polling.TryUntilAsync(context.Remaining, ScenarioContext.PollInterval, async () =>
             await StatusAsync(context.Client, Id) is not (null or WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew)
