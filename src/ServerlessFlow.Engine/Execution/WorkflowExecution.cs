@@ -14,9 +14,9 @@ namespace ServerlessFlow.Engine.Execution;
 /// </summary>
 /// <remarks>
 /// History is a sequence of workflow tasks, each an inbound batch (events from outside) followed by
-/// the commands the code produced in response. The one exception is a history that holds only its
-/// <see cref="WorkflowStarted"/> event: the client recorded the start and no workflow task has run yet,
-/// so the first task runs it live.
+/// the commands the code produced in response. A history that holds only its <see cref="WorkflowStarted"/>
+/// event is run live by the next task: either no task has run yet, or the first one ran the code and it did
+/// nothing recordable. Both look alike, so the start always runs alone, before any inbound event.
 /// </remarks>
 internal sealed partial class WorkflowExecution : IWorkflowContext
 {
@@ -135,21 +135,37 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     public IReadOnlyList<HistoryEvent> RunTask(IReadOnlyList<HistoryEvent> inbound, DateTimeOffset time)
     {
         using var executing = scheduler.Enter();
-        var delivered = new List<HistoryEvent>();
+        now = time;
+        var result = new List<HistoryEvent>();
         if (unrunStart is { } start)
         {
+            // The recorded start runs alone, before the events that came with it. A first task whose code did nothing
+            // recordable commits no event, so the history still looks unrun to everyone else, while the worker that ran
+            // it keeps the execution cached and delivers later events to code already waiting. Running the start alone
+            // everywhere gives both the same state; and a cancel request must reach the code at its first await, not
+            // before the code ran at all (it would then miss every await the code goes on to make).
             unrunStart = null;
-            delivered.Add(start);
+            Deliver([start], numbered: true);
+            RecordCommands(result, time);
         }
 
-        // The first inbound event marks the task boundary, except in the task that runs the recorded start:
-        // replay delivers that start together with the events that came with it, as the live run does.
-        var fresh = inbound.Select((e, i) => e with { EventId = ++LastEventId, Timestamp = time, StartsTask = i == 0 && delivered.Count == 0 }).ToList();
-        delivered.AddRange(fresh);
-        now = time;
-        Deliver(delivered, numbered: true);
+        // Events for a run the start already closed are consumed unapplied, as for any closed run.
+        var fresh = closed ? [] : inbound.Select((e, i) => e with { EventId = ++LastEventId, Timestamp = time, StartsTask = i == 0 }).ToList();
+        if (fresh.Count > 0)
+        {
+            result.AddRange(fresh);
+            Deliver(fresh, numbered: true);
+            RecordCommands(result, time);
+        }
 
-        var result = new List<HistoryEvent>(fresh);
+        return taskFailure is { } failure
+            ? throw new WorkflowTaskFailureException($"The workflow task failed and will be retried: {failure.Message}", failure)
+            : result;
+    }
+
+    /// <summary>Turns the commands the code produced into numbered events, appended to <paramref name="result"/>.</summary>
+    private void RecordCommands(List<HistoryEvent> result, DateTimeOffset time)
+    {
         while (pending.TryDequeue(out var command))
         {
             var recorded = command.ToEvent(++LastEventId, time);
@@ -157,10 +173,6 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             Apply(recorded);
             result.Add(recorded);
         }
-
-        return taskFailure is { } failure
-            ? throw new WorkflowTaskFailureException($"The workflow task failed and will be retried: {failure.Message}", failure)
-            : result;
     }
 
     /// <summary>Queues workflow code on the workflow scheduler.</summary>

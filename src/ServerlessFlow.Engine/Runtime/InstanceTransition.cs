@@ -49,7 +49,11 @@ internal static class InstanceTransition
                     break;
                 case WorkflowCancelRequested:
                     // Cancellation abandons pending work: deleting an activity's row is what a heartbeating activity sees as cancellation.
-                    deleted.AddRange(activities.Select(a => a.ScheduledEventId));
+                    // Work scheduled earlier in this same commit (a first task runs its start before the events that came with it)
+                    // has no row and no message yet: it is never created or sent.
+                    deleted.AddRange(activities.Select(a => a.ScheduledEventId).Where(id => created.All(c => c.ScheduledEventId != id)));
+                    created.Clear();
+                    outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout || o.Message.TimerAt is not null);
                     activities.Clear();
                     timers.Clear();
                     break;
