@@ -160,7 +160,7 @@ internal sealed class WorkflowCodeChecks(KnownSymbols known, INamedTypeSymbol wo
         }
 
         var workflowCalls = loop.Body.Descendants().OfType<IInvocationOperation>().Where(i => KnownSymbols.Is(i.TargetMethod.ContainingType, Known.Workflow)).ToList();
-        var recordsHistory = workflowCalls.Any(i => i.TargetMethod.Name is "ExecuteActivityAsync" or "ExecuteChildWorkflowAsync" or "DelayAsync" or "WaitConditionAsync");
+        var recordsHistory = workflowCalls.Any(i => i.TargetMethod.Name is "ExecuteActivityAsync" or "ExecuteChildWorkflowAsync" or "StartChildWorkflowAsync" or "DelayAsync" or "WaitConditionAsync");
         var continuesAsNew = workflowCalls.Any(i => i.TargetMethod.Name == "CreateContinueAsNewException");
         if (recordsHistory && !continuesAsNew)
         {
@@ -193,9 +193,14 @@ internal sealed class WorkflowCodeChecks(KnownSymbols known, INamedTypeSymbol wo
 
     private bool IsWorkflowTask(IMethodSymbol method) =>
         KnownSymbols.Is(method.ContainingType, Known.Workflow)
+        || IsWorkflowSideHandle(method.ContainingType)
         || method.ContainingType is null
         || method.Locations.Any(l => l.IsInSource) // workflow methods and user helpers: their own code is checked where it is
         || (KnownSymbols.Is(method.ContainingType, Known.Task) && method.Name is "FromResult" or "FromException" or "FromCanceled" or "WhenAll" or "WhenAny");
+
+    /// <summary>Child and external workflow handles (got from Workflow APIs): their tasks are recorded in history like the Workflow API's own.</summary>
+    private static bool IsWorkflowSideHandle(INamedTypeSymbol? type) =>
+        type is { Name: "ChildWorkflowHandle" or "ExternalWorkflowHandle", ContainingNamespace: { Name: "ServerlessFlow", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>For a local initialized once, the operation that produced its value.</summary>
     private static IOperation Origin(IOperation operation)

@@ -46,6 +46,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ActivityOutcomes>();
         services.AddSingleton<ActivityTimeoutProcessor>();
         services.AddSingleton<ChildWorkflowProcessor>();
+        services.AddSingleton<ExternalRequestProcessor>();
         services.AddSingleton<ITaskHandler, TaskHandler>();
         services.AddSingleton<WorkflowClient>();
         services.AddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<WorkflowClient>());

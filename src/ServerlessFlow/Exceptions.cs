@@ -234,3 +234,19 @@ public sealed class ChildWorkflowFailureException : ServerlessFlowFailureExcepti
     /// <summary>How the child ended.</summary>
     public WorkflowStatus Status { get; }
 }
+
+/// <summary>
+/// Raised in workflow code when a signal or cancellation request to another workflow (an external or child handle) could not be
+/// delivered: no such workflow or run, it is not running, or it has no such signal.
+/// </summary>
+public sealed class ExternalWorkflowFailureException : ServerlessFlowFailureException
+{
+    internal ExternalWorkflowFailureException(string workflowId, FailureInfo failure)
+        : base($"The request to workflow '{workflowId}' was not delivered: {failure.Message}", failure)
+    {
+        WorkflowId = workflowId;
+    }
+
+    /// <summary>The target's workflow ID.</summary>
+    public string WorkflowId { get; }
+}

@@ -29,10 +29,23 @@ internal interface IWorkflowContext
 
     bool IsCancellationRequested { get; }
 
-    Task<JsonElement?> ExecuteChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options);
+    /// <summary>
+    /// Schedules a child; completes once the child's first run is committed (or fails if it cannot start). Without
+    /// <paramref name="reportStart"/> the start completes with the child's outcome: for callers that await nothing in between.
+    /// </summary>
+    Task<StartedChild> StartChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options, bool reportStart);
+
+    /// <summary>Records a signal to another workflow; completes when it is delivered.</summary>
+    Task SignalExternalWorkflowAsync(string workflowId, string? runId, string signalName, JsonElement? input);
+
+    /// <summary>Records a cancellation request to another workflow; completes when it is delivered.</summary>
+    Task CancelExternalWorkflowAsync(string workflowId, string? runId);
 
     bool ContinueAsNewSuggested { get; }
 }
+
+/// <summary>A child that has started: its ID, its first run, and its eventual result.</summary>
+internal sealed record StartedChild(string Id, string FirstExecutionRunId, Task<JsonElement?> Result);
 
 /// <summary>Lets <see cref="Workflow"/> find the context of the workflow whose code is running on this scheduler.</summary>
 internal interface IWorkflowContextProvider

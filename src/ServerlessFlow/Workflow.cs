@@ -132,28 +132,90 @@ public static class Workflow
 
     /// <summary>
     /// Runs a child workflow — its own ID and history — and returns its result: <c>await Workflow.ExecuteChildWorkflowAsync((Shipment s) =&gt; s.RunAsync(order))</c>.
-    /// A child that does not complete surfaces as <see cref="ChildWorkflowFailureException"/>.
+    /// The same as starting it (<see cref="StartChildWorkflowAsync{TWorkflow, TResult}"/>) and awaiting its result.
+    /// A child that does not start or does not complete surfaces as <see cref="ChildWorkflowFailureException"/>.
     /// </summary>
     public static async Task<TResult> ExecuteChildWorkflowAsync<TWorkflow, TResult>(Expression<Func<TWorkflow, Task<TResult>>> run, ChildWorkflowOptions? options = null)
     {
         var (type, input) = ChildCall.Parse(run);
-        return (await ExecuteChildWorkflowAsync<TResult>(type, input, options))!;
+        return PayloadJson.FromElement<TResult>(await (await StartChild(type, input, options, reportStart: false)).Result)!;
     }
 
     /// <summary>Runs a child workflow whose run method returns nothing.</summary>
-    public static Task ExecuteChildWorkflowAsync<TWorkflow>(Expression<Func<TWorkflow, Task>> run, ChildWorkflowOptions? options = null)
+    public static async Task ExecuteChildWorkflowAsync<TWorkflow>(Expression<Func<TWorkflow, Task>> run, ChildWorkflowOptions? options = null)
     {
         var (type, input) = ChildCall.Parse(run);
-        return ExecuteChildWorkflowAsync<JsonElement?>(type, input, options);
+        await (await StartChild(type, input, options, reportStart: false)).Result;
     }
 
     /// <summary>Runs a child workflow by type name.</summary>
     public static async Task<TResult?> ExecuteChildWorkflowAsync<TResult>(string workflowType, object? input, ChildWorkflowOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(workflowType);
-        var result = await Context.ExecuteChildWorkflowAsync(workflowType, PayloadJson.ToElement(input), options ?? new ChildWorkflowOptions());
-        return PayloadJson.FromElement<TResult>(result);
+        return PayloadJson.FromElement<TResult>(await (await StartChild(workflowType, input, options, reportStart: false)).Result);
     }
+
+    /// <summary>
+    /// Starts a child workflow and returns its handle once the child runs: <c>var child = await Workflow.StartChildWorkflowAsync((Shipment s) =&gt; s.RunAsync(order))</c>;
+    /// then <c>child.SignalAsync(…)</c>, and <c>await child.GetResultAsync()</c> when (and if) the code needs the result.
+    /// </summary>
+    /// <exception cref="ChildWorkflowFailureException">The child could not start (its ID is in use by an open run).</exception>
+    public static async Task<ChildWorkflowHandle<TWorkflow, TResult>> StartChildWorkflowAsync<TWorkflow, TResult>(Expression<Func<TWorkflow, Task<TResult>>> run, ChildWorkflowOptions? options = null)
+    {
+        var (type, input) = ChildCall.Parse(run);
+        var child = await StartChild(type, input, options, reportStart: true);
+        return new ChildWorkflowHandle<TWorkflow, TResult>(child.Id, child.FirstExecutionRunId, child.Result);
+    }
+
+    /// <summary>Starts a child workflow whose run method returns nothing, and returns its handle once the child runs.</summary>
+    /// <exception cref="ChildWorkflowFailureException">The child could not start (its ID is in use by an open run).</exception>
+    public static async Task<ChildWorkflowHandle<TWorkflow>> StartChildWorkflowAsync<TWorkflow>(Expression<Func<TWorkflow, Task>> run, ChildWorkflowOptions? options = null)
+    {
+        var (type, input) = ChildCall.Parse(run);
+        var child = await StartChild(type, input, options, reportStart: true);
+        return new ChildWorkflowHandle<TWorkflow>(child.Id, child.FirstExecutionRunId, child.Result);
+    }
+
+    /// <summary>Starts a child workflow by type name and returns its handle once the child runs.</summary>
+    /// <exception cref="ChildWorkflowFailureException">The child could not start (its ID is in use by an open run).</exception>
+    public static async Task<ChildWorkflowHandle> StartChildWorkflowAsync(string workflowType, object? input, ChildWorkflowOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workflowType);
+        var child = await StartChild(workflowType, input, options, reportStart: true);
+        return new ChildWorkflowHandle(child.Id, child.FirstExecutionRunId, child.Result);
+    }
+
+    /// <summary>
+    /// The one way a child starts. Executing a child is starting it and awaiting its result; it only skips the start report,
+    /// which nothing between the two awaits could observe (the outcome completes the start too), saving a workflow task per child.
+    /// </summary>
+    private static Task<StartedChild> StartChild(string workflowType, object? input, ChildWorkflowOptions? options, bool reportStart) =>
+        Context.StartChildWorkflowAsync(workflowType, PayloadJson.ToElement(input), options ?? new ChildWorkflowOptions(), reportStart);
+
+    /// <summary>
+    /// A handle on another workflow, to signal it or ask it to cancel from workflow code; requests are recorded in this
+    /// workflow's history and delivered once. Without <paramref name="runId"/> they reach whichever run of <paramref name="workflowId"/> is current.
+    /// </summary>
+    public static ExternalWorkflowHandle GetExternalWorkflowHandle(string workflowId, string? runId = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workflowId);
+        return new ExternalWorkflowHandle(workflowId, runId);
+    }
+
+    /// <summary>A handle on another workflow whose signals are written as calls on its class: <c>h.SignalAsync(wf =&gt; wf.ApproveAsync(a))</c>.</summary>
+    public static ExternalWorkflowHandle<TWorkflow> GetExternalWorkflowHandle<TWorkflow>(string workflowId, string? runId = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workflowId);
+        return new ExternalWorkflowHandle<TWorkflow>(workflowId, runId);
+    }
+
+    internal static Task SignalExternal(string workflowId, string? runId, string signalName, object? argument)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(signalName);
+        return Context.SignalExternalWorkflowAsync(workflowId, runId, signalName, PayloadJson.ToElement(argument));
+    }
+
+    internal static Task CancelExternal(string workflowId, string? runId) => Context.CancelExternalWorkflowAsync(workflowId, runId);
 
     /// <summary>Runs an activity and returns its result: <c>await Workflow.ExecuteActivityAsync((Payments p) =&gt; p.ChargeAsync(order), options)</c>.</summary>
     public static async Task<TResult> ExecuteActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, ActivityOptions options)

@@ -73,12 +73,16 @@ public sealed class CallRuleTests
     public Task UnknownChild_PlainMethodOrUnknownName_Reported() => Analyze<WorkflowCallAnalyzer>("""
         await Workflow.ExecuteChildWorkflowAsync((Payments p) => {|SFLOW0023:p.NotAnActivityAsync(order)|});
         await Workflow.ExecuteChildWorkflowAsync<int>({|SFLOW0023:"Shipment"|}, order);
+        await Workflow.StartChildWorkflowAsync((Payments p) => {|SFLOW0023:p.NotAnActivityAsync(order)|});
+        await Workflow.StartChildWorkflowAsync({|SFLOW0023:"Shipment"|}, order);
         """);
 
     [Fact]
     public Task UnknownChild_KnownNames_NotReported() => Analyze<WorkflowCallAnalyzer>("""
         await Workflow.ExecuteChildWorkflowAsync((Shipment s) => s.RunAsync(order));
         await Workflow.ExecuteChildWorkflowAsync<int>("shipment", order);
+        await Workflow.StartChildWorkflowAsync((Shipment s) => s.RunAsync(order));
+        await Workflow.StartChildWorkflowAsync("shipment", order);
         """);
 
     [Fact]

@@ -255,4 +255,13 @@ public sealed class DeterminismRuleTests
         await Task.WhenAll(System.Linq.Enumerable.Select(new[] { 1, 2 }, i => Workflow.DelayAsync(TimeSpan.FromSeconds(i))));
         """,
         "private Task StepAsync() => Workflow.DelayAsync(TimeSpan.FromSeconds(1));");
+
+    [Fact]
+    public Task NonWorkflowTasks_WhenAllOverChildAndExternalHandleTasks_NotReported() => Run(
+        """
+        var child = await Workflow.StartChildWorkflowAsync("Shipment", null);
+        var signal = child.SignalAsync("Go");
+        var cancel = Workflow.GetExternalWorkflowHandle("other").CancelAsync();
+        await Task.WhenAll(signal, cancel, child.GetResultAsync());
+        """);
 }

@@ -97,4 +97,10 @@ public enum TaskKind
     /// safety message per workflow that covers activities run eagerly by the worker that scheduled them.
     /// </summary>
     ActivityCheck = 9,
+
+    /// <summary>
+    /// Deliver a signal or cancellation request that workflow code addressed to another workflow (w, r, e name the requesting
+    /// event) and report the outcome back to the requester.
+    /// </summary>
+    ExternalRequest = 10,
 }

@@ -117,7 +117,7 @@ internal sealed record CompleteUpdateCommand(string UpdateId, JsonElement? Resul
 
 internal sealed record ScheduleChildCommand(
     string WorkflowId, string RunId, string WorkflowType, JsonElement? Input, string TaskQueue, ChildWorkflowOptions Options,
-    IReadOnlyDictionary<string, JsonElement>? Memo, IReadOnlyDictionary<string, JsonElement>? SearchAttributes, Action<long, string> OnBound) : Command
+    IReadOnlyDictionary<string, JsonElement>? Memo, IReadOnlyDictionary<string, JsonElement>? SearchAttributes, bool ReportsStart, Action<long, string> OnBound) : Command
 {
     public override bool Matches(HistoryEvent recorded) => recorded is ChildWorkflowScheduled c && c.WorkflowType == WorkflowType;
 
@@ -125,6 +125,7 @@ internal sealed record ScheduleChildCommand(
     {
         EventId = eventId, Timestamp = now, ChildWorkflowId = Options.Id ?? DefaultChildId(WorkflowId, RunId, eventId), WorkflowType = WorkflowType,
         Input = Input, TaskQueue = TaskQueue, ParentClosePolicy = Options.ParentClosePolicy, Memo = Memo, SearchAttributes = SearchAttributes,
+        ReportsStart = ReportsStart,
     };
 
     /// <summary>Binds the ID history recorded: older histories hold IDs of an earlier default format.</summary>
@@ -156,4 +157,31 @@ internal sealed record CancelActivityCommand(long ScheduledEventId) : Command
     public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new ActivityCanceled { EventId = eventId, Timestamp = now, ScheduledEventId = ScheduledEventId };
 
     public override string Describe() => $"CancelActivity {ScheduledEventId}";
+}
+
+internal sealed record SignalExternalCommand(string TargetWorkflowId, string? TargetRunId, string SignalName, JsonElement? Input, Action<long> OnBound) : Command
+{
+    public override bool Matches(HistoryEvent recorded) =>
+        recorded is ExternalWorkflowSignalRequested s && s.SignalName == SignalName && s.TargetWorkflowId == TargetWorkflowId;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new ExternalWorkflowSignalRequested
+    {
+        EventId = eventId, Timestamp = now, TargetWorkflowId = TargetWorkflowId, TargetRunId = TargetRunId, SignalName = SignalName, Input = Input,
+    };
+
+    public override void Bind(HistoryEvent recorded) => OnBound(recorded.EventId);
+
+    public override string Describe() => $"SignalExternalWorkflow '{SignalName}' to '{TargetWorkflowId}'";
+}
+
+internal sealed record CancelExternalCommand(string TargetWorkflowId, string? TargetRunId, Action<long> OnBound) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is ExternalWorkflowCancelRequested c && c.TargetWorkflowId == TargetWorkflowId;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) =>
+        new ExternalWorkflowCancelRequested { EventId = eventId, Timestamp = now, TargetWorkflowId = TargetWorkflowId, TargetRunId = TargetRunId };
+
+    public override void Bind(HistoryEvent recorded) => OnBound(recorded.EventId);
+
+    public override string Describe() => $"CancelExternalWorkflow '{TargetWorkflowId}'";
 }

@@ -3,7 +3,7 @@ using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Execution;
 
-/// <summary>What workflow code asks of the engine (<see cref="IWorkflowContext"/>): activities, children, timers, conditions, patches, and what cancellation does to them.</summary>
+/// <summary>What workflow code asks of the engine (<see cref="IWorkflowContext"/>): activities, timers, conditions, patches, and what cancellation does to them.</summary>
 internal sealed partial class WorkflowExecution
 {
     Task<JsonElement?> IWorkflowContext.ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options)
@@ -41,27 +41,6 @@ internal sealed partial class WorkflowExecution
             });
         }
 
-        return awaiter.Task;
-    }
-
-    Task<JsonElement?> IWorkflowContext.ExecuteChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options)
-    {
-        var awaiter = new TaskCompletionSource<JsonElement?>();
-        var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
-        IReadOnlyDictionary<string, JsonElement>? memo, searchAttributes;
-        try
-        {
-            memo = Client.PayloadLimits.CheckMemo(options.Memo);
-            searchAttributes = options.SearchAttributes is { Count: > 0 } given ? attributes.Apply(new Dictionary<string, JsonElement>(), given) : null;
-        }
-        catch (InvalidWorkflowRequestException e)
-        {
-            taskFailure ??= e; // a deployment mistake: the task fails and is retried, as for an invalid upsert
-            return awaiter.Task;
-        }
-
-        pending.Enqueue(new ScheduleChildCommand(
-            Info.WorkflowId, Info.RunId, workflowType, input, queue, options, memo, searchAttributes, (id, childId) => children[id] = (childId, awaiter)));
         return awaiter.Task;
     }
 
@@ -187,7 +166,8 @@ internal sealed partial class WorkflowExecution
         cancelReason = reason;
         Abandon(activities, a => a.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
         Abandon(timers, t => t.TrySetException(new WorkflowCanceledException(reason)));
-        Abandon(children, c => c.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
+        Abandon(children, c => c.Fail(new WorkflowCanceledException(reason)));
+        Abandon(externalRequests, r => r.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
         conditions.ForEach(c => c.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
         conditions.Clear();
     }

@@ -21,6 +21,9 @@ internal sealed partial class WorkflowExecution
         ActivityFailed f => activities.ContainsKey(f.ScheduledEventId) || abandoned.Contains(f.ScheduledEventId),
         ChildWorkflowCompleted c => children.ContainsKey(c.ScheduledEventId) || abandoned.Contains(c.ScheduledEventId),
         ChildWorkflowFailed f => children.ContainsKey(f.ScheduledEventId) || abandoned.Contains(f.ScheduledEventId),
+        ChildWorkflowStarted s => children.TryGetValue(s.ScheduledEventId, out var child) && !child.HasStarted,
+        ExternalWorkflowRequestCompleted c => externalRequests.ContainsKey(c.RequestedEventId) || abandoned.Contains(c.RequestedEventId),
+        ExternalWorkflowRequestFailed f => externalRequests.ContainsKey(f.RequestedEventId) || abandoned.Contains(f.RequestedEventId),
         _ => true,
     };
 

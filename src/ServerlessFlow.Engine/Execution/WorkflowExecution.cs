@@ -25,7 +25,8 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private readonly Queue<Command> pending = new();
     private readonly Dictionary<long, (string Name, TaskCompletionSource<JsonElement?> Awaiter)> activities = [];
     private readonly Dictionary<long, TaskCompletionSource> timers = [];
-    private readonly Dictionary<long, (string ChildId, TaskCompletionSource<JsonElement?> Awaiter)> children = [];
+    private readonly Dictionary<long, ChildAwaiters> children = [];
+    private readonly Dictionary<long, (string TargetId, TaskCompletionSource Awaiter)> externalRequests = [];
     private readonly List<(Func<bool> Condition, TaskCompletionSource<bool> Awaiter)> conditions = [];
     private readonly List<Task> handlers = [];
     private readonly HashSet<string> recordedPatches = new(StringComparer.Ordinal);
@@ -310,12 +311,21 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 var (name, awaiter) = Take(activities, failed.ScheduledEventId, recorded);
                 awaiter.SetException(new ActivityFailureException(name, failed.Attempt, failed.Failure));
                 break;
+            case ChildWorkflowStarted started when !abandoned.Contains(started.ScheduledEventId):
+                ChildStarted(started);
+                break;
             case ChildWorkflowCompleted child when !abandoned.Contains(child.ScheduledEventId):
-                Take(children, child.ScheduledEventId, recorded).Awaiter.SetResult(child.Result);
+                Take(children, child.ScheduledEventId, recorded).Complete(child.Result, FirstRunIdOf(child.ScheduledEventId));
                 break;
             case ChildWorkflowFailed child when !abandoned.Contains(child.ScheduledEventId):
-                var (childId, childAwaiter) = Take(children, child.ScheduledEventId, recorded);
-                childAwaiter.SetException(new ChildWorkflowFailureException(childId, child.Status, child.Failure));
+                ChildFailed(Take(children, child.ScheduledEventId, recorded), child);
+                break;
+            case ExternalWorkflowRequestCompleted delivered when !abandoned.Contains(delivered.RequestedEventId):
+                Take(externalRequests, delivered.RequestedEventId, recorded).Awaiter.SetResult();
+                break;
+            case ExternalWorkflowRequestFailed refused when !abandoned.Contains(refused.RequestedEventId):
+                var (targetId, requestAwaiter) = Take(externalRequests, refused.RequestedEventId, recorded);
+                requestAwaiter.SetException(new ExternalWorkflowFailureException(targetId, refused.Failure));
                 break;
             case WorkflowCancelRequested cancel when !IsCancellationRequested:
                 RequestCancellation(cancel.Reason);

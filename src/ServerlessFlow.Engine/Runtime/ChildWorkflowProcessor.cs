@@ -37,14 +37,16 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         var existing = await store.ReadInstanceAsync(scheduled.ChildWorkflowId, cancellationToken);
         if (existing?.Parent == link)
         {
-            return TaskOutcome.Completed; // Already started by an earlier delivery.
+            // Already started by an earlier delivery, which may have stopped short of its report.
+            await ReportStartedAsync(link, scheduled, cancellationToken);
+            return TaskOutcome.Completed;
         }
 
         if (existing is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew })
         {
             var failure = new FailureInfo
             {
-                Type = "WorkflowAlreadyStarted",
+                Type = Execution.ChildAwaiters.StartFailureType,
                 Message = $"Child workflow ID '{scheduled.ChildWorkflowId}' is already in use by an open run ({existing.RunId}); give the child another ID.",
                 NonRetryable = true,
             };
@@ -63,7 +65,7 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         span?.SetTag(TagNames.WorkflowType, scheduled.WorkflowType);
         var metadata = new RunMetadata(scheduled.Memo, scheduled.SearchAttributes ?? new Dictionary<string, System.Text.Json.JsonElement>(), ScheduledBy: null);
         var commit = StartCommit.Build(
-            scheduled.ChildWorkflowId, Guid.NewGuid().ToString("N"), scheduled.WorkflowType, scheduled.TaskQueue, scheduled.Input, time.GetUtcNow(), existing, link, metadata,
+            scheduled.ChildWorkflowId, Execution.ChildAwaiters.FirstRunId(parent.RunId, scheduledEventId), scheduled.WorkflowType, scheduled.TaskQueue, scheduled.Input, time.GetUtcNow(), existing, link, metadata,
             span is { IdFormat: ActivityIdFormat.W3C } ? span.Id : parent.TraceParent);
         if (await store.CommitAsync(commit, cancellationToken) is not { } committed)
         {
@@ -71,6 +73,9 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         }
 
         ServerlessFlowTelemetry.WorkflowStarts.Add(1, new KeyValuePair<string, object?>(TagNames.WorkflowType, scheduled.WorkflowType));
+
+        // Reported before the child's first task is sent, so the report reaches the parent ahead of the child's outcome.
+        await ReportStartedAsync(link, scheduled, cancellationToken);
         await outbox.SendAsync(committed, cancellationToken);
 
         // The parent may have closed while this child was being started; its ParentClosed message then found no
@@ -127,9 +132,16 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         return TaskOutcome.Completed;
     }
 
-    private async Task ReportAsync(ParentLink parent, HistoryEvent outcome, CancellationToken cancellationToken)
+    /// <summary>Tells the parent its child runs (its handle completes); keyed apart from the outcome report, which may follow while this is unconsumed.</summary>
+    private Task ReportStartedAsync(ParentLink parent, ChildWorkflowScheduled scheduled, CancellationToken cancellationToken) => scheduled.ReportsStart
+        ? ReportAsync(
+            parent, new ChildWorkflowStarted { ScheduledEventId = parent.ScheduledEventId, RunId = Execution.ChildAwaiters.FirstRunId(parent.RunId, parent.ScheduledEventId) },
+            cancellationToken, keyPrefix: "ks")
+        : Task.CompletedTask;
+
+    private async Task ReportAsync(ParentLink parent, HistoryEvent outcome, CancellationToken cancellationToken, string keyPrefix = "k")
     {
-        var item = new InboxItem { Key = $"k-{parent.RunId}-{parent.ScheduledEventId}", RunId = parent.RunId, Event = outcome, CreatedAt = time.GetUtcNow() };
+        var item = new InboxItem { Key = $"{keyPrefix}-{parent.RunId}-{parent.ScheduledEventId}", RunId = parent.RunId, Event = outcome, CreatedAt = time.GetUtcNow() };
         await store.AddInboxAsync(parent.WorkflowId, item, cancellationToken);
         await outbox.SendOneAsync(QueueNames.Workflow(parent.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = parent.WorkflowId, RunId = parent.RunId }, null, cancellationToken);
     }

@@ -79,6 +79,10 @@ internal static class InstanceTransition
                         Kind = TaskKind.StartChild, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = child.EventId,
                     }));
                     break;
+                case ExternalWorkflowSignalRequested or ExternalWorkflowCancelRequested:
+                    // Delivered after the commit even if this commit also closes the run: the request was made.
+                    outbox.Add(ExternalRequestProcessor.Message(before, recorded.EventId));
+                    break;
                 case ChildWorkflowCompleted completed:
                     children.RemoveAll(c => c.ScheduledEventId == completed.ScheduledEventId);
                     break;

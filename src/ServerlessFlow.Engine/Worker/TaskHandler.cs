@@ -15,6 +15,7 @@ internal sealed class TaskHandler(
     WorkflowTaskProcessor workflows,
     ActivityTaskProcessor activities,
     ChildWorkflowProcessor children,
+    ExternalRequestProcessor externalRequests,
     ActivityTimeoutProcessor activityTimeouts,
     ActivityCheckProcessor activityChecks,
     Schedules.ScheduleProcessor schedules,
@@ -34,7 +35,7 @@ internal sealed class TaskHandler(
             return TaskOutcome.DeadLetter("The message body is not a ServerlessFlow task message (expected JSON with at least 'k' and 'w').");
         }
 
-        if (task.Kind is TaskKind.Activity or TaskKind.ActivityTimeout && (task.RunId is null || task.ScheduledEventId is null))
+        if (task.Kind is TaskKind.Activity or TaskKind.ActivityTimeout or TaskKind.ExternalRequest && (task.RunId is null || task.ScheduledEventId is null))
         {
             return TaskOutcome.DeadLetter($"{task.Kind} message for workflow '{task.WorkflowId}' lacks its run ID or scheduled event ID.");
         }
@@ -55,6 +56,7 @@ internal sealed class TaskHandler(
                 TaskKind.ActivityTimeout => await activityTimeouts.HandleAsync(task, cancellationToken),
                 TaskKind.ActivityCheck => await activityChecks.HandleAsync(task, cancellationToken),
                 TaskKind.StartChild or TaskKind.ChildClosed or TaskKind.ParentClosed => await children.HandleAsync(task, cancellationToken),
+                TaskKind.ExternalRequest => await externalRequests.HandleAsync(task, cancellationToken),
                 TaskKind.Schedule => await schedules.HandleAsync(task, cancellationToken),
                 TaskKind.Retention => await retention.HandleAsync(cancellationToken),
                 _ => TaskOutcome.DeadLetter($"Unknown task kind {(int)task.Kind}."),

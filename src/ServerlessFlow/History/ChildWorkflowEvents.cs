@@ -27,6 +27,14 @@ public sealed record ChildWorkflowScheduled : HistoryEvent
     /// <summary>The child's search attributes, normalized; null for none.</summary>
     public IReadOnlyDictionary<string, JsonElement>? SearchAttributes { get; init; }
 
+    /// <summary>
+    /// True when the parent's code awaits the child's start (<c>StartChildWorkflowAsync</c>): the engine reports it with
+    /// <see cref="ChildWorkflowStarted"/>. False when the code awaits only the outcome (<c>ExecuteChildWorkflowAsync</c>), which
+    /// then completes the start as well, so a child costs no extra report and workflow task.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ReportsStart { get; init; }
+
     /// <inheritdoc />
     [JsonIgnore]
     public override bool IsCommand => true;
@@ -56,4 +64,17 @@ public sealed record ChildWorkflowFailed : HistoryEvent
 
     /// <summary>Why.</summary>
     public required FailureInfo Failure { get; init; }
+}
+
+/// <summary>
+/// A child workflow's first run was committed: from here on it can be signalled, and its handle knows its run.
+/// Histories recorded before this event existed go from <see cref="ChildWorkflowScheduled"/> straight to the child's outcome.
+/// </summary>
+public sealed record ChildWorkflowStarted : HistoryEvent
+{
+    /// <summary>The <see cref="ChildWorkflowScheduled"/> event.</summary>
+    public required long ScheduledEventId { get; init; }
+
+    /// <summary>The child's first run ID.</summary>
+    public required string RunId { get; init; }
 }

@@ -30,6 +30,11 @@ namespace ServerlessFlow.History;
 [JsonDerivedType(typeof(WorkflowUpdateCompleted), nameof(WorkflowUpdateCompleted))]
 [JsonDerivedType(typeof(WorkflowCanceled), nameof(WorkflowCanceled))]
 [JsonDerivedType(typeof(WorkflowContinuedAsNew), nameof(WorkflowContinuedAsNew))]
+[JsonDerivedType(typeof(ChildWorkflowStarted), nameof(ChildWorkflowStarted))]
+[JsonDerivedType(typeof(ExternalWorkflowSignalRequested), nameof(ExternalWorkflowSignalRequested))]
+[JsonDerivedType(typeof(ExternalWorkflowCancelRequested), nameof(ExternalWorkflowCancelRequested))]
+[JsonDerivedType(typeof(ExternalWorkflowRequestCompleted), nameof(ExternalWorkflowRequestCompleted))]
+[JsonDerivedType(typeof(ExternalWorkflowRequestFailed), nameof(ExternalWorkflowRequestFailed))]
 public abstract record HistoryEvent
 {
     /// <summary>Position in the run's history, from 1.</summary>

@@ -1,0 +1,101 @@
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Runtime;
+
+/// <summary>
+/// Delivers what workflow code addressed to another workflow — a signal or a cancellation request, recorded in the requester's
+/// history — and reports the outcome to the requester's inbox. Every step is idempotent, so a redelivered message changes
+/// nothing: the signal travels under a request ID derived from the requesting run and event (the target applies it once), a
+/// cancellation request is one per target run, and the report has a key of its own.
+/// </summary>
+internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSender outbox, IWorkflowClient client, TimeProvider time)
+{
+    /// <summary>The failure type of a request whose target does not exist, or whose given run is not the current one.</summary>
+    public const string NotFoundFailureType = "ExternalWorkflowNotFound";
+
+    /// <summary>The failure type of a request the target refused (it is not running, has no such signal, or the argument does not fit).</summary>
+    public const string RefusedFailureType = "ExternalWorkflowRequestRefused";
+
+    /// <summary>The message that a commit recording <paramref name="requestedEventId"/> sends after it.</summary>
+    public static OutboundMessage Message(InstanceRecord requester, long requestedEventId) => new(QueueNames.Workflow(requester.TaskQueue), new TaskMessage
+    {
+        Kind = TaskKind.ExternalRequest, WorkflowId = requester.WorkflowId, RunId = requester.RunId, ScheduledEventId = requestedEventId,
+    });
+
+    /// <summary>The signal's request ID: the requesting run and event, so every delivery of one request is the same signal to the target.</summary>
+    public static string SignalRequestId(string requesterRunId, long requestedEventId) => $"ext-{requesterRunId}-{requestedEventId}";
+
+    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        var runId = message.RunId!;
+        var eventId = message.ScheduledEventId!.Value;
+        var requested = await store.ReadEventAsync(message.WorkflowId, runId, eventId, cancellationToken);
+        if (requested is not (null or ExternalWorkflowSignalRequested or ExternalWorkflowCancelRequested))
+        {
+            return TaskOutcome.DeadLetter($"Event {eventId} of workflow '{message.WorkflowId}' run {runId} is {requested.GetType().Name}, not an external workflow request.");
+        }
+
+        var outcome = requested switch
+        {
+            ExternalWorkflowSignalRequested signal => await DeliverAsync(signal.TargetWorkflowId, signal.TargetRunId, eventId, target =>
+                client.SignalWorkflowAsync(target.WorkflowId, signal.SignalName, signal.Input, SignalRequestId(runId, eventId), cancellationToken), cancellationToken),
+            ExternalWorkflowCancelRequested cancel => await DeliverAsync(cancel.TargetWorkflowId, cancel.TargetRunId, eventId, async target =>
+            {
+                var reason = $"Requested by workflow '{message.WorkflowId}'.";
+                if (!await client.CancelWorkflowAsync(target.WorkflowId, reason, cancellationToken))
+                {
+                    throw new InvalidWorkflowRequestException($"Workflow '{target.WorkflowId}' is {target.Status}; only running workflows can be canceled.");
+                }
+            }, cancellationToken),
+            _ => null, // the requester's history is gone (purged): there is nobody left to tell
+        };
+
+        if (outcome is not null)
+        {
+            await ReportAsync(message.WorkflowId, runId, eventId, outcome, cancellationToken);
+        }
+
+        return TaskOutcome.Completed;
+    }
+
+    private async Task<HistoryEvent> DeliverAsync(string targetId, string? targetRunId, long eventId, Func<InstanceRecord, Task> deliver, CancellationToken cancellationToken)
+    {
+        var target = await store.ReadInstanceAsync(targetId, cancellationToken);
+        if (target is null || (targetRunId is not null && target.RunId != targetRunId))
+        {
+            var what = targetRunId is null ? $"Workflow '{targetId}' does not exist." : $"Workflow '{targetId}' has no current run '{targetRunId}'.";
+            return Failed(eventId, NotFoundFailureType, what);
+        }
+
+        try
+        {
+            await deliver(target);
+            return new ExternalWorkflowRequestCompleted { RequestedEventId = eventId };
+        }
+        catch (WorkflowNotFoundException e)
+        {
+            return Failed(eventId, NotFoundFailureType, e.Message);
+        }
+        catch (InvalidWorkflowRequestException e)
+        {
+            return Failed(eventId, RefusedFailureType, e.Message);
+        }
+    }
+
+    private static ExternalWorkflowRequestFailed Failed(long eventId, string type, string message) =>
+        new() { RequestedEventId = eventId, Failure = new FailureInfo { Type = type, Message = message, NonRetryable = true } };
+
+    private async Task ReportAsync(string requesterId, string runId, long eventId, HistoryEvent outcome, CancellationToken cancellationToken)
+    {
+        var requester = await store.ReadInstanceAsync(requesterId, cancellationToken);
+        if (requester is not { Status: WorkflowStatus.Running } || requester.RunId != runId)
+        {
+            return; // the requesting run has closed: the request was made, and nobody awaits its outcome
+        }
+
+        var item = new InboxItem { Key = $"x-{runId}-{eventId}", RunId = runId, Event = outcome, CreatedAt = time.GetUtcNow() };
+        await store.AddInboxAsync(requesterId, item, cancellationToken);
+        await outbox.SendOneAsync(QueueNames.Workflow(requester.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = requesterId, RunId = runId }, null, cancellationToken);
+    }
+}
