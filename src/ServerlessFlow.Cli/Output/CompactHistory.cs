@@ -46,6 +46,21 @@ internal static class CompactHistory
                 case "ChildWorkflowFailed":
                     Close(open, "c" + e.Text("scheduledEventId"), at, e.Text("status"), WorkflowDescriptionTable.FailureChain(e.Member("failure")));
                     break;
+                case "ChildWorkflowStarted":
+                    Annotate(open, "c" + e.Text("scheduledEventId"), "run " + e.Text("runId"));
+                    break;
+                case "ExternalWorkflowSignalRequested":
+                    Open(open, rows, "x" + eventId, new CompactRow(eventId, at, "Signal out", $"{e.Text("signalName")} → {e.Text("targetWorkflowId")}", e.Text("input")));
+                    break;
+                case "ExternalWorkflowCancelRequested":
+                    Open(open, rows, "x" + eventId, new CompactRow(eventId, at, "Cancel out", e.Text("targetWorkflowId"), ""));
+                    break;
+                case "ExternalWorkflowRequestCompleted":
+                    Close(open, "x" + e.Text("requestedEventId"), at, "Delivered", "");
+                    break;
+                case "ExternalWorkflowRequestFailed":
+                    Close(open, "x" + e.Text("requestedEventId"), at, "Failed", WorkflowDescriptionTable.FailureChain(e.Member("failure")));
+                    break;
                 case "WorkflowUpdateAccepted":
                     Open(open, rows, "u" + e.Text("updateId"), new CompactRow(eventId, at, "Update", e.Text("updateName"), e.Text("input")));
                     break;
@@ -89,6 +104,15 @@ internal static class CompactHistory
             row.ClosedAt = at;
             row.Outcome = outcome;
             row.Detail = row.Detail.Length == 0 ? result : result.Length == 0 ? row.Detail : $"{row.Detail} → {result}";
+        }
+    }
+
+    /// <summary>Adds to an open row's detail without closing it (a child's start report: the child still runs).</summary>
+    private static void Annotate(Dictionary<string, CompactRow> open, string key, string note)
+    {
+        if (open.TryGetValue(key, out var row))
+        {
+            row.Detail = row.Detail.Length == 0 ? note : $"{row.Detail} ({note})";
         }
     }
 

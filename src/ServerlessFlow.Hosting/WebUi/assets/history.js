@@ -24,6 +24,11 @@ export function compact(events) {
       case 'ChildWorkflowScheduled': start('c' + e.eventId, { ...base, what: 'Child', name: `${e.workflowType} ${e.childWorkflowId}`, childId: e.childWorkflowId, detail: json(e.input) }); break;
       case 'ChildWorkflowCompleted': close('c' + e.scheduledEventId, e, 'Completed', json(e.result)); break;
       case 'ChildWorkflowFailed': close('c' + e.scheduledEventId, e, e.status, failureChain(e.failure)); break;
+      case 'ChildWorkflowStarted': { const child = open.get('c' + e.scheduledEventId); if (child) child.detail = [child.detail, `run ${e.runId}`].filter(Boolean).join(' '); break; }
+      case 'ExternalWorkflowSignalRequested': start('x' + e.eventId, { ...base, what: 'Signal out', name: `${e.signalName} → ${e.targetWorkflowId}`, detail: json(e.input) }); break;
+      case 'ExternalWorkflowCancelRequested': start('x' + e.eventId, { ...base, what: 'Cancel out', name: e.targetWorkflowId, detail: '' }); break;
+      case 'ExternalWorkflowRequestCompleted': close('x' + e.requestedEventId, e, 'Delivered', ''); break;
+      case 'ExternalWorkflowRequestFailed': close('x' + e.requestedEventId, e, 'Failed', failureChain(e.failure)); break;
       case 'WorkflowUpdateAccepted': start('u' + e.updateId, { ...base, what: 'Update', name: e.updateName, detail: json(e.input) }); break;
       case 'WorkflowUpdateCompleted': close('u' + e.updateId, e, e.failure ? 'Failed' : 'Completed', e.failure ? failureChain(e.failure) : json(e.result)); break;
       default: rows.push({ ...base, outcome: '', what: e.kind, ...single(e) });
