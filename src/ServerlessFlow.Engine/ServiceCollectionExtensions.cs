@@ -47,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ActivityTimeoutProcessor>();
         services.AddSingleton<ChildWorkflowProcessor>();
         services.AddSingleton<ExternalRequestProcessor>();
+        services.AddSingleton<LocalActivityRunner>();
         services.AddSingleton<ITaskHandler, TaskHandler>();
         services.AddSingleton<WorkflowClient>();
         services.AddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<WorkflowClient>());

@@ -17,6 +17,12 @@ internal interface IWorkflowContext
 
     Task<JsonElement?> ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options);
 
+    /// <summary>
+    /// Runs a local activity inside this workflow task from <paramref name="attempt"/> on; throws <see cref="LocalActivityBackoffException"/>
+    /// when the next attempt waits for a durable timer. <paramref name="firstCalledAt"/> (workflow time) starts the schedule-to-close budget.
+    /// </summary>
+    Task<JsonElement?> ExecuteLocalActivityAsync(string activityName, JsonElement input, LocalActivityOptions options, int attempt, DateTime firstCalledAt);
+
     Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken);
 
     Task<bool> WaitConditionAsync(Func<bool> condition, TimeSpan? timeout);

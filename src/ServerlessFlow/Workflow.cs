@@ -248,6 +248,56 @@ public static class Workflow
         var result = await Context.ExecuteActivityAsync(activityName, input, options);
         return PayloadJson.FromElement<TResult>(result);
     }
+
+    /// <summary>
+    /// Runs a local activity and returns its result: <c>await Workflow.ExecuteLocalActivityAsync((Pricing p) =&gt; p.QuoteAsync(order), options)</c>.
+    /// It runs in this worker, inside the workflow task, and its outcome is recorded as a marker in the task's commit: no queue
+    /// round trip, but a crash before that commit runs it again (see <see cref="LocalActivityOptions"/>).
+    /// </summary>
+    /// <exception cref="ActivityFailureException">It failed for good (retries exhausted, non-retryable, or timed out).</exception>
+    public static async Task<TResult> ExecuteLocalActivityAsync<TActivities, TResult>(Expression<Func<TActivities, Task<TResult>>> call, LocalActivityOptions options)
+    {
+        var (name, args) = ActivityCall.Parse(call);
+        return (await ExecuteLocalActivityAsync<TResult>(name, args, options))!;
+    }
+
+    /// <summary>Runs a local activity that returns a value synchronously.</summary>
+    public static async Task<TResult> ExecuteLocalActivityAsync<TActivities, TResult>(Expression<Func<TActivities, TResult>> call, LocalActivityOptions options)
+    {
+        var (name, args) = ActivityCall.Parse(call);
+        return (await ExecuteLocalActivityAsync<TResult>(name, args, options))!;
+    }
+
+    /// <summary>Runs a local activity that returns nothing.</summary>
+    public static Task ExecuteLocalActivityAsync<TActivities>(Expression<Func<TActivities, Task>> call, LocalActivityOptions options)
+    {
+        var (name, args) = ActivityCall.Parse(call);
+        return ExecuteLocalActivityAsync<JsonElement?>(name, args, options);
+    }
+
+    /// <summary>Runs a local activity by name with the given arguments.</summary>
+    public static async Task<TResult?> ExecuteLocalActivityAsync<TResult>(string activityName, IReadOnlyList<object?> args, LocalActivityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(args);
+        options.Validate(activityName);
+        var input = JsonSerializer.SerializeToElement(args, PayloadJson.Options);
+        var firstCalledAt = UtcNow;
+        var attempt = 1;
+        while (true)
+        {
+            try
+            {
+                return PayloadJson.FromElement<TResult>(await Context.ExecuteLocalActivityAsync(activityName, input, options, attempt, firstCalledAt));
+            }
+            catch (LocalActivityBackoffException backoff)
+            {
+                // A long back-off is a durable timer, so the wait survives restarts; the next attempt runs in the task the timer wakes.
+                await DelayAsync(backoff.Delay);
+                attempt = backoff.NextAttempt;
+            }
+        }
+    }
 }
 
 /// <summary>Reads an activity name and arguments from a lambda such as <c>(Payments p) =&gt; p.ChargeAsync(order)</c>.</summary>

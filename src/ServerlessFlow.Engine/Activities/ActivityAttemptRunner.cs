@@ -80,7 +80,7 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
         return failure is null ? new AttemptResult.Completed(result, current) : new AttemptResult.Failed(failure, requestedDelay, current);
     }
 
-    private static List<object?> ReadArguments(ActivityDefinition definition, JsonElement input)
+    internal static List<object?> ReadArguments(ActivityDefinition definition, JsonElement input)
     {
         var values = input.ValueKind == JsonValueKind.Array ? input.EnumerateArray().ToList() : [];
         try

@@ -44,6 +44,14 @@ internal sealed partial class WorkflowExecution
         return awaiter.Task;
     }
 
+    Task<JsonElement?> IWorkflowContext.ExecuteLocalActivityAsync(string activityName, JsonElement input, LocalActivityOptions options, int attempt, DateTime firstCalledAt)
+    {
+        var awaiter = new TaskCompletionSource<JsonElement?>();
+        var request = new LocalActivityRequest(Info.WorkflowId, Info.RunId, Info.TaskQueue, activityName, input, options, attempt, new DateTimeOffset(firstCalledAt, TimeSpan.Zero));
+        pending.Enqueue(new LocalActivityCommand(request, awaiter));
+        return awaiter.Task;
+    }
+
     Task IWorkflowContext.DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

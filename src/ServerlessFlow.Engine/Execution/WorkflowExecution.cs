@@ -42,6 +42,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private Task? runMethod;
     private bool closed;
     private DateTimeOffset now;
+    private IReadOnlyList<HistoryEvent>? undelivered;
 
     public WorkflowExecution(WorkflowDefinition definition, SearchAttributeRegistry attributes, string workflowId, string runId, string taskQueue)
     {
@@ -147,16 +148,45 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             // before the code ran at all (it would then miss every await the code goes on to make).
             unrunStart = null;
             Deliver([start], numbered: true);
-            RecordCommands(result, time);
         }
 
-        // Events for a run the start already closed are consumed unapplied, as for any closed run.
-        var fresh = closed ? [] : inbound.Select((e, i) => e with { EventId = ++LastEventId, Timestamp = time, StartsTask = i == 0 }).ToList();
-        if (fresh.Count > 0)
+        undelivered = inbound;
+        return Advance(result, time);
+    }
+
+    /// <summary>The local activity the task waits for before it can go on (<see cref="ResolveLocalActivity"/>), if any.</summary>
+    public LocalActivityRequest? PendingLocalActivity => pending.TryPeek(out var head) && head is LocalActivityCommand { Outcome: null } local ? local.Request : null;
+
+    /// <summary>
+    /// Goes on with the task once the worker has run <see cref="PendingLocalActivity"/>: records its marker, runs the code it
+    /// releases, and returns the further events to commit (the caller appends them to those it has).
+    /// </summary>
+    public IReadOnlyList<HistoryEvent> ResolveLocalActivity(LocalActivityOutcome outcome, DateTimeOffset time)
+    {
+        using var executing = scheduler.Enter();
+        ((LocalActivityCommand)pending.Peek()).Outcome = outcome;
+        return Advance([], time);
+    }
+
+    /// <summary>
+    /// Records commands until done or blocked on a local activity; inbound events are delivered only after the commands the code
+    /// made before them (a local activity included), so replay sees the same order.
+    /// </summary>
+    private List<HistoryEvent> Advance(List<HistoryEvent> result, DateTimeOffset time)
+    {
+        RecordCommands(result, time);
+        if (PendingLocalActivity is null && undelivered is { } inbound)
         {
-            result.AddRange(fresh);
-            Deliver(fresh, numbered: true);
-            RecordCommands(result, time);
+            undelivered = null;
+
+            // Events for a run the start already closed are consumed unapplied, as for any closed run.
+            var fresh = closed ? [] : inbound.Select((e, i) => e with { EventId = ++LastEventId, Timestamp = time, StartsTask = i == 0 }).ToList();
+            if (fresh.Count > 0)
+            {
+                result.AddRange(fresh);
+                Deliver(fresh, numbered: true);
+                RecordCommands(result, time);
+            }
         }
 
         return taskFailure is { } failure
@@ -164,16 +194,31 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             : result;
     }
 
-    /// <summary>Turns the commands the code produced into numbered events, appended to <paramref name="result"/>.</summary>
+    /// <summary>
+    /// Turns the commands the code produced into numbered events, appended to <paramref name="result"/>; stops at a local activity
+    /// that has not run yet. A local activity's marker releases code (its awaiter completes), which runs here, as it does on replay.
+    /// </summary>
     private void RecordCommands(List<HistoryEvent> result, DateTimeOffset time)
     {
-        while (pending.TryDequeue(out var command))
+        while (pending.TryPeek(out var command) && command is not LocalActivityCommand { Outcome: null })
         {
+            pending.Dequeue();
             var recorded = command.ToEvent(++LastEventId, time);
             command.Bind(recorded);
             Apply(recorded);
             result.Add(recorded);
+            if (command is LocalActivityCommand)
+            {
+                RunReleasedCode();
+            }
         }
+    }
+
+    /// <summary>Runs the code a local activity's outcome released, exactly as a delivered batch would.</summary>
+    private void RunReleasedCode()
+    {
+        RunUntilIdle();
+        EmitCompletionIfDone();
     }
 
     /// <summary>Queues workflow code on the workflow scheduler.</summary>
@@ -244,6 +289,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
 
         command.Bind(recorded);
         Apply(recorded);
+        if (command is LocalActivityCommand)
+        {
+            RunReleasedCode();
+        }
     }
 
     private NonDeterminismException NonDeterminism(HistoryEvent recorded, string codeDid) => new(

@@ -19,6 +19,7 @@ internal sealed class WorkflowTaskProcessor(
     WorkflowRegistry registry,
     CompletionNotifier notifier,
     EagerActivities eager,
+    LocalActivityRunner localActivities,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -206,7 +207,7 @@ internal sealed class WorkflowTaskProcessor(
             .Concat(ended.Select(OutcomeOf).OfType<HistoryEvent>().Where(e => !reported.Contains(ActivityOf(e)!.Value) && execution.Accepts(e)))
             .Concat(due.Select(t => (HistoryEvent)new TimerFired { StartedEventId = t.StartedEventId }))
             .ToList();
-        var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? execution.RunTask(inbound, now) : [];
+        var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? await localActivities.RunTaskAsync(execution, inbound, now, cancellationToken) : [];
         var built = EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now);
         var (commit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
         var committed = await store.CommitAsync(commit, cancellationToken);

@@ -35,6 +35,7 @@ namespace ServerlessFlow.History;
 [JsonDerivedType(typeof(ExternalWorkflowCancelRequested), nameof(ExternalWorkflowCancelRequested))]
 [JsonDerivedType(typeof(ExternalWorkflowRequestCompleted), nameof(ExternalWorkflowRequestCompleted))]
 [JsonDerivedType(typeof(ExternalWorkflowRequestFailed), nameof(ExternalWorkflowRequestFailed))]
+[JsonDerivedType(typeof(LocalActivityMarkerRecorded), nameof(LocalActivityMarkerRecorded))]
 public abstract record HistoryEvent
 {
     /// <summary>Position in the run's history, from 1.</summary>
