@@ -10,7 +10,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace ServerlessFlow.Analyzers;
 
 /// <summary>
-/// Checks calls to Workflow.ExecuteActivityAsync and Workflow.ExecuteChildWorkflowAsync (or StartChildWorkflowAsync) against the activities and
+/// Checks calls to Workflow.ExecuteActivityAsync (or ExecuteLocalActivityAsync) and Workflow.ExecuteChildWorkflowAsync (or StartChildWorkflowAsync) against the activities and
 /// workflows of this compilation and the assemblies it references: the name exists, the arguments and the result fit.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -39,12 +39,12 @@ public sealed class WorkflowCallAnalyzer : DiagnosticAnalyzer
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
-        if (!KnownSymbols.Is(method.ContainingType, known.Workflow) || method.Name is not ("ExecuteActivityAsync" or "ExecuteChildWorkflowAsync" or "StartChildWorkflowAsync") || invocation.Arguments.IsEmpty)
+        if (!KnownSymbols.Is(method.ContainingType, known.Workflow) || method.Name is not ("ExecuteActivityAsync" or "ExecuteLocalActivityAsync" or "ExecuteChildWorkflowAsync" or "StartChildWorkflowAsync") || invocation.Arguments.IsEmpty)
         {
             return;
         }
 
-        var isActivity = method.Name == "ExecuteActivityAsync";
+        var isActivity = method.Name is "ExecuteActivityAsync" or "ExecuteLocalActivityAsync";
         var first = invocation.Arguments.First(a => a.Parameter?.Ordinal == 0);
         if (first.Value.Syntax is LambdaExpressionSyntax lambda)
         {

@@ -160,7 +160,7 @@ internal sealed class WorkflowCodeChecks(KnownSymbols known, INamedTypeSymbol wo
         }
 
         var workflowCalls = loop.Body.Descendants().OfType<IInvocationOperation>().Where(i => KnownSymbols.Is(i.TargetMethod.ContainingType, Known.Workflow)).ToList();
-        var recordsHistory = workflowCalls.Any(i => i.TargetMethod.Name is "ExecuteActivityAsync" or "ExecuteChildWorkflowAsync" or "StartChildWorkflowAsync" or "DelayAsync" or "WaitConditionAsync");
+        var recordsHistory = workflowCalls.Any(i => i.TargetMethod.Name is "ExecuteActivityAsync" or "ExecuteLocalActivityAsync" or "ExecuteChildWorkflowAsync" or "StartChildWorkflowAsync" or "DelayAsync" or "WaitConditionAsync");
         var continuesAsNew = workflowCalls.Any(i => i.TargetMethod.Name == "CreateContinueAsNewException");
         if (recordsHistory && !continuesAsNew)
         {

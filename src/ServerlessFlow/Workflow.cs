@@ -342,17 +342,30 @@ internal static class ChildCall
 }
 
 /// <summary>
-/// The value of an argument in a call lambda. Arguments are almost always constants, captured variables or member
-/// chains on them: those are read directly, so a call compiles nothing (on replay too); anything else is interpreted.
+/// The value of an argument in a call lambda. Arguments are almost always constants, captured variables, member chains on them,
+/// conversions or <c>new</c> objects of those: they are read directly, so a call compiles nothing (on replay too); anything
+/// else is interpreted. With the AppContext switch <see cref="DisallowCompilationSwitch"/> set, anything else throws instead,
+/// so a test (or an AOT build) can prove its workflows compile no expression at run time.
 /// </summary>
 internal static class ArgumentValue
 {
+    /// <summary>The AppContext switch that makes an argument needing compilation throw instead of compiling.</summary>
+    public const string DisallowCompilationSwitch = "ServerlessFlow.DisallowExpressionCompilation";
+
     public static object? Of(Expression argument) => argument switch
     {
         ConstantExpression constant => constant.Value,
         MemberExpression { Member: FieldInfo field } member => field.GetValue(member.Expression is null ? null : Of(member.Expression)),
         MemberExpression { Member: PropertyInfo property } member => property.GetValue(member.Expression is null ? null : Of(member.Expression)),
         UnaryExpression { NodeType: ExpressionType.Convert, Method: null } convert when convert.Type.IsAssignableFrom(convert.Operand.Type) => Of(convert.Operand),
-        _ => Expression.Lambda(argument).Compile(preferInterpretation: true).DynamicInvoke(),
+        NewExpression { Constructor: { } constructor, Members: null } created => constructor.Invoke(created.Arguments.Select(Of).ToArray()),
+        _ => Compile(argument),
     };
+
+    private static object? Compile(Expression argument) =>
+        AppContext.TryGetSwitch(DisallowCompilationSwitch, out var disallowed) && disallowed
+            ? throw new InvalidOperationException(
+                $"The argument '{argument}' is an expression that would be compiled at run time, which the AppContext switch '{DisallowCompilationSwitch}' " +
+                "disallows. Compute it into a local first, or call the generated stub (XxxCalls) instead of a lambda.")
+            : Expression.Lambda(argument).Compile(preferInterpretation: true).DynamicInvoke();
 }

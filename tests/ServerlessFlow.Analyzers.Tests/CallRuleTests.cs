@@ -39,6 +39,7 @@ public sealed class CallRuleTests
         public sealed class W
         {
             private static readonly ActivityOptions Options = new() { StartToCloseTimeout = TimeSpan.FromSeconds(5) };
+            private static readonly LocalActivityOptions LocalOptions = new() { StartToCloseTimeout = TimeSpan.FromSeconds(5) };
 
             [WorkflowRun]
             public async Task RunAsync(Order order)
@@ -60,6 +61,8 @@ public sealed class CallRuleTests
     public Task UnknownActivity_LambdaToPlainMethodOrUnknownName_Reported() => Analyze<WorkflowCallAnalyzer>("""
         await Workflow.ExecuteActivityAsync((Payments p) => {|SFLOW0022:p.NotAnActivityAsync(order)|}, Options);
         await Workflow.ExecuteActivityAsync<string>({|SFLOW0022:"Chrage"|}, [order], Options);
+        await Workflow.ExecuteLocalActivityAsync((Payments p) => {|SFLOW0022:p.NotAnActivityAsync(order)|}, LocalOptions);
+        await Workflow.ExecuteLocalActivityAsync<string>({|SFLOW0022:"Chrage"|}, [order], LocalOptions);
         """);
 
     [Fact]
@@ -67,6 +70,8 @@ public sealed class CallRuleTests
         await Workflow.ExecuteActivityAsync((Payments p) => p.ChargeAsync(order, default), Options);
         await Workflow.ExecuteActivityAsync<string>("Charge", [order], Options);
         await Workflow.ExecuteActivityAsync<object>("refund", new object?[] { order, 10m }, Options);
+        await Workflow.ExecuteLocalActivityAsync((Payments p) => p.ChargeAsync(order, default), LocalOptions);
+        await Workflow.ExecuteLocalActivityAsync<string>("Charge", [order], LocalOptions);
         """);
 
     [Fact]

@@ -129,6 +129,9 @@ internal static class CompactHistory
             "WorkflowSignaled" => (e.Text("signalName"), e.Text("input")),
             "MarkerRecorded" => (e.Text("patchId"), e.Text("deprecated") == "true" ? "deprecated" : ""),
             "SearchAttributesUpserted" => ("", e.Text("changes")),
+            "LocalActivityMarkerRecorded" => (e.Text("activityName"), e.Member("failure") is { } failure
+                ? $"attempt {e.Text("attempt")}: {WorkflowDescriptionTable.FailureChain(failure)}{(e.Text("backoff") is { Length: > 0 } backoff ? $" (retry after {backoff})" : "")}"
+                : $"attempt {e.Text("attempt")}: {e.Text("result")}"),
             _ => ("", ""),
         };
         return new CompactRow(eventId, at, kind, name, detail) { Outcome = "" };

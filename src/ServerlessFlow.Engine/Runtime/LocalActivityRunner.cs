@@ -56,7 +56,9 @@ internal sealed class LocalActivityRunner(WorkflowRegistry registry, IServiceSco
                 return new LocalActivityOutcome(attempt, null, failure, delay);
             }
 
-            await Task.Delay(delay, time, cancellationToken);
+            // A real pause of this worker inside the task, so real time: a test environment's virtual clock does not move while a
+            // workflow task is in flight, and would never end this wait.
+            await Task.Delay(delay, TimeProvider.System, cancellationToken);
         }
     }
 
@@ -75,7 +77,7 @@ internal sealed class LocalActivityRunner(WorkflowRegistry registry, IServiceSco
         }
 
         var (limit, timeoutType) = AttemptLimit(request.Options, closeBy);
-        using var timeout = new CancellationTokenSource(limit, time);
+        using var timeout = new CancellationTokenSource(limit, TimeProvider.System); // bounds real work in this process, as the pause above
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, workerStopping);
         var info = new ActivityInfo(request.WorkflowId, request.RunId, request.ActivityName, ScheduledEventId: 0, attempt, request.TaskQueue);
         try

@@ -46,6 +46,7 @@ function single(e) {
     case 'WorkflowContinuedAsNew': return { name: e.newRunId, detail: json(e.input) };
     case 'MarkerRecorded': return { name: e.patchId, detail: e.deprecated ? 'deprecated' : '' };
     case 'SearchAttributesUpserted': return { name: '', detail: json(e.changes) };
+    case 'LocalActivityMarkerRecorded': return { name: e.activityName, detail: `attempt ${e.attempt}: ` + (e.failure ? failureChain(e.failure) + (e.backoff ? ` (retry after ${e.backoff})` : '') : json(e.result)) };
     default: return { name: '', detail: e.reason ?? '' };
   }
 }
