@@ -15,20 +15,21 @@ public abstract class LocalActivityTests : EngineSuite
         var id = NewId("local");
         await engine.Client.StartWorkflowAsync(nameof(LocalThenSignal), null, new StartWorkflowOptions { Id = id });
         await Eventually.WaitAsync(() => engine.Client.GetHistoryAsync(id), h => h.OfType<LocalActivityMarkerRecorded>().Any());
+        var callsWhenRecorded = CountingSteps.CallsOf(id); // 1, unless a task that ran it lost its commit (the documented trade-off)
 
         await engine.Client.SignalWorkflowAsync(id, "Go", null);
         var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(1, closed.GetResult<int>());
-        Assert.Equal(1, CountingSteps.CallsOf(id));
         var history = await engine.Client.GetHistoryAsync(id);
         var marker = Assert.Single(history.OfType<LocalActivityMarkerRecorded>());
-        Assert.Equal(("Count", 1, 1), (marker.ActivityName, marker.Attempt, marker.Result!.Value.GetInt32()));
+        Assert.Equal(("Count", 1), (marker.ActivityName, marker.Attempt));
+        Assert.Equal(marker.Result!.Value.GetInt32(), closed.GetResult<int>());
         Assert.Empty(history.OfType<ActivityScheduled>());
+        Assert.Equal(callsWhenRecorded, CountingSteps.CallsOf(id)); // the later task used the marker
 
         // A fresh replay takes the result from the marker: no worker, no activity registered, no call.
         Replaying.New(typeof(LocalThenSignal), nameof(LocalThenSignal), id, closed.RunId).Replay(history);
-        Assert.Equal(1, CountingSteps.CallsOf(id));
+        Assert.Equal(callsWhenRecorded, CountingSteps.CallsOf(id));
     }
 
     [Fact]
@@ -65,7 +66,9 @@ public abstract class LocalActivityTests : EngineSuite
 
         var closed = await engine.RunAsync(nameof(LocalRetries), new LocalRetryCase(1, 0, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(50)), id);
 
-        Assert.Equal("completed after 2 calls", closed.GetResult<string>());
+        // Call 1 fails and backs off; a later call succeeds (the 2nd, or later if a task that ran one lost its commit).
+        Assert.StartsWith("completed after ", closed.GetResult<string>(), StringComparison.Ordinal);
+        var calls = CountingSteps.CallsOf(id);
         var history = await engine.Client.GetHistoryAsync(id);
         var markers = history.OfType<LocalActivityMarkerRecorded>().ToList();
         Assert.Equal([(1, true), (2, false)], markers.Select(m => (m.Attempt, m.Backoff is not null)));
@@ -73,7 +76,7 @@ public abstract class LocalActivityTests : EngineSuite
         Assert.True(timer.EventId > markers[0].EventId && timer.EventId < markers[1].EventId);
         Assert.Single(history.OfType<TimerFired>());
         Replaying.New(typeof(LocalRetries), nameof(LocalRetries), id, closed.RunId).Replay(history);
-        Assert.Equal(2, CountingSteps.CallsOf(id));
+        Assert.Equal(calls, CountingSteps.CallsOf(id));
     }
 }
 
