@@ -46,7 +46,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ActivityOutcomes>();
         services.AddSingleton<ActivityTimeoutProcessor>();
         services.AddSingleton<ChildWorkflowProcessor>();
-        services.AddSingleton<ITaskHandler, TaskHandler>();
+        services.TryAddSingleton<ITaskHandler, TaskHandler>(); // A host or test may put its own in front.
         services.AddSingleton<WorkflowClient>();
         services.AddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<WorkflowClient>());
         services.AddSingleton<WorkflowPurger>();
