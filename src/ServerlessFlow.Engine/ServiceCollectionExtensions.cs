@@ -48,7 +48,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ChildWorkflowProcessor>();
         services.AddSingleton<ExternalRequestProcessor>();
         services.AddSingleton<LocalActivityRunner>();
-        services.AddSingleton<ITaskHandler, TaskHandler>();
+        services.TryAddSingleton<ITaskHandler, TaskHandler>(); // A host or test may put its own in front.
         services.AddSingleton<WorkflowClient>();
         services.AddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<WorkflowClient>());
         services.AddSingleton<WorkflowPurger>();

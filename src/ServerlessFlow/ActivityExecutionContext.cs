@@ -63,4 +63,11 @@ public sealed class ActivityExecutionContext
 /// <param name="ScheduledEventId">Its <c>ActivityScheduled</c> event, unique within the run.</param>
 /// <param name="Attempt">The attempt, from 1.</param>
 /// <param name="TaskQueue">The task queue it runs on.</param>
-public sealed record ActivityInfo(string WorkflowId, string RunId, string ActivityName, long ScheduledEventId, int Attempt, string TaskQueue);
+public sealed record ActivityInfo(string WorkflowId, string RunId, string ActivityName, long ScheduledEventId, int Attempt, string TaskQueue)
+{
+    /// <summary>When this attempt started, as its row records it: its start-to-close and heartbeat timeouts count from here (Temporal's <c>StartedTime</c>).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When this attempt is stopped if it has not closed: its start-to-close timeout or the activity's schedule-to-close deadline, whichever comes first.</summary>
+    public DateTimeOffset Deadline { get; init; }
+}

@@ -85,7 +85,8 @@ public abstract class ActivityReliabilityTests : EngineSuite
         try
         {
             id = (await first.Client.StartWorkflowAsync(nameof(RunsOne), new OneActivity("HangFirst", StartToCloseMs: 1000), new StartWorkflowOptions())).Id;
-            await Eventually.WaitAsync(() => Task.FromResult(Journal(id)), j => j.Count == 1);
+            // At least attempt 1 started (on a slow machine its 1 s may already be over, and attempt 2 under way: still a takeover).
+            await Eventually.WaitAsync(() => Task.FromResult(Journal(id)), j => j.Count >= 1);
         }
         finally
         {
@@ -96,9 +97,31 @@ public abstract class ActivityReliabilityTests : EngineSuite
         var closed = await second.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
 
         Assert.Equal("ok on attempt 2", closed.GetResult<string>());
+        // The starts the rows recorded: attempt 1's timeout counts from its own, so attempt 2 may not start before it ran out.
         var starts = Journal(id).Select(e => DateTimeOffset.Parse(e[(e.IndexOf(" at ", StringComparison.Ordinal) + 4)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var takeover = starts[1] - starts[0];
         Assert.InRange(takeover, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(200) + TimeSpan.FromSeconds(3)); // timeout + slack + polling
+    }
+
+    [Fact]
+    public async Task AttemptRunner_RowStartedEarlierThanTheRunnerBegins_StopsAtTheRecordedDeadline()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var now = DateTimeOffset.UtcNow;
+        // An eager attempt's row is stamped started before its commit, so the attempt begins later than the start it records;
+        // another worker takes it over at the recorded start + timeout, and this worker must have stopped it by then.
+        var row = new ActivityTaskRecord
+        {
+            WorkflowId = "runner-deadline", RunId = "r1", ScheduledEventId = 5, ActivityName = "BrieflyBusy",
+            Input = System.Text.Json.JsonDocument.Parse("[]").RootElement, TaskQueue = "default", WorkflowTaskQueue = "default",
+            Options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(1) }, ScheduledAt = now - TimeSpan.FromSeconds(2),
+            State = ActivityState.Started, StartedAt = now - TimeSpan.FromSeconds(2),
+        };
+
+        var result = await engine.Get<ServerlessFlow.Engine.Activities.ActivityAttemptRunner>().RunAsync(row, CancellationToken.None, CancellationToken.None);
+
+        var failed = Assert.IsType<ServerlessFlow.Engine.Activities.AttemptResult.Failed>(result);
+        Assert.Equal("StartToCloseTimeout", failed.Failure.Type);
     }
 
     [Fact]

@@ -28,12 +28,20 @@ public sealed class ReliableActivities
         return $"done on attempt {context.Info.Attempt}";
     }
 
+    /// <summary>Takes a little while and does not look at its cancellation token.</summary>
+    [Activity]
+    public async Task<string> BrieflyBusyAsync()
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        return "finished";
+    }
+
     /// <summary>The first attempt heartbeats once and then hangs (until cancelled); later attempts succeed.</summary>
     [Activity]
     public async Task<string> HangFirstAsync(bool heartbeat)
     {
         var context = ActivityExecutionContext.Current;
-        Note($"start attempt {context.Info.Attempt} at {DateTimeOffset.UtcNow:O}");
+        Note($"start attempt {context.Info.Attempt} at {context.Info.StartedAt:O}");
         if (context.Info.Attempt == 1)
         {
             if (heartbeat)

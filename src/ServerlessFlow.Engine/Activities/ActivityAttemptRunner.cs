@@ -36,7 +36,11 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
         FailureInfo? failure = null;
         TimeSpan? requestedDelay = null;
         await using var monitor = new AttemptMonitor(claimed, store, time, options, logger, cancel, workerStopping);
-        var info = new ActivityInfo(claimed.WorkflowId, claimed.RunId, claimed.ActivityName, claimed.ScheduledEventId, claimed.Attempt, claimed.TaskQueue);
+        var info = new ActivityInfo(claimed.WorkflowId, claimed.RunId, claimed.ActivityName, claimed.ScheduledEventId, claimed.Attempt, claimed.TaskQueue)
+        {
+            StartedAt = claimed.StartedAt ?? time.GetUtcNow(),
+            Deadline = ActivityTimeouts.CloseDeadline(claimed).At,
+        };
         try
         {
             var args = ReadArguments(definition, claimed.Input);
@@ -53,7 +57,7 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
             // The attempt's token is cancelled only by the monitor (a timeout, a cancel, or the row gone) or a stopping worker (excluded
             // above). A token cancelled with no reason yet is the start-to-close timer: its registration that records the reason
             // may run after the activity's own (callbacks run newest first), and the failure must say "timeout", not "canceled".
-            var stopped = monitor.StopReason ?? (monitor.Token.IsCancellationRequested && !cancel.IsCancellationRequested ? ActivityTimeouts.StartToClose : null);
+            var stopped = monitor.StopReason ?? (monitor.Token.IsCancellationRequested && !cancel.IsCancellationRequested ? ActivityTimeouts.CloseDeadline(claimed).Reason : null);
             failure = stopped is { } reason && reason != ActivityTimeouts.Cancelled
                 ? ActivityTimeouts.Failure(reason, claimed)
                 : FailureInfo.FromException(e);

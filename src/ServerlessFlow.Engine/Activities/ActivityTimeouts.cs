@@ -22,13 +22,23 @@ internal static class ActivityTimeouts
     public static (DateTimeOffset At, string Reason) AttemptDeadline(Backend.ActivityTaskRecord row)
     {
         var started = row.StartedAt ?? row.ScheduledAt;
-        var closeBy = started + AttemptTimeout(row.Options);
-        var deadline = row.Options.HeartbeatTimeout is { } heartbeat && (row.LastHeartbeatAt ?? started) + heartbeat < closeBy
+        var closeBy = CloseDeadline(row);
+        return row.Options.HeartbeatTimeout is { } heartbeat && (row.LastHeartbeatAt ?? started) + heartbeat < closeBy.At
             ? ((row.LastHeartbeatAt ?? started) + heartbeat, Heartbeat)
-            : (closeBy, StartToClose);
-        return row.Options.ScheduleToCloseTimeout is { } scheduleToClose && row.ScheduledAt + scheduleToClose < deadline.Item1
+            : closeBy;
+    }
+
+    /// <summary>
+    /// When the running attempt must have closed whatever it heartbeats: its start-to-close timeout counted from the start its row
+    /// records, or the activity's schedule-to-close deadline if that comes first. The worker running the attempt stops it at this
+    /// moment, the same moment another worker may take it over — never later, or two attempts would run at once.
+    /// </summary>
+    public static (DateTimeOffset At, string Reason) CloseDeadline(Backend.ActivityTaskRecord row)
+    {
+        var closeBy = (row.StartedAt ?? row.ScheduledAt) + AttemptTimeout(row.Options);
+        return row.Options.ScheduleToCloseTimeout is { } scheduleToClose && row.ScheduledAt + scheduleToClose < closeBy
             ? (row.ScheduledAt + scheduleToClose, ScheduleToClose)
-            : deadline;
+            : (closeBy, StartToClose);
     }
 
     /// <summary>The earliest schedule-level deadline (schedule-to-start for a first attempt not started, schedule-to-close), if any.</summary>

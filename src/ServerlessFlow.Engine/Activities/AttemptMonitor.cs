@@ -34,12 +34,14 @@ internal sealed class AttemptMonitor : IAsyncDisposable
         this.store = store;
         this.time = time;
         Current = claimed;
-        lastBeat = time.GetUtcNow();
+        var now = time.GetUtcNow();
+        // Deadlines count from the start the row records (stamped before the commit or claim that wrote it), as a takeover does.
+        lastBeat = claimed.LastHeartbeatAt ?? claimed.StartedAt ?? now;
         stop = CancellationTokenSource.CreateLinkedTokenSource(workerStopping);
         attempt = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-        var timeout = ActivityTimeouts.AttemptTimeout(claimed.Options);
-        attempt.CancelAfter(timeout);
-        attempt.Token.Register(() => StopReason ??= workerStopping.IsCancellationRequested ? null : ActivityTimeouts.StartToClose);
+        var (closeBy, reason) = ActivityTimeouts.CloseDeadline(claimed);
+        attempt.CancelAfter(closeBy > now ? closeBy - now : TimeSpan.Zero);
+        attempt.Token.Register(() => StopReason ??= workerStopping.IsCancellationRequested ? null : reason);
         var heartbeatTimeout = claimed.Options.HeartbeatTimeout;
         var throttle = heartbeatTimeout is { } hb && hb * 0.8 < options.MaxHeartbeatThrottle ? hb * 0.8 : options.MaxHeartbeatThrottle;
         watching = WatchAsync(throttle, heartbeatTimeout);

@@ -63,13 +63,42 @@ internal sealed partial class WorkflowClient
         // Checked before the start commits: a signal refused after it would leave a run started by a refused request.
         ArgumentFit.Check(PayloadJson.ToElement(signalArgument), definition.Signals[signalName], $"the argument of signal '{signalName}'");
 
-        var handle = await StartWorkflowAsync(workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, cancellationToken);
-
         // The start's history is committed before the signal's inbox row, and the signal is keyed by its
         // request ID: a caller that retries after a failure here delivers it exactly once.
-        await SignalWorkflowAsync(handle.Id, signalName, signalArgument, requestId ?? Guid.NewGuid().ToString("N"), cancellationToken);
-        return handle;
+        var id = requestId ?? Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
+        {
+            var handle = await StartWorkflowAsync(workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, cancellationToken);
+            try
+            {
+                await SignalWorkflowAsync(handle.Id, signalName, signalArgument, id, cancellationToken);
+                return handle;
+            }
+            catch (InvalidWorkflowRequestException) when (attempt < MaxSignalWithStartAttempts)
+            {
+                // The run found running may have closed before the signal reached it. A repeat of a request that run already
+                // took is answered with it; otherwise start again: the next start finds no running run and begins one for the signal.
+                if (!await ClosedSinceAsync(handle, cancellationToken))
+                {
+                    throw;
+                }
+
+                if (await SignalRecordedAsync(handle, id, cancellationToken))
+                {
+                    return handle;
+                }
+            }
+        }
     }
+
+    /// <summary>How many times a signal-with-start starts again when the run it found closes before its signal lands.</summary>
+    private const int MaxSignalWithStartAttempts = 3;
+
+    private async Task<bool> ClosedSinceAsync(WorkflowHandle handle, CancellationToken cancellationToken) =>
+        await store.ReadInstanceAsync(handle.Id, cancellationToken) is not { Status: WorkflowStatus.Running } current || current.RunId != handle.RunId;
+
+    private async Task<bool> SignalRecordedAsync(WorkflowHandle handle, string requestId, CancellationToken cancellationToken) =>
+        (await store.ReadHistoryAsync(handle.Id, handle.RunId, 0, cancellationToken)).OfType<WorkflowSignaled>().Any(s => s.RequestId == requestId);
 
     public async Task<bool> CancelWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
     {

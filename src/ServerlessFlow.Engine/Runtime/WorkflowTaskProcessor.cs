@@ -274,12 +274,14 @@ internal sealed class WorkflowTaskProcessor(
             return (Compacted(commit), chosen);
         }
 
+        // Stamped now, not when the round began: the attempt's timeouts count from this start, and a slow round must not spend them.
+        var startedAt = time.GetUtcNow();
         var rows = new List<ActivityTaskRecord>(commit.NewActivities.Count);
         foreach (var row in commit.NewActivities)
         {
             if (eager.CanRun(row) && eager.TryTakeSlot())
             {
-                chosen.Add(row with { State = ActivityState.Started, StartedAt = now });
+                chosen.Add(row with { State = ActivityState.Started, StartedAt = startedAt });
                 rows.Add(chosen[^1]);
             }
             else

@@ -8,6 +8,9 @@ namespace ServerlessFlow.Engine.Worker;
 /// </summary>
 internal sealed class MessageLease : IAsyncDisposable
 {
+    /// <summary>How long a stopping worker spends handing one message back.</summary>
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ITaskQueues queues;
     private readonly TimeSpan lease;
     private readonly CancellationTokenSource stop;
@@ -29,6 +32,28 @@ internal sealed class MessageLease : IAsyncDisposable
         await stop.CancelAsync();
         await renewing;
         return current;
+    }
+
+    /// <summary>
+    /// Stops renewing and makes the message visible again at once, for a worker that stops before finishing it: another
+    /// worker takes it now instead of after the rest of the lease. Best effort: if this fails, the lease runs out as before.
+    /// </summary>
+    public async Task ReleaseAsync()
+    {
+        if (await StopAsync() is not { } held)
+        {
+            return;
+        }
+
+        using var deadline = new CancellationTokenSource(ReleaseTimeout);
+        try
+        {
+            await queues.SetVisibilityAsync(held, TimeSpan.Zero, deadline.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The message reappears when its lease runs out.
+        }
     }
 
     public async ValueTask DisposeAsync()

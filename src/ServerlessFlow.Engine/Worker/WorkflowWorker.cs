@@ -50,7 +50,7 @@ public sealed class WorkflowWorker
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Normal shutdown; messages in flight reappear after their lease and are finished by another worker.
+            // Normal shutdown; each task in flight hands its message back as it stops (see RunOneAsync).
         }
     }
 
@@ -132,9 +132,9 @@ public sealed class WorkflowWorker
 
     private async Task RunOneAsync(ReceivedMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
+        var lease = new MessageLease(queues, message, options.MessageLease, cancellationToken);
         try
         {
-            await using var lease = new MessageLease(queues, message, options.MessageLease, cancellationToken);
             var outcome = await handler.HandleAsync(message, cancellationToken);
             var current = await lease.StopAsync();
             if (current is null)
@@ -161,12 +161,14 @@ public sealed class WorkflowWorker
         {
             Log.HandlerFailed(logger, "?", message.MessageId, message.Queue, e);
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the message reappears after its lease.
+            // Shutting down mid-task: hand the message back now, so another worker runs it at once rather than after the lease.
+            await lease.ReleaseAsync();
         }
         finally
         {
+            await lease.DisposeAsync();
             slots.Release();
         }
     }

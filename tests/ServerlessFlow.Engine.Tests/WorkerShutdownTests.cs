@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessFlow.Engine.Backend;
+
+namespace ServerlessFlow.Engine.Tests;
+
+public abstract class WorkerShutdownTests : EngineSuite
+{
+    [Fact]
+    public async Task Stop_TaskInFlight_MessageHandedBackAtOnceNotAfterItsLease()
+    {
+        var backend = NewBackend();
+        var queue = QueueNames.Workflow("default");
+        var handler = new HoldsUntilStopped();
+        var worker = new EngineHarness(
+            b =>
+            {
+                b.ConfigureWorker(o => o with { MessageLease = TimeSpan.FromMinutes(5) });
+                b.Services.AddSingleton<ITaskHandler>(handler);
+            },
+            backend);
+        try
+        {
+            await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
+            await backend.Queues.SendAsync(queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = "held-at-shutdown" }, TimeSpan.Zero, CancellationToken.None);
+            await handler.Received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+        }
+
+        // Handed back, not left hidden for the five minutes of its lease: another worker can take it now.
+        var again = await Eventually.WaitAsync(() => backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None), r => r.Count == 1);
+        Assert.Contains("held-at-shutdown", again[0].Body, StringComparison.Ordinal);
+        Assert.Equal(2, again[0].DequeueCount);
+    }
+
+    /// <summary>Takes every message and works on it until the worker stops.</summary>
+    private sealed class HoldsUntilStopped : ITaskHandler
+    {
+        public TaskCompletionSource Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<TaskOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+        {
+            Received.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return TaskOutcome.Completed;
+        }
+    }
+}
+
+public sealed class WorkerShutdownTestsInMemory : WorkerShutdownTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class WorkerShutdownTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : WorkerShutdownTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
+}
