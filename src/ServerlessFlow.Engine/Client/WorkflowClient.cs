@@ -13,6 +13,8 @@ internal sealed partial class WorkflowClient(
     Retention.WorkflowPurger purger,
     WorkflowRegistry registry,
     CompletionNotifier notifier,
+    WorkflowTaskProcessor workflowTasks,
+    WorkerOptions workerOptions,
     TimeProvider time) : IWorkflowClient
 {
     /// <summary>Longest interval between two looks at a workflow another process may close.</summary>
@@ -20,6 +22,12 @@ internal sealed partial class WorkflowClient(
 
     /// <summary>The clock of callers' waits, which are real time even when workflows run on a fake or skipping clock.</summary>
     private static readonly TimeProvider RealTime = TimeProvider.System;
+
+    /// <summary>
+    /// When an eagerly started run's first activity check fires: soon enough to wake a run whose starter died before its first
+    /// task committed, and usually before any activity deadline, so the check covers the run's eager activities as well.
+    /// </summary>
+    private static readonly TimeSpan EagerStartBackstop = TimeSpan.FromSeconds(5);
 
     public Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default) =>
         StartWorkflowAsync(workflowType, input, options, scheduledBy: null, cancellationToken);
@@ -40,9 +48,12 @@ internal sealed partial class WorkflowClient(
         var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");
         var metadata = new RunMetadata(
             PayloadLimits.CheckMemo(options.Memo), registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), options.SearchAttributes), scheduledBy);
+        // A new ID is the common case: insert at once and read only when the insert finds a row (a conflict writes nothing).
+        var look = false;
         while (true)
         {
-            var existing = await store.ReadInstanceAsync(id, cancellationToken);
+            var existing = look ? await store.ReadInstanceAsync(id, cancellationToken) : null;
+            look = true;
             if (existing is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew })
             {
                 switch (options.IdConflictPolicy)
@@ -70,15 +81,30 @@ internal sealed partial class WorkflowClient(
             }
 
             var runId = Guid.NewGuid().ToString("N");
-            var commit = StartCommit.Build(id, runId, definition.Name, taskQueue, payload, time.GetUtcNow(), existing, parent: null, metadata);
+            var now = time.GetUtcNow();
+            var commit = StartCommit.Build(id, runId, definition.Name, taskQueue, payload, now, existing, parent: null, metadata);
+            var eager = workerOptions.EagerStart && workerOptions.TaskQueues.Contains(taskQueue, StringComparer.Ordinal);
+            if (eager)
+            {
+                commit = StartCommit.WithBackstop(commit, now + EagerStartBackstop);
+            }
+
             var committed = await store.CommitAsync(commit, cancellationToken);
-            if (committed is not null)
+            if (committed is null)
+            {
+                continue; // Lost a race with another start (or a close): look again.
+            }
+
+            if (!eager)
             {
                 await outbox.SendAsync(committed, cancellationToken);
                 return new WorkflowHandle(id, runId);
             }
 
-            // Lost a race with another start (or a close): look again.
+            // The first task's commit replaces the outbox and its flag: clearing them now would be a write for nothing.
+            var sent = await outbox.SendAsync(committed, clear: false, cancellationToken);
+            workflowTasks.RunStarted(sent ? committed with { OutboxPending = false, VisibilityChanged = false } : committed, (WorkflowStarted)commit.NewEvents[0]);
+            return new WorkflowHandle(id, runId);
         }
     }
 

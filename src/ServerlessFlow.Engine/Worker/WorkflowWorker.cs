@@ -25,12 +25,14 @@ public sealed class WorkflowWorker
     private readonly WorkerOptions options;
     private readonly LocalWakeups wakeups;
     private readonly Activities.ActivitySlots activitySlots;
+    private readonly TimeProvider time;
     private readonly ILogger<WorkflowWorker> logger;
 
     internal WorkflowWorker(
         ITaskQueues queues, StorageInitializer storage, ITaskHandler handler, HousekeepingPass housekeeping, WorkerOptions options, LocalWakeups wakeups,
-        Activities.ActivitySlots activitySlots, ILogger<WorkflowWorker> logger)
+        Activities.ActivitySlots activitySlots, TimeProvider time, ILogger<WorkflowWorker> logger)
     {
+        this.time = time;
         this.activitySlots = activitySlots;
         this.queues = queues;
         this.storage = storage;
@@ -132,6 +134,9 @@ public sealed class WorkflowWorker
 
     private async Task RunOneAsync(ReceivedMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
+        // The handler may give the slot back early (a workflow task waiting on its eager activities).
+        var slot = new TaskSlot(slots);
+        TaskSlot.Hold(slot);
         try
         {
             await using var lease = new MessageLease(queues, message, options.MessageLease, cancellationToken);
@@ -140,6 +145,12 @@ public sealed class WorkflowWorker
             if (current is null)
             {
                 return; // The lease was lost: the message is someone else's now.
+            }
+
+            if (outcome is TaskOutcome.RetryOutcome retrying)
+            {
+                // Work this process puts back for later is picked up when due, not at the next (backed-off) poll.
+                wakeups.NotifyAfter(message.Queue, retrying.Delay, time);
             }
 
             if (outcome is TaskOutcome.RetryOutcome { Replacement: { } replacement } replaced)
@@ -167,7 +178,7 @@ public sealed class WorkflowWorker
         }
         finally
         {
-            slots.Release();
+            slot.Release();
         }
     }
 
