@@ -65,11 +65,14 @@ internal sealed partial class WorkflowClient
                 $"Workflow type '{workflowType}' has no signal '{signalName}'. Its signals: {string.Join(", ", definition.Signals.Keys.Order(StringComparer.Ordinal))}. Nothing was started.");
         }
 
-        var handle = await StartWorkflowAsync(workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, cancellationToken);
+        var (handle, firstTask) = await StartAsync(
+            workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, scheduledBy: null, cancellationToken);
 
         // The start's history is committed before the signal's inbox row, and the signal is keyed by its
-        // request ID: a caller that retries after a failure here delivers it exactly once.
+        // request ID: a caller that retries after a failure here delivers it exactly once. An eager start's first task
+        // runs only after the signal is written (and loads, to see it), so the run starts with the signal in hand.
         await SignalWorkflowAsync(handle.Id, signalName, signalArgument, requestId ?? Guid.NewGuid().ToString("N"), cancellationToken);
+        firstTask?.Invoke(false);
         return handle;
     }
 

@@ -14,6 +14,7 @@ internal sealed partial class WorkflowClient(
     WorkflowRegistry registry,
     CompletionNotifier notifier,
     WorkflowTaskProcessor workflowTasks,
+    Worker.StorageInitializer storage,
     WorkerOptions workerOptions,
     TimeProvider time) : IWorkflowClient
 {
@@ -36,6 +37,18 @@ internal sealed partial class WorkflowClient(
     internal async Task<WorkflowHandle> StartWorkflowAsync(
         string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
     {
+        var (handle, firstTask) = await StartAsync(workflowType, input, options, scheduledBy, cancellationToken);
+        firstTask?.Invoke(true);
+        return handle;
+    }
+
+    /// <summary>
+    /// Starts a workflow. For an eager start the first task is returned, not run: the caller runs it (true: on the committed
+    /// state, with no load) once it has written what the task must see, as signal-with-start does its signal (false: it loads).
+    /// </summary>
+    private async Task<(WorkflowHandle Handle, Action<bool>? FirstTask)> StartAsync(
+        string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(options);
         if (input is StartWorkflowOptions)
         {
@@ -50,6 +63,7 @@ internal sealed partial class WorkflowClient(
             PayloadLimits.CheckMemo(options.Memo), registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), options.SearchAttributes), scheduledBy);
         // A new ID is the common case: insert at once and read only when the insert finds a row (a conflict writes nothing).
         var look = false;
+        var initialized = false;
         while (true)
         {
             var existing = look ? await store.ReadInstanceAsync(id, cancellationToken) : null;
@@ -59,7 +73,7 @@ internal sealed partial class WorkflowClient(
                 switch (options.IdConflictPolicy)
                 {
                     case WorkflowIdConflictPolicy.UseExisting:
-                        return new WorkflowHandle(id, existing.RunId);
+                        return (new WorkflowHandle(id, existing.RunId), null);
                     case WorkflowIdConflictPolicy.TerminateExisting:
                         await TerminateWorkflowAsync(id, "Terminated by a new start with IdConflictPolicy.TerminateExisting.", cancellationToken);
                         continue;
@@ -89,7 +103,19 @@ internal sealed partial class WorkflowClient(
                 commit = StartCommit.WithBackstop(commit, now + EagerStartBackstop);
             }
 
-            var committed = await store.CommitAsync(commit, cancellationToken);
+            InstanceRecord? committed;
+            try
+            {
+                committed = await store.CommitAsync(commit, cancellationToken);
+            }
+            catch (StoreException e) when (e.Status == 404 && !initialized)
+            {
+                // The tables do not exist yet (a start racing the worker's start-up): create them, as the worker would, and try again.
+                await storage.InitializeAsync(cancellationToken);
+                initialized = true;
+                continue;
+            }
+
             if (committed is null)
             {
                 continue; // Lost a race with another start (or a close): look again.
@@ -98,13 +124,14 @@ internal sealed partial class WorkflowClient(
             if (!eager)
             {
                 await outbox.SendAsync(committed, cancellationToken);
-                return new WorkflowHandle(id, runId);
+                return (new WorkflowHandle(id, runId), null);
             }
 
             // The first task's commit replaces the outbox and its flag: clearing them now would be a write for nothing.
             var sent = await outbox.SendAsync(committed, clear: false, cancellationToken);
-            workflowTasks.RunStarted(sent ? committed with { OutboxPending = false, VisibilityChanged = false } : committed, (WorkflowStarted)commit.NewEvents[0]);
-            return new WorkflowHandle(id, runId);
+            var state = sent ? committed with { OutboxPending = false, VisibilityChanged = false } : committed;
+            var started = (WorkflowStarted)commit.NewEvents[0];
+            return (new WorkflowHandle(id, runId), asCommitted => workflowTasks.RunStarted(state, asCommitted ? started : null));
         }
     }
 

@@ -91,8 +91,8 @@ internal sealed class WorkflowTaskProcessor(
     /// wake-up, which wakes the workflow through its queue should this process die before the first task commits.
     /// </summary>
     /// <param name="committed">The instance row as the start committed it, with its outbox already sent.</param>
-    /// <param name="started">The run's first event.</param>
-    public void RunStarted(InstanceRecord committed, WorkflowStarted started)
+    /// <param name="started">The run's first event, to run on without a load; null to load (something else was written since).</param>
+    public void RunStarted(InstanceRecord committed, WorkflowStarted? started)
     {
         if (!inProgress.TryEnter(committed.WorkflowId))
         {
@@ -101,7 +101,7 @@ internal sealed class WorkflowTaskProcessor(
 
         var session = new WorkflowTaskSession(committed.WorkflowId, owns: true, time.GetUtcNow() + options.EagerExecutionBudget)
         {
-            Loaded = new WorkflowSnapshot { Instance = committed, Inbox = [], History = [started], HistoryAfter = 0 },
+            Loaded = started is null ? null : new WorkflowSnapshot { Instance = committed, Inbox = [], History = [started], HistoryAfter = 0 },
         };
         var message = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = committed.WorkflowId, RunId = committed.RunId };
         _ = Task.Run(() => RunStartedAsync(message, committed.TaskQueue, session), CancellationToken.None);
