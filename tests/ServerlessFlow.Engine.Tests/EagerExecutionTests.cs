@@ -53,7 +53,8 @@ public abstract class EagerExecutionTests : EngineSuite
         var closed = await engine.RunAsync(nameof(FiveSteps), null);
 
         Assert.Equal(WorkflowStatus.Completed, closed.Status);
-        Assert.Single(queues.Sent, s => s.Message.WorkflowId == closed.Id && s.Message.Kind == TaskKind.Workflow);
+        // The start's wake-up goes through the queue (the harness's fast recovery sweep may send a duplicate: messages are hints).
+        Assert.Contains(queues.Sent, s => s.Message.WorkflowId == closed.Id && s.Message.Kind == TaskKind.Workflow);
     }
 
     [Fact]
