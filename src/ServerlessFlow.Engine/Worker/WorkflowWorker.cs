@@ -95,9 +95,10 @@ public sealed class WorkflowWorker
             {
                 await slots.WaitAsync(cancellationToken);
                 IReadOnlyList<ReceivedMessage> received;
+                var requested = Math.Min(MaxBatch, slots.CurrentCount + 1);
                 try
                 {
-                    received = await queues.ReceiveAsync(queue, Math.Min(MaxBatch, slots.CurrentCount + 1), options.MessageLease, cancellationToken);
+                    received = await queues.ReceiveAsync(queue, requested, options.MessageLease, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -114,7 +115,13 @@ public sealed class WorkflowWorker
                     continue;
                 }
 
-                idle = MinPollInterval;
+                // Only a full batch (a backlog) restarts the back-off: a message now and then (a wake-up this process sent, a
+                // check coming due) is followed by one more poll at once, not by the whole ramp of quick empty polls again.
+                if (received.Count >= requested)
+                {
+                    idle = MinPollInterval;
+                }
+
                 for (var i = 0; i < received.Count; i++)
                 {
                     if (i > 0)
