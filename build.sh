@@ -4,6 +4,8 @@
 #   ./build.sh test                       build everything (functions/ included), compile and lint infra/, run every test
 #   ./build.sh bench [benchmark options]  run the benchmark against a fresh in-memory Azurite
 #   ./build.sh pack                       build and pack every package (and the project template) into artifacts/packages
+#   ./build.sh chaos [--minutes N]        run the chaos suite (killed workers, injected storage faults) for N minutes
+#                                         of rounds (default: one round, as in CI); CHAOS_SEED=... replays a seed
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -65,8 +67,22 @@ case "${1:-}" in
     dotnet pack ServerlessFlow.sln -c Release --nologo -v quiet
     ls -1 artifacts/packages
     ;;
+  chaos)
+    shift
+    minutes=0
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --minutes) minutes="${2:?--minutes needs a value}"; shift 2 ;;
+        *) echo "usage: ./build.sh chaos [--minutes N]" >&2; exit 2 ;;
+      esac
+    done
+    install_azurite
+    dotnet build tests/ServerlessFlow.Chaos.Tests -c Release --nologo -v quiet
+    # The summary (workflows done, kills, injected faults by kind) is the test's output: show it.
+    CHAOS_MINUTES="$minutes" exec dotnet test tests/ServerlessFlow.Chaos.Tests -c Release --no-build --nologo --logger "console;verbosity=detailed"
+    ;;
   *)
-    echo "usage: ./build.sh dev|test|bench|pack [options]" >&2
+    echo "usage: ./build.sh dev|test|bench|pack|chaos [options]" >&2
     exit 2
     ;;
 esac

@@ -1,4 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessFlow.Hosting;
@@ -14,14 +13,12 @@ namespace ServerlessFlow.Functions;
 /// </summary>
 public static class FunctionAppServices
 {
-    /// <summary>Adds Application Insights, the engine with the samples, storage initialization and the HTTP API options.</summary>
+    /// <summary>Adds OpenTelemetry (to Application Insights), the engine with the samples, storage initialization and the HTTP API options.</summary>
     /// <param name="services">The app's services.</param>
     /// <param name="configuration">The app settings (see <see cref="Hosting.Configuration.HostingSettingNames"/>).</param>
     public static IServiceCollection AddFunctionApp(this IServiceCollection services, IConfiguration configuration)
     {
-        services
-            .AddApplicationInsightsTelemetryWorkerService()
-            .ConfigureFunctionsApplicationInsights();
+        FunctionAppTelemetry.Add(services, configuration);
         services.AddServerlessFlowHosting(configuration, flow => flow.AddSamples());
         services.AddServerlessFlowStorageInitialization();
 

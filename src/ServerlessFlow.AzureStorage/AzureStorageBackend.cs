@@ -139,11 +139,12 @@ public sealed class AzureStorageBackend
         return prefix + "visibility";
     }
 
-    /// <summary>Adds the caller's policies (once per attempt, so retries are seen) and the retry settings.</summary>
+    /// <summary>Adds the request metric and the caller's policies (once per attempt, so retries are seen) and the retry settings.</summary>
     private static void Configure(ClientOptions clientOptions, AzureStorageOptions options)
     {
         clientOptions.Retry.MaxRetries = options.MaxRetries;
         clientOptions.Retry.Delay = options.RetryDelay;
+        clientOptions.AddPolicy(StorageRequestMetrics.Instance, HttpPipelinePosition.PerRetry);
         foreach (var policy in options.Policies)
         {
             clientOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 
 namespace ServerlessFlow.AzureStorage;
 
@@ -130,6 +131,7 @@ internal sealed class AzureTaskQueues : ITaskQueues
         // Row first, delete second: a crash in between leaves a duplicate (harmless), never a lost message.
         await DeadLetterRows.WriteAsync(deadLetters, DeadLetterRows.ToEntity(message, reason, DateTimeOffset.UtcNow), cancellationToken);
         await DeleteAsync(message, cancellationToken);
+        ServerlessFlowTelemetry.CountDeadLetter(message.Queue);
     }
 
     /// <summary>The storage queue of a logical queue name.</summary>

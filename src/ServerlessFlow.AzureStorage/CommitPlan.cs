@@ -17,15 +17,22 @@ internal sealed class CommitPlan
     private readonly TableEntity instanceRow;
     private readonly List<PlannedOperation> finalOperations;
 
-    private CommitPlan(TableEntity instanceRow, List<PlannedOperation> finalOperations, List<List<TableEntity>> overflow)
+    private CommitPlan(TableEntity instanceRow, List<PlannedOperation> finalOperations, List<List<TableEntity>> overflow, List<string> afterCommit)
     {
         this.instanceRow = instanceRow;
         this.finalOperations = finalOperations;
         Overflow = overflow;
+        DeletedAfterCommit = afterCommit;
     }
 
-    /// <summary>Overflow transactions of history rows, in order; empty when everything fits the final transaction.</summary>
+    /// <summary>
+    /// Overflow transactions of history rows and new activity rows (Add), in order; empty when everything fits the final
+    /// transaction. However many events and activities a step records, its commit is these few transactions plus the final one.
+    /// </summary>
     public IReadOnlyList<List<TableEntity>> Overflow { get; }
+
+    /// <summary>Row keys of activity rows to delete once the final transaction has landed (those that did not fit it).</summary>
+    public IReadOnlyList<string> DeletedAfterCommit { get; }
 
     /// <summary>What each operation of the final transaction does (index 0 is the instance row).</summary>
     public IReadOnlyList<PlannedOperation> FinalOperations => finalOperations;
@@ -60,17 +67,48 @@ internal sealed class CommitPlan
             }
         }
 
-        operations.AddRange(commit.NewActivities.Select(activity => new PlannedOperation(
-            OperationKind.ActivityAdd, new TableTransactionAction(TableTransactionActionType.Add, ActivityRows.ToEntity(partitionKey, activity, commitId)))));
-        operations.AddRange(commit.DeletedActivities.Select(id => Delete(OperationKind.ActivityDelete, partitionKey, RowKeys.Activity(instance.RunId, id))));
-
         var bytes = PayloadRows.EstimatedBatchBytes(instanceRow) + operations.Skip(1).Sum(op => (long)PayloadRows.EstimatedBatchBytes((TableEntity)op.Action!.Entity));
         if (operations.Count > AzureLimits.MaxOperationsPerBatch || bytes > AzureLimits.MaxBatchBodyBytes)
         {
             throw new StoreException(
-                $"The commit of workflow '{instance.WorkflowId}' consumes {commit.ConsumedInbox.Count} inbox items and changes {commit.NewActivities.Count + commit.DeletedActivities.Count} activities: " +
+                $"The commit of workflow '{instance.WorkflowId}' consumes {commit.ConsumedInbox.Count} inbox items: " +
                 $"{operations.Count} operations, about {bytes} bytes, where one transaction carries {AzureLimits.MaxOperationsPerBatch} and {AzureLimits.MaxBatchBodyBytes}. " +
-                "Consume fewer inbox items or schedule fewer activities per workflow task.", 0, isTooLarge: true);
+                "Consume fewer inbox items per workflow task.", 0, isTooLarge: true);
+        }
+
+        // Rows of activities whose outcome this commit records (or that it abandons) are inert once the instance row no longer
+        // lists them as pending, so those that do not fit are deleted after the commit.
+        var afterCommit = new List<string>();
+        foreach (var id in commit.DeletedActivities)
+        {
+            var rowKey = RowKeys.Activity(instance.RunId, id);
+            if (operations.Count < AzureLimits.MaxOperationsPerBatch)
+            {
+                operations.Add(Delete(OperationKind.ActivityDelete, partitionKey, rowKey));
+                bytes += AzureLimits.BatchOperationOverheadBytes;
+            }
+            else
+            {
+                afterCommit.Add(rowKey);
+            }
+        }
+
+        // New activity rows join the final transaction while they fit; in it they are upserts, since under the fence a row at an event
+        // ID above the committed last event can only be a leftover of a lost race. The rest are written beforehand with the overflow.
+        var earlyRows = new List<TableEntity>();
+        foreach (var activity in commit.NewActivities)
+        {
+            var row = ActivityRows.ToEntity(partitionKey, activity, commitId);
+            var rowBytes = PayloadRows.EstimatedBatchBytes(row);
+            if (earlyRows.Count == 0 && operations.Count < AzureLimits.MaxOperationsPerBatch && bytes + rowBytes <= AzureLimits.MaxBatchBodyBytes)
+            {
+                operations.Add(new PlannedOperation(OperationKind.ActivityAdd, new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)));
+                bytes += rowBytes;
+            }
+            else
+            {
+                earlyRows.Add(row);
+            }
         }
 
         // The newest events join the final transaction while they fit; older ones overflow, in order.
@@ -90,7 +128,7 @@ internal sealed class CommitPlan
             inFinal--;
         }
 
-        var overflow = Pack(events.Take(inFinal).SelectMany(rows => rows));
+        var overflow = Pack(events.Take(inFinal).SelectMany(rows => rows).Concat(earlyRows));
         if (overflow.Count > 0 && instance.ETag is null)
         {
             throw new StoreException(
@@ -98,7 +136,7 @@ internal sealed class CommitPlan
                 "its overflow rows could not be cleaned up safely before the instance row exists.", 0, isTooLarge: true);
         }
 
-        return new CommitPlan(instanceRow, operations, overflow);
+        return new CommitPlan(instanceRow, operations, overflow, afterCommit);
     }
 
     /// <summary>The final transaction, fenced on <paramref name="etag"/> (null: the instance row must not exist).</summary>

@@ -54,6 +54,7 @@ internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShape
                             inboxShapes.Forget(partitionKey, RowKeys.Inbox(key));
                         }
 
+                        await DeleteAfterCommitAsync(partitionKey, plan.DeletedAfterCommit, cancellationToken);
                         return committed.Instance;
                     }
 
@@ -122,6 +123,30 @@ internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShape
 
         var unchanged = etag is null ? row is null : row is not null && string.Equals(row.ETag.ToString(), etag, StringComparison.Ordinal);
         return unchanged ? null : Outcome.Lost.Instance;
+    }
+
+    /// <summary>
+    /// Deletes the activity rows the final transaction had no room for. They belong to activities the committed instance no longer
+    /// lists as pending, so no fence is needed; a crash before this leaves inert rows that the workflow's purge removes.
+    /// </summary>
+    private async Task DeleteAfterCommitAsync(string partitionKey, IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in rowKeys.Chunk(AzureLimits.MaxOperationsPerBatch))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(
+                    chunk.Select(key => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, key), ETag.All)), cancellationToken);
+            }
+            catch (RequestFailedException e) when (StorageErrors.IsNotFound(e))
+            {
+                // One of them is gone already (an earlier try of this commit): delete the others one by one.
+                foreach (var key in chunk)
+                {
+                    await table.DeleteEntityAsync(partitionKey, key, ETag.All, cancellationToken);
+                }
+            }
+        }
     }
 
     /// <summary>Continuation counts of the consumed inbox rows from the cache; null when any is unknown.</summary>

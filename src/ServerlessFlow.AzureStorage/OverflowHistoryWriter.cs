@@ -5,7 +5,7 @@ using ServerlessFlow.Engine.Backend;
 namespace ServerlessFlow.AzureStorage;
 
 /// <summary>
-/// Writes a commit's overflow history rows (see <see cref="CommitPlan"/>) before its final transaction.
+/// Writes a commit's overflow rows — history and new activity rows (see <see cref="CommitPlan"/>) — before its final transaction.
 /// <para>
 /// The rows go in with Add, so they can never overwrite a committed event. An Add that finds a row already
 /// there (409) meets rows above the committed last event: left by an attempt that lost its race, written
@@ -53,11 +53,14 @@ internal sealed class OverflowHistoryWriter(TableClient table)
         return null;
     }
 
-    /// <summary>Deletes every history row of the run from <paramref name="firstEventId"/> on, fenced on <paramref name="etag"/>; returns the new ETag, or null when the fence failed.</summary>
+    /// <summary>
+    /// Deletes every history row and activity row of the run from <paramref name="firstEventId"/> on, fenced on <paramref name="etag"/>;
+    /// returns the new ETag, or null when the fence failed.
+    /// </summary>
     private async Task<string?> ClearAboveAsync(string partitionKey, string runId, long firstEventId, string etag, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partitionKey} and RowKey ge {RowKeys.History(runId, firstEventId)} and RowKey lt {RowKeys.HistoryEnd(runId)}");
+            $"PartitionKey eq {partitionKey} and ((RowKey ge {RowKeys.History(runId, firstEventId)} and RowKey lt {RowKeys.HistoryEnd(runId)}) or (RowKey ge {RowKeys.Activity(runId, firstEventId)} and RowKey lt {RowKeys.ActivitiesEnd(runId)}))");
         var keys = new List<string>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: RowKeyOnly, cancellationToken: cancellationToken))
         {

@@ -67,8 +67,11 @@ public sealed class RequestCounter : HttpPipelinePolicy
         }
 
         Interlocked.Increment(ref total);
-        byResource.AddOrUpdate($"{message.Request.Method} {Resource(message.Request.Uri.ToUri())}", 1, (_, count) => count + 1);
+        byResource.AddOrUpdate(Kind(message), 1, (_, count) => count + 1);
     }
+
+    /// <summary>A request's kind as the counts name it: "{METHOD} {table or queue}".</summary>
+    internal static string Kind(HttpMessage message) => $"{message.Request.Method} {Resource(message.Request.Uri.ToUri())}";
 
     private sealed class Scope(RequestCounter counter) : IDisposable
     {

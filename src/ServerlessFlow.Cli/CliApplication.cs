@@ -36,7 +36,7 @@ internal static class CliApplication
     /// <summary>Every command group of the tool.</summary>
     public static RootCommand BuildRoot(GlobalOptions globals)
     {
-        var root = new RootCommand("Operate ServerlessFlow workflows, schedules and dead letters through the HTTP API.")
+        var root = new RootCommand("Operate ServerlessFlow workflows, schedules and dead letters through the HTTP API, and replay exported histories.")
         {
             globals.Address,
             globals.Key,
@@ -44,9 +44,9 @@ internal static class CliApplication
             WorkflowCommands.Create(globals),
             ScheduleCommands.Create(globals),
             DeadLetterCommands.Create(globals),
+            ReplayCommand.Create(globals),
         };
 
-        // `replay` (an exported history against an assembly) joins here once the engine ships WorkflowReplayer.
         return root;
     }
 

@@ -21,6 +21,12 @@ internal sealed record DevServerOptions
     /// <summary>Run Azurite without persistence (nothing survives a restart).</summary>
     public bool InMemory { get; init; }
 
+    /// <summary>Export traces and metrics to the console.</summary>
+    public bool TelemetryConsole { get; init; }
+
+    /// <summary>Append every finished span as a JSON line to this file; null for none.</summary>
+    public string? TraceFile { get; init; }
+
     /// <summary>Print usage and exit.</summary>
     public bool ShowHelp { get; init; }
 
@@ -42,6 +48,9 @@ internal sealed record DevServerOptions
           --data-folder <folder>               Where Azurite keeps its data (default: .serverlessflow/data in the project).
           --task-queues <a,b>                  Task queues to serve (default: default).
           --prefix <prefix>                    Prefix of table and queue names (default: sf).
+          --otel-console                       Print traces and metrics (OpenTelemetry) to the console.
+          --trace-file <file>                  Append every finished span to <file> as a JSON line.
+                                               OTLP export: set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4317).
           --help                               Show this help.
         """;
 
@@ -68,6 +77,12 @@ internal sealed record DevServerOptions
                     break;
                 case "--data-folder":
                     options = options with { DataFolder = Value() };
+                    break;
+                case "--otel-console":
+                    options = options with { TelemetryConsole = true };
+                    break;
+                case "--trace-file":
+                    options = options with { TraceFile = Path.GetFullPath(Value()) };
                     break;
                 case "--in-memory":
                     options = options with { InMemory = true };

@@ -139,6 +139,7 @@ public static class ServerlessFlowDevServer
 
         builder.Services.AddServerlessFlowHosting(builder.Configuration, configure);
         builder.Services.AddServerlessFlowPollingWorker();
+        DevServerTelemetry.Configure(builder, options);
         settings.ConfigureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapServerlessFlowApi();

@@ -7,7 +7,8 @@ namespace ServerlessFlow.Samples;
 public sealed record HelloInput(int Count, int DelayMs, int? TimeoutMs = null);
 
 /// <summary>Runs <c>Count</c> activities in sequence, each waiting <c>DelayMs</c> and returning its index; returns the indexes. Tests and benchmarks use it.</summary>
-[Workflow]
+// A missing input fails the workflow (no deploy can fix it); any other exception from this code is a bug that fails the task.
+[Workflow(FailureExceptionTypes = [typeof(ArgumentNullException)])]
 public sealed class HelloSequence
 {
 

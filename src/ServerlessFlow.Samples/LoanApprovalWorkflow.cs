@@ -15,7 +15,8 @@ public sealed record LoanDecision(bool Approved, string Reviewer);
 /// Credit check, then wait up to seven days for a human to approve or reject (signal <c>decide</c>);
 /// the <c>status</c> query tells where the application is at any time.
 /// </summary>
-[Workflow]
+// A missing input fails the workflow (no deploy can fix it); any other exception from this code is a bug that fails the task.
+[Workflow(FailureExceptionTypes = [typeof(ArgumentNullException)])]
 public sealed class LoanApprovalWorkflow
 {
     private static readonly ActivityOptions Options = new() { StartToCloseTimeout = TimeSpan.FromSeconds(30) };

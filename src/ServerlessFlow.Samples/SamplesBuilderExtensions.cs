@@ -9,10 +9,6 @@ public static class SamplesBuilderExtensions
     public static ServerlessFlowBuilder AddSamples(this ServerlessFlowBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder
-            .AddWorkflow<HelloSequence>().AddActivities<HelloActivities>()
-            .AddWorkflow<OrderWorkflow>().AddActivities<OrderActivities>()
-            .AddWorkflow<LoanApprovalWorkflow>().AddActivities<LoanActivities>()
-            .AddWorkflow<OnboardingWorkflow>().AddActivities<EmailActivities>();
+        return builder.AddGeneratedDefinitions(); // written by the source generator from this assembly's [Workflow] and [Activity] classes
     }
 }

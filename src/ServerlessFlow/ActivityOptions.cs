@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ServerlessFlow;
 
 /// <summary>Per-call options of an activity. At least one of the two close timeouts is required.</summary>
@@ -20,6 +22,16 @@ public sealed record ActivityOptions
 
     /// <summary>Task queue the activity runs on; the workflow's own task queue when null.</summary>
     public string? TaskQueue { get; init; }
+
+    /// <summary>
+    /// Cancels this one activity when workflow code cancels it (a <see cref="CancellationTokenSource"/> the workflow
+    /// owns; <c>Cancel()</c>, not <c>CancelAsync()</c>). The cancellation is recorded in history as
+    /// <see cref="History.ActivityCanceled"/>, the awaiting call throws <see cref="TaskCanceledException"/>, the
+    /// activity's task row is deleted — so an attempt that heartbeats sees its own token cancelled — and an outcome that
+    /// arrives later is dropped. Not part of the recorded options.
+    /// </summary>
+    [JsonIgnore]
+    public CancellationToken CancellationToken { get; init; }
 
     /// <summary>Throws when the options cannot be used, naming the fix.</summary>
     internal void Validate(string activityName)

@@ -9,6 +9,17 @@ public sealed class WorkflowAttribute : Attribute
 
     /// <summary>The workflow type name used to start it; the class name when null.</summary>
     public string? Name { get; }
+
+    /// <summary>
+    /// Exception types that fail the workflow when its code throws them (or a type derived from them), as Temporal's
+    /// <c>FailureExceptionTypes</c>. Any other exception that is not a failure exception (<see cref="ApplicationFailureException"/>,
+    /// or the <see cref="ActivityFailureException"/> and <see cref="ChildWorkflowFailureException"/> the code let through) is
+    /// taken for a bug: it fails the workflow <em>task</em>, which is retried with back-off and shown as
+    /// <see cref="WorkflowDescription.LastTaskFailure"/> until corrected code is deployed; the workflow stays running.
+    /// </summary>
+    /// <remarks>WARNING: changing this list changes what happens to runs in flight the next time their code throws.</remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1819:Properties should not return arrays", Justification = "Attribute arguments can only be arrays.")]
+    public Type[] FailureExceptionTypes { get; set; } = [];
 }
 
 /// <summary>Marks the entry point of a workflow: an instance method returning <see cref="Task"/> or <see cref="Task{T}"/> with at most one parameter.</summary>

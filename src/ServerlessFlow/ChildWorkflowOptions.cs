@@ -3,7 +3,7 @@ namespace ServerlessFlow;
 /// <summary>Options of a child workflow started from a workflow.</summary>
 public sealed record ChildWorkflowOptions
 {
-    /// <summary>The child's workflow ID; "{parent ID}-child-{event ID}" when null, which is deterministic.</summary>
+    /// <summary>The child's workflow ID; "{parent ID}-child-{parent run ID}-{event ID}" when null, which is deterministic and differs between the runs of a continue-as-new chain.</summary>
     public string? Id { get; init; }
 
     /// <summary>The child's task queue; the parent's when null.</summary>

@@ -38,4 +38,24 @@ internal interface IWorkflowContext
 internal interface IWorkflowContextProvider
 {
     IWorkflowContext Context { get; }
+
+    /// <summary>Workflow code called a workflow API off its scheduler (after ConfigureAwait(false), say): fail the workflow task.</summary>
+    void ReportEscape(string message);
+}
+
+/// <summary>
+/// The workflow whose executor is running on this thread, if any. Code that continues off the workflow scheduler
+/// (ConfigureAwait(false) resumes it inline, on the executor's thread) no longer sees the scheduler as
+/// <see cref="TaskScheduler.Current"/>; this is how <see cref="Workflow"/> still finds whom to tell.
+/// </summary>
+internal static class WorkflowThread
+{
+    [ThreadStatic]
+    private static IWorkflowContextProvider? executing;
+
+    public static IWorkflowContextProvider? Executing
+    {
+        get => executing;
+        set => executing = value;
+    }
 }

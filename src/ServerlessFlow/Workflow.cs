@@ -33,10 +33,15 @@ public static class Workflow
     public static Microsoft.Extensions.Logging.ILogger Logger => Context.Logger;
 
     private static IWorkflowContext Context =>
-        (TaskScheduler.Current as IWorkflowContextProvider)?.Context
-        ?? throw new InvalidOperationException(
-            "This API works only inside workflow code. If you are in a workflow, do not leave its scheduler: " +
-            "avoid Task.Run, ConfigureAwait(false) and Task.Factory.StartNew with another scheduler.");
+        (TaskScheduler.Current as IWorkflowContextProvider)?.Context ?? throw OffScheduler();
+
+    private static InvalidOperationException OffScheduler()
+    {
+        const string message = "This API works only inside workflow code. If you are in a workflow, do not leave its scheduler: " +
+            "avoid Task.Run, ConfigureAwait(false) and Task.Factory.StartNew with another scheduler.";
+        WorkflowThread.Executing?.ReportEscape(message);
+        return new InvalidOperationException(message);
+    }
 
     /// <summary>A GUID derived from the workflow's deterministic random numbers.</summary>
     public static Guid NewGuid()

@@ -64,4 +64,20 @@ public static class WorkflowClientExtensions
         ArgumentException.ThrowIfNullOrEmpty(workflowId);
         return new WorkflowHandle<TWorkflow, TResult>(client, workflowId, runId: null);
     }
+
+    /// <summary>A typed handle on the run a string-typed start returned (what generated start stubs give back).</summary>
+    public static WorkflowHandle<TWorkflow> GetWorkflowHandle<TWorkflow>(this IWorkflowClient client, WorkflowHandle started)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(started);
+        return new WorkflowHandle<TWorkflow>(client, started.Id, started.RunId);
+    }
+
+    /// <summary>A typed handle, with its result type, on the run a string-typed start returned.</summary>
+    public static WorkflowHandle<TWorkflow, TResult> GetWorkflowHandle<TWorkflow, TResult>(this IWorkflowClient client, WorkflowHandle started)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(started);
+        return new WorkflowHandle<TWorkflow, TResult>(client, started.Id, started.RunId);
+    }
 }

@@ -83,6 +83,9 @@ public sealed record PendingActivityDescription(long ScheduledEventId, string Ac
     /// <summary>When the running attempt last heartbeat.</summary>
     public DateTimeOffset? LastHeartbeatAt { get; init; }
 
+    /// <summary>The details of the last saved heartbeat (what the next attempt resumes from); null when none.</summary>
+    public JsonElement? HeartbeatDetails { get; init; }
+
     /// <summary>When the next attempt may start (retry back-off).</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 

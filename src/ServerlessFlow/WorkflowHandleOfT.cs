@@ -7,7 +7,7 @@ namespace ServerlessFlow;
 /// A typed handle on a workflow: signals, queries and updates are written as calls on the workflow class
 /// (<c>h.SignalAsync(wf =&gt; wf.ApproveAsync(a))</c>), so names and argument types are checked by the compiler.
 /// Get one from <see cref="WorkflowClientExtensions.StartWorkflowAsync{TWorkflow}"/> or
-/// <see cref="WorkflowClientExtensions.GetWorkflowHandle{TWorkflow}"/>.
+/// <see cref="WorkflowClientExtensions.GetWorkflowHandle{TWorkflow}(IWorkflowClient, string)"/>.
 /// </summary>
 /// <typeparam name="TWorkflow">The workflow class.</typeparam>
 public class WorkflowHandle<TWorkflow>

@@ -83,7 +83,7 @@ public sealed class UsageTests(DevServerFixture fixture)
 
         run.AssertExit(ExitCodes.Ok);
         var suggestions = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal(["show", "signal", "start"], suggestions.Where(s => s.StartsWith('s')).Order(StringComparer.Ordinal));
+        Assert.Equal(["show", "signal", "start", "suspend"], suggestions.Where(s => s.StartsWith('s')).Order(StringComparer.Ordinal));
     }
 
     private static int ClosedPort()

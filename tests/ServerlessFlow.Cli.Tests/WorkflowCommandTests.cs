@@ -115,6 +115,37 @@ public sealed class WorkflowCommandTests(DevServerFixture fixture)
     }
 
     [Fact]
+    public async Task WorkflowSuspendResume_SignalWhileHeld_AppliedAfterResumeAndShownInDescribeAndList()
+    {
+        var id = $"cli-suspend-{Guid.NewGuid():N}";
+        await cli.JsonAsync("workflow", "start", "LoanApprovalWorkflow", "--id", id, "--input", """{"applicantId":"ann","amount":10}""");
+
+        var suspended = await cli.JsonAsync("workflow", "suspend", id, "--reason", "audit hold");
+        await cli.JsonAsync("workflow", "signal", id, "decide", "--input", """{"approved":true,"reviewer":"bob"}""");
+        var describeHeld = await cli.RunAsync("workflow", "describe", id);
+        var listHeld = await Polling.UntilAsync(TimeSpan.FromSeconds(30), "the suspension in the index", async () =>
+        {
+            var table = await cli.RunAsync("workflow", "list", "--id-prefix", id);
+            return (table.Output.Contains("Running (suspended)", StringComparison.Ordinal), table);
+        });
+        var resumed = await cli.JsonAsync("workflow", "resume", id);
+        var result = await cli.JsonAsync("workflow", "result", id, "--wait", "90");
+        var resumeClosed = await cli.RunAsync("workflow", "resume", id);
+        var suspendWithReasonOnResume = await cli.RunAsync("workflow", "resume", id, "--reason", "x");
+
+        Assert.Equal("audit hold", suspended.GetProperty("suspension").GetProperty("reason").GetString());
+        describeHeld.AssertExit(ExitCodes.Ok);
+        Assert.Contains(Lines(describeHeld.Output), l => l.StartsWith("Status", StringComparison.Ordinal) && l.EndsWith("Running (suspended)", StringComparison.Ordinal));
+        Assert.Contains(Lines(describeHeld.Output), l => l.StartsWith("Suspended", StringComparison.Ordinal) && l.EndsWith(": audit hold", StringComparison.Ordinal));
+        listHeld.AssertExit(ExitCodes.Ok);
+        Assert.Equal(JsonValueKind.Null, resumed.GetProperty("suspension").ValueKind);
+        Assert.Equal("approved by bob", result.GetProperty("result").GetString());
+        resumeClosed.AssertExit(ExitCodes.Refused);
+        Assert.StartsWith("409 ", resumeClosed.Error, StringComparison.Ordinal);
+        suspendWithReasonOnResume.AssertExit(ExitCodes.Usage);
+    }
+
+    [Fact]
     public async Task WorkflowCancelTerminatePurge_OpenAndClosedRuns_ClosedRunsRefuseWithProblem()
     {
         var canceled = $"cli-cancel-{Guid.NewGuid():N}";

@@ -48,8 +48,8 @@ internal sealed class DurableClientHost : IAsyncDisposable
     }
 }
 
-/// <summary>Fails with a cause, to show how failure details map.</summary>
-[Workflow]
+/// <summary>Fails with a cause, to show how failure details map (the type is listed, so it fails the workflow, not its task).</summary>
+[Workflow(FailureExceptionTypes = [typeof(InvalidOperationException)])]
 public sealed class FailingWorkflow
 {
     [WorkflowRun]

@@ -108,6 +108,51 @@ public sealed class DevServerEndToEndTests(AzuriteFixture azurite, ITestOutputHe
     }
 
     [Fact]
+    public async Task DevServer_KilledMidFanOut_CompletesWithEachActivityResultRecordedOnce()
+    {
+        const int count = 300;
+        var prefix = UniquePrefix();
+        var id = $"kill-fanout-{Guid.NewGuid():N}";
+        var first = await DevServerProcess.StartAsync(azurite.ConnectionString, prefix, log.Path);
+        try
+        {
+            // More activities than one 100-operation transaction holds, each slow enough that the kill lands while most are open.
+            await first.Client.StartHelloAsync(id, count, delayMs: 500, timeoutMs: ActivityTimeout, type: "HelloFanOut");
+            await Polling.UntilAsync(RecoveryTimeout, "ten ActivityCompleted events", async () =>
+            {
+                var completed = (await first.Client.HistoryAsync(id)).OfKind("ActivityCompleted").Count;
+                return (completed >= 10, completed);
+            }, () => first.Output);
+            await first.KillAsync();
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        await using var second = await DevServerProcess.StartAsync(azurite.ConnectionString, prefix, log.Path);
+        var completedBeforeKill = (await second.Client.HistoryAsync(id)).OfKind("ActivityCompleted").Select(e => e.GetProperty("result").GetInt32()).ToHashSet();
+        Assert.True(completedBeforeKill.Count < count, "The fan-out finished before the kill, so the test proved nothing; the kill must land mid-fan-out.");
+
+        var result = await second.Client.WaitForResultAsync(id, RecoveryTimeout, diagnostics: () => second.Output + log.Dump());
+
+        Assert.Equal("Completed", result.GetProperty("status").GetString());
+        Assert.Equal(Enumerable.Range(0, count), result.GetProperty("result").EnumerateArray().Select(e => e.GetInt32()));
+        var history = await second.Client.HistoryAsync(id);
+        Assert.Equal(Enumerable.Range(1, history.Count), history.Select(e => e.GetProperty("eventId").GetInt32()));
+        Assert.Equal(Enumerable.Range(0, count), history.OfKind("ActivityCompleted").Select(e => e.GetProperty("result").GetInt32()).Order());
+
+        // Activities recorded before the kill never ran again; the others ran at least once (at-least-once across the kill).
+        var executions = log.ExecutionsByIndex(id);
+        output.WriteLine($"Killed with {completedBeforeKill.Count} of {count} recorded; {executions.Values.Sum()} executions.");
+        for (var index = 0; index < count; index++)
+        {
+            var ran = executions.GetValueOrDefault(index);
+            Assert.True(completedBeforeKill.Contains(index) ? ran == 1 : ran >= 1, $"Activity {index} ran {ran} times (recorded before the kill: {completedBeforeKill.Contains(index)}).");
+        }
+    }
+
+    [Fact]
     public async Task DevServer_KilledMidAttempt_AttemptTimedOutWithinItsTimeoutAndRetriedOnAnotherServer()
     {
         var prefix = UniquePrefix();

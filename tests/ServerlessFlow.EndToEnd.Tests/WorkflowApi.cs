@@ -8,11 +8,19 @@ namespace ServerlessFlow.EndToEnd.Tests;
 /// <summary>The HTTP calls the end-to-end tests make, as curl would make them.</summary>
 internal static class WorkflowApi
 {
-    public static async Task<JsonElement> StartHelloAsync(this HttpClient client, string id, int count, int delayMs, int timeoutMs = 60_000)
+    /// <summary>Starts a workflow of <paramref name="type"/> (HelloSequence's input shape); <paramref name="traceParent"/> is sent as the W3C traceparent header when given.</summary>
+    public static async Task<JsonElement> StartHelloAsync(this HttpClient client, string id, int count, int delayMs, int timeoutMs = 60_000, string? traceParent = null, string type = "HelloSequence")
     {
-        using var response = await client.PostAsync(
-            $"/api/workflows/HelloSequence?id={Uri.EscapeDataString(id)}",
-            new StringContent($$"""{"count":{{count}},"delayMs":{{delayMs}},"timeoutMs":{{timeoutMs}}}""", Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/workflows/{type}?id={Uri.EscapeDataString(id)}")
+        {
+            Content = new StringContent($$"""{"count":{{count}},"delayMs":{{delayMs}},"timeoutMs":{{timeoutMs}}}""", Encoding.UTF8, "application/json"),
+        };
+        if (traceParent is not null)
+        {
+            request.Headers.Add("traceparent", traceParent);
+        }
+
+        using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Start answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();

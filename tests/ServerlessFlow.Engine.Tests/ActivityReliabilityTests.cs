@@ -6,7 +6,7 @@ namespace ServerlessFlow.Engine.Tests;
 public abstract class ActivityReliabilityTests : EngineSuite
 {
     private static void Register(ServerlessFlowBuilder b) => b
-        .AddWorkflow<RunsOne>().AddWorkflow<CancelsHeartbeatingActivity>().AddWorkflow<FiveSteps>().AddActivities<ReliableActivities>()
+        .AddWorkflow<RunsOne>().AddWorkflow<CancelsHeartbeatingActivity>().AddWorkflow<CancelsOneActivity>().AddWorkflow<FiveSteps>().AddActivities<ReliableActivities>()
         .ConfigureWorker(o => o with { TaskQueues = ["default", "spare"] });
 
     private static List<string> Journal(string workflowId) => ReliableActivities.Journal.TryGetValue(workflowId, out var entries) ? [.. entries] : [];
@@ -128,11 +128,33 @@ public abstract class ActivityReliabilityTests : EngineSuite
 
         // Started, not merely scheduled: an attempt cancelled before it starts never runs, so it could not see anything.
         await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingActivities is [{ State: "Started" }]);
+        var heartbeating = await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingActivities is [{ HeartbeatDetails: not null }]);
 
         await engine.Client.CancelWorkflowAsync(id);
         var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
 
         Assert.Equal("step 99", closed.GetResult<string>());
+        Assert.True(heartbeating.PendingActivities[0].HeartbeatDetails!.Value.GetProperty("beat").GetInt32() >= 1);
+        await Eventually.WaitAsync(() => Task.FromResult(Journal(id)), j => j.Contains("saw cancellation"));
+    }
+
+    [Fact]
+    public async Task ActivityOptionsCancellationToken_CancelledWhileHeartbeating_RecordedActivitySeesItWorkflowGoesOn()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var id = (await engine.Client.StartWorkflowAsync(nameof(CancelsOneActivity), null, new StartWorkflowOptions())).Id;
+        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(id), d => d.PendingActivities is [{ State: "Started" }]);
+
+        await engine.Client.SignalWorkflowAsync(id, "stop", null);
+        var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("cancelled, then step 7", closed.GetResult<string>());
+        Assert.Empty(closed.PendingActivities);
+        var history = await engine.Client.GetHistoryAsync(id);
+        var scheduled = history.OfType<ActivityScheduled>().First(s => s.ActivityName == "HeartbeatUntilCancelled");
+        Assert.Equal(scheduled.EventId, Assert.Single(history.OfType<ActivityCanceled>()).ScheduledEventId);
+        Assert.DoesNotContain(history, e => e is ActivityCompleted c && c.ScheduledEventId == scheduled.EventId || e is ActivityFailed f && f.ScheduledEventId == scheduled.EventId);
+        Replaying.New(typeof(CancelsOneActivity), nameof(CancelsOneActivity), id, closed.RunId).Replay(history); // the cancellation replays deterministically
         await Eventually.WaitAsync(() => Task.FromResult(Journal(id)), j => j.Contains("saw cancellation"));
     }
 

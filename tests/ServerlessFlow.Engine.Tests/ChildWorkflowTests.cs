@@ -6,7 +6,7 @@ public abstract class ChildWorkflowTests : EngineSuite
 {
     private static void Register(ServerlessFlowBuilder b) => b
         .AddWorkflow<Doubler>().AddWorkflow<BrokenChild>().AddWorkflow<Sleeper>().AddWorkflow<FanOut>()
-        .AddWorkflow<ParentOfBroken>().AddWorkflow<ParentLeavesChild>();
+        .AddWorkflow<ParentOfBroken>().AddWorkflow<ParentLeavesChild>().AddWorkflow<ChildInEveryRun>();
 
     [Fact]
     public async Task ExecuteChild_Completes_TypedResultDeterministicIdAndOwnHistory()
@@ -18,7 +18,7 @@ public abstract class ChildWorkflowTests : EngineSuite
         Assert.Equal(12L, closed.GetResult<long>());
         var scheduled = (await engine.Client.GetHistoryAsync("parent")).OfType<ChildWorkflowScheduled>().ToList();
         Assert.Equal(3, scheduled.Count);
-        Assert.All(scheduled, s => Assert.Equal($"parent-child-{s.EventId}", s.ChildWorkflowId));
+        Assert.All(scheduled, s => Assert.Equal($"parent-child-{closed.RunId}-{s.EventId}", s.ChildWorkflowId));
         var child = await engine.Client.DescribeWorkflowAsync(scheduled[0].ChildWorkflowId);
         Assert.Equal(WorkflowStatus.Completed, child.Status);
         Assert.Equal(2, child.GetResult<int>());
@@ -31,7 +31,7 @@ public abstract class ChildWorkflowTests : EngineSuite
 
         var closed = await engine.RunAsync(nameof(ParentOfBroken), null, "p-broken");
 
-        Assert.Equal("p-broken-child-2|Failed|System.InvalidOperationException|child broke", closed.GetResult<string>());
+        Assert.Equal($"p-broken-child-{closed.RunId}-2|Failed|System.InvalidOperationException|child broke", closed.GetResult<string>());
     }
 
     [Theory]
@@ -56,6 +56,25 @@ public abstract class ChildWorkflowTests : EngineSuite
 
         // The closed child reports to its closed parent; the report is consumed, not left in the parent's inbox forever.
         await Eventually.WaitAsync(() => engine.Backend.Store.LoadAsync(parent, null, 0, CancellationToken.None), s => s!.Inbox.Count == 0);
+    }
+
+    [Fact]
+    public async Task ExecuteChild_DefaultIdAfterContinueAsNew_DoesNotCollideWithThePreviousRunsChild()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var id = (await engine.Client.StartWorkflowAsync(nameof(ChildInEveryRun), 1, new StartWorkflowOptions { Id = "chain" })).Id;
+        var first = await Eventually.WaitAsync(
+            async () => (await engine.Client.ListWorkflowsAsync(new WorkflowListQuery { IdPrefix = "chain-child-" })).Items, items => items.Count == 1);
+        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(first[0].Id), child => child.PendingTimers.Count == 1);
+
+        await engine.Client.SignalWorkflowAsync(id, "Next", null);
+        var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.True(closed.Status == WorkflowStatus.Completed, $"{closed.Status}: {closed.Failure?.Message}");
+        Assert.Equal(42, closed.GetResult<int>());
+        var children = (await engine.Client.ListWorkflowsAsync(new WorkflowListQuery { IdPrefix = "chain-child-" })).Items;
+        Assert.Equal(2, children.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(WorkflowStatus.Running, (await engine.Client.DescribeWorkflowAsync(first[0].Id)).Status);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public sealed class Doubler
     public Task<int> RunAsync(int value) => Task.FromResult(value * 2);
 }
 
-[Workflow]
+[Workflow(FailureExceptionTypes = [typeof(InvalidOperationException)])]
 public sealed class BrokenChild
 {
     [WorkflowRun]
@@ -64,5 +64,31 @@ public sealed class ParentLeavesChild
     {
         _ = Workflow.ExecuteChildWorkflowAsync((Sleeper s) => s.RunAsync(), new ChildWorkflowOptions { Id = $"{Workflow.Info.WorkflowId}-sleeper", ParentClosePolicy = policy });
         await Workflow.WaitConditionAsync(() => finish);
+    }
+}
+
+/// <summary>
+/// Run 1 starts a long child it abandons and waits for "Next", then continues as new; run 2 starts a child at the same event ID
+/// with the default ID and returns its result. With IDs that ignored the run, run 2's child found run 1's still open.
+/// </summary>
+[Workflow]
+public sealed class ChildInEveryRun
+{
+    private bool next;
+
+    [WorkflowSignal]
+    public void Next() => next = true;
+
+    [WorkflowRun]
+    public async Task<int> RunAsync(int run)
+    {
+        if (run == 1)
+        {
+            _ = Workflow.ExecuteChildWorkflowAsync((Sleeper s) => s.RunAsync(), new ChildWorkflowOptions { ParentClosePolicy = ParentClosePolicy.Abandon });
+            await Workflow.WaitConditionAsync(() => next);
+            throw Workflow.CreateContinueAsNewException((ChildInEveryRun p) => p.RunAsync(2));
+        }
+
+        return await Workflow.ExecuteChildWorkflowAsync((Doubler d) => d.RunAsync(21));
     }
 }

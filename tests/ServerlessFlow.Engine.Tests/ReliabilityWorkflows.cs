@@ -47,16 +47,16 @@ public sealed class ReliableActivities
         return $"ok on attempt {context.Info.Attempt}";
     }
 
-    /// <summary>Heartbeats until cancelled, and records that it saw the cancellation.</summary>
+    /// <summary>Heartbeats its beat count until cancelled, and records that it saw the cancellation.</summary>
     [Activity]
     public async Task HeartbeatUntilCancelledAsync()
     {
         var context = ActivityExecutionContext.Current;
         try
         {
-            while (true)
+            for (var beat = 1; ; beat++)
             {
-                context.Heartbeat();
+                context.Heartbeat(new { beat });
                 await Task.Delay(20, context.CancellationToken);
             }
         }
@@ -143,5 +143,33 @@ public sealed class FiveSteps
         }
 
         return 5;
+    }
+}
+
+/// <summary>Cancels one heartbeating activity through its options' token when signalled, then goes on with the next step.</summary>
+[Workflow]
+#pragma warning disable CA1001 // a CancellationTokenSource without a timer holds nothing to release; the engine drops workflow objects
+public sealed class CancelsOneActivity
+#pragma warning restore CA1001
+{
+    private readonly CancellationTokenSource stop = new();
+
+    [WorkflowSignal("stop")]
+    public void Stop() => stop.Cancel();
+
+    [WorkflowRun]
+    public async Task<string> RunAsync()
+    {
+        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMinutes(5), HeartbeatTimeout = TimeSpan.FromSeconds(10), CancellationToken = stop.Token };
+        try
+        {
+            await Workflow.ExecuteActivityAsync((ReliableActivities a) => a.HeartbeatUntilCancelledAsync(), options);
+            return "not cancelled";
+        }
+        catch (OperationCanceledException)
+        {
+            var next = await Workflow.ExecuteActivityAsync((ReliableActivities a) => a.Count(7), new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(10) });
+            return $"cancelled, then {next}";
+        }
     }
 }

@@ -37,7 +37,8 @@ public sealed class CatchesActivityFailure
     }
 }
 
-[Workflow]
+/// <summary>Lists the exception it throws as a failure exception, so that it fails the workflow rather than its task.</summary>
+[Workflow(FailureExceptionTypes = [typeof(ArgumentOutOfRangeException)])]
 public sealed class ThrowsAfterActivity
 {
     [WorkflowRun]

@@ -30,8 +30,37 @@ public sealed class WorkflowLoggerTests
         Assert.Empty(replayed.Messages);
     }
 
+    [Fact]
+    public void Logger_ProviderHandsMessagesToThePool_DoesNotTripTheSchedulerGuard()
+    {
+        var pooled = new PoolWritingLogger();
+        var execution = Execution(pooled);
+        var start = new WorkflowStarted { EventId = 1, Timestamp = DateTimeOffset.UtcNow, WorkflowType = "ChattyWorkflow", TaskQueue = "default", RandomSeed = 7 };
+        execution.Replay([start]);
+
+        var commands = execution.RunTask([], start.Timestamp);
+        pooled.Written.Wait(TimeSpan.FromSeconds(10));
+
+        Assert.IsType<TimerStarted>(commands[^1]);
+        Assert.True(pooled.Written.IsSet);
+    }
+
     private static WorkflowExecution Execution(ILogger logger) =>
         new(Registry.GetWorkflow("ChattyWorkflow"), Registry.SearchAttributes, "chatty-1", "run-1", "default") { LogTo = logger };
+
+    /// <summary>A provider like an asynchronous sink: each message is written by a thread-pool work item.</summary>
+    private sealed class PoolWritingLogger : ILogger
+    {
+        public ManualResetEventSlim Written { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            ThreadPool.QueueUserWorkItem(_ => Written.Set());
+    }
 
     private sealed class CapturingLogger : ILogger
     {

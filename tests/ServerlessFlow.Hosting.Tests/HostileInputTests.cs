@@ -1,4 +1,5 @@
 using ServerlessFlow.Hosting.Http;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.Hosting.Tests;
 
@@ -159,15 +160,31 @@ public sealed class HostileInputTests(ApiServer server)
     }
 
     [Theory]
-    [InlineData("GET", "/api/nothing-here", 404)]
-    [InlineData("DELETE", "/api/workflows/x/result", 405)]
-    [InlineData("PATCH", "/api/schedules", 405)]
-    public async Task UnknownRouteOrMethod_AnswersAsTheWebServerDoes(string method, string target, int status)
+    [InlineData("GET", "/api/nothing-here", 404, ApiProblems.RouteNotFound)]
+    [InlineData("DELETE", "/api/workflows/x/result", 405, ApiProblems.MethodNotAllowed)]
+    [InlineData("PATCH", "/api/schedules", 405, ApiProblems.MethodNotAllowed)]
+    public async Task UnknownRouteOrMethod_AnswersTheWebServersStatusAsAProblem(string method, string target, int status, string type)
     {
         var response = await RawHttp.SendAsync(server.Port, method, target);
 
-        Assert.Equal(status, response.Status);
+        Problems.AssertProblem(response, status, type);
         Assert.Equal(status == 405, response.Headers.ContainsKey("allow"));
+    }
+
+    [Theory]
+    [InlineData("/api/workflows/HelloSequence?id={id}", """{"count":"five","delayMs":0}""")]
+    [InlineData("/api/workflows/HelloSequence?id={id}&envelope=true", """{"input":[1,2]}""")]
+    [InlineData("/api/workflows/LoanApprovalWorkflow/signal-with-start/decide?id={id}", """{"input":"ann","signal":{"approved":true,"reviewer":"bob"}}""")]
+    [InlineData("/api/workflows/LoanApprovalWorkflow/signal-with-start/decide?id={id}", """{"input":{"applicantId":"ann","amount":1},"signal":1}""")]
+    public async Task Start_PayloadNotOfTheParameterType_Answers400AndStartsNothing(string target, string body)
+    {
+        var id = ApiCalls.NewId("wrong-type");
+
+        var response = await RawHttp.SendAsync(server.Port, "POST", target.Replace("{id}", id, StringComparison.Ordinal), body);
+
+        var problem = Problems.AssertProblem(response, 400, ApiProblems.InvalidRequest);
+        Assert.Contains("does not fit its parameter", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Problems.AssertProblem(await RawHttp.SendAsync(server.Port, "GET", $"/api/workflows/{id}"), 404, ApiProblems.WorkflowNotFound);
     }
 
     private async Task<string> StartLoanAsync()

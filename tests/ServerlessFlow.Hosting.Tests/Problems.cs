@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ServerlessFlow.Hosting.Http;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.Hosting.Tests;
 

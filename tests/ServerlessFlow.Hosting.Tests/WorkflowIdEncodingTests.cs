@@ -1,4 +1,5 @@
 using ServerlessFlow.Hosting.Http;
+using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.Hosting.Tests;
 

@@ -23,4 +23,25 @@ public static class Polling
             await Task.Delay(Interval);
         }
     }
+
+    /// <summary>
+    /// Calls <paramref name="probe"/> every <paramref name="interval"/> until it returns true (then true) or the
+    /// deadline passes (then false): for callers that report what is still missing themselves.
+    /// </summary>
+    public static async Task<bool> TryUntilAsync(TimeSpan timeout, TimeSpan interval, Func<Task<bool>> probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!await probe())
+        {
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(interval);
+        }
+
+        return true;
+    }
 }

@@ -81,6 +81,52 @@ public sealed class WebUiTests(DevServerFixture fixture)
     }
 
     [Fact]
+    public async Task WebUi_SuspendAndResume_ButtonsConfirmAndListFiltersSuspended()
+    {
+        var prefix = $"ui-hold-{Guid.NewGuid():N}"[..20] + "/";
+        var held = prefix + "loan";
+        var free = prefix + "other";
+        await StartLoanAsync(held);
+        await StartLoanAsync(free);
+        await using var browser = await Browser.LaunchAsync();
+        var page = browser.Page;
+
+        await page.GotoAsync(new Uri(Api.BaseAddress!, "/api/ui/#/workflows/" + Uri.EscapeDataString(held)).ToString());
+        await Expect(page.GetByTestId("status").First).ToHaveTextAsync("Running");
+        await Expect(page.GetByTestId("action-resume")).ToHaveCountAsync(0);
+        await page.GetByTestId("action-suspend").ClickAsync();
+        await page.GetByTestId("field-reason").FillAsync("audit hold");
+        await page.GetByTestId("confirm").ClickAsync();
+        await Expect(page.GetByTestId("suspension")).ToContainTextAsync("audit hold", new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("action-suspend")).ToHaveCountAsync(0);
+        Assert.Equal("audit hold", (await GetJsonAsync($"/api/workflows/{Uri.EscapeDataString(held)}")).GetProperty("suspension").GetProperty("reason").GetString());
+
+        // The index follows the suspension commit: the list's own filter shows only the held run, and counts it.
+        await Polling.UntilAsync(TimeSpan.FromSeconds(30), "the suspension in the index", async () =>
+            ((await GetJsonAsync($"/api/workflows?idPrefix={Uri.EscapeDataString(prefix)}")).GetProperty("items").EnumerateArray()
+                .Count(i => i.GetProperty("suspension").ValueKind == JsonValueKind.Object) == 1, true));
+        await page.GotoAsync(new Uri(Api.BaseAddress!, $"/api/ui/#/workflows?idPrefix={Uri.EscapeDataString(prefix)}&status=Suspended").ToString());
+        await Expect(page.GetByTestId("workflow-row")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("workflow-row")).ToContainTextAsync(held);
+        await Expect(page.GetByTestId("count-Suspended")).ToHaveTextAsync("Suspended 1");
+        await Expect(page.GetByTestId("count-Running")).ToHaveTextAsync("Running 2");
+        await browser.ScreenshotAsync("workflow-list-suspended");
+
+        await page.GetByTestId("workflow-link").ClickAsync();
+        await page.GetByTestId("action-resume").ClickAsync();
+        await page.GetByTestId("confirm").ClickAsync();
+        await Expect(page.GetByTestId("action-suspend")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("suspension")).ToHaveCountAsync(0);
+        Assert.Equal(JsonValueKind.Null, (await GetJsonAsync($"/api/workflows/{Uri.EscapeDataString(held)}")).GetProperty("suspension").ValueKind);
+
+        foreach (var id in new[] { held, free })
+        {
+            using var terminated = await Api.PostAsync($"/api/workflows/{Uri.EscapeDataString(id)}/terminate", null);
+            Assert.Equal(HttpStatusCode.OK, terminated.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task WebUi_SchedulesAndDeadLetters_ShowAndOperate()
     {
         var id = $"ui-sched-{Guid.NewGuid():N}";

@@ -25,6 +25,8 @@ internal static class WorkflowCommands
         WorkflowMessageCommands.Update(globals),
         WorkflowControlCommands.Cancel(globals),
         WorkflowControlCommands.Terminate(globals),
+        WorkflowControlCommands.Suspend(globals),
+        WorkflowControlCommands.Resume(globals),
         WorkflowControlCommands.Purge(globals),
         WorkflowHistoryCommands.History(globals),
     };
@@ -135,7 +137,7 @@ internal static class WorkflowCommands
                 var table = new Table("WORKFLOW ID", "TYPE", "STATUS", "STARTED", "CLOSED", "RUN ID");
                 foreach (var item in body.GetProperty("items").EnumerateArray())
                 {
-                    table.Add(item.Text("id"), item.Text("type"), item.Text("status"), item.Time("createdAt"), item.Time("closedAt"), item.Text("runId"));
+                    table.Add(item.Text("id"), item.Text("type"), WorkflowDescriptionTable.Status(item), item.Time("createdAt"), item.Time("closedAt"), item.Text("runId"));
                 }
 
                 table.WriteTo(output);

@@ -6,10 +6,7 @@ using ServerlessFlow.Cli.Output;
 
 namespace ServerlessFlow.Cli.Commands;
 
-/// <summary>
-/// <c>workflow cancel|terminate|purge</c>. Suspend and resume join here as two more commands of the same shape as
-/// <see cref="Cancel"/> once the API has <c>POST /workflows/{id}/suspend|resume</c>.
-/// </summary>
+/// <summary><c>workflow cancel|terminate|suspend|resume|purge</c>.</summary>
 internal static class WorkflowControlCommands
 {
     /// <summary>The API's default and the tool's batch of a purge by filter.</summary>
@@ -22,6 +19,14 @@ internal static class WorkflowControlCommands
     /// <summary><c>workflow terminate ID [--reason]</c>.</summary>
     public static Command Terminate(GlobalOptions globals) =>
         RunCommand(globals, "terminate", "Terminate the run at once: no workflow code runs");
+
+    /// <summary><c>workflow suspend ID [--reason]</c>: hold the run; kept work is applied on resume.</summary>
+    public static Command Suspend(GlobalOptions globals) =>
+        RunCommand(globals, "suspend", "Hold the run: no workflow code runs and no new activities start; signals, outcomes and due timers wait for resume");
+
+    /// <summary><c>workflow resume ID</c>.</summary>
+    public static Command Resume(GlobalOptions globals) =>
+        RunCommand(globals, "resume", "Release a suspended run: the work kept while it was held is applied at once", withReason: false);
 
     /// <summary><c>workflow purge ID</c>, or <c>workflow purge --yes [filters] [--max]</c> for every closed workflow that matches.</summary>
     public static Command Purge(GlobalOptions globals)
@@ -76,14 +81,19 @@ internal static class WorkflowControlCommands
         context.Print(JsonSerializer.SerializeToElement(new { purged, skipped }));
     }
 
-    private static Command RunCommand(GlobalOptions globals, string action, string description)
+    private static Command RunCommand(GlobalOptions globals, string action, string description, bool withReason = true)
     {
         var id = CommandParts.WorkflowId();
         var reason = CommandParts.Reason();
-        var command = new Command(action, description) { id, reason };
+        var command = new Command(action, description) { id };
+        if (withReason)
+        {
+            command.Options.Add(reason);
+        }
+
         command.SetAction((parse, cancellation) => CliContext.RunAsync(parse, globals, async context =>
         {
-            var path = ApiPath.Of("workflows", parse.GetRequiredValue(id), action).With("reason", parse.GetValue(reason));
+            var path = ApiPath.Of("workflows", parse.GetRequiredValue(id), action).With("reason", withReason ? parse.GetValue(reason) : null);
             context.Print((await context.Api.SendAsync(HttpMethod.Post, path, null, cancellation)).Json);
         }, cancellation));
         return command;

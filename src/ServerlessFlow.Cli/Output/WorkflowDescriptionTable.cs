@@ -13,7 +13,8 @@ internal static class WorkflowDescriptionTable
             .Add("Workflow ID", description.Text("id"))
             .Add("Run ID", description.Text("runId"))
             .Add("Type", description.Text("type"))
-            .Add("Status", description.Text("status"))
+            .Add("Status", Status(description))
+            .Add("Suspended", Suspension(description.Member("suspension")))
             .Add("Task queue", description.Text("taskQueue"))
             .Add("Started", description.Time("createdAt"))
             .Add("Closed", description.Time("closedAt"))
@@ -30,11 +31,11 @@ internal static class WorkflowDescriptionTable
         {
             output.WriteLine();
             output.WriteLine("Pending activities");
-            var table = new Table("EVENT", "ACTIVITY", "STATE", "ATTEMPT", "STARTED", "LAST HEARTBEAT", "NEXT ATTEMPT", "LAST FAILURE");
+            var table = new Table("EVENT", "ACTIVITY", "STATE", "ATTEMPT", "STARTED", "LAST HEARTBEAT", "HEARTBEAT DETAILS", "NEXT ATTEMPT", "LAST FAILURE");
             foreach (var activity in activities.EnumerateArray())
             {
                 table.Add(activity.Text("scheduledEventId"), activity.Text("activityName"), activity.Text("state"), activity.Text("attempt"),
-                    activity.Time("startedAt"), activity.Time("lastHeartbeatAt"), activity.Time("nextAttemptAt"), FailureChain(activity.Member("lastFailure")));
+                    activity.Time("startedAt"), activity.Time("lastHeartbeatAt"), activity.Text("heartbeatDetails"), activity.Time("nextAttemptAt"), FailureChain(activity.Member("lastFailure")));
             }
 
             table.WriteTo(output);
@@ -53,6 +54,15 @@ internal static class WorkflowDescriptionTable
             table.WriteTo(output);
         }
     }
+
+    /// <summary>The status word, with "(suspended)" while an operator holds the run.</summary>
+    public static string Status(JsonElement description) =>
+        description.Member("suspension") is { ValueKind: JsonValueKind.Object } ? description.Text("status") + " (suspended)" : description.Text("status");
+
+    private static string Suspension(JsonElement? suspension) =>
+        suspension is { ValueKind: JsonValueKind.Object } held
+            ? $"since {held.Time("suspendedAt")}" + (held.Member("reason") is { ValueKind: JsonValueKind.String } reason ? $": {reason.GetString()}" : "")
+            : "";
 
     /// <summary>A failure and its causes on one line: <c>Type: message ← Cause: message</c>.</summary>
     public static string FailureChain(JsonElement? failure)

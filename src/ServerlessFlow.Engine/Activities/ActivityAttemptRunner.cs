@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Registry;
 
 namespace ServerlessFlow.Engine.Activities;
@@ -18,14 +19,17 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
     /// </summary>
     public async Task<AttemptResult> RunAsync(ActivityTaskRecord claimed, CancellationToken cancel, CancellationToken workerStopping)
     {
+        using var telemetry = ActivityAttemptTelemetry.Start(claimed);
         if (registry.FindActivity(claimed.ActivityName) is not { } definition)
         {
-            return new AttemptResult.Failed(new FailureInfo
+            var unknown = new FailureInfo
             {
                 Type = "UnknownActivity",
                 Message = $"No activity named '{claimed.ActivityName}' is registered on the workers of task queue '{claimed.TaskQueue}'. Register it with AddActivities<T>() or fix the name.",
                 NonRetryable = true,
-            }, null, claimed);
+            };
+            telemetry.Failed(unknown);
+            return new AttemptResult.Failed(unknown, null, claimed);
         }
 
         JsonElement? result = null;
@@ -60,7 +64,17 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
         current = current with { HeartbeatDetails = monitor.LatestDetails };
         if (monitor.StopReason == ActivityTimeouts.Cancelled)
         {
+            telemetry.Cancelled();
             return AttemptResult.Cancelled.Instance;
+        }
+
+        if (failure is null)
+        {
+            telemetry.Completed();
+        }
+        else
+        {
+            telemetry.Failed(failure);
         }
 
         return failure is null ? new AttemptResult.Completed(result, current) : new AttemptResult.Failed(failure, requestedDelay, current);

@@ -32,9 +32,12 @@ internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeo
 
         var now = time.GetUtcNow();
         DateTimeOffset? next = null;
+        // Only rows of activities the instance lists as pending: a row of a recorded (or abandoned) activity may outlive it
+        // briefly, and a lost commit may leave rows above the committed history (see the store's commit).
+        var pending = instance.PendingActivities.Select(a => a.ScheduledEventId).ToHashSet();
         foreach (var row in await store.ReadActivitiesAsync(message.WorkflowId, instance.RunId, cancellationToken))
         {
-            if (row.State != ActivityState.Closed && await timeouts.EnforceAsync(row, now, cancellationToken) is { } due && (next is null || due < next))
+            if (row.State != ActivityState.Closed && pending.Contains(row.ScheduledEventId) && await timeouts.EnforceAsync(row, now, cancellationToken) is { } due && (next is null || due < next))
             {
                 next = due;
             }

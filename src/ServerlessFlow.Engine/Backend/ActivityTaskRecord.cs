@@ -51,6 +51,9 @@ public sealed record ActivityTaskRecord
     /// <summary>The details of the last heartbeat, kept for the next attempt to resume from.</summary>
     public JsonElement? HeartbeatDetails { get; init; }
 
+    /// <summary>The run's root trace context (the instance's), the parent of every attempt's span.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>When the current attempt last heartbeat.</summary>
     public DateTimeOffset? LastHeartbeatAt { get; init; }
 

@@ -85,6 +85,9 @@ public sealed record InstanceRecord
     /// <summary>The schedule that started this workflow: told (by the outbox of the closing commit) when it closes.</summary>
     public ScheduleLink? ScheduledBy { get; init; }
 
+    /// <summary>The run's root trace context (W3C traceparent), as its <c>WorkflowStarted</c> event records it; null when untraced.</summary>
+    public string? TraceParent { get; init; }
+
     /// <summary>Opaque concurrency token set by the backend; null for a record that has never been stored.</summary>
     public string? ETag { get; init; }
 }

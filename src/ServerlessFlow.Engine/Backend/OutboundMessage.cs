@@ -4,4 +4,57 @@ namespace ServerlessFlow.Engine.Backend;
 /// <param name="Queue">Logical queue name from <see cref="QueueNames"/>; the backend maps it to a storage queue.</param>
 /// <param name="Message">The message.</param>
 /// <param name="VisibleAt">When the message should become visible (timers); null for now.</param>
-public sealed record OutboundMessage(string Queue, TaskMessage Message, DateTimeOffset? VisibleAt = null);
+public sealed record OutboundMessage(string Queue, TaskMessage Message, DateTimeOffset? VisibleAt = null)
+{
+    /// <summary>
+    /// When set, the entry stands for one message per scheduled event ID from <c>Message.ScheduledEventId</c> through this one, each
+    /// otherwise like <see cref="Message"/>: a step that schedules thousands of activities keeps its outbox (stored in the instance
+    /// row, which holds at most one row's bytes) to a few entries.
+    /// </summary>
+    public long? ThroughScheduledEventId { get; init; }
+
+    /// <summary>The messages this entry stands for.</summary>
+    public IEnumerable<OutboundMessage> Expand()
+    {
+        if (ThroughScheduledEventId is not { } last || Message.ScheduledEventId is not { } first)
+        {
+            yield return this;
+            yield break;
+        }
+
+        for (var id = first; id <= last; id++)
+        {
+            yield return new OutboundMessage(Queue, Message with { ScheduledEventId = id }, VisibleAt);
+        }
+    }
+
+    /// <summary>
+    /// Folds messages that differ only in consecutive scheduled event IDs into ranges (<see cref="ThroughScheduledEventId"/>);
+    /// a range keeps the place of its first message, other messages keep theirs.
+    /// </summary>
+    public static List<OutboundMessage> Compact(IEnumerable<OutboundMessage> outbox)
+    {
+        var result = new List<OutboundMessage>();
+        var openRanges = new Dictionary<(string Queue, DateTimeOffset? VisibleAt, TaskMessage Shape), int>();
+        foreach (var entry in outbox.SelectMany(o => o.Expand()))
+        {
+            if (entry.Message.ScheduledEventId is not { } id)
+            {
+                result.Add(entry);
+                continue;
+            }
+
+            var key = (entry.Queue, entry.VisibleAt, entry.Message with { ScheduledEventId = null });
+            if (openRanges.TryGetValue(key, out var index) && (result[index].ThroughScheduledEventId ?? result[index].Message.ScheduledEventId) == id - 1)
+            {
+                result[index] = result[index] with { ThroughScheduledEventId = id };
+                continue;
+            }
+
+            openRanges[key] = result.Count;
+            result.Add(entry);
+        }
+
+        return result;
+    }
+}

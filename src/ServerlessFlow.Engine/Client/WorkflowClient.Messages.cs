@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Execution;
 using ServerlessFlow.History;
 
@@ -12,7 +13,9 @@ internal sealed partial class WorkflowClient
     {
         WorkflowIds.ValidateName(signalName, "signal name");
         WorkflowIds.ValidateRequestId(requestId, "request ID");
+        using var span = ServerlessFlowTelemetry.StartClientSpan("SignalWorkflow", workflowId, signalName);
         var instance = await ReadAsync(workflowId, cancellationToken);
+        ServerlessFlowTelemetry.LinkToRun(span, instance.RunId, instance.TraceParent);
         if (instance.Status != WorkflowStatus.Running)
         {
             throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' is {instance.Status}; only running workflows take signals.");
@@ -25,17 +28,9 @@ internal sealed partial class WorkflowClient
         }
 
         var input = PayloadLimits.Check(PayloadJson.ToElement(argument), "signal argument");
-        if (registry.FindWorkflow(instance.WorkflowType)?.Signals[signalName].GetParameters() is [var parameter])
+        if (registry.FindWorkflow(instance.WorkflowType)?.Signals[signalName] is { } handler)
         {
-            // A signal whose argument the handler cannot read would fail the workflow later; refuse it now.
-            try
-            {
-                PayloadJson.FromElement(input, parameter.ParameterType);
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidWorkflowRequestException($"The argument of signal '{signalName}' does not fit its handler's parameter ({parameter.ParameterType.Name}): {e.Message}", e);
-            }
+            ArgumentFit.Check(input, handler, $"the argument of signal '{signalName}'");
         }
 
         var id = requestId ?? Guid.NewGuid().ToString("N");
@@ -64,6 +59,9 @@ internal sealed partial class WorkflowClient
             throw new InvalidWorkflowRequestException(
                 $"Workflow type '{workflowType}' has no signal '{signalName}'. Its signals: {string.Join(", ", definition.Signals.Keys.Order(StringComparer.Ordinal))}. Nothing was started.");
         }
+
+        // Checked before the start commits: a signal refused after it would leave a run started by a refused request.
+        ArgumentFit.Check(PayloadJson.ToElement(signalArgument), definition.Signals[signalName], $"the argument of signal '{signalName}'");
 
         var (handle, firstTask) = await StartAsync(
             workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, scheduledBy: null, cancellationToken);
@@ -98,7 +96,9 @@ internal sealed partial class WorkflowClient
     public async Task<JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default)
     {
         WorkflowIds.ValidateName(queryName, "query name");
+        using var span = ServerlessFlowTelemetry.StartClientSpan("QueryWorkflow", workflowId, queryName);
         var instance = await ReadAsync(workflowId, cancellationToken);
+        ServerlessFlowTelemetry.LinkToRun(span, instance.RunId, instance.TraceParent);
         var definition = registry.GetWorkflow(instance.WorkflowType);
         if (!definition.Queries.ContainsKey(queryName))
         {

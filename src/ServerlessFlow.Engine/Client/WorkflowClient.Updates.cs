@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Execution;
 using ServerlessFlow.History;
 
@@ -15,7 +16,9 @@ internal sealed partial class WorkflowClient
     {
         WorkflowIds.ValidateName(updateName, "update name");
         WorkflowIds.ValidateRequestId(updateId, "update ID");
+        using var span = ServerlessFlowTelemetry.StartClientSpan("UpdateWorkflow", workflowId, updateName);
         var instance = await ReadAsync(workflowId, cancellationToken);
+        ServerlessFlowTelemetry.LinkToRun(span, instance.RunId, instance.TraceParent);
         if (instance.Status != WorkflowStatus.Running)
         {
             throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' is {instance.Status}; only running workflows take updates.");

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.Engine.Runtime;
 using ServerlessFlow.History;
@@ -57,8 +59,14 @@ internal sealed partial class WorkflowClient(
 
         var definition = registry.GetWorkflow(WorkflowIds.ValidateName(workflowType, "workflow type"));
         var id = WorkflowIds.Validate(options.Id ?? Guid.NewGuid().ToString("N"));
+
+        // The start's span is the run's root: its context is recorded with the run, and every later span of the run is its child.
+        using var span = ServerlessFlowTelemetry.Source.StartActivity($"StartWorkflow {definition.Name}", ActivityKind.Producer);
+        span?.SetTag(TagNames.WorkflowId, id);
+        span?.SetTag(TagNames.WorkflowType, definition.Name);
         var taskQueue = QueueNames.Validate(options.TaskQueue);
         var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");
+        ArgumentFit.Check(payload, definition.RunMethod, $"the input of workflow '{definition.Name}'");
         var metadata = new RunMetadata(
             PayloadLimits.CheckMemo(options.Memo), registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), options.SearchAttributes), scheduledBy);
         // A new ID is the common case: insert at once and read only when the insert finds a row (a conflict writes nothing).
@@ -96,7 +104,8 @@ internal sealed partial class WorkflowClient(
 
             var runId = Guid.NewGuid().ToString("N");
             var now = time.GetUtcNow();
-            var commit = StartCommit.Build(id, runId, definition.Name, taskQueue, payload, now, existing, parent: null, metadata);
+            var commit = StartCommit.Build(
+                id, runId, definition.Name, taskQueue, payload, now, existing, parent: null, metadata, ServerlessFlowTelemetry.TraceParentOf(span));
             var eager = workerOptions.EagerStart && workerOptions.TaskQueues.Contains(taskQueue, StringComparer.Ordinal);
             if (eager)
             {
@@ -120,6 +129,9 @@ internal sealed partial class WorkflowClient(
             {
                 continue; // Lost a race with another start (or a close): look again.
             }
+
+            span?.SetTag(TagNames.RunId, runId);
+            ServerlessFlowTelemetry.WorkflowStarts.Add(1, new KeyValuePair<string, object?>(TagNames.WorkflowType, definition.Name));
 
             if (!eager)
             {
@@ -147,7 +159,7 @@ internal sealed partial class WorkflowClient(
             pending.Add(new PendingActivityDescription(activity.ScheduledEventId, activity.ActivityName, activity.TaskQueue)
             {
                 State = row?.State.ToString(), Attempt = row?.Attempt ?? 0, StartedAt = row?.StartedAt, LastHeartbeatAt = row?.LastHeartbeatAt,
-                NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
+                HeartbeatDetails = row?.HeartbeatDetails, NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
             });
         }
 

@@ -15,8 +15,8 @@ internal abstract record Command
     /// <summary>The event that records this command.</summary>
     public abstract HistoryEvent ToEvent(long eventId, DateTimeOffset now);
 
-    /// <summary>Called once the command has its event, so completions can find their awaiter.</summary>
-    public virtual void Bind(long eventId)
+    /// <summary>Called once the command has its event (new, or matched while replaying), so completions can find their awaiter.</summary>
+    public virtual void Bind(HistoryEvent recorded)
     {
     }
 
@@ -33,7 +33,7 @@ internal sealed record ScheduleActivityCommand(string ActivityName, JsonElement 
         EventId = eventId, Timestamp = now, ActivityName = ActivityName, Input = Input, TaskQueue = TaskQueue, Options = Options,
     };
 
-    public override void Bind(long eventId) => OnBound(eventId);
+    public override void Bind(HistoryEvent recorded) => OnBound(recorded.EventId);
 
     public override string Describe() => $"ScheduleActivity '{ActivityName}'";
 }
@@ -44,7 +44,7 @@ internal sealed record StartTimerCommand(TimeSpan Delay, Action<long> OnBound) :
 
     public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new TimerStarted { EventId = eventId, Timestamp = now, FireAt = now + Delay };
 
-    public override void Bind(long eventId) => OnBound(eventId);
+    public override void Bind(HistoryEvent recorded) => OnBound(recorded.EventId);
 
     public override string Describe() => $"StartTimer {Delay}";
 }
@@ -116,20 +116,28 @@ internal sealed record CompleteUpdateCommand(string UpdateId, JsonElement? Resul
 }
 
 internal sealed record ScheduleChildCommand(
-    string WorkflowId, string WorkflowType, JsonElement? Input, string TaskQueue, ChildWorkflowOptions Options,
-    IReadOnlyDictionary<string, JsonElement>? Memo, IReadOnlyDictionary<string, JsonElement>? SearchAttributes, Action<long> OnBound) : Command
+    string WorkflowId, string RunId, string WorkflowType, JsonElement? Input, string TaskQueue, ChildWorkflowOptions Options,
+    IReadOnlyDictionary<string, JsonElement>? Memo, IReadOnlyDictionary<string, JsonElement>? SearchAttributes, Action<long, string> OnBound) : Command
 {
     public override bool Matches(HistoryEvent recorded) => recorded is ChildWorkflowScheduled c && c.WorkflowType == WorkflowType;
 
     public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new ChildWorkflowScheduled
     {
-        EventId = eventId, Timestamp = now, ChildWorkflowId = Options.Id ?? $"{WorkflowId}-child-{eventId}", WorkflowType = WorkflowType,
+        EventId = eventId, Timestamp = now, ChildWorkflowId = Options.Id ?? DefaultChildId(WorkflowId, RunId, eventId), WorkflowType = WorkflowType,
         Input = Input, TaskQueue = TaskQueue, ParentClosePolicy = Options.ParentClosePolicy, Memo = Memo, SearchAttributes = SearchAttributes,
     };
 
-    public override void Bind(long eventId) => OnBound(eventId);
+    /// <summary>Binds the ID history recorded: older histories hold IDs of an earlier default format.</summary>
+    public override void Bind(HistoryEvent recorded) => OnBound(recorded.EventId, ((ChildWorkflowScheduled)recorded).ChildWorkflowId);
 
     public override string Describe() => $"StartChildWorkflow '{WorkflowType}'";
+
+    /// <summary>
+    /// A child's ID when the options give none: the parent's ID, its run and the scheduling event. The run is part of it because
+    /// event IDs start again after a continue-as-new: without it the new run's first child would take the ID of the old run's,
+    /// and find it in use (or reuse a closed child's ID, so that the old run's child reports reached the new run).
+    /// </summary>
+    public static string DefaultChildId(string parentId, string runId, long eventId) => $"{parentId}-child-{runId}-{eventId}";
 }
 
 internal sealed record CancelTimerCommand(long StartedEventId) : Command
@@ -139,4 +147,13 @@ internal sealed record CancelTimerCommand(long StartedEventId) : Command
     public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new TimerCanceled { EventId = eventId, Timestamp = now, StartedEventId = StartedEventId };
 
     public override string Describe() => $"CancelTimer {StartedEventId}";
+}
+
+internal sealed record CancelActivityCommand(long ScheduledEventId) : Command
+{
+    public override bool Matches(HistoryEvent recorded) => recorded is ActivityCanceled c && c.ScheduledEventId == ScheduledEventId;
+
+    public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) => new ActivityCanceled { EventId = eventId, Timestamp = now, ScheduledEventId = ScheduledEventId };
+
+    public override string Describe() => $"CancelActivity {ScheduledEventId}";
 }

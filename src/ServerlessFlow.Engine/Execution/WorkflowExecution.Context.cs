@@ -8,10 +8,39 @@ internal sealed partial class WorkflowExecution
 {
     Task<JsonElement?> IWorkflowContext.ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options)
     {
+        var cancellationToken = options.CancellationToken;
+        cancellationToken.ThrowIfCancellationRequested();
         var awaiter = new TaskCompletionSource<JsonElement?>();
         var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
-        var filled = options with { RetryPolicy = options.RetryPolicy ?? RetryPolicy.Default, TaskQueue = queue };
-        pending.Enqueue(new ScheduleActivityCommand(activityName, input, queue, filled, id => activities[id] = (activityName, awaiter)));
+        var filled = options with { RetryPolicy = options.RetryPolicy ?? RetryPolicy.Default, TaskQueue = queue, CancellationToken = default };
+        long? scheduledEventId = null;
+        var command = new ScheduleActivityCommand(activityName, input, queue, filled, id =>
+        {
+            scheduledEventId = id;
+            activities[id] = (activityName, awaiter);
+        });
+        pending.Enqueue(command);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // As for timers: workflow code cancels its own token, so this runs at the same point on every replay.
+            cancellationToken.Register(() =>
+            {
+                if (scheduledEventId is { } id)
+                {
+                    if (activities.Remove(id))
+                    {
+                        abandoned.Add(id);
+                        pending.Enqueue(new CancelActivityCommand(id));
+                        awaiter.TrySetCanceled(cancellationToken);
+                    }
+                }
+                else if (RemovePending(command))
+                {
+                    awaiter.TrySetCanceled(cancellationToken); // Never recorded: scheduled and cancelled within one task.
+                }
+            });
+        }
+
         return awaiter.Task;
     }
 
@@ -32,7 +61,7 @@ internal sealed partial class WorkflowExecution
         }
 
         pending.Enqueue(new ScheduleChildCommand(
-            Info.WorkflowId, workflowType, input, queue, options, memo, searchAttributes, id => children[id] = (options.Id ?? $"{Info.WorkflowId}-child-{id}", awaiter)));
+            Info.WorkflowId, Info.RunId, workflowType, input, queue, options, memo, searchAttributes, (id, childId) => children[id] = (childId, awaiter)));
         return awaiter.Task;
     }
 

@@ -33,6 +33,7 @@ internal sealed partial class WorkflowExecution
                 return;
             }
 
+            using (ForeignTaskListener.Ignore())
             using (inner.BeginScope(identity))
             {
                 inner.Log(logLevel, eventId, state, exception, formatter);

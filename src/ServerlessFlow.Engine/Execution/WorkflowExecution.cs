@@ -14,9 +14,9 @@ namespace ServerlessFlow.Engine.Execution;
 /// </summary>
 /// <remarks>
 /// History is a sequence of workflow tasks, each an inbound batch (events from outside) followed by
-/// the commands the code produced in response. The one exception is a history that holds only its
-/// <see cref="WorkflowStarted"/> event: the client recorded the start and no workflow task has run yet,
-/// so the first task runs it live.
+/// the commands the code produced in response. A history that holds only its <see cref="WorkflowStarted"/>
+/// event is run live by the next task: either no task has run yet, or the first one ran the code and it did
+/// nothing recordable. Both look alike, so the start always runs alone, before any inbound event.
 /// </remarks>
 internal sealed partial class WorkflowExecution : IWorkflowContext
 {
@@ -75,6 +75,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     /// <summary>Replays committed history. Throws <see cref="NonDeterminismException"/> when the code disagrees with it.</summary>
     public void Replay(IReadOnlyList<HistoryEvent> events)
     {
+        using var executing = scheduler.Enter();
         if (LastEventId == 0 && events is [WorkflowStarted onlyStart])
         {
             unrunStart = onlyStart;
@@ -133,32 +134,45 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     /// </summary>
     public IReadOnlyList<HistoryEvent> RunTask(IReadOnlyList<HistoryEvent> inbound, DateTimeOffset time)
     {
-        var delivered = new List<HistoryEvent>();
+        using var executing = scheduler.Enter();
+        now = time;
+        var result = new List<HistoryEvent>();
         if (unrunStart is { } start)
         {
+            // The recorded start runs alone, before the events that came with it. A first task whose code did nothing
+            // recordable commits no event, so the history still looks unrun to everyone else, while the worker that ran
+            // it keeps the execution cached and delivers later events to code already waiting. Running the start alone
+            // everywhere gives both the same state; and a cancel request must reach the code at its first await, not
+            // before the code ran at all (it would then miss every await the code goes on to make).
             unrunStart = null;
-            delivered.Add(start);
+            Deliver([start], numbered: true);
+            RecordCommands(result, time);
         }
 
-        // The first inbound event marks the task boundary, except in the task that runs the recorded start:
-        // replay delivers that start together with the events that came with it, as the live run does.
-        var fresh = inbound.Select((e, i) => e with { EventId = ++LastEventId, Timestamp = time, StartsTask = i == 0 && delivered.Count == 0 }).ToList();
-        delivered.AddRange(fresh);
-        now = time;
-        Deliver(delivered, numbered: true);
-
-        var result = new List<HistoryEvent>(fresh);
-        while (pending.TryDequeue(out var command))
+        // Events for a run the start already closed are consumed unapplied, as for any closed run.
+        var fresh = closed ? [] : inbound.Select((e, i) => e with { EventId = ++LastEventId, Timestamp = time, StartsTask = i == 0 }).ToList();
+        if (fresh.Count > 0)
         {
-            var recorded = command.ToEvent(++LastEventId, time);
-            command.Bind(recorded.EventId);
-            Apply(recorded);
-            result.Add(recorded);
+            result.AddRange(fresh);
+            Deliver(fresh, numbered: true);
+            RecordCommands(result, time);
         }
 
         return taskFailure is { } failure
             ? throw new WorkflowTaskFailureException($"The workflow task failed and will be retried: {failure.Message}", failure)
             : result;
+    }
+
+    /// <summary>Turns the commands the code produced into numbered events, appended to <paramref name="result"/>.</summary>
+    private void RecordCommands(List<HistoryEvent> result, DateTimeOffset time)
+    {
+        while (pending.TryDequeue(out var command))
+        {
+            var recorded = command.ToEvent(++LastEventId, time);
+            command.Bind(recorded);
+            Apply(recorded);
+            result.Add(recorded);
+        }
     }
 
     /// <summary>Queues workflow code on the workflow scheduler.</summary>
@@ -227,7 +241,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             throw NonDeterminism(recorded, $"did {command.Describe()}");
         }
 
-        command.Bind(recorded.EventId);
+        command.Bind(recorded);
         Apply(recorded);
     }
 
@@ -312,6 +326,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             case WorkflowUpdateAccepted update when definition.Updates.TryGetValue(update.UpdateName, out var updateHandler):
                 StartUpdate(update, updateHandler.Handler);
                 break;
+            case ActivityCanceled canceled:
+                activities.Remove(canceled.ScheduledEventId);
+                abandoned.Add(canceled.ScheduledEventId);
+                break;
             case TimerCanceled canceled:
                 timers.Remove(canceled.StartedEventId);
                 abandoned.Add(canceled.StartedEventId);
@@ -341,7 +359,16 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
 
         if (handlers.FirstOrDefault(h => h.IsFaulted) is { } failedHandler)
         {
-            pending.Enqueue(new FailWorkflowCommand(FailureInfo.FromException(failedHandler.Exception!.InnerException!)));
+            var handlerError = failedHandler.Exception!.InnerException!;
+            if (definition.FailsWorkflow(handlerError) || IsReplaying)
+            {
+                pending.Enqueue(new FailWorkflowCommand(FailureInfo.FromException(handlerError)));
+            }
+            else
+            {
+                FailTask(handlerError, "a signal handler");
+            }
+
             return;
         }
 
@@ -351,10 +378,29 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             return;
         }
 
-        pending.Enqueue(CloseCommand(runMethod));
+        if (CloseCommand(runMethod) is { } close)
+        {
+            pending.Enqueue(close);
+        }
     }
 
-    private Command CloseCommand(Task finished)
+    /// <summary>
+    /// Workflow code threw an exception that is not a failure exception (a null reference, a bad cast): a bug, so the task fails and
+    /// is retried — history is untouched, and corrected code deployed meanwhile continues the run — rather than failing the
+    /// workflow for good. <see cref="WorkflowAttribute.FailureExceptionTypes"/> names the exceptions that fail the workflow instead.
+    /// </summary>
+    private void FailTask(Exception error, string where) =>
+        taskFailure ??= new WorkflowTaskFailureException(
+            $"Workflow '{Info.WorkflowId}' ({Info.WorkflowType}): {where} threw {error.GetType().FullName}: {error.Message} " +
+            $"{FirstFrame(error)}It is not a failure exception, so the workflow task fails and is retried with back-off; the workflow stays running. " +
+            "Fix the code and deploy it, throw ApplicationFailureException to fail the workflow on purpose, or list the type in " +
+            "[Workflow(FailureExceptionTypes = …)].",
+            error);
+
+    private static string FirstFrame(Exception error) =>
+        error.StackTrace?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() is { } frame ? $"({frame}) " : "";
+
+    private Command? CloseCommand(Task finished)
     {
         if (finished.Status == TaskStatus.RanToCompletion)
         {
@@ -368,8 +414,17 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         {
             ContinueAsNewException next => new ContinueAsNewCommand(PayloadJson.ToElement(next.Input)),
             OperationCanceledException when IsCancellationRequested => new CancelWorkflowCommand(cancelReason),
-            _ => new FailWorkflowCommand(FailureInfo.FromException(error)),
+            // While replaying, code throws only where history already recorded how the run ended: histories of runs that an older
+            // engine failed for any exception still replay (a task failure is never committed, so it is never replayed).
+            _ when definition.FailsWorkflow(error) || IsReplaying => new FailWorkflowCommand(FailureInfo.FromException(error)),
+            _ => FailTaskInstead(error),
         };
+    }
+
+    private Command? FailTaskInstead(Exception error)
+    {
+        FailTask(error, "the run method");
+        return null;
     }
 
     private static object? ResultOf(Task task) => task.GetType().GetProperty("Result")?.GetValue(task);

@@ -105,6 +105,7 @@ internal sealed partial class InMemoryBackend : ITaskQueues
             Queue(message.Queue).RemoveAll(m => m.Id == message.MessageId && Disarm(m));
         }
 
+        Diagnostics.ServerlessFlowTelemetry.CountDeadLetter(message.Queue);
         return Task.CompletedTask;
     }
 

@@ -157,6 +157,14 @@ internal sealed class WorkflowRegistry
             }
         }
 
+        foreach (var failureType in attribute?.FailureExceptionTypes ?? [])
+        {
+            if (failureType is null || !typeof(Exception).IsAssignableFrom(failureType))
+            {
+                problems.Add($"[Workflow(FailureExceptionTypes = …)] of {type.FullName} names {failureType?.FullName ?? "null"}, which is not an exception type.");
+            }
+        }
+
         return problems.Count > count
             ? null
             : new WorkflowDefinition(DefinitionNames.Workflow(type), type, run)
@@ -164,6 +172,7 @@ internal sealed class WorkflowRegistry
                 Signals = signals.ToDictionary(p => p.Key, p => (MethodInfo)p.Value),
                 Queries = queries,
                 Updates = updates.ToDictionary(u => u.Key, u => (u.Value, validators.GetValueOrDefault(u.Key))),
+                FailureExceptionTypes = attribute?.FailureExceptionTypes ?? [],
             };
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Runtime;
@@ -55,14 +57,20 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
             return TaskOutcome.RetryAfter(TimeSpan.Zero); // the closed run's last messages went out before its row is replaced
         }
 
+        // The child's run is part of the parent's trace: its root is this span, a child of the parent's root.
+        using var span = ServerlessFlowTelemetry.StartRunSpan(
+            $"StartChildWorkflow {scheduled.WorkflowType}", ActivityKind.Producer, parent.TraceParent, parent.WorkflowId, parent.RunId);
+        span?.SetTag(TagNames.WorkflowType, scheduled.WorkflowType);
         var metadata = new RunMetadata(scheduled.Memo, scheduled.SearchAttributes ?? new Dictionary<string, System.Text.Json.JsonElement>(), ScheduledBy: null);
         var commit = StartCommit.Build(
-            scheduled.ChildWorkflowId, Guid.NewGuid().ToString("N"), scheduled.WorkflowType, scheduled.TaskQueue, scheduled.Input, time.GetUtcNow(), existing, link, metadata);
+            scheduled.ChildWorkflowId, Guid.NewGuid().ToString("N"), scheduled.WorkflowType, scheduled.TaskQueue, scheduled.Input, time.GetUtcNow(), existing, link, metadata,
+            span is { IdFormat: ActivityIdFormat.W3C } ? span.Id : parent.TraceParent);
         if (await store.CommitAsync(commit, cancellationToken) is not { } committed)
         {
             return TaskOutcome.RetryAfter(TimeSpan.Zero); // Lost a race for the child's ID: look again.
         }
 
+        ServerlessFlowTelemetry.WorkflowStarts.Add(1, new KeyValuePair<string, object?>(TagNames.WorkflowType, scheduled.WorkflowType));
         await outbox.SendAsync(committed, cancellationToken);
 
         // The parent may have closed while this child was being started; its ParentClosed message then found no

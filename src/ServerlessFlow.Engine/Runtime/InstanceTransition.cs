@@ -31,7 +31,7 @@ internal static class InstanceTransition
                     {
                         WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId,
                         ActivityName = scheduled.ActivityName, Input = scheduled.Input, TaskQueue = scheduled.TaskQueue,
-                        WorkflowTaskQueue = before.TaskQueue, Options = scheduled.Options, ScheduledAt = now,
+                        WorkflowTaskQueue = before.TaskQueue, Options = scheduled.Options, ScheduledAt = now, TraceParent = before.TraceParent,
                     });
                     outbox.Add(new OutboundMessage(QueueNames.Activity(scheduled.TaskQueue), new TaskMessage
                     {
@@ -49,7 +49,11 @@ internal static class InstanceTransition
                     break;
                 case WorkflowCancelRequested:
                     // Cancellation abandons pending work: deleting an activity's row is what a heartbeating activity sees as cancellation.
-                    deleted.AddRange(activities.Select(a => a.ScheduledEventId));
+                    // Work scheduled earlier in this same commit (a first task runs its start before the events that came with it)
+                    // has no row and no message yet: it is never created or sent.
+                    deleted.AddRange(activities.Select(a => a.ScheduledEventId).Where(id => created.All(c => c.ScheduledEventId != id)));
+                    created.Clear();
+                    outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout || o.Message.TimerAt is not null);
                     activities.Clear();
                     timers.Clear();
                     break;
@@ -58,6 +62,15 @@ internal static class InstanceTransition
                     break;
                 case ActivityFailed failed:
                     CloseActivity(failed.ScheduledEventId);
+                    break;
+                case ActivityCanceled canceled when created.RemoveAll(c => c.ScheduledEventId == canceled.ScheduledEventId) > 0:
+                    // Scheduled by this very commit: its row and messages are simply never written.
+                    activities.RemoveAll(a => a.ScheduledEventId == canceled.ScheduledEventId);
+                    outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout && o.Message.ScheduledEventId == canceled.ScheduledEventId);
+                    break;
+                case ActivityCanceled canceled:
+                    // Deleting the row is what a heartbeating attempt sees as cancellation; a late outcome finds no row and is dropped.
+                    CloseActivity(canceled.ScheduledEventId);
                     break;
                 case ChildWorkflowScheduled child:
                     children.Add(new PendingChild(child.EventId, child.ChildWorkflowId, child.ParentClosePolicy));

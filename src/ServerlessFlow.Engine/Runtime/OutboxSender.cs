@@ -17,6 +17,9 @@ internal sealed class OutboxSender(
     /// <summary>Longest delay a queue message can have: Azure's 7-day visibility limit less a minute of clock slack.</summary>
     public static readonly TimeSpan MaxMessageDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
 
+    /// <summary>Messages of one outbox in flight at once: enough to send a fan-out's hundreds quickly, few enough not to crowd other work.</summary>
+    private const int MaxConcurrentSends = 16;
+
     /// <summary>
     /// Sends the outbox and writes the index entry if the commit left them pending, then clears the flag. False when the
     /// index write failed: the flag stays set (the next commit carries the write, or the recovery sweep retries it),
@@ -51,10 +54,11 @@ internal sealed class OutboxSender(
             }
         }
 
-        foreach (var outbound in committed.Outbox)
-        {
-            await SendOneAsync(outbound.Queue, outbound.Message, outbound.VisibleAt, cancellationToken);
-        }
+        // A step that fans out leaves hundreds of messages: sent a few at a time, they do not hold the workflow task for long.
+        await Parallel.ForEachAsync(
+            committed.Outbox.SelectMany(o => o.Expand()),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = cancellationToken },
+            async (outbound, token) => await SendOneAsync(outbound.Queue, outbound.Message, outbound.VisibleAt, token));
 
         if (!indexed)
         {

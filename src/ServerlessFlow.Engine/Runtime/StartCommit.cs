@@ -7,15 +7,19 @@ namespace ServerlessFlow.Engine.Runtime;
 /// <summary>The commit that starts a run: the instance row and the <c>WorkflowStarted</c> event, with a wake-up in the outbox.</summary>
 internal static class StartCommit
 {
-    /// <summary>Builds the commit; <paramref name="replacing"/> is the instance row the new run replaces (its ETag is the fence), null for a new ID.</summary>
+    /// <summary>
+    /// Builds the commit; <paramref name="replacing"/> is the instance row the new run replaces (its ETag is the fence), null for a new ID;
+    /// <paramref name="traceParent"/> is the run's root trace context (see <see cref="Diagnostics.ServerlessFlowTelemetry"/>).
+    /// </summary>
     public static WorkflowCommit Build(
         string workflowId, string runId, string workflowType, string taskQueue, JsonElement? input, DateTimeOffset now, InstanceRecord? replacing, ParentLink? parent,
-        RunMetadata? metadata = null)
+        RunMetadata? metadata = null, string? traceParent = null)
     {
         var started = new WorkflowStarted
         {
             EventId = 1, Timestamp = now, WorkflowType = workflowType, TaskQueue = taskQueue, Input = input, RandomSeed = Random.Shared.Next(),
             Memo = metadata?.Memo, SearchAttributes = metadata?.SearchAttributes is { Count: > 0 } attributes ? attributes : null,
+            TraceParent = traceParent,
         };
         var instance = new InstanceRecord
         {
@@ -27,6 +31,7 @@ internal static class StartCommit
             VisibilityChanged = true,
             SearchAttributes = metadata?.SearchAttributes ?? new Dictionary<string, JsonElement>(),
             ScheduledBy = metadata?.ScheduledBy,
+            TraceParent = traceParent,
         };
         return new WorkflowCommit { Instance = instance, NewEvents = [started] };
     }

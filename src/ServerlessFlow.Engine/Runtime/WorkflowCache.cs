@@ -15,7 +15,12 @@ internal sealed class WorkflowCache
 
     private readonly ConcurrentDictionary<string, WorkflowExecution> entries = new(StringComparer.Ordinal);
 
-    public WorkflowExecution? Take(string workflowId) => entries.TryRemove(workflowId, out var execution) ? execution : null;
+    public WorkflowExecution? Take(string workflowId)
+    {
+        var found = entries.TryRemove(workflowId, out var execution);
+        Diagnostics.ServerlessFlowTelemetry.CacheLookups.Add(1, new KeyValuePair<string, object?>(Diagnostics.TagNames.CacheResult, found ? "hit" : "miss"));
+        return execution;
+    }
 
     public void Put(string workflowId, WorkflowExecution execution)
     {

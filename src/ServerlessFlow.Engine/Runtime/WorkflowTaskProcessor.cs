@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Execution;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.History;
@@ -272,6 +273,7 @@ internal sealed class WorkflowTaskProcessor(
             return Round.Done;
         }
 
+        using var telemetry = WorkflowTaskTelemetry.Start(instance);
         var fromInbox = current.Select(i => i.Event).Where(execution.Accepts).ToList();
         var reported = fromInbox.Select(ActivityOf).OfType<long>().ToHashSet();
         var inbound = fromInbox
@@ -286,10 +288,12 @@ internal sealed class WorkflowTaskProcessor(
         {
             chosen.ForEach(_ => eager.ReleaseSlot());
             session.Fresh = null;
+            telemetry.Conflict();
             Log.CommitConflict(logger, message.WorkflowId);
             return Round.Again;
         }
 
+        telemetry.Committed(committed, newEvents.Count);
         if (newEvents.Count > 0)
         {
             Log.Committed(logger, message.WorkflowId, newEvents[0].EventId, newEvents[^1].EventId);
@@ -346,7 +350,7 @@ internal sealed class WorkflowTaskProcessor(
         var chosen = new List<ActivityTaskRecord>();
         if (!session.Owns || now >= session.EagerUntil || commit.Instance.Status != WorkflowStatus.Running || commit.NewActivities.Count == 0)
         {
-            return (commit, chosen);
+            return (Compacted(commit), chosen);
         }
 
         var rows = new List<ActivityTaskRecord>(commit.NewActivities.Count);
@@ -365,7 +369,7 @@ internal sealed class WorkflowTaskProcessor(
 
         if (chosen.Count == 0)
         {
-            return (commit, chosen);
+            return (Compacted(commit), chosen);
         }
 
         var ids = chosen.Select(row => row.ScheduledEventId).ToHashSet();
@@ -381,8 +385,12 @@ internal sealed class WorkflowTaskProcessor(
         }
 
         var updated = instance with { Outbox = remaining, OutboxPending = remaining.Count > 0 || instance.VisibilityChanged, ActivityCheckAt = armed };
-        return (commit with { Instance = updated, NewActivities = rows }, chosen);
+        return (Compacted(commit with { Instance = updated, NewActivities = rows }), chosen);
     }
+
+    /// <summary>The commit with its activity messages folded into ranges: the outbox lives in the instance row, however many a step schedules.</summary>
+    private static WorkflowCommit Compacted(WorkflowCommit commit) =>
+        commit.Instance.Outbox.Count < 2 ? commit : commit with { Instance = commit.Instance with { Outbox = OutboundMessage.Compact(commit.Instance.Outbox) } };
 
     private static HistoryEvent? OutcomeOf(EagerAttempt attempt) => attempt.Outcome.IsCompletedSuccessfully ? attempt.Outcome.Result : null;
 
@@ -429,7 +437,7 @@ internal sealed class WorkflowTaskProcessor(
         var memo = (await store.ReadEventAsync(instance.WorkflowId, instance.RunId, 1, cancellationToken) as WorkflowStarted)?.Memo;
         var commit = StartCommit.Build(
             instance.WorkflowId, closing.NewRunId, instance.WorkflowType, instance.TaskQueue, closing.Input, time.GetUtcNow(), instance, instance.Parent,
-            new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy));
+            new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy), instance.TraceParent);
 
         // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent; the next round writes its index entry.
         var next = commit with { Instance = commit.Instance with { Outbox = [] } };

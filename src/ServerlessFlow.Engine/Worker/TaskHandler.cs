@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Activities;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Runtime;
 
 namespace ServerlessFlow.Engine.Worker;
@@ -43,6 +44,8 @@ internal sealed class TaskHandler(
             return TaskOutcome.DeadLetter($"{task.Kind} message for workflow '{task.WorkflowId}' lacks its run ID.");
         }
 
+        // Scopes belong to the logger factory, not this logger: every log line of the message's work (the engine's, the activity's own) carries the IDs.
+        using var logScope = task.Kind is TaskKind.Schedule or TaskKind.Retention ? null : WorkflowLogScope.Begin(logger, task.WorkflowId, task.RunId);
         try
         {
             return task.Kind switch

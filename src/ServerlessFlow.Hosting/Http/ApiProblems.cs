@@ -50,6 +50,12 @@ public static class ApiProblems
     /// <summary>The server's backend keeps no dead letters the API can read.</summary>
     public const string DeadLettersUnavailable = TypePrefix + "dead-letters-unavailable";
 
+    /// <summary>No route of the API takes the request's path.</summary>
+    public const string RouteNotFound = TypePrefix + "route-not-found";
+
+    /// <summary>A route takes the request's path, with another method (the <c>Allow</c> header lists them).</summary>
+    public const string MethodNotAllowed = TypePrefix + "method-not-allowed";
+
     /// <summary>The request body is over the payload limit.</summary>
     public const string PayloadTooLarge = TypePrefix + "payload-too-large";
 

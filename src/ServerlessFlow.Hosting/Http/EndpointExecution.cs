@@ -17,6 +17,7 @@ internal static class EndpointExecution
         var context = request.HttpContext;
         var aborted = context.RequestAborted;
         var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(LoggerCategory) ?? NullLogger.Instance;
+        using var trace = TraceContinuation.Begin(request);
         try
         {
             if (RequestTarget.DotSegmentProblem(request) is { } dotSegments)

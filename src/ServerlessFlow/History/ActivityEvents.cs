@@ -51,3 +51,20 @@ public sealed record ActivityFailed : HistoryEvent
     /// <summary>How many attempts ran.</summary>
     public required int Attempt { get; init; }
 }
+
+/// <summary>
+/// The workflow cancelled an activity before its outcome (through <see cref="ActivityOptions.CancellationToken"/>): its
+/// task row is deleted, which a heartbeating attempt sees as cancellation, and a late outcome is dropped.
+/// </summary>
+public sealed record ActivityCanceled : HistoryEvent
+{
+    /// <summary>The <see cref="ActivityScheduled"/> event of the activity.</summary>
+    public required long ScheduledEventId { get; init; }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public override bool IsCommand => true;
+
+    /// <inheritdoc />
+    public override string Describe() => "ActivityCanceled";
+}

@@ -12,6 +12,7 @@ namespace ServerlessFlow.History;
 [JsonDerivedType(typeof(ActivityScheduled), nameof(ActivityScheduled))]
 [JsonDerivedType(typeof(ActivityCompleted), nameof(ActivityCompleted))]
 [JsonDerivedType(typeof(ActivityFailed), nameof(ActivityFailed))]
+[JsonDerivedType(typeof(ActivityCanceled), nameof(ActivityCanceled))]
 [JsonDerivedType(typeof(TimerStarted), nameof(TimerStarted))]
 [JsonDerivedType(typeof(TimerFired), nameof(TimerFired))]
 [JsonDerivedType(typeof(TimerCanceled), nameof(TimerCanceled))]

@@ -23,6 +23,12 @@ public sealed record WorkflowStarted : HistoryEvent
 
     /// <summary>The search attributes the run started with; null when none.</summary>
     public IReadOnlyDictionary<string, JsonElement>? SearchAttributes { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the start's span: every span of the run (workflow tasks, activity attempts) is its
+    /// child, so the run is one trace across workers, retries and crashes. Null when the start was not traced.
+    /// </summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>The workflow code changed its search attributes (<c>Workflow.UpsertSearchAttributes</c>).</summary>

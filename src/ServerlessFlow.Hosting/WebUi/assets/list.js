@@ -4,6 +4,9 @@ import { h, status, table, time } from './dom.js';
 import { go } from './router.js';
 
 const STATUSES = ['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'ContinuedAsNew', 'TimedOut'];
+/** Not a status but a hold on a Running run: the API lists Running runs, the page keeps those with a suspension. */
+const SUSPENDED = 'Suspended';
+const CHOICES = [...STATUSES, SUSPENDED];
 const FILTERS = ['type', 'idPrefix', 'startedAfter', 'startedBefore', 'closedAfter', 'closedBefore'];
 /** Counts stop here: a count is one listing of up to this many summaries. */
 const COUNT_CAP = 1000;
@@ -20,19 +23,24 @@ function apiFilters(params) {
 
 async function count(filters, statusWord) {
   const page = await api('GET', 'workflows' + query({ ...filters, status: statusWord, pageSize: COUNT_CAP }));
-  return page.items.length + (page.continuationToken ? '+' : '');
+  const more = page.continuationToken ? '+' : '';
+  const counted = { [statusWord]: page.items.length + more };
+  if (statusWord === 'Running') counted[SUSPENDED] = page.items.filter(w => w.suspension).length + more;
+  return counted;
 }
 
 export async function workflowList(params) {
   const filters = apiFilters(params);
   const pageSize = params.get('pageSize') ?? '50';
-  const page = await api('GET', 'workflows' + query({ ...filters, status: params.get('status'), pageSize, continuationToken: params.get('token') }));
-  const counts = await Promise.all(STATUSES.map(s => count(filters, s)));
+  const suspendedOnly = params.get('status') === SUSPENDED;
+  const page = await api('GET', 'workflows' + query({ ...filters, status: suspendedOnly ? 'Running' : params.get('status'), pageSize, continuationToken: params.get('token') }));
+  const items = suspendedOnly ? page.items.filter(w => w.suspension) : page.items;
+  const counts = Object.assign({}, ...await Promise.all(STATUSES.map(s => count(filters, s))));
 
   const input = (name, label, placeholder) => h('label', {}, label, h('input', { name, value: params.get(name) ?? '', placeholder, 'data-testid': `filter-${name}` }));
   const form = h('form', { class: 'filters', 'data-testid': 'filters' },
     h('label', {}, 'Status', h('select', { name: 'status', 'data-testid': 'filter-status' },
-      h('option', { value: '' }, 'any'), STATUSES.map(s => h('option', { value: s, selected: params.get('status') === s }, s)))),
+      h('option', { value: '' }, 'any'), CHOICES.map(s => h('option', { value: s, selected: params.get('status') === s }, s)))),
     input('type', 'Type', 'OrderWorkflow'),
     input('idPrefix', 'ID prefix', 'order-'),
     input('startedAfter', 'Started after', '2026-11-01T00:00:00Z'),
@@ -50,17 +58,17 @@ export async function workflowList(params) {
   delete current.token;
   const countLinks = h('div', { class: 'counts', 'data-testid': 'counts' },
     h('a', { href: '#', class: params.get('status') ? '' : 'active', onclick: e => { e.preventDefault(); go(['workflows'], { ...current, status: '' }); } }, 'All'),
-    STATUSES.map((s, i) => h('a', { href: '#', class: params.get('status') === s ? 'active' : '', 'data-testid': `count-${s}`,
-      onclick: e => { e.preventDefault(); go(['workflows'], { ...current, status: s }); } }, `${s} ${counts[i]}`)));
+    CHOICES.map(s => h('a', { href: '#', class: params.get('status') === s ? 'active' : '', 'data-testid': `count-${s}`,
+      onclick: e => { e.preventDefault(); go(['workflows'], { ...current, status: s }); } }, `${s} ${counts[s]}`)));
 
-  const rows = page.items.map(w => h('tr', { 'data-testid': 'workflow-row' },
-    h('td', {}, status(w.status)),
+  const rows = items.map(w => h('tr', { 'data-testid': 'workflow-row' },
+    h('td', {}, status(w.status), w.suspension ? [' ', status(SUSPENDED)] : null),
     h('td', { class: 'mono' }, h('a', { href: '#/workflows/' + encodeURIComponent(w.id), 'data-testid': 'workflow-link' }, w.id)),
     h('td', {}, w.type), h('td', {}, time(w.createdAt)), h('td', {}, time(w.closedAt)), h('td', { class: 'mono muted' }, w.runId)));
   const pager = h('div', { class: 'pager' },
     params.get('token') ? h('button', { onclick: () => history.back() }, '← Previous') : null,
     page.continuationToken ? h('button', { 'data-testid': 'next-page', onclick: () => go(['workflows'], { ...current, token: page.continuationToken }) }, 'Next →') : null,
-    h('span', { class: 'muted' }, `${page.items.length} shown`));
+    h('span', { class: 'muted' }, `${items.length} shown`));
   return h('div', {}, h('h1', {}, 'Workflows'), form, countLinks,
     table(['Status', 'Workflow ID', 'Type', 'Started', 'Closed', 'Run ID'], rows.length ? rows : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No workflows match.'))]),
     pager);

@@ -8,14 +8,16 @@ import { go } from './router.js';
 /** How often an open workflow's page reloads itself. */
 const REFRESH_MS = 2000;
 
-// The workflow actions, each a POST (or DELETE) to the API behind a confirming dialog. Suspend and resume join this
-// list as two entries like `cancel` once the API has POST /workflows/{id}/suspend|resume.
+// The workflow actions, each a POST (or DELETE) to the API behind a confirming dialog; `when` hides one that does not
+// apply to the run as described (suspend a held run, resume a free one).
 const ACTIONS = [
   { id: 'signal', label: 'Signal', open: true, fields: ['name', 'argument'], call: (w, v) => api('POST', `workflows/${seg(w)}/signals/${seg(v.name)}`, jsonArgument(v.argument)) },
   { id: 'query', label: 'Query', fields: ['name', 'argument'], call: (w, v) => { const arg = jsonArgument(v.argument); return arg === undefined ? api('GET', `workflows/${seg(w)}/queries/${seg(v.name)}`) : api('POST', `workflows/${seg(w)}/queries/${seg(v.name)}`, arg); } },
   { id: 'update', label: 'Update', open: true, fields: ['name', 'argument'], call: (w, v) => api('POST', `workflows/${seg(w)}/updates/${seg(v.name)}`, jsonArgument(v.argument)) },
   { id: 'cancel', label: 'Cancel', open: true, danger: true, fields: ['reason'], call: (w, v) => api('POST', `workflows/${seg(w)}/cancel${query({ reason: v.reason })}`) },
   { id: 'terminate', label: 'Terminate', open: true, danger: true, fields: ['reason'], call: (w, v) => api('POST', `workflows/${seg(w)}/terminate${query({ reason: v.reason })}`) },
+  { id: 'suspend', label: 'Suspend', open: true, danger: true, fields: ['reason'], when: d => d.status === 'Running' && !d.suspension, call: (w, v) => api('POST', `workflows/${seg(w)}/suspend${query({ reason: v.reason })}`) },
+  { id: 'resume', label: 'Resume', open: true, fields: [], when: d => d.status === 'Running' && !!d.suspension, call: w => api('POST', `workflows/${seg(w)}/resume`) },
   { id: 'purge', label: 'Purge', danger: true, fields: [], call: w => api('DELETE', `workflows/${seg(w)}`) },
 ];
 
@@ -31,7 +33,7 @@ export async function workflowPage(id, params, alive, rerender) {
     setTimeout(() => { if (alive()) rerender(); }, REFRESH_MS);
   }
 
-  const actions = h('div', { class: 'actions' }, ACTIONS.map(action => h('button', {
+  const actions = h('div', { class: 'actions' }, ACTIONS.filter(action => !action.when || action.when(description)).map(action => h('button', {
     class: action.danger ? 'danger' : '', 'data-testid': `action-${action.id}`,
     onclick: async () => {
       const result = await ask(`${action.label} ${id}`, action.fields.map(f => ({ name: f, label: FIELD_LABELS[f], multiline: f === 'argument' })),
@@ -48,7 +50,7 @@ export async function workflowPage(id, params, alive, rerender) {
   const pendingActivities = description.pendingActivities.map(a => {
     const options = scheduled[a.scheduledEventId]?.options ?? {};
     return h('tr', {}, h('td', {}, a.scheduledEventId), h('td', {}, a.activityName), h('td', {}, a.state), h('td', {}, a.attempt),
-      h('td', {}, time(a.startedAt)), h('td', {}, time(a.lastHeartbeatAt)), h('td', {}, time(a.nextAttemptAt)),
+      h('td', {}, time(a.startedAt)), h('td', {}, time(a.lastHeartbeatAt)), h('td', { class: 'mono', 'data-testid': 'heartbeat-details' }, json(a.heartbeatDetails)), h('td', {}, time(a.nextAttemptAt)),
       h('td', { class: 'mono' }, [options.startToCloseTimeout && `start-to-close ${options.startToCloseTimeout}`, options.scheduleToCloseTimeout && `schedule-to-close ${options.scheduleToCloseTimeout}`, options.heartbeatTimeout && `heartbeat ${options.heartbeatTimeout}`].filter(Boolean).join(', ')),
       h('td', { class: 'mono' }, failureChain(a.lastFailure)));
   });
@@ -67,11 +69,12 @@ export async function workflowPage(id, params, alive, rerender) {
   } else body = timeline(rows, description.closedAt);
 
   return h('div', {},
-    h('h1', {}, id, ' ', status(description.status)),
+    h('h1', {}, id, ' ', status(description.status), description.suspension ? [' ', status('Suspended')] : null),
     notice ? h('div', { class: 'notice', 'data-testid': 'notice' }, notice) : null,
     actions,
     keyValues([
       ['Type', description.type], ['Run ID', description.runId], ['Task queue', description.taskQueue],
+      description.suspension ? ['Suspended', h('span', { 'data-testid': 'suspension' }, `since ${time(description.suspension.suspendedAt)}${description.suspension.reason ? ': ' + description.suspension.reason : ''}`)] : null,
       ['Started', time(description.createdAt)], ['Closed', time(description.closedAt)], ['History', `${description.historyLength} events`],
       ['Input', json(description.input)],
       description.status === 'Completed' ? ['Result', json(description.result)] : null,
@@ -79,7 +82,7 @@ export async function workflowPage(id, params, alive, rerender) {
       ['Memo', json(description.memo)], ['Search attributes', json(description.searchAttributes)],
       description.lastTaskFailure ? ['Last task failure', h('div', { class: 'problem' }, description.lastTaskFailure)] : null,
     ].filter(Boolean)),
-    pendingActivities.length ? [h('h2', {}, 'Pending activities'), table(['Event', 'Activity', 'State', 'Attempt', 'Started', 'Last heartbeat', 'Next attempt', 'Timeouts', 'Last failure'], pendingActivities)] : null,
+    pendingActivities.length ? [h('h2', {}, 'Pending activities'), table(['Event', 'Activity', 'State', 'Attempt', 'Started', 'Last heartbeat', 'Heartbeat details', 'Next attempt', 'Timeouts', 'Last failure'], pendingActivities)] : null,
     pendingChildren.length ? [h('h2', {}, 'Pending child workflows'), table(['Event', 'Child', 'Started'], pendingChildren)] : null,
     description.pendingTimers.length ? [h('h2', {}, 'Pending timers'), table(['Fires at'], description.pendingTimers.map(t => h('tr', {}, h('td', {}, time(t)))))] : null,
     h('h2', {}, 'History'), tabs, body);

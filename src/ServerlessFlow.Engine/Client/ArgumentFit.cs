@@ -1,0 +1,36 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace ServerlessFlow.Engine.Client;
+
+/// <summary>
+/// The one check that a caller's payload converts to the parameter of the code that will read it (a run method's input, a signal
+/// handler's argument), made before anything is written: a payload the code cannot read would otherwise be accepted and then fail
+/// the workflow (or its task) later, far from the caller who sent it.
+/// </summary>
+internal static class ArgumentFit
+{
+    /// <summary>Throws unless <paramref name="payload"/> converts to the single parameter of <paramref name="method"/> (a method without one takes anything).</summary>
+    /// <param name="payload">The payload, as it will be stored.</param>
+    /// <param name="method">The method that will read it.</param>
+    /// <param name="what">What the payload is, as the error message names it (e.g. "the input of workflow 'Orders'").</param>
+    /// <exception cref="InvalidWorkflowRequestException">It does not convert.</exception>
+    public static void Check(JsonElement? payload, MethodInfo method, string what)
+    {
+        if (method.GetParameters() is not [var parameter])
+        {
+            return;
+        }
+
+        try
+        {
+            PayloadJson.FromElement(payload, parameter.ParameterType);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidWorkflowRequestException(
+                $"{char.ToUpperInvariant(what[0])}{what[1..]} does not fit its parameter ({parameter.ParameterType.Name} {parameter.Name}): {e.Message} " +
+                "Send JSON of the parameter's type. Nothing was recorded.", e);
+        }
+    }
+}

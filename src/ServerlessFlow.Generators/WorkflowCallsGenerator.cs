@@ -1,0 +1,128 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ServerlessFlow.Generators;
+
+/// <summary>
+/// Writes typed, reflection-free call stubs for every [Workflow] class and every class with [Activity] methods, and one
+/// registration method listing them all (when the project references the engine). See docs/source-generator.md.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class WorkflowCallsGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var workflows = context.SyntaxProvider.ForAttributeWithMetadataName(
+                Naming.WorkflowAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, cancellationToken) => ReadWorkflow((INamedTypeSymbol)syntax.TargetSymbol, cancellationToken))
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!);
+
+        // [Activity] sits on methods: each becomes a one-method model (no symbols kept, so unchanged code is not rewritten),
+        // merged per class.
+        var activities = context.SyntaxProvider.ForAttributeWithMetadataName(
+                Naming.ActivityAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (syntax, _) => ReadActivity((IMethodSymbol)syntax.TargetSymbol))
+            .Where(static model => model is not null)
+            .Collect()
+            .SelectMany(static (models, _) => models.GroupBy(m => m!.FullType)
+                .Select(g => g.First()! with { Methods = new EquatableArray<ActivityMethod>(g.SelectMany(m => m!.Methods).ToImmutableArray()) })
+                .ToImmutableArray());
+
+        context.RegisterSourceOutput(workflows, static (output, workflow) =>
+            output.AddSource($"{Hint(workflow.Placement, workflow.ClassName)}.WorkflowCalls.g.cs", WorkflowCallsWriter.Write(workflow)));
+        context.RegisterSourceOutput(activities, static (output, activityClass) =>
+            output.AddSource($"{Hint(activityClass.Placement, activityClass.ClassName)}.ActivityCalls.g.cs", ActivityCallsWriter.Write(activityClass)));
+
+        var registration = workflows.Collect().Combine(activities.Collect()).Combine(context.CompilationProvider.Select(static (compilation, _) =>
+            compilation.GetTypeByMetadataName(RegistrationWriter.BuilderType) is null ? null : compilation.AssemblyName));
+        context.RegisterSourceOutput(registration, static (output, input) =>
+        {
+            var ((workflowClasses, activityClasses), assembly) = input;
+            if (assembly is not null && (workflowClasses.Length > 0 || activityClasses.Length > 0))
+            {
+                output.AddSource("GeneratedWorkflowRegistration.g.cs", RegistrationWriter.Write(assembly, workflowClasses, activityClasses));
+            }
+        });
+    }
+
+    private static string Hint(Placement placement, string className) => placement.Namespace.Length == 0 ? className : $"{placement.Namespace}.{className}";
+
+    private static WorkflowClass? ReadWorkflow(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (Naming.PlacementOf(type) is not { } placement || type.IsAbstract)
+        {
+            return null;
+        }
+
+        var members = type.GetMembers().Where(m => !m.IsStatic && m.DeclaredAccessibility == Accessibility.Public).ToList();
+        var runs = members.OfType<IMethodSymbol>().Where(m => Naming.Find(m, Naming.WorkflowRunAttribute) is not null).ToList();
+        if (runs.Count != 1 || runs[0].Parameters.Length > 1)
+        {
+            return null; // the definition analyzer reports it; a stub for a definition the registry refuses would only mislead
+        }
+
+        var run = runs[0];
+        cancellationToken.ThrowIfCancellationRequested();
+        var handlers = ImmutableArray.CreateBuilder<Handler>();
+        foreach (var member in members)
+        {
+            if (ReadHandler(member) is { } handler)
+            {
+                handlers.Add(handler);
+            }
+        }
+
+        var typeName = Naming.AttributeName(Naming.Find(type, Naming.WorkflowAttribute)!) ?? type.Name;
+        var input = run.Parameters.Length == 1 ? new Parameter(run.Parameters[0].Name, Naming.Type(run.Parameters[0].Type)) : null;
+        return new WorkflowClass(placement, type.Name, Naming.Type(type), typeName, input, Naming.ResultOf(run.ReturnType), new EquatableArray<Handler>(handlers.ToImmutable()));
+    }
+
+    private static Handler? ReadHandler(ISymbol member)
+    {
+        foreach (var (attributeName, kind) in new[] { (Naming.SignalAttribute, HandlerKind.Signal), (Naming.QueryAttribute, HandlerKind.Query), (Naming.UpdateAttribute, HandlerKind.Update) })
+        {
+            if (Naming.Find(member, attributeName) is not { } attribute)
+            {
+                continue;
+            }
+
+            var stubName = Naming.StripAsync(member.Name);
+            var registeredName = Naming.AttributeName(attribute) ?? stubName;
+            return member switch
+            {
+                IPropertySymbol property when kind == HandlerKind.Query => new Handler(kind, stubName, registeredName, null, Naming.Type(property.Type)),
+                IMethodSymbol { Parameters.Length: <= 1, IsGenericMethod: false } method => new Handler(
+                    kind, stubName, registeredName,
+                    method.Parameters.Length == 1 ? new Parameter(method.Parameters[0].Name, Naming.Type(method.Parameters[0].Type)) : null,
+                    Naming.ResultOf(method.ReturnType)),
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+
+    private static ActivityClass? ReadActivity(IMethodSymbol method)
+    {
+        if (Naming.PlacementOf(method.ContainingType) is not { } placement || method.ContainingType.IsAbstract
+            || method.IsStatic || method.IsGenericMethod || method.DeclaredAccessibility != Accessibility.Public
+            || method.Parameters.Any(p => p.RefKind != RefKind.None))
+        {
+            return null; // the registry refuses these; the definition analyzer says why
+        }
+
+        // A CancellationToken parameter is the worker's to supply; it is not an argument of the call.
+        var parameters = method.Parameters.Where(p => p.Type.ToDisplayString() != "System.Threading.CancellationToken")
+            .Select(p => new Parameter(p.Name, Naming.Type(p.Type))).ToImmutableArray();
+        var stubName = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name : method.Name + "Async";
+        var name = Naming.AttributeName(Naming.Find(method, Naming.ActivityAttribute)!) ?? Naming.StripAsync(method.Name);
+        var activity = new ActivityMethod(stubName, name, Naming.ResultOf(method.ReturnType), new EquatableArray<Parameter>(parameters));
+        return new ActivityClass(placement, method.ContainingType.Name, Naming.Type(method.ContainingType), new EquatableArray<ActivityMethod>(ImmutableArray.Create(activity)));
+    }
+}
