@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LocalWakeups>();
         services.AddSingleton<CompletionNotifier>();
+        services.AddSingleton<ClosedRuns>();
         services.AddSingleton<WorkflowCache>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();

@@ -1,4 +1,5 @@
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
 
 namespace ServerlessFlow.Engine.Activities;
 
@@ -9,10 +10,15 @@ namespace ServerlessFlow.Engine.Activities;
 /// A check superseded by a later one that a commit armed is dropped, so a workflow has one check in flight, not one per activity.
 /// An eager start arms the first check in its commit: if the run's first task has not committed when it fires, it wakes the workflow.
 /// </summary>
-internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeoutProcessor timeouts, TimeProvider time)
+internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeoutProcessor timeouts, ClosedRuns closedRuns, TimeProvider time)
 {
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
+        if (closedRuns.TakeClosed(message.WorkflowId, message.RunId))
+        {
+            return TaskOutcome.Completed; // The run's close was committed here: no activity of it is open any more.
+        }
+
         var instance = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
         if (instance is { Status: WorkflowStatus.Running, LastEventId: 1 } && instance.RunId == message.RunId)
         {

@@ -19,6 +19,7 @@ internal sealed class WorkflowTaskProcessor(
     WorkflowRegistry registry,
     CompletionNotifier notifier,
     EagerActivities eager,
+    ClosedRuns closedRuns,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -314,6 +315,10 @@ internal sealed class WorkflowTaskProcessor(
         if (committed.Status == WorkflowStatus.Running)
         {
             cache.Put(message.WorkflowId, execution);
+        }
+        else
+        {
+            closedRuns.Add(committed.WorkflowId, committed.RunId);
         }
 
         notifier.Committed(message.WorkflowId);

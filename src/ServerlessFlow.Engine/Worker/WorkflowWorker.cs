@@ -93,9 +93,12 @@ public sealed class WorkflowWorker
             var idle = MinPollInterval;
             while (!cancellationToken.IsCancellationRequested)
             {
+                // A free slot is waited for, but not held while the receive is in flight: most polls find nothing, and an eager
+                // activity attempt (which takes a free slot or goes through its queue) must not find the slot held by one.
                 await slots.WaitAsync(cancellationToken);
-                IReadOnlyList<ReceivedMessage> received;
                 var requested = Math.Min(MaxBatch, slots.CurrentCount + 1);
+                slots.Release();
+                IReadOnlyList<ReceivedMessage> received;
                 try
                 {
                     received = await queues.ReceiveAsync(queue, requested, options.MessageLease, cancellationToken);
@@ -109,27 +112,24 @@ public sealed class WorkflowWorker
 
                 if (received.Count == 0)
                 {
-                    slots.Release();
                     await wake.WaitAsync(idle, cancellationToken);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollInterval.Ticks));
                     continue;
                 }
 
-                // Only a full batch (a backlog) restarts the back-off: a message now and then (a wake-up this process sent, a
-                // check coming due) is followed by one more poll at once, not by the whole ramp of quick empty polls again.
-                if (received.Count >= requested)
+                // Only a full batch of several (a backlog) restarts the back-off: a message now and then (a wake-up this process
+                // sent, a check coming due; at concurrency 1 every message fills its batch of one) is followed by one more poll at
+                // once, not by the whole ramp of quick empty polls again.
+                if (requested > 1 && received.Count >= requested)
                 {
                     idle = MinPollInterval;
                 }
 
-                for (var i = 0; i < received.Count; i++)
+                // A message waits (hidden by its lease) for a slot an eager attempt took meanwhile.
+                foreach (var message in received)
                 {
-                    if (i > 0)
-                    {
-                        await slots.WaitAsync(cancellationToken);
-                    }
-
-                    _ = RunOneAsync(received[i], slots, cancellationToken);
+                    await slots.WaitAsync(cancellationToken);
+                    _ = RunOneAsync(message, slots, cancellationToken);
                 }
             }
         }
