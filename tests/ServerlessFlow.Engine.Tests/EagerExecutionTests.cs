@@ -24,7 +24,9 @@ public abstract class EagerExecutionTests : EngineSuite
         var sent = queues.Sent.Where(s => s.Message.WorkflowId == closed.Id).ToList();
         Assert.DoesNotContain(sent, s => s.Queue == QueueNames.Activity("default"));
         Assert.DoesNotContain(sent, s => s.Message.Kind == TaskKind.ActivityTimeout);
-        Assert.Single(sent, s => s.Message.Kind == TaskKind.ActivityCheck);
+        // One check for the five activities (under load the recovery sweep may wake the run before its first commit clears
+        // the start's outbox, which sends that same check again: messages are hints).
+        Assert.Single(sent.Where(s => s.Message.Kind == TaskKind.ActivityCheck).Select(s => s.Message.TimerAt).Distinct());
         var history = await engine.Client.GetHistoryAsync(closed.Id);
         Assert.Equal(5, history.OfType<ActivityCompleted>().Count(c => c.Attempt == 1));
     }
@@ -40,8 +42,9 @@ public abstract class EagerExecutionTests : EngineSuite
         Assert.Equal(WorkflowStatus.Completed, closed.Status);
         var sent = queues.Sent.Where(s => s.Message.WorkflowId == closed.Id).ToList();
         Assert.DoesNotContain(sent, s => s.Message.Kind == TaskKind.Workflow);
-        var check = Assert.Single(sent, s => s.Message.Kind == TaskKind.ActivityCheck);
-        Assert.Equal(QueueNames.Workflow("default"), check.Queue);
+        var checks = sent.Where(s => s.Message.Kind == TaskKind.ActivityCheck).ToList();
+        Assert.Single(checks.Select(s => s.Message.TimerAt).Distinct()); // one check (a sweep under load may send it again)
+        Assert.All(checks, check => Assert.Equal(QueueNames.Workflow("default"), check.Queue));
     }
 
     [Fact]
