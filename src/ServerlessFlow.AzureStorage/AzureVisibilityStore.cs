@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using ServerlessFlow.Engine.Backend;
@@ -19,6 +20,16 @@ internal sealed partial class AzureVisibilityStore(TableClient table) : IVisibil
     /// </summary>
     private const int MaxWriteRounds = 5;
 
+    /// <summary>Pointer rows this store remembers at most; past it the memory starts over (a forgotten row costs one read).</summary>
+    private const int MaxRemembered = 10_000;
+
+    /// <summary>
+    /// The pointer row this store last wrote for each open workflow, with its ETag: the run's next write here (its close,
+    /// after a start in the same process) replaces it without reading it first. A row someone else changed since fails
+    /// the ETag fence, and the write reads and decides again, so a stale memory costs only the read it meant to save.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, TableEntity> written = new(StringComparer.Ordinal);
+
     /// <summary>Azure returns at most 1,000 entities per query page.</summary>
     private const int MaxEntitiesPerPage = 1_000;
 
@@ -27,23 +38,30 @@ internal sealed partial class AzureVisibilityStore(TableClient table) : IVisibil
         StorageErrors.Run($"Creating table '{table.Name}'", () => table.CreateIfNotExistsAsync(cancellationToken), cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>Two requests: a point read of the pointer row and one transaction (none when the stored version is as high).</remarks>
+    /// <remarks>
+    /// One transaction when this store wrote the entry last (it remembers the pointer row), or when an open run's entry is
+    /// written for the first time (a start: the pointer is added, and read only if it turns out to exist); otherwise a point
+    /// read of the pointer row first. None when the stored version is as high.
+    /// </remarks>
     public async Task UpsertAsync(VisibilityRecord record, CancellationToken cancellationToken)
     {
         var rows = VisibilityRows.Create(record);
         var operation = $"Indexing workflow '{record.WorkflowId}' at version {record.Version}";
+        var remembered = written.TryGetValue(record.WorkflowId, out var known) ? known : null;
         await StorageErrors.Run(operation, async () =>
         {
             for (var round = 1; round <= MaxWriteRounds; round++)
             {
-                var stored = await TableRows.ReadAsync(table, rows.PartitionKey, rows.PointerKey, cancellationToken);
+                var guess = round == 1 && (remembered is not null || record.Status == WorkflowStatus.Running);
+                var stored = guess ? remembered : await TableRows.ReadAsync(table, rows.PartitionKey, rows.PointerKey, cancellationToken);
                 if (stored is not null && StoredVersion(stored) >= record.Version)
                 {
                     return;
                 }
 
-                if (await TrySubmitAsync(UpsertActions(rows, stored, operation), cancellationToken))
+                if (await TrySubmitAsync(UpsertActions(rows, stored, operation), cancellationToken) is { } response)
                 {
+                    Remember(record, rows.Pointer(), response.Value[0].Headers.ETag);
                     return;
                 }
             }
@@ -58,6 +76,7 @@ internal sealed partial class AzureVisibilityStore(TableClient table) : IVisibil
         var (partitionKey, _) = VisibilityKeys.Locate(workflowId);
         var pointerKey = VisibilityKeys.Pointer(workflowId);
         var operation = $"Removing workflow '{workflowId}' from the visibility index";
+        written.TryRemove(workflowId, out _);
         await StorageErrors.Run(operation, async () =>
         {
             for (var round = 1; round <= MaxWriteRounds; round++)
@@ -70,7 +89,7 @@ internal sealed partial class AzureVisibilityStore(TableClient table) : IVisibil
 
                 var actions = VisibilityRows.ListedKeys(stored).Select(key => Delete(partitionKey, key, ETag.All))
                     .Prepend(Delete(partitionKey, pointerKey, stored.ETag));
-                if (await TrySubmitAsync(actions, cancellationToken))
+                if (await TrySubmitAsync(actions, cancellationToken) is not null)
                 {
                     return;
                 }
@@ -131,24 +150,41 @@ internal sealed partial class AzureVisibilityStore(TableClient table) : IVisibil
     }
 
     /// <summary>
-    /// Submits a transaction fenced by the pointer row. False when the fence failed — another writer replaced
-    /// (412), added (409) or deleted (404) the pointer — or the answer was lost: the caller re-reads and decides again.
+    /// Submits a transaction fenced by the pointer row (its first action). Null when the fence failed — another writer
+    /// replaced (412), added (409) or deleted (404) the pointer — or the answer was lost: the caller re-reads and decides again.
     /// </summary>
-    private async Task<bool> TrySubmitAsync(IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    private async Task<Response<IReadOnlyList<Response>>?> TrySubmitAsync(IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         try
         {
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-            return true;
+            return await table.SubmitTransactionAsync(actions, cancellationToken);
         }
         catch (RequestFailedException e) when (StorageErrors.IsConcurrencyConflict(e))
         {
-            return false;
+            return null;
         }
         catch (Exception e) when (StorageErrors.IsTransport(e, cancellationToken))
         {
-            return false;
+            return null;
         }
+    }
+
+    /// <summary>Remembers the pointer row just written for an open run (a closed run's entry is written again only by rare paths).</summary>
+    private void Remember(VisibilityRecord record, TableEntity pointer, ETag? etag)
+    {
+        if (record.Status != WorkflowStatus.Running || etag is not { } tag)
+        {
+            written.TryRemove(record.WorkflowId, out _);
+            return;
+        }
+
+        if (written.Count >= MaxRemembered)
+        {
+            written.Clear();
+        }
+
+        pointer.ETag = tag;
+        written[record.WorkflowId] = pointer;
     }
 
     private static long StoredVersion(TableEntity pointer) => pointer.GetInt64(VisibilityRows.VersionColumn) ?? long.MaxValue;

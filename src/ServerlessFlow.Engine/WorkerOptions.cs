@@ -12,8 +12,12 @@ public sealed record WorkerOptions
     /// <summary>Most activity attempts running at once.</summary>
     public int MaxConcurrentActivities { get; init; } = 32;
 
-    /// <summary>Longest wait between polls of an idle queue (idle pollers back off up to this).</summary>
-    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Longest wait between polls of an idle queue (idle pollers back off up to this). Work this process creates for itself
+    /// (messages it sends, delayed ones when they come due, retries it puts back) wakes its pollers at once whatever this is,
+    /// so it bounds only how late work sent by other processes is noticed, and the idle cost: two queues per task queue.
+    /// </summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a received message stays invisible while it is handled; renewed while work goes on.</summary>
     public TimeSpan MessageLease { get; init; } = TimeSpan.FromSeconds(30);
@@ -54,6 +58,13 @@ public sealed record WorkerOptions
     /// </summary>
     public TimeSpan EagerExecutionBudget { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Eager start: a start made in a process that serves the workflow's task queue runs the first workflow task there at
+    /// once, without a queue hop. The start then sends no wake-up; a delayed activity check, due five seconds later,
+    /// wakes the workflow through its queue should that process die first.
+    /// </summary>
+    public bool EagerStart { get; init; } = true;
+
     /// <summary>How often a worker runs the recovery sweep.</summary>
-    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

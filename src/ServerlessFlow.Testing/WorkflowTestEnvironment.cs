@@ -76,7 +76,7 @@ public sealed class WorkflowTestEnvironment : IAsyncDisposable
         services.AddServerlessFlow(flow =>
         {
             // Closed workflows stay readable however far time skips; idle pollers look often (messages sent by this process wake them at once anyway).
-            flow.ConfigureWorker(o => o with { Retention = null, MaxPollInterval = TimeSpan.FromMilliseconds(100) });
+            flow.ConfigureWorker(o => o with { Retention = null, MaxPollInterval = TimeSpan.FromMilliseconds(100), EagerStart = false });
             configure(flow);
             flow.UseInMemoryBackend(clock);
         });

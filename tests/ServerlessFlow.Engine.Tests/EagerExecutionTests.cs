@@ -1,4 +1,5 @@
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
 using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Tests;
@@ -23,9 +24,60 @@ public abstract class EagerExecutionTests : EngineSuite
         var sent = queues.Sent.Where(s => s.Message.WorkflowId == closed.Id).ToList();
         Assert.DoesNotContain(sent, s => s.Queue == QueueNames.Activity("default"));
         Assert.DoesNotContain(sent, s => s.Message.Kind == TaskKind.ActivityTimeout);
-        Assert.Single(sent, s => s.Message.Kind == TaskKind.ActivityCheck);
+        // One check for the five activities (under load the recovery sweep may wake the run before its first commit clears
+        // the start's outbox, which sends that same check again: messages are hints).
+        Assert.Single(sent.Where(s => s.Message.Kind == TaskKind.ActivityCheck).Select(s => s.Message.TimerAt).Distinct());
         var history = await engine.Client.GetHistoryAsync(closed.Id);
         Assert.Equal(5, history.OfType<ActivityCompleted>().Count(c => c.Attempt == 1));
+    }
+
+    [Fact]
+    public async Task Start_OnAQueueThisProcessServes_RunsTheFirstTaskWithoutAWakeUpMessage()
+    {
+        var (backend, queues) = Recording(NewBackend());
+        await using var engine = new EngineHarness(Register, backend);
+
+        var closed = await engine.RunAsync(nameof(FiveSteps), null);
+
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        var sent = queues.Sent.Where(s => s.Message.WorkflowId == closed.Id).ToList();
+        Assert.DoesNotContain(sent, s => s.Message.Kind == TaskKind.Workflow);
+        var checks = sent.Where(s => s.Message.Kind == TaskKind.ActivityCheck).ToList();
+        Assert.Single(checks.Select(s => s.Message.TimerAt).Distinct()); // one check (a sweep under load may send it again)
+        Assert.All(checks, check => Assert.Equal(QueueNames.Workflow("default"), check.Queue));
+    }
+
+    [Fact]
+    public async Task Start_WithEagerStartOff_SendsAWakeUpAndStillCompletes()
+    {
+        var (backend, queues) = Recording(NewBackend());
+        await using var engine = new EngineHarness(b => Register(b.ConfigureWorker(o => o with { EagerStart = false })), backend);
+
+        var closed = await engine.RunAsync(nameof(FiveSteps), null);
+
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        // The start's wake-up goes through the queue (the harness's fast recovery sweep may send a duplicate: messages are hints).
+        Assert.Contains(queues.Sent, s => s.Message.WorkflowId == closed.Id && s.Message.Kind == TaskKind.Workflow);
+    }
+
+    [Fact]
+    public async Task BackstopCheck_StarterDiedBeforeTheFirstTask_WakesTheWorkflowWhichCompletes()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var id = "backstop-" + Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow;
+        // What an eager start commits; its starter "dies" here: nobody runs the first task, and only the check is sent.
+        var start = StartCommit.WithBackstop(StartCommit.Build(id, Guid.NewGuid().ToString("N"), nameof(FiveSteps), "default", null, now, null, null), now);
+        var committed = await engine.Backend.Store.CommitAsync(start, CancellationToken.None);
+        Assert.NotNull(committed);
+        var check = Assert.Single(committed.Outbox).Message;
+        Assert.Equal(TaskKind.ActivityCheck, check.Kind);
+
+        await engine.Backend.Queues.SendAsync(QueueNames.Workflow("default"), check, TimeSpan.Zero, CancellationToken.None);
+        var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        Assert.Equal(5, closed.GetResult<int>());
     }
 
     [Fact]

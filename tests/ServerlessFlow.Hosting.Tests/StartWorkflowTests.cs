@@ -49,6 +49,48 @@ public sealed class StartWorkflowTests(ApiServer server)
     }
 
     [Fact]
+    public async Task Start_WithWaitAndAShortWorkflow_Returns200WithTheResult()
+    {
+        var id = ApiCalls.NewId("sync");
+
+        var response = await Client.PostAsync(
+            $"/api/workflows/HelloSequence?id={id}&wait=60", new StringContent("""{"count":3,"delayMs":0}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("Completed", body.GetProperty("status").GetString());
+        Assert.Equal("[0,1,2]", body.GetProperty("result").GetRawText());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("runId").GetString()));
+        Assert.Equal($"/api/workflows/{id}", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Start_WithWaitAndARunThatStaysOpen_Returns202WithIds()
+    {
+        var id = ApiCalls.NewId("sync-open");
+
+        // No worker serves the idle task queue: the run cannot close within the wait.
+        var response = await Client.PostAsync(
+            $"/api/workflows/HelloSequence?id={id}&taskQueue={ApiServer.IdleTaskQueue}&wait=0.2", new StringContent("""{"count":1,"delayMs":0}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal(id, body.GetProperty("id").GetString());
+        Assert.False(body.TryGetProperty("status", out _));
+    }
+
+    [Fact]
+    public async Task Start_NegativeWait_Returns400AndStartsNothing()
+    {
+        var id = ApiCalls.NewId("sync-bad");
+
+        var response = await Client.PostAsync($"/api/workflows/HelloSequence?id={id}&wait=-1", new StringContent("""{"count":1,"delayMs":0}""", Encoding.UTF8, "application/json"));
+
+        await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"/api/workflows/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Start_UnknownType_Returns404Problem()
     {
         var response = await Client.StartAsync("NoSuchWorkflow", ApiCalls.NewId("unknown"), "{}");

@@ -1,4 +1,5 @@
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
 
 namespace ServerlessFlow.Engine.Activities;
 
@@ -7,12 +8,24 @@ namespace ServerlessFlow.Engine.Activities;
 /// activities a worker runs eagerly, should that worker die. It looks at every open activity of the run, applies the
 /// timeouts that passed, and comes back (the same message, delayed) only while some activity still has a deadline ahead.
 /// A check superseded by a later one that a commit armed is dropped, so a workflow has one check in flight, not one per activity.
+/// An eager start arms the first check in its commit: if the run's first task has not committed when it fires, it wakes the workflow.
 /// </summary>
-internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeoutProcessor timeouts, TimeProvider time)
+internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeoutProcessor timeouts, ClosedRuns closedRuns, TimeProvider time)
 {
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
+        if (closedRuns.TakeClosed(message.WorkflowId, message.RunId))
+        {
+            return TaskOutcome.Completed; // The run's close was committed here: no activity of it is open any more.
+        }
+
         var instance = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
+        if (instance is { Status: WorkflowStatus.Running, LastEventId: 1 } && instance.RunId == message.RunId)
+        {
+            // The check an eager start armed, and the run's first task never committed: the starter died. Wake the workflow.
+            return TaskOutcome.RetryAs(new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId }, TimeSpan.Zero);
+        }
+
         if (instance is not { Status: WorkflowStatus.Running } || instance.RunId != message.RunId || instance.PendingActivities.Count == 0)
         {
             return TaskOutcome.Completed;

@@ -64,11 +64,13 @@ internal sealed partial class WorkflowClient
         ArgumentFit.Check(PayloadJson.ToElement(signalArgument), definition.Signals[signalName], $"the argument of signal '{signalName}'");
 
         // The start's history is committed before the signal's inbox row, and the signal is keyed by its
-        // request ID: a caller that retries after a failure here delivers it exactly once.
+        // request ID: a caller that retries after a failure here delivers it exactly once. An eager start's first task
+        // runs only after the signal is written (and loads, to see it), so the run starts with the signal in hand.
         var id = requestId ?? Guid.NewGuid().ToString("N");
         for (var attempt = 1; ; attempt++)
         {
-            var handle = await StartWorkflowAsync(workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, cancellationToken);
+            var (handle, firstTask) = await StartAsync(
+                workflowType, input, options with { IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }, scheduledBy: null, cancellationToken);
             try
             {
                 await SignalWorkflowAsync(handle.Id, signalName, signalArgument, id, cancellationToken);
@@ -87,6 +89,10 @@ internal sealed partial class WorkflowClient
                 {
                     return handle;
                 }
+            }
+            finally
+            {
+                firstTask?.Invoke(false);
             }
         }
     }

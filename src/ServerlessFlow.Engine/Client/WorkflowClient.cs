@@ -15,6 +15,9 @@ internal sealed partial class WorkflowClient(
     Retention.WorkflowPurger purger,
     WorkflowRegistry registry,
     CompletionNotifier notifier,
+    WorkflowTaskProcessor workflowTasks,
+    Worker.StorageInitializer storage,
+    WorkerOptions workerOptions,
     TimeProvider time) : IWorkflowClient
 {
     /// <summary>Longest interval between two looks at a workflow another process may close.</summary>
@@ -23,11 +26,29 @@ internal sealed partial class WorkflowClient(
     /// <summary>The clock of callers' waits, which are real time even when workflows run on a fake or skipping clock.</summary>
     private static readonly TimeProvider RealTime = TimeProvider.System;
 
+    /// <summary>
+    /// When an eagerly started run's first activity check fires: soon enough to wake a run whose starter died before its first
+    /// task committed, and usually before any activity deadline, so the check covers the run's eager activities as well.
+    /// </summary>
+    private static readonly TimeSpan EagerStartBackstop = TimeSpan.FromSeconds(5);
+
     public Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default) =>
         StartWorkflowAsync(workflowType, input, options, scheduledBy: null, cancellationToken);
 
     /// <summary>Starts a workflow; <paramref name="scheduledBy"/> names the schedule to tell when it closes.</summary>
     internal async Task<WorkflowHandle> StartWorkflowAsync(
+        string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
+    {
+        var (handle, firstTask) = await StartAsync(workflowType, input, options, scheduledBy, cancellationToken);
+        firstTask?.Invoke(true);
+        return handle;
+    }
+
+    /// <summary>
+    /// Starts a workflow. For an eager start the first task is returned, not run: the caller runs it (true: on the committed
+    /// state, with no load) once it has written what the task must see, as signal-with-start does its signal (false: it loads).
+    /// </summary>
+    private async Task<(WorkflowHandle Handle, Action<bool>? FirstTask)> StartAsync(
         string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -48,15 +69,19 @@ internal sealed partial class WorkflowClient(
         ArgumentFit.Check(payload, definition.RunMethod, $"the input of workflow '{definition.Name}'");
         var metadata = new RunMetadata(
             PayloadLimits.CheckMemo(options.Memo), registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), options.SearchAttributes), scheduledBy);
+        // A new ID is the common case: insert at once and read only when the insert finds a row (a conflict writes nothing).
+        var look = false;
+        var initialized = false;
         while (true)
         {
-            var existing = await store.ReadInstanceAsync(id, cancellationToken);
+            var existing = look ? await store.ReadInstanceAsync(id, cancellationToken) : null;
+            look = true;
             if (existing is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew })
             {
                 switch (options.IdConflictPolicy)
                 {
                     case WorkflowIdConflictPolicy.UseExisting:
-                        return new WorkflowHandle(id, existing.RunId);
+                        return (new WorkflowHandle(id, existing.RunId), null);
                     case WorkflowIdConflictPolicy.TerminateExisting:
                         await TerminateWorkflowAsync(id, "Terminated by a new start with IdConflictPolicy.TerminateExisting.", cancellationToken);
                         continue;
@@ -78,18 +103,47 @@ internal sealed partial class WorkflowClient(
             }
 
             var runId = Guid.NewGuid().ToString("N");
+            var now = time.GetUtcNow();
             var commit = StartCommit.Build(
-                id, runId, definition.Name, taskQueue, payload, time.GetUtcNow(), existing, parent: null, metadata, ServerlessFlowTelemetry.TraceParentOf(span));
-            var committed = await store.CommitAsync(commit, cancellationToken);
-            if (committed is not null)
+                id, runId, definition.Name, taskQueue, payload, now, existing, parent: null, metadata, ServerlessFlowTelemetry.TraceParentOf(span));
+            var eager = workerOptions.EagerStart && workerOptions.TaskQueues.Contains(taskQueue, StringComparer.Ordinal);
+            if (eager)
             {
-                span?.SetTag(TagNames.RunId, runId);
-                ServerlessFlowTelemetry.WorkflowStarts.Add(1, new KeyValuePair<string, object?>(TagNames.WorkflowType, definition.Name));
-                await outbox.SendAsync(committed, cancellationToken);
-                return new WorkflowHandle(id, runId);
+                commit = StartCommit.WithBackstop(commit, now + EagerStartBackstop);
             }
 
-            // Lost a race with another start (or a close): look again.
+            InstanceRecord? committed;
+            try
+            {
+                committed = await store.CommitAsync(commit, cancellationToken);
+            }
+            catch (StoreException e) when (e.Status == 404 && !initialized)
+            {
+                // The tables do not exist yet (a start racing the worker's start-up): create them, as the worker would, and try again.
+                await storage.InitializeAsync(cancellationToken);
+                initialized = true;
+                continue;
+            }
+
+            if (committed is null)
+            {
+                continue; // Lost a race with another start (or a close): look again.
+            }
+
+            span?.SetTag(TagNames.RunId, runId);
+            ServerlessFlowTelemetry.WorkflowStarts.Add(1, new KeyValuePair<string, object?>(TagNames.WorkflowType, definition.Name));
+
+            if (!eager)
+            {
+                await outbox.SendAsync(committed, cancellationToken);
+                return (new WorkflowHandle(id, runId), null);
+            }
+
+            // The first task's commit replaces the outbox and its flag: clearing them now would be a write for nothing.
+            var sent = await outbox.SendAsync(committed, clear: false, cancellationToken);
+            var state = sent ? committed with { OutboxPending = false, VisibilityChanged = false } : committed;
+            var started = (WorkflowStarted)commit.NewEvents[0];
+            return (new WorkflowHandle(id, runId), asCommitted => workflowTasks.RunStarted(state, asCommitted ? started : null));
         }
     }
 

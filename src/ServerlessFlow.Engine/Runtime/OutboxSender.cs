@@ -25,7 +25,13 @@ internal sealed class OutboxSender(
     /// index write failed: the flag stays set (the next commit carries the write, or the recovery sweep retries it),
     /// and the caller goes on with the instance as loaded rather than wait for the index.
     /// </summary>
-    public async Task<bool> SendAsync(InstanceRecord committed, CancellationToken cancellationToken)
+    public Task<bool> SendAsync(InstanceRecord committed, CancellationToken cancellationToken) => SendAsync(committed, clear: true, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(InstanceRecord, CancellationToken)"/>; with <paramref name="clear"/> false the flag is left for the
+    /// caller's next commit to clear (it replaces the outbox anyway), which saves a write.
+    /// </summary>
+    public async Task<bool> SendAsync(InstanceRecord committed, bool clear, CancellationToken cancellationToken)
     {
         if (!committed.OutboxPending)
         {
@@ -59,6 +65,11 @@ internal sealed class OutboxSender(
             return false;
         }
 
+        if (!clear)
+        {
+            return true;
+        }
+
         await store.ClearOutboxAsync(committed.WorkflowId, committed.ETag!, cancellationToken);
         return true;
     }
@@ -68,10 +79,7 @@ internal sealed class OutboxSender(
     {
         var delay = visibleAt is { } at ? Clamp(at - time.GetUtcNow()) : TimeSpan.Zero;
         await queues.SendAsync(queue, message, delay, cancellationToken);
-        if (delay == TimeSpan.Zero)
-        {
-            wakeups.Notify(queue);
-        }
+        wakeups.NotifyAfter(queue, delay, time);
     }
 
     private static TimeSpan Clamp(TimeSpan delay) =>

@@ -35,6 +35,18 @@ internal static class StartCommit
         };
         return new WorkflowCommit { Instance = instance, NewEvents = [started] };
     }
+
+    /// <summary>
+    /// The start for a starter that runs the first task itself (eager start): no wake-up, but one delayed activity check,
+    /// due at <paramref name="backstopAt"/>, that wakes the workflow if its first task has not run by then (the starter died)
+    /// and otherwise serves as the run's first activity check.
+    /// </summary>
+    public static WorkflowCommit WithBackstop(WorkflowCommit start, DateTimeOffset backstopAt)
+    {
+        var instance = start.Instance;
+        var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = backstopAt };
+        return start with { Instance = instance with { Outbox = [new OutboundMessage(QueueNames.Workflow(instance.TaskQueue), check, backstopAt)], ActivityCheckAt = backstopAt } };
+    }
 }
 
 /// <summary>What a run starts with besides its input: memo, search attributes, the schedule that started it.</summary>

@@ -20,6 +20,7 @@ internal sealed class WorkflowTaskProcessor(
     CompletionNotifier notifier,
     EagerActivities eager,
     LocalActivityRunner localActivities,
+    ClosedRuns closedRuns,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -32,6 +33,9 @@ internal sealed class WorkflowTaskProcessor(
 
     /// <summary>Longest back-off of a workflow task that keeps failing (e.g. non-determinism until a fix is deployed).</summary>
     private static readonly TimeSpan MaxTaskRetryDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an eager start whose first task failed in this process waits before its queue takes it.</summary>
+    private static readonly TimeSpan EagerStartRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly WorkInProgress inProgress = new();
 
@@ -55,30 +59,9 @@ internal sealed class WorkflowTaskProcessor(
         var session = new WorkflowTaskSession(message.WorkflowId, owns, time.GetUtcNow() + options.EagerExecutionBudget);
         try
         {
-            var firstRound = true;
-            while (true)
-            {
-                if (!await RunRoundsAsync(message, session, firstRound, cancellationToken))
-                {
-                    return TaskOutcome.RetryAfter(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 500)));
-                }
-
-                firstRound = false;
-                if (session.Running.Count > 0 && time.GetUtcNow() < session.EagerUntil)
-                {
-                    // Drive the workflow on: the next step is committed as soon as an eager activity ends (or a wake-up comes).
-                    await session.WaitAsync(inProgress.WokenAsync(message.WorkflowId), time, cancellationToken);
-                    continue;
-                }
-
-                if (!owns || !inProgress.ContinueOrLeave(message.WorkflowId))
-                {
-                    owns = false;
-                    return TaskOutcome.Completed;
-                }
-
-                session.Fresh = null; // Woken meanwhile: what woke it is only seen by a load.
-            }
+            return await DriveAsync(message, session, cancellationToken)
+                ? TaskOutcome.Completed
+                : TaskOutcome.RetryAfter(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 500)));
         }
         catch (Exception e) when (e is NonDeterminismException or WorkflowTaskFailureException)
         {
@@ -101,16 +84,108 @@ internal sealed class WorkflowTaskProcessor(
         }
         finally
         {
-            // Attempts still running (past the budget, or the task failed) report through the inbox like any producer.
-            foreach (var attempt in session.Running)
+            End(session);
+        }
+    }
+
+    /// <summary>
+    /// Eager start: runs the first task of a run this process has just started, at once and without a queue hop, in the
+    /// background (the starter does not wait for it). The start commit carried a delayed activity check instead of a
+    /// wake-up, which wakes the workflow through its queue should this process die before the first task commits.
+    /// </summary>
+    /// <param name="committed">The instance row as the start committed it, with its outbox already sent.</param>
+    /// <param name="started">The run's first event, to run on without a load; null to load (something else was written since).</param>
+    public void RunStarted(InstanceRecord committed, WorkflowStarted? started)
+    {
+        if (!inProgress.TryEnter(committed.WorkflowId))
+        {
+            return; // Already in hand here (a wake-up from elsewhere came first): the owner loads again before it stops.
+        }
+
+        var session = new WorkflowTaskSession(committed.WorkflowId, owns: true, time.GetUtcNow() + options.EagerExecutionBudget)
+        {
+            Loaded = started is null ? null : new WorkflowSnapshot { Instance = committed, Inbox = [], History = [started], HistoryAfter = 0 },
+        };
+        var message = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = committed.WorkflowId, RunId = committed.RunId };
+        _ = Task.Run(() => RunStartedAsync(message, committed.TaskQueue, session), CancellationToken.None);
+    }
+
+    private async Task RunStartedAsync(TaskMessage message, string taskQueue, WorkflowTaskSession session)
+    {
+        TaskSlot.Hold(null); // A start made while handling a message (a schedule's) must not give that message's slot away.
+        try
+        {
+            // No caller waits, and no worker's stopping token reaches here: the run belongs to the process, as a held message would.
+            if (await DriveAsync(message, session, CancellationToken.None))
             {
-                _ = eager.HandOverAsync(attempt, CancellationToken.None);
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            Log.HandlerFailed(logger, message.WorkflowId, "eager start", QueueNames.Workflow(taskQueue), e);
+        }
+        finally
+        {
+            End(session);
+        }
+
+        // Commits kept losing races, or the task failed: hand the workflow to its queue as any failed task would be retried.
+        try
+        {
+            await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, time.GetUtcNow() + EagerStartRetryDelay, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The start's delayed activity check, or the recovery sweep, wakes the workflow.
+            Log.HandlerFailed(logger, message.WorkflowId, "eager start", QueueNames.Workflow(taskQueue), e);
+        }
+    }
+
+    /// <summary>Runs rounds, and keeps driving the workflow while eager activities run; false when commits kept losing races.</summary>
+    private async Task<bool> DriveAsync(TaskMessage message, WorkflowTaskSession session, CancellationToken cancellationToken)
+    {
+        var firstRound = true;
+        while (true)
+        {
+            if (!await RunRoundsAsync(message, session, firstRound, cancellationToken))
+            {
+                return false;
             }
 
-            if (owns)
+            firstRound = false;
+            if (session.Running.Count > 0 && time.GetUtcNow() < session.EagerUntil)
             {
-                inProgress.Leave(message.WorkflowId);
+                // Drive the workflow on: the next step is committed as soon as an eager activity ends (or a wake-up comes).
+                // The message stays held (its lease covers the wait), but not the worker's workflow-task slot.
+                TaskSlot.Held?.Release();
+                await session.WaitAsync(inProgress.WokenAsync(message.WorkflowId), time, cancellationToken);
+                continue;
             }
+
+            if (!session.Owns || !inProgress.ContinueOrLeave(message.WorkflowId))
+            {
+                session.Owns = false;
+                return true;
+            }
+
+            session.Fresh = null; // Woken meanwhile: what woke it is only seen by a load.
+        }
+    }
+
+    /// <summary>Ends a task: attempts still running (past the budget, or the task failed) report through the inbox like any producer.</summary>
+    private void End(WorkflowTaskSession session)
+    {
+        foreach (var attempt in session.Running)
+        {
+            _ = eager.HandOverAsync(attempt, CancellationToken.None);
+        }
+
+        session.Running.Clear();
+        if (session.Owns)
+        {
+            inProgress.Leave(session.WorkflowId);
+            session.Owns = false;
         }
     }
 
@@ -242,6 +317,10 @@ internal sealed class WorkflowTaskProcessor(
         {
             cache.Put(message.WorkflowId, execution);
         }
+        else
+        {
+            closedRuns.Add(committed.WorkflowId, committed.RunId);
+        }
 
         notifier.Committed(message.WorkflowId);
         await outbox.SendAsync(committed, cancellationToken);
@@ -251,6 +330,12 @@ internal sealed class WorkflowTaskProcessor(
     /// <summary>The state to run a round on: what this task committed last if nothing can have changed it since, else a load.</summary>
     private async Task<WorkflowSnapshot?> SnapshotAsync(WorkflowTaskSession session, WorkflowExecution? cached, CancellationToken cancellationToken)
     {
+        if (session.Loaded is { } loaded)
+        {
+            session.Loaded = null;
+            return loaded;
+        }
+
         if (session.Fresh is { } fresh && !(session.Owns && inProgress.TakeWoken(session.WorkflowId)))
         {
             return new WorkflowSnapshot { Instance = fresh, Inbox = [], History = [], HistoryAfter = fresh.LastEventId };

@@ -11,8 +11,11 @@ internal sealed class WorkflowTaskSession(string workflowId, bool owns, DateTime
     /// <summary>The workflow.</summary>
     public string WorkflowId { get; } = workflowId;
 
-    /// <summary>True when this task owns the workflow in this process (it is not a timer wake-up running beside the owner).</summary>
-    public bool Owns { get; } = owns;
+    /// <summary>True while this task owns the workflow in this process (it is not a timer wake-up running beside the owner).</summary>
+    public bool Owns { get; set; } = owns;
+
+    /// <summary>State to run the first round on without a load (the start this process just committed); null to load.</summary>
+    public WorkflowSnapshot? Loaded { get; set; }
 
     /// <summary>Until when the task may start activities eagerly and wait for them.</summary>
     public DateTimeOffset EagerUntil { get; } = eagerUntil;

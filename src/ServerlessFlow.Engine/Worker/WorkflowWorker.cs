@@ -25,12 +25,14 @@ public sealed class WorkflowWorker
     private readonly WorkerOptions options;
     private readonly LocalWakeups wakeups;
     private readonly Activities.ActivitySlots activitySlots;
+    private readonly TimeProvider time;
     private readonly ILogger<WorkflowWorker> logger;
 
     internal WorkflowWorker(
         ITaskQueues queues, StorageInitializer storage, ITaskHandler handler, HousekeepingPass housekeeping, WorkerOptions options, LocalWakeups wakeups,
-        Activities.ActivitySlots activitySlots, ILogger<WorkflowWorker> logger)
+        Activities.ActivitySlots activitySlots, TimeProvider time, ILogger<WorkflowWorker> logger)
     {
+        this.time = time;
         this.activitySlots = activitySlots;
         this.queues = queues;
         this.storage = storage;
@@ -91,11 +93,15 @@ public sealed class WorkflowWorker
             var idle = MinPollInterval;
             while (!cancellationToken.IsCancellationRequested)
             {
+                // A free slot is waited for, but not held while the receive is in flight: most polls find nothing, and an eager
+                // activity attempt (which takes a free slot or goes through its queue) must not find the slot held by one.
                 await slots.WaitAsync(cancellationToken);
+                var requested = Math.Min(MaxBatch, slots.CurrentCount + 1);
+                slots.Release();
                 IReadOnlyList<ReceivedMessage> received;
                 try
                 {
-                    received = await queues.ReceiveAsync(queue, Math.Min(MaxBatch, slots.CurrentCount + 1), options.MessageLease, cancellationToken);
+                    received = await queues.ReceiveAsync(queue, requested, options.MessageLease, cancellationToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -106,21 +112,24 @@ public sealed class WorkflowWorker
 
                 if (received.Count == 0)
                 {
-                    slots.Release();
                     await wake.WaitAsync(idle, cancellationToken);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollInterval.Ticks));
                     continue;
                 }
 
-                idle = MinPollInterval;
-                for (var i = 0; i < received.Count; i++)
+                // Only a full batch of several (a backlog) restarts the back-off: a message now and then (a wake-up this process
+                // sent, a check coming due; at concurrency 1 every message fills its batch of one) is followed by one more poll at
+                // once, not by the whole ramp of quick empty polls again.
+                if (requested > 1 && received.Count >= requested)
                 {
-                    if (i > 0)
-                    {
-                        await slots.WaitAsync(cancellationToken);
-                    }
+                    idle = MinPollInterval;
+                }
 
-                    _ = RunOneAsync(received[i], slots, cancellationToken);
+                // A message waits (hidden by its lease) for a slot an eager attempt took meanwhile.
+                foreach (var message in received)
+                {
+                    await slots.WaitAsync(cancellationToken);
+                    _ = RunOneAsync(message, slots, cancellationToken);
                 }
             }
         }
@@ -132,6 +141,9 @@ public sealed class WorkflowWorker
 
     private async Task RunOneAsync(ReceivedMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
+        // The handler may give the slot back early (a workflow task waiting on its eager activities).
+        var slot = new TaskSlot(slots);
+        TaskSlot.Hold(slot);
         var lease = new MessageLease(queues, message, options.MessageLease, cancellationToken);
         try
         {
@@ -140,6 +152,12 @@ public sealed class WorkflowWorker
             if (current is null)
             {
                 return; // The lease was lost: the message is someone else's now.
+            }
+
+            if (outcome is TaskOutcome.RetryOutcome retrying)
+            {
+                // Work this process puts back for later is picked up when due, not at the next (backed-off) poll.
+                wakeups.NotifyAfter(message.Queue, retrying.Delay, time);
             }
 
             if (outcome is TaskOutcome.RetryOutcome { Replacement: { } replacement } replaced)
@@ -169,7 +187,7 @@ public sealed class WorkflowWorker
         finally
         {
             await lease.DisposeAsync();
-            slots.Release();
+            slot.Release();
         }
     }
 

@@ -15,6 +15,8 @@ public static class WorkflowCommandEndpoints
     /// empty body means no input); with <c>envelope=true</c> the body is <c>{"input": …, "memo": {…}, "searchAttributes": {…}}</c>.
     /// 202 with a <c>Location</c> header and <c>{id, runId}</c>; 404 for an unknown type, 409 when a run with that ID is open,
     /// 400 for malformed JSON, a bad ID or envelope, or search attributes that are not registered or not of their type; 413 over 2 MB.
+    /// With <c>wait={seconds}</c> (a synchronous start for short workflows) the call waits that long for the run to close and
+    /// then answers as <c>GET …/result</c> does: 200 with <c>{id, runId, status, result, failure}</c>; still open, 202 as above.
     /// </summary>
     public static Task<IResult> StartAsync(HttpRequest request) =>
         EndpointExecution.RunAsync(request, "StartWorkflow", async (client, cancellationToken) =>
@@ -22,6 +24,7 @@ public static class WorkflowCommandEndpoints
             var type = RequestTarget.PathParameter(request, ApiRoutes.StartTemplate, "type");
             var id = AddressableId(RequestTarget.QueryParameter(request, "id"));
             var envelope = QueryValues.Flag(request, StartBody.EnvelopeParameter);
+            var wait = QueryValues.Wait(request, whenAbsent: TimeSpan.Zero);
             var body = StartBody.Read(await RequestPayload.ReadJsonAsync(request, cancellationToken), envelope);
             var options = new StartWorkflowOptions
             {
@@ -32,6 +35,11 @@ public static class WorkflowCommandEndpoints
             };
             var handle = await client.StartWorkflowAsync(type, body.Input, options, cancellationToken);
             request.HttpContext.Response.Headers.Location = ResourceLocations.Of(request, ApiRoutes.StartTemplate, handle.Id);
+            if (wait > TimeSpan.Zero && await client.WaitForCloseAsync(handle.Id, wait, cancellationToken) is { Status: not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew) } run)
+            {
+                return ApiResponses.Json(new WorkflowResultResponse(run.Id, run.RunId, run.Status, run.Result, run.Failure), StatusCodes.Status200OK);
+            }
+
             return ApiResponses.Json(new StartWorkflowResponse(handle.Id, handle.RunId), StatusCodes.Status202Accepted);
         });
 
