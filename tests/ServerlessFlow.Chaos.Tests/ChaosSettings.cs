@@ -7,7 +7,8 @@ namespace ServerlessFlow.Chaos.Tests;
 /// What a chaos run does, from the environment: CHAOS_SEED replays a run (a fresh seed is drawn and printed when it
 /// is unset), CHAOS_MINUTES keeps the storm going that long in rounds (0, the CI setting, runs one round);
 /// CHAOS_FAULT_SCALE multiplies the fault rates and CHAOS_KILLS=0 turns the kills off, to tell the engine's own
-/// speed from what the chaos costs (before/after measurements).
+/// speed from what the chaos costs (before/after measurements). CHAOS_KINDS ("parent,can") narrows the mix to some
+/// scenario kinds while a failure is diagnosed; CI runs the whole mix.
 /// </summary>
 internal sealed record ChaosSettings
 {
@@ -22,6 +23,9 @@ internal sealed record ChaosSettings
 
     /// <summary>Faults per storage request in the workers: ~2% fail before storage, ~2% after, and 5% of queue sends are duplicated, 5% delayed up to 3 s.</summary>
     public FaultRates Rates { get; init; } = new(BeforeSend: 0.02, AfterSend: 0.02, DuplicateSend: 0.05, DelaySend: 0.05, MaxExtraDelay: TimeSpan.FromSeconds(3));
+
+    /// <summary>The scenario kinds to run (see <see cref="Scenarios.ScenarioPlan"/>); null for the whole mix.</summary>
+    public IReadOnlySet<string>? Kinds { get; init; }
 
     /// <summary>Whether workers are killed at all.</summary>
     public bool Kills { get; init; } = true;
@@ -41,11 +45,13 @@ internal sealed record ChaosSettings
         var seedText = Environment.GetEnvironmentVariable("CHAOS_SEED");
         var minutesText = Environment.GetEnvironmentVariable("CHAOS_MINUTES");
         var scaleText = Environment.GetEnvironmentVariable("CHAOS_FAULT_SCALE");
+        var kindsText = Environment.GetEnvironmentVariable("CHAOS_KINDS");
         var settings = new ChaosSettings
         {
             Seed = string.IsNullOrWhiteSpace(seedText) ? Random.Shared.Next() : int.Parse(seedText, CultureInfo.InvariantCulture),
             Duration = string.IsNullOrWhiteSpace(minutesText) ? TimeSpan.Zero : TimeSpan.FromMinutes(double.Parse(minutesText, CultureInfo.InvariantCulture)),
             Kills = Environment.GetEnvironmentVariable("CHAOS_KILLS") != "0",
+            Kinds = string.IsNullOrWhiteSpace(kindsText) ? null : kindsText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
         };
         var scale = string.IsNullOrWhiteSpace(scaleText) ? 1 : double.Parse(scaleText, CultureInfo.InvariantCulture);
         var rates = settings.Rates;
@@ -69,7 +75,8 @@ internal sealed record ChaosSettings
 
     /// <summary>The command that replays this run.</summary>
     public string ReplayCommand =>
-        Duration > TimeSpan.Zero
+        (Kinds is null ? "" : $"CHAOS_KINDS={string.Join(',', Kinds)} ") +
+        (Duration > TimeSpan.Zero
             ? $"CHAOS_SEED={Seed} ./build.sh chaos --minutes {Duration.TotalMinutes.ToString(CultureInfo.InvariantCulture)}"
-            : $"CHAOS_SEED={Seed} dotnet test tests/ServerlessFlow.Chaos.Tests -c Release";
+            : $"CHAOS_SEED={Seed} dotnet test tests/ServerlessFlow.Chaos.Tests -c Release");
 }

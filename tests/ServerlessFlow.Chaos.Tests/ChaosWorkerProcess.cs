@@ -21,6 +21,8 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly Queue<string> tail = new();
+    private readonly StreamWriter log;
+    private bool logClosed;
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string lastFaultReport = "";
 
@@ -29,6 +31,7 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
         this.process = process;
         Name = name;
         Journal = journal;
+        log = new StreamWriter(Path.ChangeExtension(journal, ".log")) { AutoFlush = true };
     }
 
     /// <summary>"worker-{slot}.{incarnation}".</summary>
@@ -36,6 +39,9 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
 
     /// <summary>The file its activities journal their executions to.</summary>
     public string Journal { get; }
+
+    /// <summary>The file that holds its whole output (kept with the journals after a failure).</summary>
+    public string LogFile => Path.ChangeExtension(Journal, ".log");
 
     /// <summary>True once it was killed by the fleet (its unfinished executions were in flight at a kill).</summary>
     public bool Killed { get; private set; }
@@ -126,6 +132,11 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
         }
 
         process.Dispose();
+        lock (tail)
+        {
+            logClosed = true;
+            log.Dispose();
+        }
     }
 
     private void Append(string? line)
@@ -142,6 +153,11 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
 
         lock (tail)
         {
+            if (!logClosed)
+            {
+                log.WriteLine(line);
+            }
+
             if (line.StartsWith(ChaosTiming.FaultReportLine + " ", StringComparison.Ordinal))
             {
                 lastFaultReport = line;

@@ -69,6 +69,7 @@ internal sealed class Storm(ChaosSettings settings, string connectionString, Act
         if (violations.Count > 0)
         {
             log("worker output (tails):" + Environment.NewLine + fleet.Diagnostics());
+            log(await OpenWorkflowReport.DescribeAsync(driver.Backend.Store, instances));
         }
 
         if (violations.Count == 0)

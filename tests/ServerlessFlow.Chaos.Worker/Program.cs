@@ -21,8 +21,14 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
 var faults = new FaultInjectionPolicy(options.Rates, options.Seed, new MessageDelayer(options.ConnectionString).DelayAsync);
 var builder = Host.CreateApplicationBuilder([]);
 builder.Logging.ClearProviders();
-builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+    o.UseUtcTimestamp = true;
+});
+// CHAOS_LOG_LEVEL (inherited from the test) turns on the engine's Information logs when a seed is replayed for diagnosis.
+builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CHAOS_LOG_LEVEL"), out var level) ? level : LogLevel.Warning);
 builder.Services.AddSingleton(faults);
 builder.Services.AddSingleton(new ExecutionJournal(options.Journal));
 builder.Services.AddServerlessFlow(flow => flow

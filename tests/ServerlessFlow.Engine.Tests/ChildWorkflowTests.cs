@@ -1,3 +1,4 @@
+using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Tests;
@@ -6,7 +7,8 @@ public abstract class ChildWorkflowTests : EngineSuite
 {
     private static void Register(ServerlessFlowBuilder b) => b
         .AddWorkflow<Doubler>().AddWorkflow<BrokenChild>().AddWorkflow<Sleeper>().AddWorkflow<FanOut>()
-        .AddWorkflow<ParentOfBroken>().AddWorkflow<ParentLeavesChild>().AddWorkflow<ChildInEveryRun>();
+        .AddWorkflow<ParentOfBroken>().AddWorkflow<ParentLeavesChild>().AddWorkflow<ChildInEveryRun>()
+        .AddWorkflow<ParentOfNamedChild>().AddWorkflow<ParentOfContinuingChild>().AddWorkflow<ContinuingSleeper>();
 
     [Fact]
     public async Task ExecuteChild_Completes_TypedResultDeterministicIdAndOwnHistory()
@@ -75,6 +77,69 @@ public abstract class ChildWorkflowTests : EngineSuite
         var children = (await engine.Client.ListWorkflowsAsync(new WorkflowListQuery { IdPrefix = "chain-child-" })).Items;
         Assert.Equal(2, children.Select(c => c.Id).Distinct().Count());
         Assert.Equal(WorkflowStatus.Running, (await engine.Client.DescribeWorkflowAsync(first[0].Id)).Status);
+    }
+
+    [Fact]
+    public async Task ChildClosed_ChildIdReusedBeforeTheReportIsHandled_ParentStillGetsTheChildsResult()
+    {
+        var backend = NewBackend();
+        var queues = new HoldingQueues(backend.Queues);
+        await using var engine = new EngineHarness(Register, backend with { Queues = queues });
+        queues.Hold(m => m.Kind == TaskKind.ChildClosed);
+        var parent = (await engine.Client.StartWorkflowAsync(nameof(ParentOfNamedChild), 21, new StartWorkflowOptions { Id = "reporter" })).Id;
+        await Eventually.WaitAsync(() => Task.FromResult(queues.Held.Count), held => held == 1);
+
+        // The child closed; before its report reaches the parent, a new run takes the child's ID.
+        var reused = await engine.Client.StartWorkflowAsync(nameof(Sleeper), null, new StartWorkflowOptions { Id = parent + "-kid" });
+        Assert.Equal(WorkflowStatus.Running, (await engine.Client.DescribeWorkflowAsync(reused.Id)).Status);
+        await queues.ReleaseAsync();
+        var closed = await engine.Client.WaitForCloseAsync(parent, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        Assert.Equal(42, closed.GetResult<int>());
+        Assert.Equal(WorkflowStatus.Running, (await engine.Client.DescribeWorkflowAsync(reused.Id)).Status);
+    }
+
+    [Theory]
+    [InlineData(ParentClosePolicy.Terminate, WorkflowStatus.Terminated)]
+    [InlineData(ParentClosePolicy.RequestCancel, WorkflowStatus.Canceled)]
+    public async Task ParentCloses_ChildBetweenRunsOfContinueAsNew_PolicyReachesTheChildsNextRun(ParentClosePolicy policy, WorkflowStatus expected)
+    {
+        var backend = NewBackend();
+        var queues = new HoldingQueues(backend.Queues);
+        await using var engine = new EngineHarness(Register, backend with { Queues = queues });
+        var parent = (await engine.Client.StartWorkflowAsync(nameof(ParentOfContinuingChild), policy, new StartWorkflowOptions { Id = $"between-{policy}" })).Id;
+        var child = parent + "-kid";
+        var firstRun = await Eventually.WaitAsync(() => DescribeIfStartedAsync(engine.Client, child), d => d is { Status: WorkflowStatus.Running });
+        await Eventually.WaitAsync(() => Task.FromResult(queues.Settled), settled => settled.Any(m => m.Kind == TaskKind.Workflow && m.WorkflowId == child));
+
+        // Its first task ran, so only the signal wakes it now. It continues as new, and the wake-up that starts its next run
+        // is late (as is any wake-up of the sweep): it stays between two runs.
+        queues.Hold(m => m.Kind == TaskKind.Workflow && m.WorkflowId == child && m.RunId is null);
+        await engine.Client.SignalWorkflowAsync(child, "Next", null);
+        await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(child), d => d.Status == WorkflowStatus.ContinuedAsNew);
+
+        // The parent closes, and its policy message is handled while the child is between runs.
+        await engine.Client.SignalWorkflowAsync(parent, "Finish", null);
+        Assert.Equal(WorkflowStatus.Completed, (await engine.Client.WaitForCloseAsync(parent, TimeSpan.FromSeconds(30))).Status);
+        await Eventually.WaitAsync(() => Task.FromResult(queues.Settled), settled => settled.Any(m => m.Kind == TaskKind.ParentClosed && m.WorkflowId == child));
+        await queues.ReleaseAsync();
+        var closed = await engine.Client.WaitForCloseAsync(child, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(expected, closed.Status);
+        Assert.NotEqual(firstRun!.RunId, closed.RunId);
+    }
+
+    private static async Task<WorkflowDescription?> DescribeIfStartedAsync(IWorkflowClient client, string workflowId)
+    {
+        try
+        {
+            return await client.DescribeWorkflowAsync(workflowId);
+        }
+        catch (WorkflowNotFoundException)
+        {
+            return null;
+        }
     }
 
     [Fact]

@@ -92,3 +92,46 @@ public sealed class ChildInEveryRun
         return await Workflow.ExecuteChildWorkflowAsync((Doubler d) => d.RunAsync(21));
     }
 }
+
+/// <summary>Runs a <see cref="Doubler"/> child under the ID "{parent}-kid" and returns its result.</summary>
+[Workflow]
+public sealed class ParentOfNamedChild
+{
+    [WorkflowRun]
+    public Task<int> RunAsync(int value) =>
+        Workflow.ExecuteChildWorkflowAsync((Doubler d) => d.RunAsync(value), new ChildWorkflowOptions { Id = $"{Workflow.Info.WorkflowId}-kid" });
+}
+
+/// <summary>Starts a <see cref="ContinuingSleeper"/> child "{parent}-kid" with the given close policy, waits for "Finish", and closes while it is open.</summary>
+[Workflow]
+public sealed class ParentOfContinuingChild
+{
+    private bool finish;
+
+    [WorkflowSignal]
+    public void Finish() => finish = true;
+
+    [WorkflowRun]
+    public async Task RunAsync(ParentClosePolicy policy)
+    {
+        _ = Workflow.ExecuteChildWorkflowAsync((ContinuingSleeper s) => s.RunAsync(1), new ChildWorkflowOptions { Id = $"{Workflow.Info.WorkflowId}-kid", ParentClosePolicy = policy });
+        await Workflow.WaitConditionAsync(() => finish);
+    }
+}
+
+/// <summary>Waits for "Next", then continues as new with the next run number; never completes on its own.</summary>
+[Workflow]
+public sealed class ContinuingSleeper
+{
+    private bool next;
+
+    [WorkflowSignal]
+    public void Next() => next = true;
+
+    [WorkflowRun]
+    public async Task RunAsync(int run)
+    {
+        await Workflow.WaitConditionAsync(() => next);
+        throw Workflow.CreateContinueAsNewException((ContinuingSleeper s) => s.RunAsync(run + 1));
+    }
+}

@@ -21,7 +21,10 @@ public sealed record TaskMessage
     [JsonPropertyName("r")]
     public string? RunId { get; init; }
 
-    /// <summary>For activity tasks: the <c>ActivityScheduled</c> event ID.</summary>
+    /// <summary>
+    /// For activity tasks: the <c>ActivityScheduled</c> event ID. For child messages: the parent's <c>ChildWorkflowScheduled</c>
+    /// event (start, parent close) or the child's closing event (child closed).
+    /// </summary>
     [JsonPropertyName("e")]
     public long? ScheduledEventId { get; init; }
 
@@ -39,6 +42,13 @@ public sealed record TaskMessage
     /// <summary>For parent-close-policy messages: what to do to the child.</summary>
     [JsonPropertyName("p")]
     public ParentClosePolicy? Policy { get; init; }
+
+    /// <summary>
+    /// For child-closed messages: the closed run's parent. With the run and its closing event (r, e) the report is exact even
+    /// when the child's ID has moved on to another run by the time it is handled. Null in messages sent by earlier versions.
+    /// </summary>
+    [JsonPropertyName("pl")]
+    public ParentLink? Parent { get; init; }
 
     /// <summary>
     /// How many deliveries of this task failed outside user code so far. Carried in the message because a
@@ -77,7 +87,7 @@ public enum TaskKind
     /// <summary>Start the child workflow a parent scheduled (w, r, e name the parent's event).</summary>
     StartChild = 3,
 
-    /// <summary>Tell a child's parent that the child closed (w, r name the child's run).</summary>
+    /// <summary>Tell a child's parent that the child closed (w, r name the child's run, e its closing event, pl the parent).</summary>
     ChildClosed = 4,
 
     /// <summary>Apply a closed parent's policy to a child (w names the child, p the policy).</summary>

@@ -13,6 +13,9 @@ namespace ServerlessFlow.Engine.Runtime;
 /// </summary>
 internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender outbox, IWorkflowClient client, TimeProvider time)
 {
+    /// <summary>How long a parent-close message waits for a child between two runs of a continue-as-new: the next run starts within moments.</summary>
+    private static readonly TimeSpan ContinueAsNewWait = TimeSpan.FromMilliseconds(500);
+
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken) => message.Kind switch
     {
         TaskKind.StartChild => await StartChildAsync(message, cancellationToken),
@@ -83,16 +86,40 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         var parentNow = await store.ReadInstanceAsync(parent.WorkflowId, cancellationToken);
         if (parentNow is null || parentNow.RunId != parent.RunId || parentNow.Status != WorkflowStatus.Running)
         {
-            await ApplyParentClosePolicyAsync(new TaskMessage
+            var parentClosed = new TaskMessage
             {
                 Kind = TaskKind.ParentClosed, WorkflowId = scheduled.ChildWorkflowId, RunId = parent.RunId, ScheduledEventId = scheduledEventId, Policy = scheduled.ParentClosePolicy,
-            }, cancellationToken);
+            };
+
+            // Not done yet (the child moved between runs): this message becomes the parent-close message, which is retried until it is.
+            return await ApplyParentClosePolicyAsync(parentClosed, cancellationToken) is TaskOutcome.RetryOutcome retry
+                ? TaskOutcome.RetryAs(parentClosed, retry.Delay)
+                : TaskOutcome.Completed;
         }
 
         return TaskOutcome.Completed;
     }
 
     private async Task<TaskOutcome> ReportCloseAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        if (message is not { Parent: { } parent, RunId: { } runId, ScheduledEventId: { } closingEventId })
+        {
+            return await ReportCurrentRunCloseAsync(message, cancellationToken);
+        }
+
+        // The closed run's history stays when its ID is reused, so its closing event says how it ended whatever run is current now.
+        var closing = await store.ReadEventAsync(message.WorkflowId, runId, closingEventId, cancellationToken);
+        if (RunOutcome.StatusOf(closing) is not { } status)
+        {
+            return TaskOutcome.DeadLetter($"Event {closingEventId} of run '{runId}' of child workflow '{message.WorkflowId}' is not a closing event: its parent '{parent.WorkflowId}' cannot be told how it ended.");
+        }
+
+        await ReportAsync(parent, Outcome(parent, status, closing), cancellationToken);
+        return TaskOutcome.Completed;
+    }
+
+    /// <summary>A child-closed message from an earlier version names only the child's run: it is reported while that run still holds the ID.</summary>
+    private async Task<TaskOutcome> ReportCurrentRunCloseAsync(TaskMessage message, CancellationToken cancellationToken)
     {
         var child = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
         if (child is not { Parent: { } parent } || child.RunId != message.RunId || child.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew)
@@ -101,35 +128,51 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         }
 
         var closing = await store.ReadEventAsync(child.WorkflowId, child.RunId, child.LastEventId, cancellationToken);
-        HistoryEvent outcome = closing is WorkflowCompleted completed
-            ? new ChildWorkflowCompleted { ScheduledEventId = parent.ScheduledEventId, Result = completed.Result }
-            : new ChildWorkflowFailed
-            {
-                ScheduledEventId = parent.ScheduledEventId, Status = child.Status,
-                Failure = RunOutcome.FailureOf(closing) ?? new FailureInfo { Type = child.Status.ToString(), Message = $"The child ended as {child.Status}." },
-            };
-        await ReportAsync(parent, outcome, cancellationToken);
+        await ReportAsync(parent, Outcome(parent, child.Status, closing), cancellationToken);
         return TaskOutcome.Completed;
     }
 
+    private static HistoryEvent Outcome(ParentLink parent, WorkflowStatus status, HistoryEvent? closing) => closing is WorkflowCompleted completed
+        ? new ChildWorkflowCompleted { ScheduledEventId = parent.ScheduledEventId, Result = completed.Result }
+        : new ChildWorkflowFailed
+        {
+            ScheduledEventId = parent.ScheduledEventId, Status = status,
+            Failure = RunOutcome.FailureOf(closing) ?? new FailureInfo { Type = status.ToString(), Message = $"The child ended as {status}." },
+        };
+
     private async Task<TaskOutcome> ApplyParentClosePolicyAsync(TaskMessage message, CancellationToken cancellationToken)
     {
+        // The link is carried from run to run of a child that continues as new: the policy reaches whichever run is current.
         var child = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
-        if (child is not { Status: WorkflowStatus.Running, Parent: { } parent } || parent.RunId != message.RunId || parent.ScheduledEventId != message.ScheduledEventId)
+        if (!IsChildOf(child, message) || message.Policy == ParentClosePolicy.Abandon)
         {
             return TaskOutcome.Completed;
         }
 
-        if (message.Policy == ParentClosePolicy.Abandon)
+        if (child!.Status == WorkflowStatus.ContinuedAsNew)
+        {
+            return TaskOutcome.RetryAfter(ContinueAsNewWait); // Between two runs: the next one is about to start, and the policy applies to it.
+        }
+
+        if (child.Status != WorkflowStatus.Running)
         {
             return TaskOutcome.Completed;
         }
 
-        var reason = $"Parent workflow '{parent.WorkflowId}' closed (parent close policy {message.Policy}).";
-        _ = message.Policy == ParentClosePolicy.RequestCancel
-            ? await client.CancelWorkflowAsync(child.WorkflowId, reason, cancellationToken)
-            : await client.TerminateWorkflowAsync(child.WorkflowId, reason, cancellationToken);
-        return TaskOutcome.Completed;
+        var reason = $"Parent workflow '{child.Parent!.WorkflowId}' closed (parent close policy {message.Policy}).";
+        if (message.Policy != ParentClosePolicy.RequestCancel)
+        {
+            // Fenced by the run's instance row: false when the run closed or continued as new meanwhile; look again.
+            return await client.TerminateWorkflowAsync(child.WorkflowId, reason, cancellationToken) ? TaskOutcome.Completed : TaskOutcome.RetryAfter(TimeSpan.Zero);
+        }
+
+        // The request is written for the run read by the client. If that run continued as new before it could see the request,
+        // the request stays behind with it: look again, and ask the run that is current then.
+        var requested = await client.CancelWorkflowAsync(child.WorkflowId, reason, cancellationToken);
+        var after = await store.ReadInstanceAsync(child.WorkflowId, cancellationToken);
+        return !requested || (IsChildOf(after, message) && (after!.Status == WorkflowStatus.ContinuedAsNew || after.RunId != child.RunId))
+            ? TaskOutcome.RetryAfter(ContinueAsNewWait)
+            : TaskOutcome.Completed;
     }
 
     /// <summary>Tells the parent its child runs (its handle completes); keyed apart from the outcome report, which may follow while this is unconsumed.</summary>
@@ -138,6 +181,11 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
             parent, new ChildWorkflowStarted { ScheduledEventId = parent.ScheduledEventId, RunId = Execution.ChildAwaiters.FirstRunId(parent.RunId, parent.ScheduledEventId) },
             cancellationToken, keyPrefix: "ks")
         : Task.CompletedTask;
+
+    /// <summary>True when <paramref name="child"/> (any run of it) was started by the parent run and event that <paramref name="message"/> names, and is open.</summary>
+    private static bool IsChildOf(InstanceRecord? child, TaskMessage message) =>
+        child is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew, Parent: { } parent }
+        && parent.RunId == message.RunId && parent.ScheduledEventId == message.ScheduledEventId;
 
     private async Task ReportAsync(ParentLink parent, HistoryEvent outcome, CancellationToken cancellationToken, string keyPrefix = "k")
     {

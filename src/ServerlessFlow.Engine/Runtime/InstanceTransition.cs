@@ -154,7 +154,12 @@ internal static class InstanceTransition
             children.Clear();
             if (before.Parent is { } parent && status != WorkflowStatus.ContinuedAsNew)
             {
-                outbox.Add(new OutboundMessage(QueueNames.Workflow(parent.TaskQueue), new TaskMessage { Kind = TaskKind.ChildClosed, WorkflowId = before.WorkflowId, RunId = before.RunId }));
+                // The closing event is this commit's last; the message names it and the parent, so the report does not depend on
+                // which run holds the child's ID when it is handled.
+                outbox.Add(new OutboundMessage(QueueNames.Workflow(parent.TaskQueue), new TaskMessage
+                {
+                    Kind = TaskKind.ChildClosed, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = newEvents[^1].EventId, Parent = parent,
+                }));
             }
 
             if (before.ScheduledBy is { } schedule && status != WorkflowStatus.ContinuedAsNew)

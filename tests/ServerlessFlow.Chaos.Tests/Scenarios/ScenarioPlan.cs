@@ -19,12 +19,15 @@ internal static class ScenarioPlan
         ("cancel", 20, (id, seed) => new CancelScenario(id, seed)),
     ];
 
-    /// <summary>The scenarios of round <paramref name="round"/>, IDs "r{round}-{kind}-{n}", shuffled by the seed.</summary>
+    /// <summary>The scenarios of round <paramref name="round"/>, IDs "r{round}-{kind}-{n}", shuffled by the seed (only <see cref="ChaosSettings.Kinds"/> when set).</summary>
     public static IReadOnlyList<Scenario> Create(ChaosSettings settings, int round)
     {
         var random = new Random(settings.SeedFor("plan", round));
         var scenarios = Mix
-            .SelectMany(kind => Enumerable.Range(0, kind.Count).Select(n => kind.Create($"r{round}-{kind.Kind}-{n}", random.Next())))
+            .SelectMany(kind => Enumerable.Range(0, kind.Count).Select(n => (kind.Kind, Scenario: kind.Create($"r{round}-{kind.Kind}-{n}", random.Next()))))
+            .ToArray()
+            .Where(drawn => settings.Kinds?.Contains(drawn.Kind) ?? true) // after the draws, so that a narrowed mix replays the same workflows
+            .Select(drawn => drawn.Scenario)
             .ToArray();
         random.Shuffle(scenarios);
         return scenarios;
