@@ -79,7 +79,7 @@ internal sealed class WorkflowTaskProcessor(
                 session.Fresh = null; // Woken meanwhile: what woke it is only seen by a load.
             }
         }
-        catch (Exception e) when (e is NonDeterminismException or WorkflowTaskFailureException)
+        catch (Exception e) when (e is NonDeterminismException or WorkflowTaskFailureException or Codec.PayloadCodecException)
         {
             Log.TaskFailed(logger, message.WorkflowId, e.Message, null);
             await RecordFailureAsync(message.WorkflowId, e.Message, cancellationToken);
