@@ -46,7 +46,7 @@ internal sealed class CommitPlan
     public static CommitPlan Create(string partitionKey, WorkflowCommit commit, string commitId, IReadOnlyDictionary<string, int> inboxContinuations, StoredJson stored)
     {
         var instance = commit.Instance;
-        var instanceRow = InstanceRows.ToEntity(partitionKey, instance, commitId, stored);
+        var instanceRow = InstanceRows.ToEntity(partitionKey, instance, commitId);
         var operations = new List<PlannedOperation>
         {
             new(OperationKind.Instance, null),

@@ -42,9 +42,9 @@ internal static class InstanceRows
     public const string WriteIdColumn = "WriteId";
 
     /// <summary>Builds the row a commit stores.</summary>
-    public static TableEntity ToEntity(string partitionKey, InstanceRecord instance, string commitId, StoredJson stored)
+    public static TableEntity ToEntity(string partitionKey, InstanceRecord instance, string commitId)
     {
-        var json = stored.Serialize(instance with { ETag = null, OutboxPending = false, LastTaskFailure = null });
+        var json = StoredJson.SerializePlain(instance with { ETag = null, OutboxPending = false, LastTaskFailure = null });
         if (json.Length > AzureLimits.MaxPayloadBytesPerRow)
         {
             throw new StoreException(
