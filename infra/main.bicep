@@ -34,6 +34,13 @@ param taskQueues string[] = [
 @maxValue(36500)
 param retentionDays int = 30
 
+@description('ID of the payload key new payloads are encoded with (AES-GCM); empty stores payloads as plain JSON. See docs/security.md.')
+@maxLength(64)
+param payloadCodecCurrentKeyId string = ''
+
+@description('Payload keys by ID, each the URI of a Key Vault secret holding base64 of 32 random bytes; the app reads them as Key Vault references through its managed identity, which needs "Key Vault Secrets User" on the vault.')
+param payloadCodecKeySecretUris object = {}
+
 @description('Replication of the storage account.')
 @allowed([
   'Standard_LRS'
@@ -172,6 +179,8 @@ module functionApp 'modules/functionApp.bicep' = {
     workflowQueueName: workflowQueues[0]
     activityQueueName: activityQueues[0]
     retentionDays: retentionDays
+    payloadCodecCurrentKeyId: payloadCodecCurrentKeyId
+    payloadCodecKeySecretUris: payloadCodecKeySecretUris
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

@@ -52,6 +52,12 @@ param activityQueueName string
 @description('Days a closed workflow is kept before retention deletes it.')
 param retentionDays int
 
+@description('ID of the payload key new payloads are encoded with; empty for none.')
+param payloadCodecCurrentKeyId string
+
+@description('Payload keys by ID: Key Vault secret URIs, read as Key Vault references.')
+param payloadCodecKeySecretUris object
+
 @description('Most instances the app scales out to.')
 param maximumInstanceCount int
 
@@ -65,6 +71,18 @@ var dotnetVersion = '10.0'
 // Name of the connection the engine's clients and the queue triggers use ("Connection" on the
 // trigger attributes); its settings are the ServerlessFlowStorage__* below.
 var engineConnection = 'ServerlessFlowStorage'
+
+// The payload codec's settings: the current key ID and one Key Vault reference per key (resolved by the platform through
+// the app's identity, so no key is in the template or the app settings' values). None when no key ID is given.
+var payloadCodecSettings = empty(payloadCodecCurrentKeyId) ? [] : concat([
+  {
+    name: 'ServerlessFlow__PayloadCodec__CurrentKeyId'
+    value: payloadCodecCurrentKeyId
+  }
+], map(items(payloadCodecKeySecretUris), key => {
+  name: 'ServerlessFlow__PayloadCodec__Keys__${key.key}'
+  value: '@Microsoft.KeyVault(SecretUri=${key.value})'
+}))
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
@@ -121,10 +139,12 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
         version: dotnetVersion
       }
     }
+    // Key Vault references (the payload keys) resolve as the user-assigned identity, like every other connection.
+    keyVaultReferenceIdentity: identityResourceId
     siteConfig: {
       minTlsVersion: '1.2'
       http20Enabled: true
-      appSettings: [
+      appSettings: concat([
         // The Functions host's own storage: keys, leases, timer schedules.
         {
           name: 'AzureWebJobsStorage__accountName'
@@ -191,7 +211,7 @@ resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
           name: 'ServerlessFlow__RetentionDays'
           value: string(retentionDays)
         }
-      ]
+      ], payloadCodecSettings)
     }
   }
 

@@ -24,14 +24,14 @@ internal static class ActivityRows
     private static readonly JsonElement NoInput = JsonDocument.Parse("null").RootElement.Clone();
 
     /// <summary>Builds the row.</summary>
-    public static TableEntity ToEntity(string partitionKey, ActivityTaskRecord activity, string writeId)
+    public static TableEntity ToEntity(string partitionKey, ActivityTaskRecord activity, string writeId, StoredJson stored)
     {
         var record = activity with { ETag = null };
-        var json = StoredJson.Serialize(record);
+        var json = stored.Serialize(record);
         var inputInHistory = json.Length > MaxInlineRecordBytes;
         if (inputInHistory)
         {
-            json = StoredJson.Serialize(record with { Input = NoInput });
+            json = stored.Serialize(record with { Input = NoInput });
             if (json.Length > AzureLimits.MaxPayloadBytesPerRow)
             {
                 throw new StoreException(
@@ -51,8 +51,8 @@ internal static class ActivityRows
     }
 
     /// <summary>Reads the record; when <see cref="NeedsInputFromHistory"/> its input is a JSON null to be replaced.</summary>
-    public static ActivityTaskRecord Read(TableEntity row) =>
-        StoredJson.Deserialize<ActivityTaskRecord>(PayloadRows.Read(row, _ => null), row.RowKey) with { ETag = row.ETag.ToString() };
+    public static ActivityTaskRecord Read(TableEntity row, StoredJson stored) =>
+        stored.Deserialize<ActivityTaskRecord>(PayloadRows.Read(row, _ => null), row.RowKey) with { ETag = row.ETag.ToString() };
 
     /// <summary>True when the row's input must be read from the <c>ActivityScheduled</c> event.</summary>
     public static bool NeedsInputFromHistory(TableEntity row) => row.GetBoolean(InputInHistoryColumn) ?? false;

@@ -10,7 +10,7 @@ namespace ServerlessFlow.AzureStorage;
 /// conflict (which is also what the SDK's re-send of an applied request meets) or a lost answer — the row is
 /// re-read and the write ID decides: ours means written, another means the fence was lost.
 /// </summary>
-internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
+internal sealed class AzureScheduleStore(TableClient table, StoredJson stored) : IScheduleStore
 {
     /// <summary>A table query returns at most 1,000 entities per response.</summary>
     private const int MaxPerRequest = 1000;
@@ -25,7 +25,7 @@ internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
     public async Task<ScheduleRecord?> ReadScheduleAsync(string scheduleId, CancellationToken cancellationToken)
     {
         var row = await TableRows.ReadAsync(table, KeyEscaping.PartitionKey(scheduleId), ScheduleRows.RowKey, cancellationToken);
-        return row is null ? null : ScheduleRows.FromEntity(row);
+        return row is null ? null : ScheduleRows.FromEntity(row, stored);
     }
 
     /// <inheritdoc />
@@ -34,7 +34,7 @@ internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
         ArgumentNullException.ThrowIfNull(record);
         var partitionKey = KeyEscaping.PartitionKey(record.ScheduleId);
         var writeId = TableRows.NewWriteId();
-        var row = ScheduleRows.ToEntity(partitionKey, record, writeId);
+        var row = ScheduleRows.ToEntity(partitionKey, record, writeId, stored);
         var operation = $"{(record.ETag is null ? "Creating" : "Updating")} schedule '{record.ScheduleId}'";
         return StorageErrors.Run(operation, async () =>
         {
@@ -54,7 +54,7 @@ internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
                 {
                     // Azurite has answered a fresh insert with 409 while storing nothing (AZURITE.md): nothing is there, so
                     // the create was not refused by another writer; insert again (with a new write ID).
-                    var retried = await table.AddEntityAsync(ScheduleRows.ToEntity(partitionKey, record, TableRows.NewWriteId()), cancellationToken);
+                    var retried = await table.AddEntityAsync(ScheduleRows.ToEntity(partitionKey, record, TableRows.NewWriteId(), stored), cancellationToken);
                     return record with { ETag = retried.Headers.ETag?.ToString() };
                 }
 
@@ -122,7 +122,7 @@ internal sealed class AzureScheduleStore(TableClient table) : IScheduleStore
 
         var page = rows.Take(pageSize).ToList();
         var token = rows.Count > pageSize ? ScheduleListTokens.Format(page[^1].PartitionKey) : null;
-        return new ScheduleRecordPage(page.Select(ScheduleRows.FromEntity).ToList(), token);
+        return new ScheduleRecordPage(page.Select(row => ScheduleRows.FromEntity(row, stored)).ToList(), token);
     }
 
     /// <inheritdoc />

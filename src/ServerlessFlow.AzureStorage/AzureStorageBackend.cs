@@ -73,9 +73,10 @@ public sealed class AzureStorageBackend
         var workflowTable = tables.GetTableClient(WorkflowTableName(options.Prefix));
         var deadLetterTable = tables.GetTableClient(DeadLetterTableName(options.Prefix));
         var queues = new AzureTaskQueues(queueService, options.Prefix, deadLetterTable);
-        var store = new AzureWorkflowStore(workflowTable, deadLetterTable);
+        var stored = new StoredJson(options.PayloadCodec);
+        var store = new AzureWorkflowStore(workflowTable, deadLetterTable, stored);
         var visibility = new AzureVisibilityStore(tables.GetTableClient(VisibilityTableName(options.Prefix)));
-        var schedules = new AzureScheduleStore(tables.GetTableClient(ScheduleTableName(options.Prefix)));
+        var schedules = new AzureScheduleStore(tables.GetTableClient(ScheduleTableName(options.Prefix)), stored);
         return new AzureStorageBackend(options, store, queues, new AzureDeadLetters(deadLetterTable, queues), visibility, schedules);
     }
 

@@ -45,6 +45,15 @@ public sealed record AzureStorageOptions
     /// <summary>First delay of the SDK's exponential retry backoff.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(0.8);
 
+    /// <summary>
+    /// Encodes every payload before it is stored and decodes it on read (e.g. <see cref="Codec.AesGcmPayloadCodec"/>), so that
+    /// tables and queues hold no plaintext business data; null stores payloads as plain JSON. Search attributes stay plain in the
+    /// instance row and the visibility index (which filters on them). Rows stored before a codec was configured stay readable.
+    /// <para>WARNING: every process on the same storage (workers, HTTP API, clients) needs the codec and the keys stored payloads
+    /// were encoded with; a process without them fails the tasks of those workflows (shown on describe) until it gets them.</para>
+    /// </summary>
+    public Codec.IPayloadCodec? PayloadCodec { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem and the fix when the options cannot be used.</summary>
     public void Validate()
     {

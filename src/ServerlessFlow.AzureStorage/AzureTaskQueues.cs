@@ -44,13 +44,14 @@ internal sealed class AzureTaskQueues : ITaskQueues
     public Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return SendBodyAsync(queue, message.ToJson(), delay, cancellationToken);
+        var due = DateTimeOffset.UtcNow + Visibility(delay);
+        return SendBodyAsync(queue, (message with { DueAt = due }).ToJson(), delay, cancellationToken);
     }
 
     /// <summary>Sends a raw body (used to re-enqueue dead letters); the delay is clamped to [0, 7 days].</summary>
     public async Task SendBodyAsync(string queue, string body, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var visibility = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > AzureLimits.MaxVisibility ? AzureLimits.MaxVisibility : delay;
+        var visibility = Visibility(delay);
         await StorageErrors.Run($"Sending to queue '{queue}'", async () =>
         {
             try
@@ -137,4 +138,8 @@ internal sealed class AzureTaskQueues : ITaskQueues
     /// <summary>The storage queue of a logical queue name.</summary>
     private QueueClient Client(string queue) =>
         clients.GetOrAdd(queue, name => service.GetQueueClient(AzureStorageBackend.PhysicalQueueName(prefix, name)));
+
+    /// <summary>The visibility delay a send uses: <paramref name="delay"/> clamped to [0, 7 days] (a longer wait is re-armed by its handler).</summary>
+    private static TimeSpan Visibility(TimeSpan delay) =>
+        delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > AzureLimits.MaxVisibility ? AzureLimits.MaxVisibility : delay;
 }

@@ -45,7 +45,7 @@ internal sealed partial class AzureWorkflowStore
     {
         var (partitionKey, etag) = ActivityKeys(activity);
         var writeId = TableRows.NewWriteId();
-        var row = ActivityRows.ToEntity(partitionKey, activity, writeId);
+        var row = ActivityRows.ToEntity(partitionKey, activity, writeId, stored);
         return await StorageErrors.Run($"Updating activity {activity.ScheduledEventId} of workflow '{activity.WorkflowId}'", async () =>
         {
             try
@@ -71,8 +71,8 @@ internal sealed partial class AzureWorkflowStore
         ArgumentNullException.ThrowIfNull(outcome);
         var (partitionKey, etag) = ActivityKeys(activity);
         var writeId = TableRows.NewWriteId();
-        var activityRow = ActivityRows.ToEntity(partitionKey, activity, writeId);
-        var inboxRows = InboxRows.Build(partitionKey, outcome, writeId);
+        var activityRow = ActivityRows.ToEntity(partitionKey, activity, writeId, stored);
+        var inboxRows = InboxRows.Build(partitionKey, outcome, writeId, stored);
         EnsureFitsOneTransaction([activityRow, .. inboxRows], $"Closing activity {activity.ScheduledEventId} of workflow '{activity.WorkflowId}'");
 
         // The activity replace goes first, so a changed row is what the transaction reports.
@@ -109,7 +109,7 @@ internal sealed partial class AzureWorkflowStore
     /// <summary>The record of an activity row, with its input taken from history when the row does not carry it.</summary>
     private async Task<ActivityTaskRecord> WithInputAsync(TableEntity row, CancellationToken cancellationToken)
     {
-        var record = ActivityRows.Read(row);
+        var record = ActivityRows.Read(row, stored);
         if (!ActivityRows.NeedsInputFromHistory(row))
         {
             return record;

@@ -18,7 +18,7 @@ internal sealed partial class AzureWorkflowStore
         ArgumentNullException.ThrowIfNull(item);
         var partitionKey = KeyEscaping.PartitionKey(workflowId);
         var writeId = TableRows.NewWriteId();
-        var rows = InboxRows.Build(partitionKey, item, writeId);
+        var rows = InboxRows.Build(partitionKey, item, writeId, stored);
         EnsureFitsOneTransaction(rows, $"Inbox item '{item.Key}' of workflow '{workflowId}'");
         var rowKey = rows[0].RowKey;
         return await StorageErrors.Run($"Adding inbox item '{item.Key}' to workflow '{workflowId}'", async () =>

@@ -59,7 +59,7 @@ internal sealed partial class AzureWorkflowStore
             .ToList();
         var page = ordered.Take(query.PageSize).ToList();
         var token = ordered.Count > query.PageSize ? FormatCursor(page[^1].Created, page[^1].Id) : null;
-        return new InstancePage(page.Select(item => InstanceRows.FromEntity(item.Row)).ToList(), token);
+        return new InstancePage(page.Select(item => InstanceRows.FromEntity(item.Row, stored)).ToList(), token);
     }
 
     /// <inheritdoc />

@@ -16,13 +16,15 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
     private readonly TableClient deadLetterTable;
     private readonly InboxShapeCache inboxShapes = new();
     private readonly CommitWriter commits;
+    private readonly StoredJson stored;
 
     /// <summary>Creates the store on <paramref name="table"/>; <see cref="InitializeAsync"/> also creates <paramref name="deadLetterTable"/>.</summary>
-    public AzureWorkflowStore(TableClient table, TableClient deadLetterTable)
+    public AzureWorkflowStore(TableClient table, TableClient deadLetterTable, StoredJson stored)
     {
         this.table = table;
         this.deadLetterTable = deadLetterTable;
-        commits = new CommitWriter(table, inboxShapes);
+        this.stored = stored;
+        commits = new CommitWriter(table, inboxShapes, stored);
     }
 
     /// <inheritdoc />
@@ -46,7 +48,7 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
     public async Task<InstanceRecord?> ReadInstanceAsync(string workflowId, CancellationToken cancellationToken)
     {
         var row = await ReadRowAsync(KeyEscaping.PartitionKey(workflowId), RowKeys.Instance, cancellationToken);
-        return row is null ? null : InstanceRows.FromEntity(row);
+        return row is null ? null : InstanceRows.FromEntity(row, stored);
     }
 
     /// <inheritdoc />
@@ -65,13 +67,13 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
                 $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd}))")
             : TableClient.CreateQueryFilter(
                 $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd}) or (RowKey gt {RowKeys.HistoryAfter(runId, after)} and RowKey lt {RowKeys.HistoryEnd(runId)}))");
-        var rows = await PartitionRows.QueryAsync(table, filter, $"Loading workflow '{workflowId}'", cancellationToken);
+        var rows = await PartitionRows.QueryAsync(table, stored, filter, $"Loading workflow '{workflowId}'", cancellationToken);
         if (rows.Instance is not { } instanceRow)
         {
             return null;
         }
 
-        var instance = InstanceRows.FromEntity(instanceRow);
+        var instance = InstanceRows.FromEntity(instanceRow, stored);
         IReadOnlyList<HistoryEvent> history;
         if (string.Equals(runId, instance.RunId, StringComparison.Ordinal))
         {
@@ -98,7 +100,7 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
         var after = Math.Max(0, afterEventId);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or RowKey eq {RowKeys.Run(runId)} or (RowKey gt {RowKeys.HistoryAfter(runId, after)} and RowKey lt {RowKeys.HistoryEnd(runId)}))");
-        var rows = await PartitionRows.QueryAsync(table, filter, $"Reading history of workflow '{workflowId}'", cancellationToken);
+        var rows = await PartitionRows.QueryAsync(table, stored, filter, $"Reading history of workflow '{workflowId}'", cancellationToken);
         return rows.History(workflowId, runId, after, CommittedLastEventId(rows, runId));
     }
 
@@ -107,9 +109,9 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
     {
         var partitionKey = KeyEscaping.PartitionKey(workflowId);
         var eventKey = RowKeys.History(runId, eventId);
-        var rows = await PartitionRows.QueryAsync(table, EventFilter(partitionKey, runId, eventKey), $"Reading event {eventId} of workflow '{workflowId}'", cancellationToken);
+        var rows = await PartitionRows.QueryAsync(table, stored, EventFilter(partitionKey, runId, eventKey), $"Reading event {eventId} of workflow '{workflowId}'", cancellationToken);
         return eventId >= 1 && eventId <= CommittedLastEventId(rows, runId) && rows.Find(eventKey) is { } main
-            ? HistoryRows.Read(main, rows.Find)
+            ? HistoryRows.Read(main, rows.Find, stored)
             : null;
     }
 
@@ -128,7 +130,7 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
 
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {partitionKey} and RowKey gt {RowKeys.HistoryAfter(runId, after)} and RowKey lt {RowKeys.HistoryAfter(runId, last)}");
-        var rows = await PartitionRows.QueryAsync(table, filter, $"Reading history of workflow '{workflowId}'", cancellationToken);
+        var rows = await PartitionRows.QueryAsync(table, stored, filter, $"Reading history of workflow '{workflowId}'", cancellationToken);
         return rows.History(workflowId, runId, after, last);
     }
 

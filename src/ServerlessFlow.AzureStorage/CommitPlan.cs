@@ -42,7 +42,8 @@ internal sealed class CommitPlan
     /// <param name="commit">The commit.</param>
     /// <param name="commitId">The unique ID written into every row.</param>
     /// <param name="inboxContinuations">Continuation row counts of the consumed inbox rows (by row key); absent rows are not deleted.</param>
-    public static CommitPlan Create(string partitionKey, WorkflowCommit commit, string commitId, IReadOnlyDictionary<string, int> inboxContinuations)
+    /// <param name="stored">Serializes the rows' records (and encodes their payloads).</param>
+    public static CommitPlan Create(string partitionKey, WorkflowCommit commit, string commitId, IReadOnlyDictionary<string, int> inboxContinuations, StoredJson stored)
     {
         var instance = commit.Instance;
         var instanceRow = InstanceRows.ToEntity(partitionKey, instance, commitId);
@@ -98,7 +99,7 @@ internal sealed class CommitPlan
         var earlyRows = new List<TableEntity>();
         foreach (var activity in commit.NewActivities)
         {
-            var row = ActivityRows.ToEntity(partitionKey, activity, commitId);
+            var row = ActivityRows.ToEntity(partitionKey, activity, commitId, stored);
             var rowBytes = PayloadRows.EstimatedBatchBytes(row);
             if (earlyRows.Count == 0 && operations.Count < AzureLimits.MaxOperationsPerBatch && bytes + rowBytes <= AzureLimits.MaxBatchBodyBytes)
             {
@@ -112,7 +113,7 @@ internal sealed class CommitPlan
         }
 
         // The newest events join the final transaction while they fit; older ones overflow, in order.
-        var events = commit.NewEvents.Select(e => HistoryRows.Build(partitionKey, instance.RunId, e, commitId)).ToList();
+        var events = commit.NewEvents.Select(e => HistoryRows.Build(partitionKey, instance.RunId, e, commitId, stored)).ToList();
         var inFinal = events.Count;
         while (inFinal > 0)
         {

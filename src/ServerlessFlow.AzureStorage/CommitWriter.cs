@@ -11,7 +11,7 @@ namespace ServerlessFlow.AzureStorage;
 /// (which is also what the SDK's own re-send of an applied transaction gets), or the answer was lost — the
 /// instance row is re-read and the commit ID decides: ours means committed, another means the race was lost.
 /// </summary>
-internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShapes)
+internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShapes, StoredJson stored)
 {
     /// <summary>Final transactions tried when the inbox rows to delete turn out to differ from what this process saw.</summary>
     private const int MaxAttempts = 3;
@@ -34,7 +34,7 @@ internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShape
             var shapes = KnownInboxShapes(partitionKey, commit.ConsumedInbox) ?? await QueryInboxShapesAsync(partitionKey, cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
-                var plan = CommitPlan.Create(partitionKey, commit, commitId, shapes);
+                var plan = CommitPlan.Create(partitionKey, commit, commitId, shapes, stored);
                 if (plan.Overflow.Count > 0)
                 {
                     etag = await overflow.WriteAsync(partitionKey, instance.RunId, commit.NewEvents[0].EventId, plan, etag!, cancellationToken);

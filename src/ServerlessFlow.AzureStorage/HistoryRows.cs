@@ -10,16 +10,16 @@ internal static class HistoryRows
     public const string CommitIdColumn = "CommitId";
 
     /// <summary>The main row and continuation rows of <paramref name="historyEvent"/>.</summary>
-    public static List<TableEntity> Build(string partitionKey, string runId, HistoryEvent historyEvent, string commitId)
+    public static List<TableEntity> Build(string partitionKey, string runId, HistoryEvent historyEvent, string commitId, StoredJson stored)
     {
-        var rows = PayloadRows.Build(partitionKey, RowKeys.History(runId, historyEvent.EventId), StoredJson.Serialize(historyEvent));
+        var rows = PayloadRows.Build(partitionKey, RowKeys.History(runId, historyEvent.EventId), stored.Serialize(historyEvent));
         rows[0][CommitIdColumn] = commitId;
         return rows;
     }
 
     /// <summary>Reads the event of a main row.</summary>
-    public static HistoryEvent Read(TableEntity main, Func<string, TableEntity?> findRow) =>
-        StoredJson.Deserialize<HistoryEvent>(PayloadRows.Read(main, findRow), main.RowKey);
+    public static HistoryEvent Read(TableEntity main, Func<string, TableEntity?> findRow, StoredJson stored) =>
+        stored.Deserialize<HistoryEvent>(PayloadRows.Read(main, findRow), main.RowKey);
 }
 
 /// <summary>The run row: a run's committed last event, written by every commit of that run.</summary>

@@ -10,9 +10,9 @@ internal static class InboxRows
     public const string WriteIdColumn = "WriteId";
 
     /// <summary>The main row (first) and continuation rows of <paramref name="item"/>.</summary>
-    public static List<TableEntity> Build(string partitionKey, InboxItem item, string writeId)
+    public static List<TableEntity> Build(string partitionKey, InboxItem item, string writeId, StoredJson stored)
     {
-        var rows = PayloadRows.Build(partitionKey, RowKeys.Inbox(item.Key), StoredJson.Serialize(item));
+        var rows = PayloadRows.Build(partitionKey, RowKeys.Inbox(item.Key), stored.Serialize(item));
         rows[0]["Key"] = item.Key;
         rows[0]["RunId"] = item.RunId;
         rows[0]["CreatedAt"] = item.CreatedAt;
@@ -21,6 +21,6 @@ internal static class InboxRows
     }
 
     /// <summary>Reads the item of a main row.</summary>
-    public static InboxItem Read(TableEntity main, Func<string, TableEntity?> findRow) =>
-        StoredJson.Deserialize<InboxItem>(PayloadRows.Read(main, findRow), main.RowKey);
+    public static InboxItem Read(TableEntity main, Func<string, TableEntity?> findRow, StoredJson stored) =>
+        stored.Deserialize<InboxItem>(PayloadRows.Read(main, findRow), main.RowKey);
 }

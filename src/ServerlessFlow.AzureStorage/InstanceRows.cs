@@ -44,7 +44,7 @@ internal static class InstanceRows
     /// <summary>Builds the row a commit stores.</summary>
     public static TableEntity ToEntity(string partitionKey, InstanceRecord instance, string commitId)
     {
-        var json = StoredJson.Serialize(instance with { ETag = null, OutboxPending = false, LastTaskFailure = null });
+        var json = StoredJson.SerializePlain(instance with { ETag = null, OutboxPending = false, LastTaskFailure = null });
         if (json.Length > AzureLimits.MaxPayloadBytesPerRow)
         {
             throw new StoreException(
@@ -69,9 +69,9 @@ internal static class InstanceRows
     }
 
     /// <summary>Reads the record back, with the row's ETag.</summary>
-    public static InstanceRecord FromEntity(TableEntity row)
+    public static InstanceRecord FromEntity(TableEntity row, StoredJson stored)
     {
-        var record = StoredJson.Deserialize<InstanceRecord>(PayloadRows.Read(row, _ => null), row.RowKey);
+        var record = stored.Deserialize<InstanceRecord>(PayloadRows.Read(row, _ => null), row.RowKey);
         return record with
         {
             OutboxPending = row.GetBoolean(OutboxPendingColumn) ?? false,

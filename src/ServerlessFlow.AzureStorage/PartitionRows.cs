@@ -8,14 +8,19 @@ namespace ServerlessFlow.AzureStorage;
 internal sealed class PartitionRows
 {
     private readonly Dictionary<string, TableEntity> rows;
+    private readonly StoredJson stored;
 
-    private PartitionRows(Dictionary<string, TableEntity> rows) => this.rows = rows;
+    private PartitionRows(Dictionary<string, TableEntity> rows, StoredJson stored)
+    {
+        this.rows = rows;
+        this.stored = stored;
+    }
 
     /// <summary>The instance row, if the query covered it and it exists.</summary>
     public TableEntity? Instance => Find(RowKeys.Instance);
 
     /// <summary>Runs <paramref name="filter"/> (built with <c>TableClient.CreateQueryFilter</c>) and collects every page.</summary>
-    public static async Task<PartitionRows> QueryAsync(TableClient table, string filter, string operation, CancellationToken cancellationToken) =>
+    public static async Task<PartitionRows> QueryAsync(TableClient table, StoredJson stored, string filter, string operation, CancellationToken cancellationToken) =>
         await StorageErrors.Run(operation, async () =>
         {
             var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
@@ -24,7 +29,7 @@ internal sealed class PartitionRows
                 rows[row.RowKey] = row;
             }
 
-            return new PartitionRows(rows);
+            return new PartitionRows(rows, stored);
         }, cancellationToken);
 
     /// <summary>The row with <paramref name="rowKey"/>, if returned.</summary>
@@ -42,7 +47,7 @@ internal sealed class PartitionRows
         {
             var main = Find(RowKeys.History(runId, eventId))
                 ?? throw new StoreException($"History of workflow '{workflowId}' run '{runId}' has no event {eventId} although {last} events are committed.", 0);
-            events.Add(HistoryRows.Read(main, Find));
+            events.Add(HistoryRows.Read(main, Find, stored));
         }
 
         return events;
@@ -51,7 +56,7 @@ internal sealed class PartitionRows
     /// <summary>Every inbox item returned, oldest first.</summary>
     public IReadOnlyList<InboxItem> Inbox() =>
         InboxMainRows()
-            .Select(row => InboxRows.Read(row, Find))
+            .Select(row => InboxRows.Read(row, Find, stored))
             .OrderBy(item => item.CreatedAt)
             .ThenBy(item => item.Key, StringComparer.Ordinal)
             .ToList();

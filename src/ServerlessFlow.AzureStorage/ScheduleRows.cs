@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Data.Tables;
 using ServerlessFlow.Engine.Backend;
 
@@ -24,13 +23,13 @@ internal static class ScheduleRows
     public const string WriteIdColumn = "WriteId";
 
     /// <summary>Builds the row <paramref name="record"/> is stored as.</summary>
-    public static TableEntity ToEntity(string partitionKey, ScheduleRecord record, string writeId)
+    public static TableEntity ToEntity(string partitionKey, ScheduleRecord record, string writeId, StoredJson stored)
     {
-        var state = Encoding.UTF8.GetBytes(record.StateJson);
+        var state = stored.EncodeDocument(record.StateJson);
         if (state.Length > AzureLimits.MaxPayloadBytesPerRow)
         {
             throw new StoreException(
-                $"The state of schedule '{record.ScheduleId}' is {state.Length} bytes of JSON; one row holds {AzureLimits.MaxPayloadBytesPerRow}. " +
+                $"The state of schedule '{record.ScheduleId}' is {state.Length} bytes of JSON (encoded, when a payload codec is configured); one row holds {AzureLimits.MaxPayloadBytesPerRow}. " +
                 "Keep fewer buffered starts, backfills and recent actions in it.", 0, isTooLarge: true);
         }
 
@@ -46,10 +45,10 @@ internal static class ScheduleRows
     }
 
     /// <summary>Reads the record back, with the row's ETag.</summary>
-    public static ScheduleRecord FromEntity(TableEntity row) => new()
+    public static ScheduleRecord FromEntity(TableEntity row, StoredJson stored) => new()
     {
         ScheduleId = row.GetString(ScheduleIdColumn) ?? KeyEscaping.Unescape(row.PartitionKey),
-        StateJson = Encoding.UTF8.GetString(PayloadRows.Read(row, _ => null)),
+        StateJson = stored.DecodeDocument(PayloadRows.Read(row, _ => null), row.RowKey),
         NextWakeAt = row.GetDateTimeOffset(NextWakeAtColumn),
         ETag = row.ETag.ToString(),
     };

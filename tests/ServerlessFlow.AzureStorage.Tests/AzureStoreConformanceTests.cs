@@ -17,3 +17,17 @@ public sealed class AzureQueueConformanceTests(AzuriteFixture azurite) : QueueCo
 {
     protected override async Task<ITaskQueues> CreateQueuesAsync() => (await TestBackends.CreateAsync(azurite)).Queues;
 }
+
+/// <summary>The store conformance suite with a payload codec: every behaviour, 2 MB payloads included, holds with encoded payloads.</summary>
+[Collection(AzuriteSuite.Name)]
+public sealed class AzureStoreConformanceTestsWithPayloadCodec(AzuriteFixture azurite) : StoreConformanceTests
+{
+    private static readonly Codec.AesGcmPayloadCodec Codec = new(new Codec.AesGcmPayloadCodecOptions
+    {
+        CurrentKeyId = "k1",
+        Keys = new Dictionary<string, byte[]> { ["k1"] = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32) },
+    });
+
+    protected override Task<IWorkflowStore> CreateStoreAsync() =>
+        Task.FromResult(AzureStorageBackend.Create(TestBackends.Options(azurite) with { PayloadCodec = Codec }).Store);
+}

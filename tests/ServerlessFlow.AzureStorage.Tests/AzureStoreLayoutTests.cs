@@ -30,7 +30,7 @@ public sealed class AzureStoreLayoutTests(AzuriteFixture azurite) : IAsyncLifeti
     {
         var started = await StartAsync();
         var leftover = new TimerStarted { EventId = 2, FireAt = DateTimeOffset.UtcNow };
-        foreach (var row in HistoryRows.Build(KeyEscaping.PartitionKey(started.WorkflowId), started.RunId, leftover, "someone-elses-commit"))
+        foreach (var row in HistoryRows.Build(KeyEscaping.PartitionKey(started.WorkflowId), started.RunId, leftover, "someone-elses-commit", new StoredJson(null)))
         {
             await table.AddEntityAsync(row);
         }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ServerlessFlow.Hosting.Configuration;
 
 namespace ServerlessFlow.Deployment.Tests;
 
@@ -89,6 +90,21 @@ public sealed class AppSettingsTests(InfraFixture infra)
         Assert.Equal(
             InfraFixture.CustomRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
             infra.CustomSnapshot.AppSettings()["ServerlessFlow__RetentionDays"]);
+    }
+
+    [Fact]
+    public void AppSettings_PayloadCodec_NoneByDefaultElseKeyVaultReferencesResolvedAsTheIdentity()
+    {
+        Assert.DoesNotContain(infra.DefaultSnapshot.AppSettings().Keys, name => name.StartsWith("ServerlessFlow__PayloadCodec", StringComparison.Ordinal));
+        var settings = infra.CustomSnapshot.AppSettings();
+
+        Assert.Equal("k2", settings[EngineNames.AppSetting(HostingSettingNames.PayloadCodecCurrentKeyId)]);
+        Assert.Equal($"@Microsoft.KeyVault(SecretUri={InfraFixture.CustomPayloadKeyUris[0]})", settings[EngineNames.AppSetting(HostingSettingNames.PayloadCodecKeys) + "__k1"]);
+        Assert.Equal($"@Microsoft.KeyVault(SecretUri={InfraFixture.CustomPayloadKeyUris[1]})", settings[EngineNames.AppSetting(HostingSettingNames.PayloadCodecKeys) + "__k2"]);
+        var site = infra.CustomSnapshot.Only("Microsoft.Web/sites");
+        Assert.Equal(
+            (string?)infra.CustomSnapshot.Only("Microsoft.ManagedIdentity/userAssignedIdentities")["id"], (string?)site["properties"]?["keyVaultReferenceIdentity"],
+            StringComparer.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -31,6 +31,9 @@ public sealed class InfraFixture : IAsyncLifetime, IDisposable
     /// <summary>The task queues <see cref="CustomSnapshot"/> serves instead of the default.</summary>
     public static readonly IReadOnlyList<string> CustomTaskQueues = ["orders", "billing"];
 
+    /// <summary>The Key Vault secret URIs of the payload keys k1 and k2 (k2 current) that <see cref="CustomSnapshot"/> sets.</summary>
+    public static readonly string[] CustomPayloadKeyUris = ["https://contoso-kv.vault.azure.net/secrets/sf-payload-k1", "https://contoso-kv.vault.azure.net/secrets/sf-payload-k2"];
+
     /// <summary>The retention <see cref="CustomSnapshot"/> sets instead of the default.</summary>
     public const int CustomRetentionDays = 7;
 
@@ -86,7 +89,8 @@ public sealed class InfraFixture : IAsyncLifetime, IDisposable
         await File.WriteAllTextAsync(Path.Combine(_workDirectory, "defaults.bicepparam"), "using 'main.bicep'\n");
         await File.WriteAllTextAsync(
             Path.Combine(_workDirectory, "custom.bicepparam"),
-            $"using 'main.bicep'\nparam storagePrefix = '{CustomPrefix}'\nparam taskQueues = [{customQueues}]\nparam retentionDays = {CustomRetentionDays}\n");
+            $"using 'main.bicep'\nparam storagePrefix = '{CustomPrefix}'\nparam taskQueues = [{customQueues}]\nparam retentionDays = {CustomRetentionDays}\n" +
+            $"param payloadCodecCurrentKeyId = 'k2'\nparam payloadCodecKeySecretUris = {{ k1: '{CustomPayloadKeyUris[0]}', k2: '{CustomPayloadKeyUris[1]}' }}\n");
         await File.WriteAllTextAsync(
             Path.Combine(_workDirectory, "azd.bicepparam"),
             $"using 'subscription.bicep'\nparam environmentName = 'test'\nparam location = '{Location}'\n");

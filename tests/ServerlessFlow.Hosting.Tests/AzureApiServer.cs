@@ -29,6 +29,9 @@ internal sealed class AzureApiServer : IAsyncDisposable
         ConnectionString = connectionString;
     }
 
+    /// <summary>The storage prefix of the server's tables and queues.</summary>
+    public string Prefix => Backend.Options.Prefix;
+
     public HttpClient Client { get; }
 
     public int Port => Client.BaseAddress!.Port;
@@ -36,9 +39,12 @@ internal sealed class AzureApiServer : IAsyncDisposable
     /// <summary>The backend the server runs on (the same instance its engine uses).</summary>
     public AzureStorageBackend Backend { get; }
 
-    private string ConnectionString { get; }
+    /// <summary>The storage account's connection string.</summary>
+    public string ConnectionString { get; }
 
-    public static async Task<AzureApiServer> StartAsync(AzuriteFixture azurite)
+    /// <summary>Starts a server; <paramref name="settings"/> add to (or override) the default configuration, <paramref name="configure"/> registers more.</summary>
+    public static async Task<AzureApiServer> StartAsync(
+        AzuriteFixture azurite, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<Engine.ServerlessFlowBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -47,8 +53,12 @@ internal sealed class AzureApiServer : IAsyncDisposable
         [
             new(HostingSettingNames.StorageConnection, azurite.ConnectionString),
             new(HostingSettingNames.StoragePrefix, "h" + Guid.NewGuid().ToString("N")[..12]),
-        ]).Build();
-        builder.Services.AddServerlessFlowHosting(configuration, flow => flow.AddSamples());
+        ]).AddInMemoryCollection(settings ?? []).Build();
+        builder.Services.AddServerlessFlowHosting(configuration, flow =>
+        {
+            flow.AddSamples();
+            configure?.Invoke(flow);
+        });
         builder.Services.AddServerlessFlowPollingWorker();
         var app = builder.Build();
         app.MapServerlessFlowApi();

@@ -21,6 +21,34 @@ public sealed class HostingSettingsTests
     }
 
     [Fact]
+    public void Read_PayloadCodecKeys_GiveTheStorageAnAesGcmCodecWithTheCurrentKey()
+    {
+        var settings = HostingSettings.Read(Configuration(
+            (HostingSettingNames.StorageConnection, "UseDevelopmentStorage=true"),
+            (HostingSettingNames.PayloadCodecCurrentKeyId, "k2"),
+            (HostingSettingNames.PayloadCodecKeys + ":k1", Convert.ToBase64String(new byte[32])),
+            (HostingSettingNames.PayloadCodecKeys + ":k2", Convert.ToBase64String(new byte[16]))));
+
+        var codec = Assert.IsType<Codec.AesGcmPayloadCodec>(settings.Storage!.PayloadCodec);
+        Assert.Equal("k2", codec.CurrentKeyId);
+        Assert.Null(HostingSettings.Read(Configuration((HostingSettingNames.StorageConnection, "UseDevelopmentStorage=true"))).Storage!.PayloadCodec);
+    }
+
+    [Theory]
+    [InlineData("k1", "not base64!", "ServerlessFlow:PayloadCodec:Keys:k1 is not base64")]
+    [InlineData("k1", "AAAA", "AES-GCM takes 16, 24 or 32")]
+    [InlineData("k3", "AAAAAAAAAAAAAAAAAAAAAA==", "'k3' is not among the configured keys")]
+    [InlineData("", "AAAAAAAAAAAAAAAAAAAAAA==", "CurrentKeyId is not set")]
+    public void Read_InvalidPayloadCodecSettings_ThrowNamingTheSettingNotTheSecret(string currentKeyId, string key, string expected)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => HostingSettings.Read(Configuration(
+            (HostingSettingNames.PayloadCodecCurrentKeyId, currentKeyId), (HostingSettingNames.PayloadCodecKeys + ":k1", key))));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_TaskQueuesList_IsTrimmedAndTheFirstIsBound()
     {
         var settings = HostingSettings.Read(Configuration((HostingSettingNames.TaskQueues, " gpu , default,gpu ")));

@@ -9,7 +9,10 @@ public interface ITaskQueues
     /// <summary>Creates the queue if needed; idempotent.</summary>
     Task EnsureQueueAsync(string queue, CancellationToken cancellationToken);
 
-    /// <summary>Sends a message, visible after <paramref name="delay"/> (capped at the queue's 7-day limit by the caller).</summary>
+    /// <summary>
+    /// Sends a message, visible after <paramref name="delay"/> (capped at the queue's 7-day limit by the caller), with
+    /// <see cref="TaskMessage.DueAt"/> set to when it becomes visible.
+    /// </summary>
     Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken);
 
     /// <summary>Receives up to <paramref name="maxMessages"/> messages, hiding them for <paramref name="visibilityTimeout"/>.</summary>

@@ -57,6 +57,13 @@ public sealed record TaskMessage
     [JsonPropertyName("f")]
     public int? Failures { get; init; }
 
+    /// <summary>
+    /// When the message was due: its send time plus its delay, stamped by the queue (<see cref="ITaskQueues.SendAsync"/>)
+    /// as it sends. Where its queue lag (<c>serverlessflow.task.queue_lag</c>) is counted from; null on messages sent otherwise.
+    /// </summary>
+    [JsonPropertyName("v")]
+    public DateTimeOffset? DueAt { get; init; }
+
     /// <summary>Serializes the message to its wire form.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.Options);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using ServerlessFlow.Engine.Backend;
 
 namespace ServerlessFlow.Engine.Diagnostics;
 
@@ -57,6 +58,28 @@ public static class ServerlessFlowTelemetry
     /// <summary>Instance-cache lookups by a workflow task, by <c>cache.result</c> ("hit" or "miss").</summary>
     internal static Counter<long> CacheLookups { get; } = Meter.CreateCounter<long>(
         "serverlessflow.cache.lookups", "{lookup}", "Workflow instance cache lookups, hit or miss.");
+
+    /// <summary>
+    /// How long a task message waited in its queue after it was due (sent, plus its delay) until a worker began handling it, by
+    /// <c>queue</c> and <c>task.kind</c>: first deliveries only (a redelivery's wait includes the failed handling before it).
+    /// Measured across machines' clocks, so skew shows in it; a negative wait counts as zero.
+    /// </summary>
+    internal static Histogram<double> QueueLag { get; } = Meter.CreateHistogram<double>(
+        "serverlessflow.task.queue_lag", "s", "Time task messages waited in their queue after they were due, until handling began.");
+
+    /// <summary>Records the queue lag of a first delivery of <paramref name="task"/> from <paramref name="queue"/>, handled at <paramref name="now"/>.</summary>
+    internal static void RecordQueueLag(string queue, TaskMessage task, long dequeueCount, DateTimeOffset now)
+    {
+        if (dequeueCount != 1 || task.DueAt is not { } due || !QueueLag.Enabled)
+        {
+            return;
+        }
+
+        QueueLag.Record(
+            Math.Max(0, (now - due).TotalSeconds),
+            new KeyValuePair<string, object?>(TagNames.Queue, queue),
+            new KeyValuePair<string, object?>(TagNames.TaskKind, task.Kind.ToString()));
+    }
 
     /// <summary>Counts a message moved to the dead-letter store from <paramref name="queue"/>.</summary>
     internal static void CountDeadLetter(string queue) => DeadLetters.Add(1, new KeyValuePair<string, object?>(TagNames.Queue, queue));

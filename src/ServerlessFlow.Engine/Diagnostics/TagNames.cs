@@ -36,6 +36,9 @@ public static class TagNames
     /// <summary>A queue name.</summary>
     public const string Queue = "serverlessflow.queue";
 
+    /// <summary>The kind of a task message (<see cref="Backend.TaskKind"/>): Workflow, Activity, ….</summary>
+    public const string TaskKind = "serverlessflow.task.kind";
+
     /// <summary>"hit" or "miss".</summary>
     public const string CacheResult = "serverlessflow.cache.result";
 }

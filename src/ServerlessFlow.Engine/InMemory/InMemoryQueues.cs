@@ -43,7 +43,8 @@ internal sealed partial class InMemoryBackend : ITaskQueues
     {
         lock (gate)
         {
-            var queued = new QueuedMessage(Guid.NewGuid().ToString("N"), message.ToJson()) { VisibleAt = time.GetUtcNow() + delay };
+            var visibleAt = time.GetUtcNow() + delay;
+            var queued = new QueuedMessage(Guid.NewGuid().ToString("N"), (message with { DueAt = visibleAt }).ToJson()) { VisibleAt = visibleAt };
             Queue(queue).Add(queued);
             ArmDueTimer(queue, queued);
         }

@@ -63,7 +63,7 @@ internal sealed class WorkflowTaskProcessor(
                 ? TaskOutcome.Completed
                 : TaskOutcome.RetryAfter(TimeSpan.FromMilliseconds(Random.Shared.Next(50, 500)));
         }
-        catch (Exception e) when (e is NonDeterminismException or WorkflowTaskFailureException)
+        catch (Exception e) when (e is NonDeterminismException or WorkflowTaskFailureException or Codec.PayloadCodecException)
         {
             Log.TaskFailed(logger, message.WorkflowId, e.Message, null);
             await RecordFailureAsync(message.WorkflowId, e.Message, cancellationToken);

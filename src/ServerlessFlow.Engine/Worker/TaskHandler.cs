@@ -21,6 +21,7 @@ internal sealed class TaskHandler(
     Schedules.ScheduleProcessor schedules,
     Retention.RetentionProcessor retention,
     WorkerOptions options,
+    TimeProvider time,
     ILogger<TaskHandler> logger) : ITaskHandler
 {
     /// <summary>Longest wait between failed deliveries: with 10 allowed failures a message rides out about 15 minutes of outage (storage, a rolling deploy) before it is dead-lettered.</summary>
@@ -44,6 +45,8 @@ internal sealed class TaskHandler(
         {
             return TaskOutcome.DeadLetter($"{task.Kind} message for workflow '{task.WorkflowId}' lacks its run ID.");
         }
+
+        ServerlessFlowTelemetry.RecordQueueLag(message.Queue, task, message.DequeueCount, time.GetUtcNow());
 
         // Scopes belong to the logger factory, not this logger: every log line of the message's work (the engine's, the activity's own) carries the IDs.
         using var logScope = task.Kind is TaskKind.Schedule or TaskKind.Retention ? null : WorkflowLogScope.Begin(logger, task.WorkflowId, task.RunId);

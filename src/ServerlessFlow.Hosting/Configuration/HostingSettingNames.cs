@@ -48,6 +48,19 @@ public static class HostingSettingNames
     /// <summary>Physical name of the activity-task queue a queue trigger binds to (<c>{prefix}-act-{taskQueue}</c>); the first task queue's by default.</summary>
     public const string ActivityQueue = "ServerlessFlow:ActivityQueue";
 
+    /// <summary>
+    /// The ID of the key new payloads are encoded with (<see cref="Codec.AesGcmPayloadCodec"/>). Set it, and the keys under
+    /// <see cref="PayloadCodecKeys"/>, to store no plaintext payloads; absent, payloads are stored as plain JSON.
+    /// </summary>
+    public const string PayloadCodecCurrentKeyId = "ServerlessFlow:PayloadCodec:CurrentKeyId";
+
+    /// <summary>
+    /// The payload keys by ID, each base64 of 16, 24 or 32 random bytes: <c>ServerlessFlow:PayloadCodec:Keys:{id}</c>
+    /// (as an app setting <c>ServerlessFlow__PayloadCodec__Keys__{id}</c>, which may be a Key Vault reference). Keep every key
+    /// that stored data was encoded with.
+    /// </summary>
+    public const string PayloadCodecKeys = "ServerlessFlow:PayloadCodec:Keys";
+
     /// <summary>The connection's table endpoint (identity-based connections).</summary>
     public const string TableServiceUri = "tableServiceUri";
 

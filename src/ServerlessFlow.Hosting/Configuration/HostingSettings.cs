@@ -44,7 +44,9 @@ internal sealed record HostingSettings(IReadOnlyList<string> TaskQueues, string 
         var bindings = new TaskQueueBindings(
             WorkflowQueue: Logical(configuration, HostingSettingNames.WorkflowQueue, prefix, QueueNames.Workflow(taskQueues[0])),
             ActivityQueue: Logical(configuration, HostingSettingNames.ActivityQueue, prefix, QueueNames.Activity(taskQueues[0])));
-        return new HostingSettings(taskQueues, prefix, StorageConnection.Read(configuration, prefix), bindings)
+        var codec = PayloadCodecSettings.Read(configuration); // Validated even without storage: a bad key fails at start-up wherever it is set.
+        var storage = StorageConnection.Read(configuration, prefix) is { } connection ? connection with { PayloadCodec = codec } : null;
+        return new HostingSettings(taskQueues, prefix, storage, bindings)
         {
             MaxConcurrentWorkflowTasks = ReadLimit(configuration, HostingSettingNames.MaxConcurrentWorkflowTasks),
             MaxConcurrentActivities = ReadLimit(configuration, HostingSettingNames.MaxConcurrentActivities),

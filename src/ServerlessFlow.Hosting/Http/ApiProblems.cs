@@ -62,6 +62,9 @@ public static class ApiProblems
     /// <summary>Storage failed or is unreachable; retry later.</summary>
     public const string StorageUnavailable = TypePrefix + "storage-unavailable";
 
+    /// <summary>A stored payload cannot be decoded with this server's payload codec and keys (a configuration problem of the server).</summary>
+    public const string PayloadUndecodable = TypePrefix + "payload-undecodable";
+
     /// <summary>An unexpected fault in the server; the server log has the details.</summary>
     public const string InternalError = TypePrefix + "internal-error";
 

@@ -40,6 +40,9 @@ internal static class ExceptionProblems
         BadHttpRequestException e => ApiProblems.Create(e.StatusCode, ApiProblems.InvalidRequest, "Bad request", e.Message),
         StoreException { IsTooLarge: true } e => TooLarge(e.Message),
         StoreException e => StorageUnavailable(response, e.Message),
+        Codec.PayloadCodecException e => ApiProblems.Create(
+            StatusCodes.Status500InternalServerError, ApiProblems.PayloadUndecodable, "Payload cannot be decoded",
+            $"{e.Message} This server's payload codec settings do not match the data; nothing was changed."),
         DeadLettersUnavailableException e => ApiProblems.Create(
             StatusCodes.Status501NotImplemented, ApiProblems.DeadLettersUnavailable, "Dead letters unavailable", e.Message),
         _ => null,
