@@ -8,6 +8,11 @@ internal sealed partial class WorkflowExecution
 {
     Task<StartedChild> IWorkflowContext.StartChildWorkflowAsync(string workflowType, JsonElement? input, ChildWorkflowOptions options, bool reportStart)
     {
+        if (TakeUndeliveredCancellation() is { } canceled)
+        {
+            return Task.FromException<StartedChild>(canceled);
+        }
+
         var queue = Backend.QueueNames.Validate(options.TaskQueue ?? Info.TaskQueue);
         IReadOnlyDictionary<string, JsonElement>? memo, searchAttributes;
         try
@@ -33,6 +38,11 @@ internal sealed partial class WorkflowExecution
 
     Task IWorkflowContext.SignalExternalWorkflowAsync(string workflowId, string? runId, string signalName, JsonElement? input)
     {
+        if (TakeUndeliveredCancellation() is { } canceled)
+        {
+            return Task.FromException(canceled);
+        }
+
         var awaiter = new TaskCompletionSource();
         pending.Enqueue(new SignalExternalCommand(workflowId, runId, signalName, input, id => externalRequests[id] = (workflowId, awaiter)));
         return awaiter.Task;
@@ -40,6 +50,11 @@ internal sealed partial class WorkflowExecution
 
     Task IWorkflowContext.CancelExternalWorkflowAsync(string workflowId, string? runId)
     {
+        if (TakeUndeliveredCancellation() is { } canceled)
+        {
+            return Task.FromException(canceled);
+        }
+
         var awaiter = new TaskCompletionSource();
         pending.Enqueue(new CancelExternalCommand(workflowId, runId, id => externalRequests[id] = (workflowId, awaiter)));
         return awaiter.Task;

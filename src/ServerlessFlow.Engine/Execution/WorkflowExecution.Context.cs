@@ -8,6 +8,11 @@ internal sealed partial class WorkflowExecution
 {
     Task<JsonElement?> IWorkflowContext.ExecuteActivityAsync(string activityName, JsonElement input, ActivityOptions options)
     {
+        if (TakeUndeliveredCancellation() is { } canceled)
+        {
+            return Task.FromException<JsonElement?>(canceled);
+        }
+
         var cancellationToken = options.CancellationToken;
         cancellationToken.ThrowIfCancellationRequested();
         var awaiter = new TaskCompletionSource<JsonElement?>();
@@ -46,6 +51,11 @@ internal sealed partial class WorkflowExecution
 
     Task<JsonElement?> IWorkflowContext.ExecuteLocalActivityAsync(string activityName, JsonElement input, LocalActivityOptions options, int attempt, DateTime firstCalledAt)
     {
+        if (TakeUndeliveredCancellation() is { } canceled)
+        {
+            return Task.FromException<JsonElement?>(canceled);
+        }
+
         var awaiter = new TaskCompletionSource<JsonElement?>();
         var request = new LocalActivityRequest(Info.WorkflowId, Info.RunId, Info.TaskQueue, activityName, input, options, attempt, new DateTimeOffset(firstCalledAt, TimeSpan.Zero));
         pending.Enqueue(new LocalActivityCommand(request, awaiter));
@@ -54,6 +64,11 @@ internal sealed partial class WorkflowExecution
 
     Task IWorkflowContext.DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
+        if (TakeUndeliveredCancellation() is { } canceled)
+        {
+            return Task.FromException(canceled);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var awaiter = new TaskCompletionSource();
         long? startedEventId = null;
@@ -88,6 +103,11 @@ internal sealed partial class WorkflowExecution
 
     Task<bool> IWorkflowContext.WaitConditionAsync(Func<bool> condition, TimeSpan? timeout)
     {
+        if (TakeUndeliveredCancellation() is { } canceled)
+        {
+            return Task.FromException<bool>(canceled);
+        }
+
         if (condition())
         {
             return Task.FromResult(true);
@@ -172,12 +192,39 @@ internal sealed partial class WorkflowExecution
     {
         IsCancellationRequested = true;
         cancelReason = reason;
+        // Requested while the code awaited nothing (an outcome and the request came in one task): its next await gets it instead.
+        cancellationUndelivered = activities.Count + timers.Count + children.Count + externalRequests.Count + conditions.Count == 0;
         Abandon(activities, a => a.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
         Abandon(timers, t => t.TrySetException(new WorkflowCanceledException(reason)));
         Abandon(children, c => c.Fail(new WorkflowCanceledException(reason)));
         Abandon(externalRequests, r => r.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
         conditions.ForEach(c => c.Awaiter.TrySetException(new WorkflowCanceledException(reason)));
         conditions.Clear();
+    }
+
+    /// <summary>
+    /// A cancellation no await has delivered yet reaches the code's next await, once, as a <see cref="WorkflowCanceledException"/>
+    /// (as Temporal's already-cancelled workflow token would). Once the code has seen it, there or through
+    /// <see cref="Workflow.IsCancellationRequested"/>, what it starts (cleanup) runs normally.
+    /// </summary>
+    private WorkflowCanceledException? TakeUndeliveredCancellation()
+    {
+        if (!cancellationUndelivered)
+        {
+            return null;
+        }
+
+        cancellationUndelivered = false;
+        return new WorkflowCanceledException(cancelReason);
+    }
+
+    bool IWorkflowContext.IsCancellationRequested
+    {
+        get
+        {
+            cancellationUndelivered = false; // seen: the code decides what to do about it
+            return IsCancellationRequested;
+        }
     }
 
     /// <summary>Fails every pending awaiter of one kind; outcomes that arrive for them later are applied as no-ops.</summary>

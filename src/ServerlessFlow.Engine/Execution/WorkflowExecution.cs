@@ -38,6 +38,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private Exception? taskFailure;
     private object? workflow;
     private string? cancelReason;
+    private bool cancellationUndelivered;
     private WorkflowStarted? unrunStart;
     private Task? runMethod;
     private bool closed;
