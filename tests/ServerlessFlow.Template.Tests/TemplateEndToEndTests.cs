@@ -70,6 +70,7 @@ public sealed partial class TemplateEndToEndTests(ITestOutputHelper output) : ID
         var app = Path.Combine(root, "Contoso.Orders");
         Assert.Contains($"<ServerlessFlowVersion>{version}</ServerlessFlowVersion>", File.ReadAllText(Path.Combine(app, "Directory.Packages.props")), StringComparison.Ordinal);
         Assert.Contains("namespace Contoso.Orders.Functions;", File.ReadAllText(Path.Combine(app, "src", "Contoso.Orders", "Functions", "WorkflowHttpFunctions.cs")), StringComparison.Ordinal);
+        Assert.Contains("namespace Contoso.Orders.Functions;", File.ReadAllText(Path.Combine(app, "src", "Contoso.Orders", "Functions", "FunctionAppTelemetry.cs")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(app, "infra", "main.bicep")));
 
         await Commands.RunAsync(app, BuildDeadline, environment, "build", "-c", "Release", "--nologo", "-v", "quiet");

@@ -46,6 +46,22 @@ public sealed class TemplateSourceTests
     }
 
     [Fact]
+    public void Program_WiresTheFunctionAppsOpenTelemetryNotTheApplicationInsightsSdk()
+    {
+        // Telemetry is OpenTelemetry to Azure Monitor, from functions/FunctionAppTelemetry.cs (pack copies it in).
+        var app = Path.Combine(Template, "src", "ServerlessFlowApp");
+        var program = File.ReadAllText(Path.Combine(app, "Program.cs"));
+        var references = XDocument.Load(Path.Combine(app, "ServerlessFlowApp.csproj")).Descendants("PackageReference")
+            .Select(e => (string)e.Attribute("Include")!).ToList();
+
+        Assert.Contains("FunctionAppTelemetry.Add(builder.Services, builder.Configuration);", program, StringComparison.Ordinal);
+        Assert.DoesNotContain("ApplicationInsights", program, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Azure.Functions.Worker.OpenTelemetry", references);
+        Assert.Contains("Azure.Monitor.OpenTelemetry.Exporter", references);
+        Assert.DoesNotContain(references, r => r.Contains("ApplicationInsights", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Template_HoldsNoCopyOfWhatPackCopies()
     {
         // infra/, host.json and the functions have one source each in the repository; pack copies them in.

@@ -3,15 +3,15 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ServerlessFlow.Hosting;
+using ServerlessFlow.Functions;
 using ServerlessFlow.Hosting.Http;
 using ServerlessFlowApp;
 
 // The Function App hosts the engine through ServerlessFlow.Hosting; the functions in Functions/ hand each trigger to it.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services
-    .AddApplicationInsightsTelemetryWorkerService()
-    .ConfigureFunctionsApplicationInsights();
+// OpenTelemetry: the worker's spans and logs and the engine's, to Application Insights when infra configures it.
+FunctionAppTelemetry.Add(builder.Services, builder.Configuration);
 builder.Services.AddServerlessFlowHosting(builder.Configuration, flow => flow.AddAppWorkflows());
 builder.Services.AddServerlessFlowStorageInitialization();
 
