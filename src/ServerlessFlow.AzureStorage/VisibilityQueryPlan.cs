@@ -14,6 +14,9 @@ internal sealed class VisibilityQueryPlan
     /// <summary>Comparisons every shard query spends on its partition and RowKey range.</summary>
     private const int RangeComparisons = 3;
 
+    /// <summary>Below every suspension time: a row has the column only while its run is suspended, and a comparison with a missing column is false.</summary>
+    private static readonly DateTimeOffset SuspendedFloor = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private readonly List<string> conditions;
 
     private VisibilityQueryPlan(string prefix, string lower, string upper, List<string> conditions, int pageSize)
@@ -59,6 +62,8 @@ internal sealed class VisibilityQueryPlan
             comparisons += count;
         }
 
+        // Only a running workflow is suspended: that is the status to read by, unless the query names another (then nothing matches).
+        var statusFilter = query.Suspended ? query.Status ?? WorkflowStatus.Running : query.Status;
         string prefix;
         var driver = filters.FindIndex(filter => filter.Operator == SearchAttributeOperator.Eq);
         if (driver >= 0)
@@ -74,7 +79,7 @@ internal sealed class VisibilityQueryPlan
         }
         else
         {
-            prefix = (query.WorkflowType, query.Status) switch
+            prefix = (query.WorkflowType, statusFilter) switch
             {
                 ({ } type, { } status) => VisibilityKeys.ForTypeAndStatus(type, status),
                 ({ } type, null) => VisibilityKeys.ForType(type),
@@ -83,7 +88,7 @@ internal sealed class VisibilityQueryPlan
             };
         }
 
-        if (query.Status is { } wantedStatus && driver >= 0)
+        if (statusFilter is { } wantedStatus && driver >= 0)
         {
             Add(TableClient.CreateQueryFilter($"Status eq {wantedStatus.ToString()}"), 1);
         }
@@ -113,6 +118,11 @@ internal sealed class VisibilityQueryPlan
         if (query.ClosedBefore is { } closedBefore)
         {
             Add(TableClient.CreateQueryFilter($"ClosedAt lt {closedBefore.ToUniversalTime()}"), 1);
+        }
+
+        if (query.Suspended)
+        {
+            Add(TableClient.CreateQueryFilter($"SuspendedAt ge {SuspendedFloor}"), 1);
         }
 
         foreach (var (name, op, value) in filters)

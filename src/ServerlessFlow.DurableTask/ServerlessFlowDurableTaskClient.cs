@@ -130,7 +130,7 @@ internal sealed class ServerlessFlowDurableTaskClient : DurableTaskClient
 
     /// <inheritdoc />
     /// <remarks>
-    /// Filters by status (several at once), creation time and ID prefix on the server; Suspended is matched among the running.
+    /// Filters by status, creation time and ID prefix on the server (several statuses at once are matched here, among those they stand for).
     /// Task hub names do not apply (one app, one hub). With <see cref="OrchestrationQuery.FetchInputsAndOutputs"/> each item is
     /// described (one more read per item).
     /// </remarks>
@@ -143,6 +143,7 @@ internal sealed class ServerlessFlowDurableTaskClient : DurableTaskClient
             var query = new WorkflowListQuery
             {
                 Status = SingleServerStatus(wanted),
+                Suspended = wanted is { Count: > 0 } && wanted.All(status => status == OrchestrationRuntimeStatus.Suspended),
                 IdPrefix = filter.InstanceIdPrefix,
                 StartedAfter = filter.CreatedFrom,
                 StartedBefore = filter.CreatedTo,

@@ -142,6 +142,12 @@ public sealed record WorkflowListQuery
     /// <summary>Only closed workflows, closed before this time.</summary>
     public DateTimeOffset? ClosedBefore { get; init; }
 
+    /// <summary>
+    /// True: only suspended workflows (running, held by <see cref="IWorkflowClient.SuspendWorkflowAsync"/>); false: no filter
+    /// on suspension.
+    /// </summary>
+    public bool Suspended { get; init; }
+
     /// <summary>Conditions on search attributes, all of which must hold.</summary>
     public IReadOnlyList<SearchAttributeFilter> SearchAttributes { get; init; } = [];
 

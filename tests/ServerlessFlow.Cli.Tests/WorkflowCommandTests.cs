@@ -60,12 +60,14 @@ public sealed class WorkflowCommandTests(DevServerFixture fixture)
             return (statuses.SequenceEqual(["Completed", "Running"]), page);
         });
         var running = await cli.JsonAsync("workflow", "list", "--id-prefix", prefix, "--status", "Running");
+        var suspended = await cli.JsonAsync("workflow", "list", "--id-prefix", prefix, "--suspended");
         var ofType = await cli.JsonAsync("workflow", "list", "--id-prefix", prefix, "--type", "HelloSequence");
         var limited = await cli.JsonAsync("workflow", "list", "--id-prefix", prefix, "--limit", "1");
         var table = await cli.RunAsync("workflow", "list", "--id-prefix", prefix);
 
         Assert.Equal(2, listing.GetProperty("items").GetArrayLength());
         Assert.Equal([prefix + "open"], Ids(running));
+        Assert.Empty(Ids(suspended));
         Assert.Equal([prefix + "done"], Ids(ofType));
         Assert.Single(Ids(limited));
         Assert.Equal(JsonValueKind.String, limited.GetProperty("continuationToken").ValueKind);
@@ -128,6 +130,7 @@ public sealed class WorkflowCommandTests(DevServerFixture fixture)
             var table = await cli.RunAsync("workflow", "list", "--id-prefix", id);
             return (table.Output.Contains("Running (suspended)", StringComparison.Ordinal), table);
         });
+        var onlySuspended = await cli.JsonAsync("workflow", "list", "--id-prefix", id, "--suspended");
         var resumed = await cli.JsonAsync("workflow", "resume", id);
         var result = await cli.JsonAsync("workflow", "result", id, "--wait", "90");
         var resumeClosed = await cli.RunAsync("workflow", "resume", id);
@@ -138,6 +141,7 @@ public sealed class WorkflowCommandTests(DevServerFixture fixture)
         Assert.Contains(Lines(describeHeld.Output), l => l.StartsWith("Status", StringComparison.Ordinal) && l.EndsWith("Running (suspended)", StringComparison.Ordinal));
         Assert.Contains(Lines(describeHeld.Output), l => l.StartsWith("Suspended", StringComparison.Ordinal) && l.EndsWith(": audit hold", StringComparison.Ordinal));
         listHeld.AssertExit(ExitCodes.Ok);
+        Assert.Equal([id], Ids(onlySuspended));
         Assert.Equal(JsonValueKind.Null, resumed.GetProperty("suspension").ValueKind);
         Assert.Equal("approved by bob", result.GetProperty("result").GetString());
         resumeClosed.AssertExit(ExitCodes.Refused);

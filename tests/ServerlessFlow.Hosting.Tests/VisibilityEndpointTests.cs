@@ -107,6 +107,10 @@ public sealed class VisibilityEndpointTests(ApiServer server)
         await AssertListsAsync(prefix, $"closedBefore={Iso(before)}");
         await AssertListsAsync(prefix, $"sa.{ApiServer.CustomerId}=nobody-{customer}");
         await AssertListsAsync(prefix + "x", "");
+        await AssertListsAsync(prefix, "suspended=true");
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/workflows/{big}/suspend", null)).StatusCode);
+        await AssertListsAsync(prefix, "suspended=true", big);
+        await AssertListsAsync(prefix, "suspended=false", open, big, closed);
 
         var openItem = byCustomer.Single(w => w.GetProperty("id").GetString() == open);
         Assert.Equal(customer, openItem.GetProperty("searchAttributes").GetProperty(ApiServer.CustomerId).GetString());
@@ -126,6 +130,7 @@ public sealed class VisibilityEndpointTests(ApiServer server)
     [InlineData("sa.DueAt.ge=soon")] // Not a Datetime.
     [InlineData("sa.CustomerId.ge=5")] // No ranges on a Keyword.
     [InlineData("sa.NotRegistered=1")]
+    [InlineData("suspended=yes")]
     public async Task List_BadDateOrBadAttributeValue_Returns400Problem(string query)
     {
         var response = await Client.GetAsync("/api/workflows?" + query);

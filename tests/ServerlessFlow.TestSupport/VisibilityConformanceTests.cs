@@ -192,6 +192,27 @@ public abstract partial class VisibilityConformanceTests(VisibilitySeed seed) : 
 
     [Theory]
     [MemberData(nameof(PageSizes))]
+    public async Task QueryAsync_Suspended_MatchesOracleAloneAndWithOtherFilters(int pageSize)
+    {
+        var store = await SeededAsync();
+
+        var alone = await AssertMatchesOracleAsync(
+            store, new WorkflowListQuery { Suspended = true, PageSize = pageSize }, record => record.Suspension is not null, "suspended");
+        await AssertMatchesOracleAsync(
+            store, new WorkflowListQuery { Suspended = true, Status = WorkflowStatus.Running, WorkflowType = "Тип", PageSize = pageSize },
+            record => record.Suspension is not null && record.WorkflowType == "Тип", "suspended, running, type");
+        await AssertMatchesOracleAsync(
+            store, new WorkflowListQuery { Suspended = true, SearchAttributes = [new(Region, SearchAttributeOperator.Eq, "eu-west")], PageSize = pageSize },
+            record => record.Suspension is not null && Attribute<string>(record, Region) == "eu-west", "suspended, Region =");
+        var closed = await ReadAllAsync(store, new WorkflowListQuery { Suspended = true, Status = WorkflowStatus.Completed, PageSize = pageSize }, "suspended and completed");
+
+        Assert.NotEmpty(alone);
+        Assert.True(alone.Count < Records.Count(record => record.Status == WorkflowStatus.Running), "Every running record is suspended: the filter is untested.");
+        Assert.Empty(closed);
+    }
+
+    [Theory]
+    [MemberData(nameof(PageSizes))]
     public async Task QueryAsync_AllFiltersCombined_MatchesOracle(int pageSize)
     {
         var store = await SeededAsync();

@@ -70,7 +70,8 @@ public static class VisibilityTestData
             });
         return string.Join(" | ",
             record.WorkflowId, record.RunId, record.WorkflowType, record.TaskQueue, record.Status,
-            record.StartedAt.UtcTicks, record.ClosedAt?.UtcTicks, record.HistoryLength, record.Version, string.Join(", ", attributes));
+            record.StartedAt.UtcTicks, record.ClosedAt?.UtcTicks, record.HistoryLength, record.Version, string.Join(", ", attributes),
+            record.Suspension?.SuspendedAt.UtcTicks, record.Suspension?.Reason);
     }
 
     private static List<VisibilityRecord> Generate()
@@ -138,6 +139,9 @@ public static class VisibilityTestData
                 HistoryLength = random.Next(1, 500),
                 Version = random.NextInt64(1, 1_000_000_000_000),
                 SearchAttributes = attributes,
+
+                // Every fourth running record is suspended (no draw: the records before this column stay as they were).
+                Suspension = status == WorkflowStatus.Running && i % 4 == 0 ? new WorkflowSuspension(startedAt.AddMinutes(5), i % 8 == 0 ? "incident" : null) : null,
             });
         }
 

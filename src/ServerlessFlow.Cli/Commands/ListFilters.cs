@@ -13,6 +13,7 @@ internal sealed class ListFilters
     private readonly Option<string?> startedBefore = new("--started-before") { Description = "Started before" };
     private readonly Option<string?> closedAfter = new("--closed-after") { Description = "Closed at or after" };
     private readonly Option<string?> closedBefore = new("--closed-before") { Description = "Closed before" };
+    private readonly Option<bool> suspended = new("--suspended") { Description = "Only suspended workflows (running, held by a suspend)" };
     private readonly Option<string[]> searchAttributes = new("--search-attribute", "--sa")
     {
         Description = "Name=Value, or Name.ge|gt|le|lt=Value (repeatable; quote text that looks like a number: Name='\"007\"')",
@@ -21,7 +22,7 @@ internal sealed class ListFilters
     /// <summary>Adds the filter options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { status, type, idPrefix, startedAfter, startedBefore, closedAfter, closedBefore, searchAttributes })
+        foreach (var option in new Option[] { status, type, idPrefix, startedAfter, startedBefore, closedAfter, closedBefore, suspended, searchAttributes })
         {
             command.Add(option);
         }
@@ -30,6 +31,7 @@ internal sealed class ListFilters
     /// <summary>True when any filter is given.</summary>
     public bool AnyGiven(ParseResult parse) =>
         new[] { status, type, idPrefix, startedAfter, startedBefore, closedAfter, closedBefore }.Any(o => parse.GetValue(o) is not null)
+        || parse.GetValue(suspended)
         || (parse.GetValue(searchAttributes)?.Length ?? 0) > 0;
 
     /// <summary>Adds the given filters to <paramref name="path"/> as the API names them.</summary>
@@ -41,7 +43,8 @@ internal sealed class ListFilters
             .With("startedAfter", parse.GetValue(startedAfter))
             .With("startedBefore", parse.GetValue(startedBefore))
             .With("closedAfter", parse.GetValue(closedAfter))
-            .With("closedBefore", parse.GetValue(closedBefore));
+            .With("closedBefore", parse.GetValue(closedBefore))
+            .With("suspended", parse.GetValue(suspended) ? "true" : null);
         foreach (var pair in parse.GetValue(searchAttributes) ?? [])
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);

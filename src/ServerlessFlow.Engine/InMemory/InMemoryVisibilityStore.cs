@@ -98,6 +98,7 @@ internal sealed class InMemoryVisibilityStore : IVisibilityStore
         && (query.StartedBefore is null || record.StartedAt < query.StartedBefore)
         && (query.ClosedAfter is null || record.ClosedAt >= query.ClosedAfter)
         && (query.ClosedBefore is null || record.ClosedAt < query.ClosedBefore)
+        && (!query.Suspended || record.Suspension is not null)
         && filters.TrueForAll(filter => record.SearchAttributes.TryGetValue(filter.Name, out var stored) && Compare(stored, filter) is { } order && filter.Operator switch
         {
             SearchAttributeOperator.Eq => order == 0,

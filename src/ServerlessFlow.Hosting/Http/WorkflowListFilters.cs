@@ -5,7 +5,7 @@ namespace ServerlessFlow.Hosting.Http;
 /// <summary>
 /// The filters of the workflow collection, shared by list (<c>GET /api/workflows</c>) and purge (<c>DELETE /api/workflows</c>):
 /// <c>status</c>, <c>type</c>, <c>idPrefix</c>, <c>startedAfter</c>, <c>startedBefore</c>, <c>closedAfter</c>,
-/// <c>closedBefore</c>, the repeatable <c>sa.{Name}[.{op}]</c> and <c>continuationToken</c>. An empty value means no filter.
+/// <c>closedBefore</c>, <c>suspended</c>, the repeatable <c>sa.{Name}[.{op}]</c> and <c>continuationToken</c>. An empty value means no filter.
 /// </summary>
 internal static class WorkflowListFilters
 {
@@ -20,6 +20,7 @@ internal static class WorkflowListFilters
         StartedBefore = QueryValues.Timestamp(request, "startedBefore"),
         ClosedAfter = QueryValues.Timestamp(request, "closedAfter"),
         ClosedBefore = QueryValues.Timestamp(request, "closedBefore"),
+        Suspended = QueryValues.Flag(request, "suspended"),
         SearchAttributes = SearchAttributeFilters.Read(request),
         ContinuationToken = QueryValues.Optional(request, "continuationToken"),
     };

@@ -4,7 +4,7 @@ import { h, status, table, time } from './dom.js';
 import { go } from './router.js';
 
 const STATUSES = ['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'ContinuedAsNew', 'TimedOut'];
-/** Not a status but a hold on a Running run: the API lists Running runs, the page keeps those with a suspension. */
+/** Not a status but a hold on a Running run: the API's `suspended=true` lists those. */
 const SUSPENDED = 'Suspended';
 const CHOICES = [...STATUSES, SUSPENDED];
 const FILTERS = ['type', 'idPrefix', 'startedAfter', 'startedBefore', 'closedAfter', 'closedBefore'];
@@ -21,21 +21,21 @@ function apiFilters(params) {
   return values;
 }
 
-async function count(filters, statusWord) {
-  const page = await api('GET', 'workflows' + query({ ...filters, status: statusWord, pageSize: COUNT_CAP }));
-  const more = page.continuationToken ? '+' : '';
-  const counted = { [statusWord]: page.items.length + more };
-  if (statusWord === 'Running') counted[SUSPENDED] = page.items.filter(w => w.suspension).length + more;
-  return counted;
+/** The API's status parameters for a choice of the status filter. */
+function statusFilter(choice) {
+  return choice === SUSPENDED ? { status: 'Running', suspended: 'true' } : { status: choice };
+}
+
+async function count(filters, choice) {
+  const page = await api('GET', 'workflows' + query({ ...filters, ...statusFilter(choice), pageSize: COUNT_CAP }));
+  return { [choice]: page.items.length + (page.continuationToken ? '+' : '') };
 }
 
 export async function workflowList(params) {
   const filters = apiFilters(params);
   const pageSize = params.get('pageSize') ?? '50';
-  const suspendedOnly = params.get('status') === SUSPENDED;
-  const page = await api('GET', 'workflows' + query({ ...filters, status: suspendedOnly ? 'Running' : params.get('status'), pageSize, continuationToken: params.get('token') }));
-  const items = suspendedOnly ? page.items.filter(w => w.suspension) : page.items;
-  const counts = Object.assign({}, ...await Promise.all(STATUSES.map(s => count(filters, s))));
+  const page = await api('GET', 'workflows' + query({ ...filters, ...statusFilter(params.get('status')), pageSize, continuationToken: params.get('token') }));
+  const counts = Object.assign({}, ...await Promise.all(CHOICES.map(s => count(filters, s))));
 
   const input = (name, label, placeholder) => h('label', {}, label, h('input', { name, value: params.get(name) ?? '', placeholder, 'data-testid': `filter-${name}` }));
   const form = h('form', { class: 'filters', 'data-testid': 'filters' },
@@ -61,14 +61,14 @@ export async function workflowList(params) {
     CHOICES.map(s => h('a', { href: '#', class: params.get('status') === s ? 'active' : '', 'data-testid': `count-${s}`,
       onclick: e => { e.preventDefault(); go(['workflows'], { ...current, status: s }); } }, `${s} ${counts[s]}`)));
 
-  const rows = items.map(w => h('tr', { 'data-testid': 'workflow-row' },
+  const rows = page.items.map(w => h('tr', { 'data-testid': 'workflow-row' },
     h('td', {}, status(w.status), w.suspension ? [' ', status(SUSPENDED)] : null),
     h('td', { class: 'mono' }, h('a', { href: '#/workflows/' + encodeURIComponent(w.id), 'data-testid': 'workflow-link' }, w.id)),
     h('td', {}, w.type), h('td', {}, time(w.createdAt)), h('td', {}, time(w.closedAt)), h('td', { class: 'mono muted' }, w.runId)));
   const pager = h('div', { class: 'pager' },
     params.get('token') ? h('button', { onclick: () => history.back() }, '← Previous') : null,
     page.continuationToken ? h('button', { 'data-testid': 'next-page', onclick: () => go(['workflows'], { ...current, token: page.continuationToken }) }, 'Next →') : null,
-    h('span', { class: 'muted' }, `${items.length} shown`));
+    h('span', { class: 'muted' }, `${page.items.length} shown`));
   return h('div', {}, h('h1', {}, 'Workflows'), form, countLinks,
     table(['Status', 'Workflow ID', 'Type', 'Started', 'Closed', 'Run ID'], rows.length ? rows : [h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No workflows match.'))]),
     pager);
