@@ -181,19 +181,26 @@ internal sealed partial class WorkflowClient(
         while (true)
         {
             var committed = notifier.NextCommit(workflowId);
-            var instance = await ReadAsync(workflowId, cancellationToken);
-            var left = wait - RealTime.GetElapsedTime(waited);
-            // ContinuedAsNew is the moment between two runs of the same ID: keep waiting for the new run.
-            if (instance.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew) || left <= TimeSpan.Zero)
+            try
             {
-                notifier.Forget(workflowId, committed);
-                return await DescribeWorkflowAsync(workflowId, cancellationToken);
-            }
+                var instance = await ReadAsync(workflowId, cancellationToken);
+                var left = wait - RealTime.GetElapsedTime(waited);
+                // ContinuedAsNew is the moment between two runs of the same ID: keep waiting for the new run.
+                if (instance.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew) || left <= TimeSpan.Zero)
+                {
+                    return await DescribeWorkflowAsync(workflowId, cancellationToken);
+                }
 
-            // Woken at once by a commit in this process; otherwise look again soon, for commits elsewhere.
-            await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, RealTime, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
-            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxWaitPoll.Ticks));
+                // Woken at once by a commit in this process; otherwise look again soon, for commits elsewhere.
+                await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, RealTime, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxWaitPoll.Ticks));
+            }
+            finally
+            {
+                // Whatever ends this look (a close, the caller giving up, an unknown ID), its entry goes, unless a commit took it.
+                notifier.Forget(workflowId, committed);
+            }
         }
     }
 

@@ -7,6 +7,9 @@ internal sealed class CompletionNotifier
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> waiters = new(StringComparer.Ordinal);
 
+    /// <summary>Workflows someone in this process is waiting on (for tests).</summary>
+    internal int Waiting => waiters.Count;
+
     /// <summary>A task that completes at the next commit of <paramref name="workflowId"/> in this process.</summary>
     public Task NextCommit(string workflowId) =>
         waiters.GetOrAdd(workflowId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;

@@ -81,9 +81,16 @@ public sealed class WorkflowWorker
         using var wake = new SemaphoreSlim(0);
         void OnSent(string sentTo)
         {
-            if (sentTo == queue && wake.CurrentCount == 0)
+            try
             {
-                wake.Release();
+                if (sentTo == queue && wake.CurrentCount == 0)
+                {
+                    wake.Release();
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // A timer's notification raced this poller's end: nobody is waiting.
             }
         }
 
@@ -154,16 +161,11 @@ public sealed class WorkflowWorker
                 return; // The lease was lost: the message is someone else's now.
             }
 
-            if (outcome is TaskOutcome.RetryOutcome retrying)
-            {
-                // Work this process puts back for later is picked up when due, not at the next (backed-off) poll.
-                wakeups.NotifyAfter(message.Queue, retrying.Delay, time);
-            }
-
             if (outcome is TaskOutcome.RetryOutcome { Replacement: { } replacement } replaced)
             {
                 // Replacement first, then delete: a crash in between leaves a duplicate, never nothing.
                 await queues.SendAsync(message.Queue, replacement, replaced.Delay, cancellationToken);
+                wakeups.NotifyAfter(message.Queue, replaced.Delay, time);
                 await queues.DeleteAsync(current, cancellationToken);
                 return;
             }
@@ -174,6 +176,12 @@ public sealed class WorkflowWorker
                 TaskOutcome.DeadLetterOutcome dead => queues.DeadLetterAsync(current, dead.Reason, cancellationToken),
                 _ => queues.DeleteAsync(current, cancellationToken),
             });
+            if (outcome is TaskOutcome.RetryOutcome retrying)
+            {
+                // Work this process puts back for later is picked up when due, not at the next (backed-off) poll; the wake-up
+                // follows the queue operation, so a poller it wakes finds the message visible.
+                wakeups.NotifyAfter(message.Queue, retrying.Delay, time);
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
