@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using ServerlessFlow.Codec;
+using ServerlessFlow.Engine.Backend;
 
 namespace ServerlessFlow.Hosting.Http;
 
@@ -35,13 +37,31 @@ public static class WorkflowCommandEndpoints
             };
             var handle = await client.StartWorkflowAsync(type, body.Input, options, cancellationToken);
             request.HttpContext.Response.Headers.Location = ResourceLocations.Of(request, ApiRoutes.StartTemplate, handle.Id);
-            if (wait > TimeSpan.Zero && await client.WaitForCloseAsync(handle.Id, wait, cancellationToken) is { Status: not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew) } run)
+            if (wait > TimeSpan.Zero && await ClosedWithinAsync(client, handle, wait, cancellationToken) is { } run)
             {
                 return ApiResponses.Json(new WorkflowResultResponse(run.Id, run.RunId, run.Status, run.Result, run.Failure), StatusCodes.Status200OK);
             }
 
             return ApiResponses.Json(new StartWorkflowResponse(handle.Id, handle.RunId), StatusCodes.Status202Accepted);
         });
+
+    /// <summary>
+    /// The started workflow's closed run if it closes within <paramref name="wait"/> (following continue-as-new, as a result
+    /// does); null while it runs, and also when reading it fails: the start has happened, so its answer is the plain 202,
+    /// never an error a client would retry into a 409.
+    /// </summary>
+    private static async Task<WorkflowDescription?> ClosedWithinAsync(IWorkflowClient client, WorkflowHandle handle, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var run = await client.WaitForCloseAsync(handle.Id, wait, cancellationToken);
+            return run.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew ? null : run;
+        }
+        catch (Exception e) when (e is StoreException or PayloadCodecException or WorkflowNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// <c>POST /api/workflows/{id}/signals/{name}?requestId=</c>: records a signal with the body as its argument
