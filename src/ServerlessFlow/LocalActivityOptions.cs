@@ -14,6 +14,9 @@ public sealed record LocalActivityOptions
     /// <summary>Longest back-off that is waited inside the workflow task (Temporal's local retry threshold); a longer one becomes a durable timer.</summary>
     public static readonly TimeSpan DefaultLocalRetryThreshold = TimeSpan.FromMinutes(1);
 
+    /// <summary>Longest timeout a local activity may have: it runs inside one workflow task, in this process.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(30);
+
     /// <summary>Longest time one attempt may run.</summary>
     public TimeSpan? StartToCloseTimeout { get; init; }
 
@@ -37,6 +40,19 @@ public sealed record LocalActivityOptions
             throw new ArgumentException(
                 $"Local activity '{activityName}' has neither StartToCloseTimeout nor ScheduleToCloseTimeout. " +
                 "Set at least one of them in the LocalActivityOptions passed to Workflow.ExecuteLocalActivityAsync.");
+        }
+
+        foreach (var (name, value) in new[] { (nameof(StartToCloseTimeout), StartToCloseTimeout), (nameof(ScheduleToCloseTimeout), ScheduleToCloseTimeout) })
+        {
+            if (value is { } timeout && (timeout <= TimeSpan.Zero || timeout > MaxTimeout))
+            {
+                throw new ArgumentException($"Local activity '{activityName}' has {name} {timeout}: use more than zero and at most {MaxTimeout.TotalDays} days.");
+            }
+        }
+
+        if (LocalRetryThreshold is { } threshold && (threshold < TimeSpan.Zero || threshold > MaxTimeout))
+        {
+            throw new ArgumentException($"Local activity '{activityName}' has LocalRetryThreshold {threshold}: use zero or more and at most {MaxTimeout.TotalDays} days.");
         }
     }
 }

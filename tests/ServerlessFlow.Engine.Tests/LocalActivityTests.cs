@@ -4,7 +4,8 @@ namespace ServerlessFlow.Engine.Tests;
 
 public abstract class LocalActivityTests : EngineSuite
 {
-    private static void Register(ServerlessFlowBuilder b) => b.AddWorkflow<LocalThenSignal>().AddWorkflow<LocalRetries>().AddActivities<CountingSteps>();
+    private static void Register(ServerlessFlowBuilder b) => b.AddWorkflow<LocalThenSignal>().AddWorkflow<LocalRetries>().AddWorkflow<LocalWindow>()
+        .AddActivities<CountingSteps>().AddActivities<AttemptWindowSteps>();
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
@@ -56,6 +57,30 @@ public abstract class LocalActivityTests : EngineSuite
 
         Assert.Equal("failed after 2 attempts: call 2 fails", closed.GetResult<string>());
         Assert.Equal(2, CountingSteps.CallsOf(id));
+    }
+
+    [Fact]
+    public async Task LocalActivity_Attempt_SeesItsStartAndDeadlineInActivityInfo()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var closed = await engine.RunAsync(nameof(LocalWindow), TimeSpan.FromSeconds(7), NewId("local-window"));
+
+        Assert.Equal("7 s", closed.GetResult<string>());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(60 * 24 * 60 * 60)] // 60 days: past what one process can time.
+    public async Task LocalActivity_TimeoutOutOfRange_RefusedToTheCodeNamingTheRange(int seconds)
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+
+        var closed = await engine.RunAsync(nameof(LocalWindow), TimeSpan.FromSeconds(seconds), NewId("local-bad-timeout"));
+
+        Assert.StartsWith("refused: Local activity 'Window' has StartToCloseTimeout", closed.GetResult<string>(), StringComparison.Ordinal);
+        Assert.Contains("more than zero and at most 30 days", closed.GetResult<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

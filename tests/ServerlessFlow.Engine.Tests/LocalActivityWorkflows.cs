@@ -67,3 +67,32 @@ public sealed class LocalRetries
 
 /// <summary>The input of <see cref="LocalRetries"/>.</summary>
 public sealed record LocalRetryCase(int Failures, int MaximumAttempts, TimeSpan Backoff, TimeSpan? LocalRetryThreshold = null);
+
+/// <summary>Reports the attempt's window as the activity sees it in <see cref="ActivityInfo"/>.</summary>
+public sealed class AttemptWindowSteps
+{
+    [Activity]
+    public string Window()
+    {
+        var info = ActivityExecutionContext.Current.Info;
+        return info.StartedAt == default ? "no start" : $"{(info.Deadline - info.StartedAt).TotalSeconds} s";
+    }
+}
+
+/// <summary>A local activity with the given start-to-close timeout: its window, or the refusal of the options.</summary>
+[Workflow]
+public sealed class LocalWindow
+{
+    [WorkflowRun]
+    public async Task<string> RunAsync(TimeSpan startToClose)
+    {
+        try
+        {
+            return await Workflow.ExecuteLocalActivityAsync((AttemptWindowSteps s) => s.Window(), new LocalActivityOptions { StartToCloseTimeout = startToClose });
+        }
+        catch (ArgumentException e)
+        {
+            return "refused: " + e.Message;
+        }
+    }
+}

@@ -79,7 +79,12 @@ internal sealed class LocalActivityRunner(WorkflowRegistry registry, IServiceSco
         var (limit, timeoutType) = AttemptLimit(request.Options, closeBy);
         using var timeout = new CancellationTokenSource(limit, TimeProvider.System); // bounds real work in this process, as the pause above
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, workerStopping);
-        var info = new ActivityInfo(request.WorkflowId, request.RunId, request.ActivityName, ScheduledEventId: 0, attempt, request.TaskQueue);
+        var startedAt = time.GetUtcNow();
+        var info = new ActivityInfo(request.WorkflowId, request.RunId, request.ActivityName, ScheduledEventId: 0, attempt, request.TaskQueue)
+        {
+            StartedAt = startedAt,
+            Deadline = startedAt + limit,
+        };
         try
         {
             var args = ActivityAttemptRunner.ReadArguments(definition, request.Input);
