@@ -109,7 +109,7 @@ internal sealed class AzureTaskQueues : ITaskQueues
     public async Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var visibility = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > AzureLimits.MaxVisibility ? AzureLimits.MaxVisibility : delay;
+        var visibility = Visibility(delay);
         return await StorageErrors.Run($"Changing visibility of message {message.MessageId} in queue '{message.Queue}'", async () =>
         {
             try
@@ -139,7 +139,7 @@ internal sealed class AzureTaskQueues : ITaskQueues
     private QueueClient Client(string queue) =>
         clients.GetOrAdd(queue, name => service.GetQueueClient(AzureStorageBackend.PhysicalQueueName(prefix, name)));
 
-    /// <summary>The visibility delay a send uses: <paramref name="delay"/> clamped to [0, 7 days] (a longer wait is re-armed by its handler).</summary>
+    /// <summary>The visibility delay of a send or a put-back: <paramref name="delay"/> within storage's limit, [0, 7 days] (a longer wait is re-armed by its handler).</summary>
     private static TimeSpan Visibility(TimeSpan delay) =>
         delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > AzureLimits.MaxVisibility ? AzureLimits.MaxVisibility : delay;
 }

@@ -82,6 +82,7 @@ internal sealed class OutboxSender(
         wakeups.NotifyAfter(queue, delay, time);
     }
 
-    private static TimeSpan Clamp(TimeSpan delay) =>
+    /// <summary><paramref name="delay"/> within [0, <see cref="MaxMessageDelay"/>]: the one clamp of a queue message's delay (a longer wait is re-armed by its handler).</summary>
+    internal static TimeSpan Clamp(TimeSpan delay) =>
         delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxMessageDelay ? MaxMessageDelay : delay;
 }

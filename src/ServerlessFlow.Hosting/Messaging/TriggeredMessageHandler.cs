@@ -2,6 +2,7 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
 using ServerlessFlow.Hosting.Configuration;
 
 namespace ServerlessFlow.Hosting.Messaging;
@@ -13,9 +14,6 @@ namespace ServerlessFlow.Hosting.Messaging;
 /// </summary>
 public sealed class TriggeredMessageHandler
 {
-    /// <summary>Longest delay a queue message can have (Azure Queues' visibility limit).</summary>
-    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7);
-
     private readonly ITaskHandler handler;
     private readonly ITaskQueues queues;
     private readonly TaskQueueBindings bindings;
@@ -54,7 +52,7 @@ public sealed class TriggeredMessageHandler
             case TaskOutcome.RetryOutcome retry when TaskMessage.TryParse(received.Body) is { } parsed:
                 // The trigger cannot delay its own message, so a copy carries the delay. Its dequeue count
                 // starts again at 1: the engine's own counts (attempts, and failures carried in the message) bound the retries.
-                var delay = retry.Delay < TimeSpan.Zero ? TimeSpan.Zero : retry.Delay > MaxDelay ? MaxDelay : retry.Delay;
+                var delay = OutboxSender.Clamp(retry.Delay);
                 await queues.SendAsync(queue, retry.Replacement ?? parsed, delay, cancellationToken);
                 Log.MessageRetried(logger, received.MessageId, queue, parsed.WorkflowId, delay);
                 break;
