@@ -74,6 +74,39 @@ public abstract class ActivityTimeoutTests : EngineSuite
         Assert.Equal(("ServerlessFlow.Engine.Tests.ShippingRejectedException", expectedAttempts), (type, attempts));
     }
 
+    [Theory]
+    [InlineData("StartToCloseTimeout")]
+    [InlineData("HeartbeatTimeout")]
+    [InlineData("ScheduleToCloseTimeout")]
+    [InlineData("ScheduleToStartTimeout")]
+    public async Task EachTimeout_WorkerStoppedMidActivity_AnotherWorkerEnforcesIt(string timeout)
+    {
+        // The worker that runs the attempt (or, for schedule-to-start, the only worker that saw the activity scheduled) goes away
+        // while the activity is open; a worker that never saw it enforces the timeout from what storage holds.
+        var request = timeout switch
+        {
+            "StartToCloseTimeout" => new ActivityCase("hang", StartToCloseMs: 1_000, MaxAttempts: 1),
+            "HeartbeatTimeout" => new ActivityCase("hang", StartToCloseMs: 60_000, HeartbeatTimeoutMs: 1_000, MaxAttempts: 1),
+            "ScheduleToCloseTimeout" => new ActivityCase("hang", StartToCloseMs: 60_000, ScheduleToCloseMs: 1_500),
+            _ => new ActivityCase("hang", StartToCloseMs: 60_000, ScheduleToStartMs: 1_000, TaskQueue: "nobody"),
+        };
+        var backend = NewBackend();
+        string id;
+        await using (var first = new EngineHarness(Register, backend))
+        {
+            id = (await first.Client.StartWorkflowAsync(nameof(RunsWithOptions), request, new StartWorkflowOptions())).Id;
+            var awaited = request.TaskQueue is null ? "Started" : "Scheduled";
+            await Eventually.WaitAsync(() => first.Client.DescribeWorkflowAsync(id), d => d.PendingActivities is [{ } pending] && pending.State == awaited);
+        }
+
+        await using var second = new EngineHarness(Register, backend);
+        var closed = await second.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(60));
+
+        var parts = closed.GetResult<string>()!.Split('|', 3);
+        Assert.Equal((timeout, "1"), (parts[0], parts[1]));
+        Assert.Contains("timeout of ", parts[2], StringComparison.Ordinal);
+    }
+
     private async Task<(string Type, int Attempts, string Message)> RunAsync(ActivityCase request)
     {
         await using var engine = new EngineHarness(Register, NewBackend());
