@@ -2,6 +2,7 @@ using ServerlessFlow.Engine.Visibility;
 using System.Text.Json;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.History;
+using ServerlessFlow.Invocation;
 
 namespace ServerlessFlow.Engine.Execution;
 
@@ -238,10 +239,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     }
 
     /// <summary>Calls a member of the workflow object with its one argument (a missing one reads as default).</summary>
-    private Task Invoke(Invocation.MemberInvoker invoker, System.Reflection.MemberInfo member, JsonElement? argument) =>
+    private Task Invoke(MemberInvoker invoker, System.Reflection.MemberInfo member, JsonElement? argument) =>
         invoker.Invoke(workflow!, Arguments(member, argument), CancellationToken.None);
 
-    private static Invocation.InvocationArguments Arguments(System.Reflection.MemberInfo member, JsonElement? argument) => new(
+    private static InvocationArguments Arguments(System.Reflection.MemberInfo member, JsonElement? argument) => new(
         argument is { ValueKind: not JsonValueKind.Undefined } value ? [value] : [],
         missingReadsAsDefault: true,
         (_, error) => new InvalidWorkflowRequestException($"The argument does not fit parameter of {member.DeclaringType?.Name}.{member.Name}: {error?.Message}", error));
