@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Engine.InMemory;
+using ServerlessFlow.Engine.Registry;
+using ServerlessFlow.Invocation;
 
 namespace ServerlessFlow.Engine;
 
@@ -12,6 +14,8 @@ public sealed class ServerlessFlowBuilder
     private readonly List<Type> activities = [];
     private readonly List<KeyValuePair<string, SearchAttributeType>> searchAttributes = [];
     private readonly List<KeyValuePair<string, Delegate>> activityReplacements = [];
+    private readonly Dictionary<Type, WorkflowInvokers> workflowInvokers = [];
+    private readonly Dictionary<Type, IReadOnlyDictionary<string, MemberInvoker>> activityInvokers = [];
 
     internal ServerlessFlowBuilder(IServiceCollection services) => Services = services;
 
@@ -26,6 +30,8 @@ public sealed class ServerlessFlowBuilder
 
     internal IReadOnlyList<KeyValuePair<string, Delegate>> ActivityReplacements => activityReplacements;
 
+    internal GeneratedInvokers GeneratedInvokers => new(workflowInvokers, activityInvokers);
+
     internal WorkerOptions WorkerOptions { get; private set; } = new();
 
     /// <summary>Registers a workflow class (marked [Workflow]).</summary>
@@ -38,8 +44,30 @@ public sealed class ServerlessFlowBuilder
         return this;
     }
 
+    /// <summary>
+    /// Registers a workflow class (marked [Workflow]) with the invokers the source generator wrote for it, so the worker creates
+    /// it and calls its members directly, with no reflection. Generated registration (<c>AddGeneratedDefinitions()</c>) calls this.
+    /// </summary>
+    public ServerlessFlowBuilder AddWorkflow<TWorkflow>(WorkflowInvokers invokers) where TWorkflow : class
+    {
+        ArgumentNullException.ThrowIfNull(invokers);
+        workflowInvokers[typeof(TWorkflow)] = invokers;
+        return AddWorkflow<TWorkflow>();
+    }
+
     /// <summary>Registers every [Activity] method of a class; the class is created through DI for each call, so it can take services.</summary>
     public ServerlessFlowBuilder AddActivities<TActivities>() where TActivities : class => AddActivities(typeof(TActivities));
+
+    /// <summary>
+    /// Registers every [Activity] method of a class with the invokers the source generator wrote for them, by activity name, so
+    /// the worker calls them directly, with no reflection. Generated registration (<c>AddGeneratedDefinitions()</c>) calls this.
+    /// </summary>
+    public ServerlessFlowBuilder AddActivities<TActivities>(IReadOnlyDictionary<string, MemberInvoker> invokers) where TActivities : class
+    {
+        ArgumentNullException.ThrowIfNull(invokers);
+        activityInvokers[typeof(TActivities)] = invokers;
+        return AddActivities<TActivities>();
+    }
 
     /// <summary>Registers every [Activity] method of a class.</summary>
     public ServerlessFlowBuilder AddActivities(Type activityClass)

@@ -24,7 +24,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var builder = new ServerlessFlowBuilder(services);
         configure(builder);
-        var registry = WorkflowRegistry.Build(builder.Workflows, builder.Activities, builder.SearchAttributes, builder.ActivityReplacements);
+        var registry = WorkflowRegistry.Build(builder.Workflows, builder.Activities, builder.SearchAttributes, builder.ActivityReplacements, builder.GeneratedInvokers);
         foreach (var activityClass in registry.ActivityClasses)
         {
             services.TryAddTransient(activityClass);

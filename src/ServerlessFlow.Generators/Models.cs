@@ -9,11 +9,14 @@ internal sealed record Parameter(string Name, string Type);
 /// </summary>
 internal sealed record Placement(string Namespace, string Accessibility);
 
-/// <summary>An [Activity] method: the name it is called by and its typed shape (<see cref="ResultType"/> null for none).</summary>
-internal sealed record ActivityMethod(string StubName, string ActivityName, string? ResultType, EquatableArray<Parameter> Parameters);
+/// <summary>An [Activity] method: the name it is called by, its typed shape (<see cref="ResultType"/> null for none), and how the worker calls it.</summary>
+internal sealed record ActivityMethod(string StubName, string ActivityName, string? ResultType, EquatableArray<Parameter> Parameters, MemberCall Call);
 
-/// <summary>A class with [Activity] methods.</summary>
-internal sealed record ActivityClass(Placement Placement, string ClassName, string FullType, EquatableArray<ActivityMethod> Methods);
+/// <summary>
+/// A class with [Activity] methods; <see cref="Invocable"/> false when its invokers are not generated (it inherits from a class
+/// that may hold more activities, which the generator does not read), so the registration calls it through reflection.
+/// </summary>
+internal sealed record ActivityClass(Placement Placement, string ClassName, string FullType, bool Invocable, EquatableArray<ActivityMethod> Methods);
 
 /// <summary>What kind of handler a <see cref="Handler"/> is.</summary>
 internal enum HandlerKind
@@ -23,9 +26,23 @@ internal enum HandlerKind
     Update,
 }
 
-/// <summary>A signal, query or update handler of a workflow: the identifier its stub takes, the name it is called by, its argument and result.</summary>
-internal sealed record Handler(HandlerKind Kind, string StubName, string RegisteredName, Parameter? Argument, string? ResultType);
+/// <summary>A signal, query or update handler of a workflow: the identifier its stub takes, the name it is called by, its argument and result, and how the worker calls it.</summary>
+internal sealed record Handler(HandlerKind Kind, string StubName, string RegisteredName, Parameter? Argument, string? ResultType, MemberCall Call);
 
-/// <summary>A [Workflow] class: its type name, the run method's input and result, and its handlers.</summary>
+/// <summary>
+/// A [Workflow] class: its type name, the run method's input and result, its handlers, and how the worker creates it and calls
+/// its members. <see cref="Invocable"/> is false when its invokers are not generated (no public parameterless constructor, or a
+/// base class that may hold members the generator does not read), so the registration calls it through reflection.
+/// </summary>
 internal sealed record WorkflowClass(
-    Placement Placement, string ClassName, string FullType, string TypeName, Parameter? Input, string? ResultType, EquatableArray<Handler> Handlers);
+    Placement Placement, string ClassName, string FullType, string TypeName, Parameter? Input, string? ResultType, EquatableArray<Handler> Handlers,
+    bool Invocable, MemberCall Run, EquatableArray<Validator> Validators);
+
+/// <summary>
+/// How the worker calls a member: its C# name, whether it is a property (read, not called), the <c>MemberInvoker</c> factory
+/// for its return type (<c>FromTask&lt;T&gt;</c>), and the expression passed for each parameter.
+/// </summary>
+internal sealed record MemberCall(string Member, bool IsProperty, string Factory, EquatableArray<string> Arguments);
+
+/// <summary>An update validator: the registered name of the update it validates, and how to call it.</summary>
+internal sealed record Validator(string UpdateName, MemberCall Call);

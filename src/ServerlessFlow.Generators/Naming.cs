@@ -15,6 +15,7 @@ internal static class Naming
     public const string SignalAttribute = "ServerlessFlow.WorkflowSignalAttribute";
     public const string QueryAttribute = "ServerlessFlow.WorkflowQueryAttribute";
     public const string UpdateAttribute = "ServerlessFlow.WorkflowUpdateAttribute";
+    public const string UpdateValidatorAttribute = "ServerlessFlow.WorkflowUpdateValidatorAttribute";
 
     /// <summary>Fully qualified, with nullable annotations, so generated code means the same type wherever it is placed.</summary>
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat

@@ -6,8 +6,9 @@ namespace ServerlessFlow.Generators;
 
 /// <summary>
 /// Writes <c>AddGeneratedDefinitions()</c>: every workflow and activity class of the assembly, found at compile time,
-/// registered by type — nothing scans assemblies at start-up, and a class added to the project is registered by the
-/// next build. Internal, in a namespace named after the assembly, so two assemblies' methods never collide.
+/// registered by type with its invokers — direct calls of its members, so the worker calls nothing through reflection —
+/// nothing scans assemblies at start-up, and a class added to the project is registered by the next build. Internal, in a
+/// namespace named after the assembly, so two assemblies' methods never collide.
 /// </summary>
 internal static class RegistrationWriter
 {
@@ -16,9 +17,10 @@ internal static class RegistrationWriter
 
     public static string Write(string assemblyName, ImmutableArray<WorkflowClass> workflows, ImmutableArray<ActivityClass> activities)
     {
-        var registrations = workflows.Select(w => $"                .AddWorkflow<{w.FullType}>()")
-            .Concat(activities.Select(a => $"                .AddActivities<{a.FullType}>()"))
-            .OrderBy(line => line, System.StringComparer.Ordinal);
+        var registrations = workflows.Select(w => (Key: $"AddWorkflow<{w.FullType}>", Text: Register(w)))
+            .Concat(activities.Select(a => (Key: $"AddActivities<{a.FullType}>", Text: Register(a))))
+            .OrderBy(r => r.Key, System.StringComparer.Ordinal)
+            .Select(r => r.Text);
         var body = new StringBuilder()
             .AppendLine("    /// <summary>Registration of this assembly's workflows and activities, generated from its [Workflow] and [Activity] classes.</summary>")
             .AppendLine($"    {SourceText.GeneratedCode}")
@@ -37,6 +39,56 @@ internal static class RegistrationWriter
             .AppendLine("        }")
             .AppendLine("    }");
         return SourceText.File("the [Workflow] and [Activity] classes of " + assemblyName, NamespaceOf(assemblyName), body.ToString());
+    }
+
+    private const string Indent = "                ";
+    private const string Invokers = "global::System.Collections.Generic.Dictionary<string, global::ServerlessFlow.Invocation.MemberInvoker>";
+
+    private static string Register(WorkflowClass workflow)
+    {
+        if (!workflow.Invocable)
+        {
+            return $"{Indent}.AddWorkflow<{workflow.FullType}>()";
+        }
+
+        var text = new StringBuilder()
+            .AppendLine($"{Indent}.AddWorkflow<{workflow.FullType}>(new global::ServerlessFlow.Invocation.WorkflowInvokers(")
+            .AppendLine($"{Indent}    static () => new {workflow.FullType}(),")
+            .Append($"{Indent}    {MemberCalls.Invoker(workflow.FullType, workflow.Run)})");
+        var groups = new[]
+        {
+            ("Signals", workflow.Handlers.Where(h => h.Kind == HandlerKind.Signal).Select(h => (h.RegisteredName, h.Call))),
+            ("Queries", workflow.Handlers.Where(h => h.Kind == HandlerKind.Query).Select(h => (h.RegisteredName, h.Call))),
+            ("Updates", workflow.Handlers.Where(h => h.Kind == HandlerKind.Update).Select(h => (h.RegisteredName, h.Call))),
+            ("UpdateValidators", workflow.Validators.Select(v => (RegisteredName: v.UpdateName, v.Call))),
+        }.Select(g => (Property: g.Item1, Entries: g.Item2.ToList())).Where(g => g.Entries.Count > 0).ToList();
+        if (groups.Count == 0)
+        {
+            return text.Append(')').ToString();
+        }
+
+        text.AppendLine().AppendLine($"{Indent}{{");
+        foreach (var (property, entries) in groups)
+        {
+            text.AppendLine($"{Indent}    {property} = {Dictionary(workflow.FullType, entries, Indent + "    ")},");
+        }
+
+        return text.Append($"{Indent}}})").ToString();
+    }
+
+    private static string Register(ActivityClass activities) => activities.Invocable
+        ? $"{Indent}.AddActivities<{activities.FullType}>({Dictionary(activities.FullType, activities.Methods.Select(m => (m.ActivityName, m.Call)).ToList(), Indent)})"
+        : $"{Indent}.AddActivities<{activities.FullType}>()";
+
+    private static string Dictionary(string fullType, System.Collections.Generic.List<(string Name, MemberCall Call)> entries, string indent)
+    {
+        var text = new StringBuilder().AppendLine($"new {Invokers}").AppendLine($"{indent}{{");
+        foreach (var (name, call) in entries)
+        {
+            text.AppendLine($"{indent}    [{SourceText.Literal(name)}] = {MemberCalls.Invoker(fullType, call)},");
+        }
+
+        return text.Append($"{indent}}}").ToString();
     }
 
     /// <summary>The assembly name as a namespace: each dot-separated part made a valid identifier.</summary>

@@ -80,7 +80,26 @@ public sealed class WorkflowCallsGenerator : IIncrementalGenerator
 
         var typeName = Naming.AttributeName(Naming.Find(type, Naming.WorkflowAttribute)!) ?? type.Name;
         var input = run.Parameters.Length == 1 ? new Parameter(run.Parameters[0].Name, Naming.Type(run.Parameters[0].Type)) : null;
-        return new WorkflowClass(placement, type.Name, Naming.Type(type), typeName, input, Naming.ResultOf(run.ReturnType), new EquatableArray<Handler>(handlers.ToImmutable()));
+        var invocable = InheritsNothing(type) && type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public);
+        return new WorkflowClass(
+            placement, type.Name, Naming.Type(type), typeName, input, Naming.ResultOf(run.ReturnType), new EquatableArray<Handler>(handlers.ToImmutable()),
+            invocable, MemberCalls.Of(run, withDefaults: false), new EquatableArray<Validator>(ReadValidators(members, handlers).ToImmutableArray()));
+    }
+
+    /// <summary>True when the class derives from object only: the registry reads inherited members too, the generator its declared ones.</summary>
+    private static bool InheritsNothing(INamedTypeSymbol type) => type.BaseType is null or { SpecialType: SpecialType.System_Object };
+
+    /// <summary>Validators by the registered name of their update, as the registry pairs them: the first update whose method the attribute names.</summary>
+    private static System.Collections.Generic.IEnumerable<Validator> ReadValidators(System.Collections.Generic.List<ISymbol> members, ImmutableArray<Handler>.Builder handlers)
+    {
+        foreach (var method in members.OfType<IMethodSymbol>())
+        {
+            if (Naming.Find(method, Naming.UpdateValidatorAttribute) is { } attribute && Naming.AttributeName(attribute) is { } target
+                && handlers.FirstOrDefault(h => h.Kind == HandlerKind.Update && h.Call.Member == target) is { } update)
+            {
+                yield return new Validator(update.RegisteredName, MemberCalls.Of(method, withDefaults: false));
+            }
+        }
     }
 
     private static Handler? ReadHandler(ISymbol member)
@@ -96,11 +115,11 @@ public sealed class WorkflowCallsGenerator : IIncrementalGenerator
             var registeredName = Naming.AttributeName(attribute) ?? stubName;
             return member switch
             {
-                IPropertySymbol property when kind == HandlerKind.Query => new Handler(kind, stubName, registeredName, null, Naming.Type(property.Type)),
+                IPropertySymbol property when kind == HandlerKind.Query => new Handler(kind, stubName, registeredName, null, Naming.Type(property.Type), MemberCalls.Of(property)),
                 IMethodSymbol { Parameters.Length: <= 1, IsGenericMethod: false } method => new Handler(
                     kind, stubName, registeredName,
                     method.Parameters.Length == 1 ? new Parameter(method.Parameters[0].Name, Naming.Type(method.Parameters[0].Type)) : null,
-                    Naming.ResultOf(method.ReturnType)),
+                    Naming.ResultOf(method.ReturnType), MemberCalls.Of(method, withDefaults: false)),
                 _ => null,
             };
         }
@@ -122,7 +141,9 @@ public sealed class WorkflowCallsGenerator : IIncrementalGenerator
             .Select(p => new Parameter(p.Name, Naming.Type(p.Type))).ToImmutableArray();
         var stubName = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name : method.Name + "Async";
         var name = Naming.AttributeName(Naming.Find(method, Naming.ActivityAttribute)!) ?? Naming.StripAsync(method.Name);
-        var activity = new ActivityMethod(stubName, name, Naming.ResultOf(method.ReturnType), new EquatableArray<Parameter>(parameters));
-        return new ActivityClass(placement, method.ContainingType.Name, Naming.Type(method.ContainingType), new EquatableArray<ActivityMethod>(ImmutableArray.Create(activity)));
+        var activity = new ActivityMethod(stubName, name, Naming.ResultOf(method.ReturnType), new EquatableArray<Parameter>(parameters), MemberCalls.Of(method, withDefaults: true));
+        return new ActivityClass(
+            placement, method.ContainingType.Name, Naming.Type(method.ContainingType), InheritsNothing(method.ContainingType),
+            new EquatableArray<ActivityMethod>(ImmutableArray.Create(activity)));
     }
 }

@@ -49,19 +49,11 @@ public class ChildWorkflowHandle<TWorkflow> : ChildWorkflowHandle
 
     /// <summary>Signals a handler that returns a Task; the argument is evaluated now.</summary>
     /// <exception cref="ExternalWorkflowFailureException">The child is no longer running.</exception>
-    public Task SignalAsync(Expression<Func<TWorkflow, Task>> signal)
-    {
-        var (name, argument) = HandlerCall.Signal(signal);
-        return SignalAsync(name, argument);
-    }
+    public Task SignalAsync(Expression<Func<TWorkflow, Task>> signal) => TypedSignal.SendAsync(Id, runId: null, signal);
 
     /// <summary>Signals a handler that returns void; the argument is evaluated now.</summary>
     /// <exception cref="ExternalWorkflowFailureException">The child is no longer running.</exception>
-    public Task SignalAsync(Expression<Action<TWorkflow>> signal)
-    {
-        var (name, argument) = HandlerCall.Signal(signal);
-        return SignalAsync(name, argument);
-    }
+    public Task SignalAsync(Expression<Action<TWorkflow>> signal) => TypedSignal.SendAsync(Id, runId: null, signal);
 }
 
 /// <summary>A started child workflow with a typed result.</summary>

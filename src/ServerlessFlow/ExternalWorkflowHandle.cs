@@ -41,17 +41,9 @@ public sealed class ExternalWorkflowHandle<TWorkflow> : ExternalWorkflowHandle
 
     /// <summary>Signals a handler that returns a Task; the argument is evaluated now.</summary>
     /// <exception cref="ExternalWorkflowFailureException">No such workflow or run, or it is not running.</exception>
-    public Task SignalAsync(Expression<Func<TWorkflow, Task>> signal)
-    {
-        var (name, argument) = HandlerCall.Signal(signal);
-        return SignalAsync(name, argument);
-    }
+    public Task SignalAsync(Expression<Func<TWorkflow, Task>> signal) => TypedSignal.SendAsync(Id, RunId, signal);
 
     /// <summary>Signals a handler that returns void; the argument is evaluated now.</summary>
     /// <exception cref="ExternalWorkflowFailureException">No such workflow or run, or it is not running.</exception>
-    public Task SignalAsync(Expression<Action<TWorkflow>> signal)
-    {
-        var (name, argument) = HandlerCall.Signal(signal);
-        return SignalAsync(name, argument);
-    }
+    public Task SignalAsync(Expression<Action<TWorkflow>> signal) => TypedSignal.SendAsync(Id, RunId, signal);
 }

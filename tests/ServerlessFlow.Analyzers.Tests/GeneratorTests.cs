@@ -131,10 +131,90 @@ public sealed class GeneratorTests
         Assert.Equal("CS1503", error.Id); // cannot convert string to decimal
     }
 
-    private static (Compilation Compilation, IReadOnlyList<string> Generated) Run(string source)
+    [Fact]
+    public void Generator_ProjectReferencesTheEngine_RegistrationHandsDirectInvokersForEveryMember()
     {
+        var (compilation, generated) = Run(Activities + Workflows + """
+            namespace Shop
+            {
+                public sealed class Stock
+                {
+                    [Activity]
+                    public ValueTask<int> CountAsync(string sku, int warehouse = 3, CancellationToken cancellationToken = default) => ValueTask.FromResult(warehouse);
+                }
+
+                [Workflow]
+                public sealed class Restock
+                {
+                    [WorkflowRun]
+                    public Task RunAsync() => Task.CompletedTask;
+
+                    [WorkflowUpdate]
+                    public Task AddAsync(int count) => Task.CompletedTask;
+
+                    [WorkflowUpdateValidator(nameof(AddAsync))]
+                    public void ValidateAdd(int count) { }
+                }
+            }
+            """, withEngine: true);
+
+        var registration = Assert.Single(generated, source => source.Contains("class GeneratedWorkflowRegistration", StringComparison.Ordinal));
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        string[] expected =
+        [
+            """["greet"] = global::ServerlessFlow.Invocation.MemberInvoker.FromTask<string>(static (instance, arguments, cancellationToken) => ((global::Shop.Greetings)instance).@GreetAsync(arguments.Get<string>(0), cancellationToken)),""",
+            """["Log"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.Greetings)instance).@Log(arguments.Get<string>(0))),""",
+            """["Count"] = global::ServerlessFlow.Invocation.MemberInvoker.FromValueTask<int>(static (instance, arguments, cancellationToken) => ((global::Shop.Stock)instance).@CountAsync(arguments.Get<string>(0), arguments.Get<int>(1, (int)(3)), cancellationToken)),""",
+            "static () => new global::Shop.OrderWorkflow(),",
+            """global::ServerlessFlow.Invocation.MemberInvoker.FromTask<string>(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@RunAsync(arguments.Get<global::Shop.Order>(0)))""",
+            """["Approve"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@Approve(arguments.Get<string>(0))),""",
+            """["status"] = global::ServerlessFlow.Invocation.MemberInvoker.FromResult<string>(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@Status),""",
+            """["set-amount"] = global::ServerlessFlow.Invocation.MemberInvoker.FromTask<decimal>(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@SetAmountAsync(arguments.Get<decimal>(0))),""",
+            """global::ServerlessFlow.Invocation.MemberInvoker.FromTask(static (instance, arguments, cancellationToken) => ((global::Shop.Restock)instance).@RunAsync())""",
+            """["Add"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.Restock)instance).@ValidateAdd(arguments.Get<int>(0))),""",
+        ];
+        Assert.All(expected, line => Assert.Contains(line, registration, StringComparison.Ordinal));
+        Assert.Contains("UpdateValidators = new", registration, StringComparison.Ordinal);
+        Assert.DoesNotContain(".AddWorkflow<global::Shop.ChildWorkflow>()", registration, StringComparison.Ordinal); // it too gets invokers
+    }
+
+    [Fact]
+    public void Generator_WorkflowWithABaseClass_RegisteredWithoutInvokersSoReflectionReadsInheritedMembers()
+    {
+        var (compilation, generated) = Run("""
+            namespace Shop
+            {
+                public abstract class Base
+                {
+                    [WorkflowSignal]
+                    public void Poke() { }
+                }
+
+                [Workflow]
+                public sealed class Derived : Base
+                {
+                    [WorkflowRun]
+                    public Task RunAsync() => Task.CompletedTask;
+                }
+            }
+            """, withEngine: true);
+
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains(generated, source => source.Contains(".AddWorkflow<global::Shop.Derived>();", StringComparison.Ordinal));
+    }
+
+    private static (Compilation Compilation, IReadOnlyList<string> Generated) Run(string source, bool withEngine = false)
+    {
+        var references = withEngine
+            ? Verify.MetadataReferences.AddRange(new MetadataReference[]
+            {
+                MetadataReference.CreateFromFile(typeof(ServerlessFlow.Engine.ServerlessFlowBuilder).Assembly.Location),
+                MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location),
+            })
+            : Verify.MetadataReferences;
         var compilation = CSharpCompilation.Create(
-            "Shop", [CSharpSyntaxTree.ParseText(Verify.Usings + source)], Verify.MetadataReferences,
+            "Shop", [CSharpSyntaxTree.ParseText(Verify.Usings + source)], references,
+
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         CSharpGeneratorDriver.Create(new WorkflowCallsGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var problems);
         Assert.Empty(problems);

@@ -37,3 +37,21 @@ public sealed class CountdownActivities
     [Activity]
     public string Say(int number) => $"{number}...";
 }
+
+/// <summary>Calls an activity by name with fewer arguments than it has parameters: the worker fills in the parameter's default.</summary>
+[Workflow]
+public sealed class ShoutWorkflow
+{
+    private static readonly ActivityOptions Options = new() { StartToCloseTimeout = TimeSpan.FromSeconds(10) };
+
+    [WorkflowRun]
+    public async Task<string> RunAsync(string word) => (await Workflow.ExecuteActivityAsync<string>("Shout", [word], Options))!;
+}
+
+/// <summary>An activity returning ValueTask&lt;T&gt;, with an optional parameter and the attempt's token.</summary>
+public sealed class ShoutActivities
+{
+    [Activity]
+    public ValueTask<string> ShoutAsync(string word, int times = 2, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(string.Join(' ', Enumerable.Repeat(word.ToUpperInvariant(), cancellationToken.CanBeCanceled ? times : 0)));
+}

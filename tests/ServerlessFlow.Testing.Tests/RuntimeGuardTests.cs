@@ -17,7 +17,7 @@ public sealed class RuntimeGuardTests
     }
 
     /// <summary>Polls describe (with a real-time deadline) until a workflow task failure is recorded.</summary>
-    private static async Task<string> LastTaskFailureAsync(WorkflowHandle<SleepsWithTaskDelay> handle)
+    internal static async Task<string> LastTaskFailureAsync<TWorkflow>(WorkflowHandle<TWorkflow> handle)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)

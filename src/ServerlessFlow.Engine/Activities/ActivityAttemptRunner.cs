@@ -43,12 +43,11 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
         };
         try
         {
-            var args = ReadArguments(definition, claimed.Input);
             await using var scope = scopes.CreateAsyncScope();
             var instance = definition.Instance ?? scope.ServiceProvider.GetRequiredService(definition.Class);
             using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, claimed.HeartbeatDetails, monitor.Record, monitor.Token)))
             {
-                var value = await definition.InvokeAsync(instance, definition.BindArguments(args, monitor.Token)).WaitAsync(monitor.Token);
+                var value = await definition.InvokeAsync(instance, claimed.Input, monitor.Token).WaitAsync(monitor.Token);
                 result = PayloadJson.ToElement(value);
             }
         }
@@ -82,18 +81,5 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
         }
 
         return failure is null ? new AttemptResult.Completed(result, current) : new AttemptResult.Failed(failure, requestedDelay, current);
-    }
-
-    internal static List<object?> ReadArguments(ActivityDefinition definition, JsonElement input)
-    {
-        var values = input.ValueKind == JsonValueKind.Array ? input.EnumerateArray().ToList() : [];
-        try
-        {
-            return values.Select((value, i) => i < definition.ArgumentTypes.Count ? value.Deserialize(definition.ArgumentTypes[i], PayloadJson.Options) : null).ToList();
-        }
-        catch (JsonException e)
-        {
-            throw new ApplicationFailureException($"The arguments of activity '{definition.Name}' do not match its parameters: {e.Message}", "ActivityArgumentMismatch", nonRetryable: true, inner: e);
-        }
     }
 }

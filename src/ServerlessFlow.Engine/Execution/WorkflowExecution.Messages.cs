@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using ServerlessFlow.History;
 
@@ -37,20 +36,19 @@ internal sealed partial class WorkflowExecution
         }
 
         var target = workflow ?? throw new InvalidOperationException($"Workflow '{Info.WorkflowId}' has not started running yet.");
+        var invoker = definition.Invokers.Queries[queryName];
+        var arguments = Arguments(member, argument);
+        object? value;
         try
         {
-            var value = member switch
-            {
-                System.Reflection.PropertyInfo property => property.GetValue(target),
-                System.Reflection.MethodInfo method => method.Invoke(target, Arguments(method, argument)),
-                _ => null,
-            };
-            return PayloadJson.ToElement(value);
+            value = invoker.ResultOf(invoker.Invoke(target, arguments, CancellationToken.None));
         }
-        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+        catch (Exception e) when (!arguments.Unreadable)
         {
-            throw new InvalidWorkflowRequestException($"Query '{queryName}' of workflow '{Info.WorkflowId}' failed: {e.InnerException.Message}", e.InnerException);
+            throw new InvalidWorkflowRequestException($"Query '{queryName}' of workflow '{Info.WorkflowId}' failed: {e.Message}", e);
         }
+
+        return PayloadJson.ToElement(value);
     }
 
     /// <summary>Runs the update validator against the current state; throws <see cref="WorkflowUpdateFailedException"/> when it rejects.</summary>
@@ -67,22 +65,25 @@ internal sealed partial class WorkflowExecution
             return;
         }
 
+        var target = workflow ?? throw new InvalidOperationException($"Workflow '{Info.WorkflowId}' has not started running yet.");
+        var arguments = Arguments(validator, argument);
         try
         {
-            validator.Invoke(workflow ?? throw new InvalidOperationException($"Workflow '{Info.WorkflowId}' has not started running yet."), Arguments(validator, argument));
+            definition.Invokers.UpdateValidators[updateName].Invoke(target, arguments, CancellationToken.None);
         }
-        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+        catch (Exception e) when (!arguments.Unreadable)
         {
-            throw new WorkflowUpdateFailedException(Info.WorkflowId, updateName, rejected: true, FailureInfo.FromException(e.InnerException));
+            throw new WorkflowUpdateFailedException(Info.WorkflowId, updateName, rejected: true, FailureInfo.FromException(e));
         }
     }
 
     private void StartUpdate(WorkflowUpdateAccepted update, System.Reflection.MethodInfo handler)
     {
-        Schedule(() => Call(() => handler.Invoke(workflow, BindingFlags.DoNotWrapExceptions, null, Arguments(handler, update.Input), null)).ContinueWith(
+        var invoker = definition.Invokers.Updates[update.UpdateName];
+        Schedule(() => Call(() => Invoke(invoker, handler, update.Input)).ContinueWith(
             done => pending.Enqueue(done.Exception?.InnerException is { } error
                 ? new CompleteUpdateCommand(update.UpdateId, null, FailureInfo.FromException(error))
-                : new CompleteUpdateCommand(update.UpdateId, handler.ReturnType.IsGenericType ? PayloadJson.ToElement(ResultOf(done)) : null, null)),
+                : new CompleteUpdateCommand(update.UpdateId, PayloadJson.ToElement(invoker.ResultOf(done)), null)),
             CancellationToken.None, TaskContinuationOptions.None, scheduler));
     }
 }

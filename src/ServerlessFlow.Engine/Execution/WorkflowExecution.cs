@@ -1,8 +1,8 @@
 using ServerlessFlow.Engine.Visibility;
-using System.Reflection;
 using System.Text.Json;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.History;
+using ServerlessFlow.Invocation;
 
 namespace ServerlessFlow.Engine.Execution;
 
@@ -226,11 +226,11 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private void Schedule(Action action) => Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.None, scheduler);
 
     /// <summary>Calls workflow code; a synchronous throw becomes a faulted task, so every failure is observed the same way.</summary>
-    private static Task Call(Func<object?> invoke)
+    private static Task Call(Func<Task> invoke)
     {
         try
         {
-            return invoke() as Task ?? Task.CompletedTask;
+            return invoke();
         }
         catch (Exception e)
         {
@@ -238,17 +238,14 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         }
     }
 
-    private static object?[] Arguments(System.Reflection.MethodInfo method, JsonElement? argument)
-    {
-        try
-        {
-            return method.GetParameters() is [var p] ? [PayloadJson.FromElement(argument, p.ParameterType)] : [];
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidWorkflowRequestException($"The argument does not fit parameter of {method.DeclaringType?.Name}.{method.Name}: {e.Message}", e);
-        }
-    }
+    /// <summary>Calls a member of the workflow object with its one argument (a missing one reads as default).</summary>
+    private Task Invoke(MemberInvoker invoker, System.Reflection.MemberInfo member, JsonElement? argument) =>
+        invoker.Invoke(workflow!, Arguments(member, argument), CancellationToken.None);
+
+    private static InvocationArguments Arguments(System.Reflection.MemberInfo member, JsonElement? argument) => new(
+        argument is { ValueKind: not JsonValueKind.Undefined } value ? [value] : [],
+        missingReadsAsDefault: true,
+        (_, error) => new InvalidWorkflowRequestException($"The argument does not fit parameter of {member.DeclaringType?.Name}.{member.Name}: {error?.Message}", error));
 
     private void DropUnrecordedDeprecationMarkers(HistoryEvent? recorded)
     {
@@ -350,8 +347,8 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 currentAttributes = started.SearchAttributes ?? new Dictionary<string, JsonElement>();
                 Schedule(() => runMethod = Call(() =>
                 {
-                    workflow = definition.CreateInstance();
-                    return definition.RunMethod.Invoke(workflow, BindingFlags.DoNotWrapExceptions, null, Arguments(definition.RunMethod, started.Input), null);
+                    workflow = definition.Invokers.Create();
+                    return Invoke(definition.Invokers.Run, definition.RunMethod, started.Input);
                 }));
                 break;
             case ActivityCompleted completed when !abandoned.Contains(completed.ScheduledEventId):
@@ -381,7 +378,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 RequestCancellation(cancel.Reason);
                 break;
             case WorkflowSignaled signaled when definition.Signals.TryGetValue(signaled.SignalName, out var handler):
-                Schedule(() => handlers.Add(Call(() => handler.Invoke(workflow, BindingFlags.DoNotWrapExceptions, null, Arguments(handler, signaled.Input), null))));
+                Schedule(() => handlers.Add(Call(() => Invoke(definition.Invokers.Signals[signaled.SignalName], handler, signaled.Input))));
                 break;
             case WorkflowUpdateAccepted update when definition.Updates.TryGetValue(update.UpdateName, out var updateHandler):
                 StartUpdate(update, updateHandler.Handler);
@@ -464,7 +461,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     {
         if (finished.Status == TaskStatus.RanToCompletion)
         {
-            return new CompleteWorkflowCommand(definition.ResultType is null ? null : PayloadJson.ToElement(ResultOf(finished)));
+            return new CompleteWorkflowCommand(PayloadJson.ToElement(definition.Invokers.Run.ResultOf(finished)));
         }
 
         var error = finished.IsCanceled
@@ -486,6 +483,4 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         FailTask(error, "the run method");
         return null;
     }
-
-    private static object? ResultOf(Task task) => task.GetType().GetProperty("Result")?.GetValue(task);
 }

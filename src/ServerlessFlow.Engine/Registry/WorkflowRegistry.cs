@@ -1,4 +1,5 @@
 using ServerlessFlow.Engine.Visibility;
+using ServerlessFlow.Invocation;
 using System.Reflection;
 
 namespace ServerlessFlow.Engine.Registry;
@@ -42,16 +43,18 @@ internal sealed class WorkflowRegistry
     /// <param name="activityClasses">Classes whose [Activity] methods are activities.</param>
     /// <param name="searchAttributes">Registered search attributes.</param>
     /// <param name="replacements">Activities given as delegates; each replaces a class activity of the same name (tests' fakes).</param>
+    /// <param name="generated">Invokers written by the source generator, by class; a class without them is called through reflection.</param>
     public static WorkflowRegistry Build(
         IEnumerable<Type> workflowClasses, IEnumerable<Type> activityClasses, IEnumerable<KeyValuePair<string, SearchAttributeType>>? searchAttributes = null,
-        IEnumerable<KeyValuePair<string, Delegate>>? replacements = null)
+        IEnumerable<KeyValuePair<string, Delegate>>? replacements = null, GeneratedInvokers? generated = null)
     {
+        generated ??= GeneratedInvokers.None;
         var problems = new List<string>();
         var attributes = SearchAttributeRegistry.Build(searchAttributes ?? [], problems);
         var workflows = new Dictionary<string, WorkflowDefinition>(StringComparer.Ordinal);
         foreach (var type in workflowClasses.Distinct())
         {
-            if (DefineWorkflow(type, problems) is { } definition && !workflows.TryAdd(definition.Name, definition))
+            if (DefineWorkflow(type, generated.Workflows.GetValueOrDefault(type), problems) is { } definition && !workflows.TryAdd(definition.Name, definition))
             {
                 problems.Add($"Workflow type name '{definition.Name}' is used by both {workflows[definition.Name].Class.FullName} and {type.FullName}; give one of them another name with [Workflow(\"name\")].");
             }
@@ -60,7 +63,7 @@ internal sealed class WorkflowRegistry
         var activities = new Dictionary<string, ActivityDefinition>(StringComparer.Ordinal);
         foreach (var type in activityClasses.Distinct())
         {
-            foreach (var definition in DefineActivities(type, problems))
+            foreach (var definition in DefineActivities(type, generated.Activities.GetValueOrDefault(type), problems))
             {
                 if (!activities.TryAdd(definition.Name, definition))
                 {
@@ -84,7 +87,7 @@ internal sealed class WorkflowRegistry
         return problems.Count > 0 ? throw new WorkflowDefinitionException(problems) : new WorkflowRegistry(workflows, activities, attributes);
     }
 
-    private static WorkflowDefinition? DefineWorkflow(Type type, List<string> problems)
+    private static WorkflowDefinition? DefineWorkflow(Type type, WorkflowInvokers? generated, List<string> problems)
     {
         var count = problems.Count;
         var attribute = type.GetCustomAttribute<WorkflowAttribute>();
@@ -165,10 +168,23 @@ internal sealed class WorkflowRegistry
             }
         }
 
+        var invokers = generated ?? new WorkflowInvokers(() => Activator.CreateInstance(type)!, new ReflectionInvoker(run))
+        {
+            Signals = signals.ToDictionary(p => p.Key, p => (MemberInvoker)new ReflectionInvoker((MethodInfo)p.Value), StringComparer.Ordinal),
+            Queries = queries.ToDictionary(p => p.Key, p => p.Value is PropertyInfo property ? new ReflectionInvoker(property) : (MemberInvoker)new ReflectionInvoker((MethodInfo)p.Value), StringComparer.Ordinal),
+            Updates = updates.ToDictionary(p => p.Key, p => (MemberInvoker)new ReflectionInvoker(p.Value), StringComparer.Ordinal),
+            UpdateValidators = validators.ToDictionary(p => p.Key, p => (MemberInvoker)new ReflectionInvoker(p.Value), StringComparer.Ordinal),
+        };
+        if (generated is not null)
+        {
+            GeneratedInvokers.Check(type, generated, signals.Keys, queries.Keys, updates.Keys, validators.Keys, problems);
+        }
+
         return problems.Count > count
             ? null
             : new WorkflowDefinition(DefinitionNames.Workflow(type), type, run)
             {
+                Invokers = invokers,
                 Signals = signals.ToDictionary(p => p.Key, p => (MethodInfo)p.Value),
                 Queries = queries,
                 Updates = updates.ToDictionary(u => u.Key, u => (u.Value, validators.GetValueOrDefault(u.Key))),
@@ -196,7 +212,7 @@ internal sealed class WorkflowRegistry
         return handlers;
     }
 
-    private static List<ActivityDefinition> DefineActivities(Type type, List<string> problems)
+    private static List<ActivityDefinition> DefineActivities(Type type, IReadOnlyDictionary<string, MemberInvoker>? generated, List<string> problems)
     {
         var methods = type.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.Static).Where(m => m.IsDefined(typeof(ActivityAttribute))).ToList();
         if (methods.Count == 0)
@@ -228,6 +244,6 @@ internal sealed class WorkflowRegistry
             definitions.Add(new ActivityDefinition(ActivityCall.NameOf(method), type, method));
         }
 
-        return definitions;
+        return generated is null ? definitions : GeneratedInvokers.Apply(type, generated, definitions, problems);
     }
 }

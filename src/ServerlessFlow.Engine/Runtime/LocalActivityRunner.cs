@@ -87,12 +87,11 @@ internal sealed class LocalActivityRunner(WorkflowRegistry registry, IServiceSco
         };
         try
         {
-            var args = ActivityAttemptRunner.ReadArguments(definition, request.Input);
             await using var scope = scopes.CreateAsyncScope();
             var instance = definition.Instance ?? scope.ServiceProvider.GetRequiredService(definition.Class);
             using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, null, _ => { }, linked.Token)))
             {
-                var value = await definition.InvokeAsync(instance, definition.BindArguments(args, linked.Token)).WaitAsync(linked.Token);
+                var value = await definition.InvokeAsync(instance, request.Input, linked.Token).WaitAsync(linked.Token);
                 return (PayloadJson.ToElement(value), null, null);
             }
         }
