@@ -16,7 +16,8 @@ internal static class OrchestrationMapping
     /// out is <see cref="OrchestrationRuntimeStatus.Failed"/> (Durable Task has no timed-out status; the failure says so); a run
     /// canceled from outside is <see cref="OrchestrationRuntimeStatus.Terminated"/> (Durable Task's Canceled is obsolete and unused);
     /// a run that continued as new is Running (its next run starts at once, as Durable Task reports it).
-    /// ServerlessFlow has no Pending status: a workflow runs from the moment it is started.
+    /// ServerlessFlow has no Pending status: a workflow runs from the moment it is started, and one given a start time
+    /// (<see cref="StartOrchestrationOptions.StartAt"/>) is Running, with none of its code run, until then (as in Temporal).
     /// </summary>
     public static OrchestrationRuntimeStatus Status(WorkflowStatus status, WorkflowSuspension? suspension) => status switch
     {

@@ -35,13 +35,6 @@ internal sealed class ServerlessFlowDurableTaskClient : DurableTaskClient
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(
         TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
-        if (options?.StartAt is { } startAt && startAt > time.GetUtcNow())
-        {
-            throw new NotSupportedException(
-                "ServerlessFlow starts workflows at once (StartOrchestrationOptions.StartAt is in the future). Start it now and begin " +
-                "the workflow with Workflow.DelayAsync until that time, or create a schedule (IScheduleClient) that starts it then.");
-        }
-
         if (options?.Version is not null)
         {
             throw new NotSupportedException("ServerlessFlow workflows are not versioned by name: keep one type and use Workflow.Patched for changes.");
@@ -52,10 +45,13 @@ internal sealed class ServerlessFlowDurableTaskClient : DurableTaskClient
             throw new NotSupportedException("Dedupe statuses are not supported: use IWorkflowClient.StartWorkflowAsync with StartWorkflowOptions.IdReusePolicy.");
         }
 
+        // A start time ahead is a start delay (the run exists at once; its code begins then); one in the past starts now.
+        var now = time.GetUtcNow();
         var start = new StartWorkflowOptions
         {
             Id = options?.InstanceId,
             Memo = options?.Tags?.ToDictionary(t => t.Key, t => (object?)t.Value, StringComparer.Ordinal),
+            StartDelay = options?.StartAt is { } startAt && startAt > now ? startAt - now : null,
         };
         var handle = await workflows.StartWorkflowAsync(orchestratorName.Name, input, start, cancellation);
         return handle.Id;
@@ -68,15 +64,18 @@ internal sealed class ServerlessFlowDurableTaskClient : DurableTaskClient
     /// <inheritdoc />
     public override async Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
-        // A ServerlessFlow workflow runs from the moment it exists, so waiting for its start is waiting for it to exist.
+        // A ServerlessFlow workflow runs from the moment it exists, unless it was given a start time: then it starts at that time.
         while (true)
         {
-            if (await GetInstancesAsync(instanceId, getInputsAndOutputs, cancellation) is { } metadata)
+            var described = await DescribeOrNullAsync(instanceId, cancellation);
+            var wait = described?.FirstTaskDueAt is { } dueAt && described.Status == WorkflowStatus.Running ? dueAt - time.GetUtcNow() : TimeSpan.Zero;
+            if (described is not null && wait <= TimeSpan.Zero)
             {
-                return metadata;
+                return OrchestrationMapping.Metadata(described, getInputsAndOutputs);
             }
 
-            await Task.Delay(StartPoll, time, cancellation);
+            // Looked at again at least every WaitSlice: a terminate, or a clock that moved, ends the wait sooner.
+            await Task.Delay(wait < StartPoll ? StartPoll : wait > WaitSlice ? WaitSlice : wait, time, cancellation);
         }
     }
 
@@ -118,9 +117,14 @@ internal sealed class ServerlessFlowDurableTaskClient : DurableTaskClient
     /// <inheritdoc />
     public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
+        return await DescribeOrNullAsync(instanceId, cancellation) is { } described ? OrchestrationMapping.Metadata(described, getInputsAndOutputs) : null;
+    }
+
+    private async Task<WorkflowDescription?> DescribeOrNullAsync(string instanceId, CancellationToken cancellation)
+    {
         try
         {
-            return OrchestrationMapping.Metadata(await workflows.DescribeWorkflowAsync(instanceId, cancellation), getInputsAndOutputs);
+            return await workflows.DescribeWorkflowAsync(instanceId, cancellation);
         }
         catch (WorkflowNotFoundException)
         {

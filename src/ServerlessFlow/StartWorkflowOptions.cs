@@ -20,6 +20,18 @@ public sealed record StartWorkflowOptions
 
     /// <summary>Indexed metadata that listing can filter on: registered names with values of their type (see <see cref="SearchAttributeType"/>).</summary>
     public IReadOnlyDictionary<string, object?>? SearchAttributes { get; init; }
+
+    /// <summary>
+    /// How long after the start the run's first workflow task is delivered (Temporal's <c>StartDelay</c>); null or zero for at once,
+    /// at most <see cref="MaxStartDelay"/>. The run exists (and is <see cref="WorkflowStatus.Running"/>) from the start: signals,
+    /// updates and cancel requests that arrive meanwhile are kept and delivered when it begins, and terminating it ends it
+    /// before any of its code runs. Unlike Temporal, a signal does not end the delay early. Not applied to signal-with-start
+    /// when the run is already open, nor to the runs that continue this one as new.
+    /// </summary>
+    public TimeSpan? StartDelay { get; init; }
+
+    /// <summary>The longest <see cref="StartDelay"/>: a year. Later starts belong to a schedule, which can also be changed or paused meanwhile.</summary>
+    public static readonly TimeSpan MaxStartDelay = TimeSpan.FromDays(365);
 }
 
 /// <summary>Whether a closed workflow's ID may start a new run (Temporal's ID reuse policy).</summary>

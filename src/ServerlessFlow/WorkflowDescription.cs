@@ -53,6 +53,12 @@ public sealed record WorkflowDescription
     /// <summary>Set while the (running) workflow is suspended: when and why. Null otherwise, and always once it has closed.</summary>
     public WorkflowSuspension? Suspension { get; init; }
 
+    /// <summary>
+    /// When the run's first workflow task was due, for a run started with <see cref="StartWorkflowOptions.StartDelay"/>; null for a run
+    /// that started at once. While it lies ahead, the run is <see cref="WorkflowStatus.Running"/> and none of its code has run.
+    /// </summary>
+    public DateTimeOffset? FirstTaskDueAt { get; init; }
+
     /// <summary>The last workflow task failure (for example a non-determinism error), while it persists.</summary>
     public string? LastTaskFailure { get; init; }
 

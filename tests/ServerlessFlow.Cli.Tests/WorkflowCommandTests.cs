@@ -44,6 +44,25 @@ public sealed class WorkflowCommandTests(DevServerFixture fixture)
     }
 
     [Fact]
+    public async Task WorkflowStart_StartDelay_RunWaitsForItsDueTimeAndABadDelayIsRefused()
+    {
+        var id = $"cli-delayed-{Guid.NewGuid():N}";
+        var refusedId = $"cli-delay-bad-{Guid.NewGuid():N}";
+
+        await cli.JsonAsync("workflow", "start", "HelloSequence", "--id", id, "--input", """{"count":1,"delayMs":0}""", "--start-delay", "3600");
+        var described = await cli.JsonAsync("workflow", "describe", id);
+        var refused = await cli.RunAsync("workflow", "start", "HelloSequence", "--id", refusedId, "--input", """{"count":1,"delayMs":0}""", "--start-delay", "-1");
+        var missing = await fixture.Server.Client.GetAsync($"/api/workflows/{refusedId}");
+        await cli.RunAsync("workflow", "terminate", id);
+
+        Assert.Equal(("Running", 1L), (described.GetProperty("status").GetString(), described.GetProperty("historyLength").GetInt64()));
+        Assert.Equal(described.GetProperty("createdAt").GetDateTimeOffset().AddHours(1), described.GetProperty("firstTaskDueAt").GetDateTimeOffset());
+        refused.AssertExit(ExitCodes.Refused);
+        Assert.Contains("startDelay", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task WorkflowList_FiltersByIdPrefixTypeAndStatus_TableAndJsonAgree()
     {
         var prefix = $"cli-list-{Guid.NewGuid():N}-";

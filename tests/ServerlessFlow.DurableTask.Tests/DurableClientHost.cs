@@ -32,6 +32,9 @@ internal sealed class DurableClientHost : IAsyncDisposable
 
     public DurableTaskClient Client { get; }
 
+    /// <summary>ServerlessFlow's own client, to check what the Durable Task client did.</summary>
+    public IWorkflowClient Workflows => provider.GetRequiredService<IWorkflowClient>();
+
     public static DurableClientHost InMemory() => new(flow => flow.UseInMemoryBackend());
 
     public static DurableClientHost Azure(string connectionString) => new(flow => flow.UseAzureStorage(new AzureStorageOptions

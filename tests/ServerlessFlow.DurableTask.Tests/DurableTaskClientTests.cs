@@ -53,14 +53,51 @@ public sealed class DurableTaskClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ScheduleNewOrchestrationInstanceAsync_StartAtInTheFuture_ThrowsNotSupportedNamingTheAlternative()
+    public async Task ScheduleNewOrchestrationInstanceAsync_StartAtInTheFuture_RunsFromThatTimeWithTheEventRaisedMeanwhile()
     {
-        var options = new StartOrchestrationOptions("later", DateTimeOffset.UtcNow.AddHours(1));
+        var startAt = DateTimeOffset.UtcNow.AddSeconds(2);
 
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequence), new HelloInput(1, 0), options));
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(LoanApprovalWorkflow), new LoanApplication("carol", 500m), new StartOrchestrationOptions("later", startAt), Timeout());
+        var scheduled = await Client.GetInstanceAsync(id);
+        var described = await host.Workflows.DescribeWorkflowAsync(id);
+        await Client.RaiseEventAsync(id, "decide", new LoanDecision(true, "early"));
+        var started = await Client.WaitForInstanceStartAsync(id, Timeout());
+        var startedBy = DateTimeOffset.UtcNow;
+        var done = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, Timeout());
 
-        Assert.Contains("Workflow.DelayAsync", error.Message, StringComparison.Ordinal);
-        Assert.Null(await Client.GetInstanceAsync("later"));
+        Assert.Equal(OrchestrationRuntimeStatus.Running, scheduled!.RuntimeStatus);
+        Assert.True(described.FirstTaskDueAt >= startAt, $"due {described.FirstTaskDueAt:O}, asked for {startAt:O}");
+        Assert.True(startedBy >= described.FirstTaskDueAt, "WaitForInstanceStartAsync returned before the start time");
+        Assert.Equal(OrchestrationRuntimeStatus.Running, started.RuntimeStatus);
+        Assert.Equal("approved by early", done.ReadOutputAs<string>());
+        var history = await host.Workflows.GetHistoryAsync(id);
+        Assert.All(history.Skip(1), e => Assert.True(e.Timestamp >= described.FirstTaskDueAt, $"{e.Describe()} ran before the start time"));
+    }
+
+    [Fact]
+    public async Task ScheduleNewOrchestrationInstanceAsync_StartAtInThePast_StartsNow()
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(HelloSequence), new HelloInput(1, 0), new StartOrchestrationOptions("past", DateTimeOffset.UtcNow.AddHours(-1)));
+
+        var done = await Client.WaitForInstanceCompletionAsync(id, Timeout());
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Null((await host.Workflows.DescribeWorkflowAsync(id)).FirstTaskDueAt);
+    }
+
+    [Fact]
+    public async Task TerminateInstanceAsync_BeforeItsStartTime_EndsItWithoutRunningItsCode()
+    {
+        var id = await Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(HelloSequence), new HelloInput(1, 0), new StartOrchestrationOptions("never", DateTimeOffset.UtcNow.AddDays(1)));
+
+        await Client.TerminateInstanceAsync(id, "cancelled order");
+        var started = await Client.WaitForInstanceStartAsync(id, Timeout()); // a terminated run has nothing left to wait for
+
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, started.RuntimeStatus);
+        Assert.Equal(2, (await host.Workflows.GetHistoryAsync(id)).Count);
     }
 
     [Fact]

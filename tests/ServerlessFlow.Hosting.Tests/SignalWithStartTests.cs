@@ -98,6 +98,30 @@ public sealed class SignalWithStartTests(ApiServer server)
     }
 
     [Fact]
+    public async Task SignalWithStart_StartDelay_StartsTheRunDelayedWithTheSignalKeptInItsInbox()
+    {
+        var id = ApiCalls.NewId("sws-delayed");
+
+        var response = await SignalWithStartAsync("LoanApprovalWorkflow", "decide", $"id={id}&startDelay=3600", $$"""{"input":{{Application}},"signal":{{Approval}}}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var described = await (await Client.GetAsync($"/api/workflows/{id}")).JsonAsync();
+        Assert.Equal(("Running", 1L), (described.GetProperty("status").GetString(), described.GetProperty("historyLength").GetInt64()));
+        Assert.Equal(JsonValueKind.String, described.GetProperty("firstTaskDueAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task SignalWithStart_NegativeStartDelay_Returns400ProblemAndStartsNothing()
+    {
+        var id = ApiCalls.NewId("sws-delay-bad");
+
+        var response = await SignalWithStartAsync("LoanApprovalWorkflow", "decide", $"id={id}&startDelay=-5", $$"""{"input":{{Application}},"signal":{{Approval}}}""");
+
+        await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
+        await Problems.AssertProblemAsync(await Client.GetAsync($"/api/workflows/{id}"), 404, ApiProblems.WorkflowNotFound);
+    }
+
+    [Fact]
     public async Task SignalWithStart_UnknownType_Returns404Problem()
     {
         var response = await SignalWithStartAsync("NoSuchWorkflow", "decide", $"id={ApiCalls.NewId("sws-type")}", null);

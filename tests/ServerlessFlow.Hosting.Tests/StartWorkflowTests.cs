@@ -91,6 +91,42 @@ public sealed class StartWorkflowTests(ApiServer server)
     }
 
     [Fact]
+    public async Task Start_WithStartDelay_RunIsDescribedWithItsDueTimeAndNoCodeRunYet()
+    {
+        var id = ApiCalls.NewId("delayed");
+
+        var response = await Client.PostAsync($"/api/workflows/HelloSequence?id={id}&startDelay=3600", new StringContent("""{"count":1,"delayMs":0}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var described = await (await Client.GetAsync($"/api/workflows/{id}")).JsonAsync();
+        Assert.Equal("Running", described.GetProperty("status").GetString());
+        Assert.Equal(1, described.GetProperty("historyLength").GetInt64());
+        Assert.Equal(described.GetProperty("createdAt").GetDateTimeOffset() + TimeSpan.FromHours(1), described.GetProperty("firstTaskDueAt").GetDateTimeOffset());
+        var history = await (await Client.GetAsync($"/api/workflows/{id}/history")).JsonAsync();
+        Assert.Equal("01:00:00", history.GetProperty("events")[0].GetProperty("startDelay").GetString());
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("31536001")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("1e309")]
+    [InlineData("PT5M")]
+    [InlineData("1,5")]
+    public async Task Start_BadStartDelay_Returns400AndStartsNothing(string startDelay)
+    {
+        var id = ApiCalls.NewId("delay-bad");
+
+        var response = await Client.PostAsync(
+            $"/api/workflows/HelloSequence?id={id}&startDelay={Uri.EscapeDataString(startDelay)}", new StringContent("""{"count":1,"delayMs":0}""", Encoding.UTF8, "application/json"));
+
+        var problem = await Problems.AssertProblemAsync(response, 400, ApiProblems.InvalidRequest);
+        Assert.Contains("startDelay", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"/api/workflows/{id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Start_UnknownType_Returns404Problem()
     {
         var response = await Client.StartAsync("NoSuchWorkflow", ApiCalls.NewId("unknown"), "{}");

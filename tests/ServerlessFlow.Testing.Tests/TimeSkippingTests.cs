@@ -30,6 +30,25 @@ public sealed class TimeSkippingTests
     }
 
     [Fact]
+    public async Task StartDelay_ThreeDays_NothingRunsBeforeThenTheWholeRunShiftsByTheDelay()
+    {
+        await using var env = await WorkflowTestEnvironment.StartAsync(
+            flow => flow.AddWorkflow<OnboardingWorkflow>().AddActivities<EmailActivities>(), new WorkflowTestEnvironmentOptions { StartTime = Start });
+        var handle = await env.Client.StartWorkflowAsync(
+            (OnboardingWorkflow wf) => wf.RunAsync(new NewUser("u9", "u9@example.com")), new StartWorkflowOptions { StartDelay = TimeSpan.FromDays(3) });
+
+        await env.DelayAsync(TimeSpan.FromDays(2));
+        var waiting = await handle.DescribeAsync();
+        var result = await handle.GetResultAsync();
+
+        Assert.Equal((WorkflowStatus.Running, 1L), (waiting.Status, waiting.HistoryLength));
+        Assert.Equal(waiting.CreatedAt + TimeSpan.FromDays(3), waiting.FirstTaskDueAt);
+        Assert.Equal("win-back offer sent", result);
+        var fired = (await handle.GetHistoryAsync()).Events.OfType<TimerFired>().Select(f => f.Timestamp - Start).ToList();
+        Assert.InRange(fired[0], TimeSpan.FromDays(10), TimeSpan.FromDays(10) + Slack);
+    }
+
+    [Fact]
     public async Task DelayAsync_EightDaysThenSignal_CompletesAfterTheNudge()
     {
         await using var env = await WorkflowTestEnvironment.StartAsync(

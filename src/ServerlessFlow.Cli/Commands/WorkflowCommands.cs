@@ -39,13 +39,15 @@ internal static class WorkflowCommands
         var taskQueue = new Option<string?>("--task-queue") { Description = "The task queue (default: default)" };
         var memo = CommandParts.Json("--memo", "A memo: an object of names and values");
         var searchAttributes = new Option<string[]>("--search-attribute", "--sa") { Description = "Name=Value (repeatable; the value is JSON when it parses, text otherwise)" };
-        var command = new Command("start", "Start a workflow") { type, id, input, taskQueue, memo, searchAttributes };
+        var startDelay = new Option<double?>("--start-delay") { Description = "Seconds before the run's first workflow task (at most a year; the run exists at once)" };
+        var command = new Command("start", "Start a workflow") { type, id, input, taskQueue, memo, searchAttributes, startDelay };
         command.SetAction((parse, cancellation) => CliContext.RunAsync(parse, globals, async context =>
         {
             var inputJson = JsonInput.Read(parse.GetValue(input), "--input");
             var memoJson = JsonInput.Read(parse.GetValue(memo), "--memo");
             var attributes = parse.GetValue(searchAttributes) ?? [];
-            var path = ApiPath.Of("workflows", parse.GetRequiredValue(type)).With("id", parse.GetValue(id)).With("taskQueue", parse.GetValue(taskQueue));
+            var path = ApiPath.Of("workflows", parse.GetRequiredValue(type)).With("id", parse.GetValue(id)).With("taskQueue", parse.GetValue(taskQueue))
+                .With("startDelay", parse.GetValue(startDelay)?.ToString(CultureInfo.InvariantCulture));
             var body = inputJson;
             if (memoJson is not null || attributes.Length > 0)
             {

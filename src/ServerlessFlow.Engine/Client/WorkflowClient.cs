@@ -59,6 +59,7 @@ internal sealed partial class WorkflowClient(
 
         var definition = registry.GetWorkflow(WorkflowIds.ValidateName(workflowType, "workflow type"));
         var id = WorkflowIds.Validate(options.Id ?? Guid.NewGuid().ToString("N"));
+        var startDelay = StartDelays.Check(options.StartDelay);
 
         // The start's span is the run's root: its context is recorded with the run, and every later span of the run is its child.
         using var span = ServerlessFlowTelemetry.Source.StartActivity($"StartWorkflow {definition.Name}", ActivityKind.Producer);
@@ -107,6 +108,13 @@ internal sealed partial class WorkflowClient(
             var commit = StartCommit.Build(
                 id, runId, definition.Name, taskQueue, payload, now, existing, parent: null, metadata, ServerlessFlowTelemetry.TraceParentOf(span));
             var eager = workerOptions.EagerStart && workerOptions.TaskQueues.Contains(taskQueue, StringComparer.Ordinal);
+            if (startDelay is { } delay)
+            {
+                // The delayed wake-up runs the first task, wherever it is received: nobody runs it now.
+                commit = StartCommit.WithStartDelay(commit, delay);
+                eager = false;
+            }
+
             if (eager)
             {
                 commit = StartCommit.WithBackstop(commit, now + EagerStartBackstop);
@@ -263,5 +271,6 @@ internal sealed partial class WorkflowClient(
         LastTaskFailure = instance.LastTaskFailure,
         SearchAttributes = instance.SearchAttributes,
         Suspension = instance.Status == WorkflowStatus.Running ? instance.Suspension : null,
+        FirstTaskDueAt = instance.FirstTaskDueAt,
     };
 }

@@ -307,7 +307,8 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 ExpectNext(recorded);
             }
 
-            now = recorded.Timestamp;
+            // A delayed start's code begins at its due time, on every replay alike.
+            now = recorded is WorkflowStarted started ? started.BeginsAt : recorded.Timestamp;
             Apply(recorded);
         }
 

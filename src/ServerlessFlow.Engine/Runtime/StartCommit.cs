@@ -47,6 +47,24 @@ internal static class StartCommit
         var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = backstopAt };
         return start with { Instance = instance with { Outbox = [new OutboundMessage(QueueNames.Workflow(instance.TaskQueue), check, backstopAt)], ActivityCheckAt = backstopAt } };
     }
+
+    /// <summary>
+    /// The start of a run whose first workflow task is due <paramref name="delay"/> after it (a start delay): the wake-up is
+    /// delayed to that time and marked with it, so that one arriving early (capped at the queue's delay limit, or rounded
+    /// down) is re-armed, and the instance row holds the time, so that no other wake-up runs the task before it.
+    /// </summary>
+    public static WorkflowCommit WithStartDelay(WorkflowCommit start, TimeSpan delay)
+    {
+        var started = (WorkflowStarted)start.NewEvents[0];
+        var instance = start.Instance;
+        var dueAt = started.Timestamp + delay;
+        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = dueAt };
+        return start with
+        {
+            Instance = instance with { Outbox = [new OutboundMessage(QueueNames.Workflow(instance.TaskQueue), wake, dueAt)], FirstTaskDueAt = dueAt },
+            NewEvents = [started with { StartDelay = delay }],
+        };
+    }
 }
 
 /// <summary>What a run starts with besides its input: memo, search attributes, the schedule that started it.</summary>

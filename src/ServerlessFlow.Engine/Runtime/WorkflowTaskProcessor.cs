@@ -263,6 +263,17 @@ internal sealed class WorkflowTaskProcessor(
             return Round.Done;
         }
 
+        if (instance.FirstTaskDueAt is { } dueAt && dueAt > time.GetUtcNow())
+        {
+            // A delayed start not yet due: no code runs, and what arrived waits in the inbox. The start's delayed wake-up begins the run.
+            if (cached is not null)
+            {
+                cache.Put(message.WorkflowId, cached);
+            }
+
+            return Round.Done;
+        }
+
         var execution = await PrepareAsync(cached, snapshot, cancellationToken);
         var now = time.GetUtcNow();
         var current = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).Take(MaxInboxPerTask).ToList();
@@ -495,10 +506,14 @@ internal sealed class WorkflowTaskProcessor(
         return await store.CommitAsync(commit, cancellationToken) is null || snapshot.Inbox.Count > keys.Count ? Round.Again : Round.Done;
     }
 
-    /// <summary>A timer wake-up capped at the queue's delay limit arrives before the timer is due: send the next leg.</summary>
+    /// <summary>
+    /// A timer wake-up (or a delayed start's) capped at the queue's delay limit, or rounded down by it, arrives before it is due:
+    /// send the next leg.
+    /// </summary>
     private async Task RearmEarlyTimerAsync(TaskMessage message, InstanceRecord instance, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (message.TimerAt is { } at && at > now && message.RunId == instance.RunId && instance.Timers.Any(t => t.FireAt == at))
+        if (message.TimerAt is { } at && at > now && message.RunId == instance.RunId
+            && (instance.Timers.Any(t => t.FireAt == at) || (message.Kind == TaskKind.Workflow && instance.FirstTaskDueAt == at)))
         {
             await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), message, at, cancellationToken);
         }

@@ -40,6 +40,12 @@ public sealed class RecoverySweeper
                 continue;
             }
 
+            // A delayed start whose start has been sent: what waits in its inbox waits for the start's own wake-up.
+            if (instance is { OutboxPending: false, FirstTaskDueAt: { } dueAt } && dueAt > time.GetUtcNow())
+            {
+                continue;
+            }
+
             var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId };
             await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
             Log.SweepWoke(logger, workflowId);

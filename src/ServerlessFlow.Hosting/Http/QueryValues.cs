@@ -37,6 +37,25 @@ internal static class QueryValues
         return seconds >= MaxWait.TotalSeconds ? MaxWait : TimeSpan.FromSeconds(seconds);
     }
 
+    /// <summary>
+    /// The <c>startDelay</c> parameter of a start in seconds (fractions allowed), as <c>wait</c> is given: null when absent or empty
+    /// (start at once, as 0 does); at most <see cref="StartWorkflowOptions.MaxStartDelay"/>.
+    /// </summary>
+    /// <exception cref="InvalidWorkflowRequestException">It is not a number, negative, or longer than the bound.</exception>
+    public static TimeSpan? StartDelay(HttpRequest request)
+    {
+        if (Optional(request, "startDelay") is not { } text)
+        {
+            return null;
+        }
+
+        var max = StartWorkflowOptions.MaxStartDelay.TotalSeconds;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds) && seconds >= 0 && seconds <= max
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new InvalidWorkflowRequestException(string.Create(CultureInfo.InvariantCulture,
+                $"startDelay='{text}' is not a number of seconds from 0 to {max} (365 days); for later starts, create a schedule. Nothing was started."));
+    }
+
     /// <summary>The <c>pageSize</c> parameter: <see cref="DefaultPageSize"/> when absent.</summary>
     /// <exception cref="InvalidWorkflowRequestException">It is not a whole number from 1 to <see cref="MaxPageSize"/>.</exception>
     public static int PageSize(HttpRequest request) => WholeNumber(request, "pageSize", DefaultPageSize, MaxPageSize);

@@ -13,8 +13,9 @@ namespace ServerlessFlow.Hosting.Http;
 public static class WorkflowCommandEndpoints
 {
     /// <summary>
-    /// <c>POST /api/workflows/{type}?id=&amp;taskQueue=&amp;envelope=</c>: starts a workflow with the body as its input (an
+    /// <c>POST /api/workflows/{type}?id=&amp;taskQueue=&amp;envelope=&amp;startDelay=</c>: starts a workflow with the body as its input (an
     /// empty body means no input); with <c>envelope=true</c> the body is <c>{"input": …, "memo": {…}, "searchAttributes": {…}}</c>.
+    /// <c>startDelay</c> (seconds, at most a year) delays the run's first workflow task (<see cref="StartWorkflowOptions.StartDelay"/>).
     /// 202 with a <c>Location</c> header and <c>{id, runId}</c>; 404 for an unknown type, 409 when a run with that ID is open,
     /// 400 for malformed JSON, a bad ID or envelope, or search attributes that are not registered or not of their type; 413 over 2 MB.
     /// With <c>wait={seconds}</c> (a synchronous start for short workflows) the call waits that long for the run to close and
@@ -27,6 +28,7 @@ public static class WorkflowCommandEndpoints
             var id = AddressableId(RequestTarget.QueryParameter(request, "id"));
             var envelope = QueryValues.Flag(request, StartBody.EnvelopeParameter);
             var wait = QueryValues.Wait(request, whenAbsent: TimeSpan.Zero);
+            var startDelay = QueryValues.StartDelay(request);
             var body = StartBody.Read(await RequestPayload.ReadJsonAsync(request, cancellationToken), envelope);
             var options = new StartWorkflowOptions
             {
@@ -34,6 +36,7 @@ public static class WorkflowCommandEndpoints
                 TaskQueue = RequestTarget.QueryParameter(request, "taskQueue"),
                 Memo = body.Memo,
                 SearchAttributes = body.SearchAttributes,
+                StartDelay = startDelay,
             };
             var handle = await client.StartWorkflowAsync(type, body.Input, options, cancellationToken);
             request.HttpContext.Response.Headers.Location = ResourceLocations.Of(request, ApiRoutes.StartTemplate, handle.Id);
@@ -80,8 +83,9 @@ public static class WorkflowCommandEndpoints
         });
 
     /// <summary>
-    /// <c>POST /api/workflows/{type}/signal-with-start/{name}?id=&amp;taskQueue=&amp;requestId=</c>: delivers the signal
-    /// to the open run of <c>id</c>, starting a run of <c>type</c> first when none is open; the body is
+    /// <c>POST /api/workflows/{type}/signal-with-start/{name}?id=&amp;taskQueue=&amp;requestId=&amp;startDelay=</c>: delivers the signal
+    /// to the open run of <c>id</c>, starting a run of <c>type</c> first when none is open (its first task delayed by <c>startDelay</c>
+    /// seconds, if given: the signal waits for it); the body is
     /// <c>{"input": …, "signal": …, "memo": {…}, "searchAttributes": {…}}</c> (all optional; all but the signal used only by a start). 202 with a <c>Location</c> header and <c>{id, runId, signal}</c>;
     /// a repeated <c>requestId</c> delivers the signal once. 400 without an <c>id</c>, for a malformed body or an
     /// unknown signal; 404 for an unknown type.
@@ -94,6 +98,7 @@ public static class WorkflowCommandEndpoints
             var id = AddressableId(QueryValues.Optional(request, "id") ?? throw new InvalidWorkflowRequestException(
                 "Signal-with-start needs the workflow ID: add ?id=… (the signal goes to the open run with that ID, or to the run this call starts)."));
             var requestId = QueryValues.IdempotencyKey(request, "requestId");
+            var startDelay = QueryValues.StartDelay(request);
             var body = SignalWithStartBody.Read(await RequestPayload.ReadJsonAsync(request, cancellationToken));
             var options = new StartWorkflowOptions
             {
@@ -101,6 +106,7 @@ public static class WorkflowCommandEndpoints
                 TaskQueue = RequestTarget.QueryParameter(request, "taskQueue"),
                 Memo = body.Memo,
                 SearchAttributes = body.SearchAttributes,
+                StartDelay = startDelay,
             };
             var handle = await client.SignalWithStartAsync(type, body.Input, options, name, body.Signal, requestId, cancellationToken);
             request.HttpContext.Response.Headers.Location = ResourceLocations.Of(request, ApiRoutes.SignalWithStartTemplate, handle.Id);

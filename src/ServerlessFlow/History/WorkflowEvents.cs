@@ -29,6 +29,17 @@ public sealed record WorkflowStarted : HistoryEvent
     /// child, so the run is one trace across workers, retries and crashes. Null when the start was not traced.
     /// </summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>
+    /// How long after this event the first workflow task was due (<see cref="StartWorkflowOptions.StartDelay"/>); null for a run that
+    /// started at once. The run's code sees <see cref="Workflow.UtcNow"/> as the start plus this delay until its first await.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public TimeSpan? StartDelay { get; init; }
+
+    /// <summary>When the run's code begins: the start plus its <see cref="StartDelay"/>.</summary>
+    [JsonIgnore]
+    public DateTimeOffset BeginsAt => Timestamp + (StartDelay ?? TimeSpan.Zero);
 }
 
 /// <summary>The workflow code changed its search attributes (<c>Workflow.UpsertSearchAttributes</c>).</summary>

@@ -322,6 +322,18 @@ internal sealed class HostileCorpus(string idle, string schedule, string stem)
             yield return HostileRequest.Text("params:envelope", "POST", $"/api/workflows/HelloSequence?id={id}&taskQueue={IdleTaskQueue}&envelope={envelope}", Hello, false, Watched.Workflow(id));
         }
 
+        // A start delay is seconds from 0 to a year, as wait is seconds: anything else starts nothing; empty means none.
+        foreach (var delay in new[] { "-1", "-0.001", "31536000.001", "1e12", "NaN", "Infinity", "1e309", "abc", "0x10", "PT5M", "1,5", "%00", "" })
+        {
+            var id = Fresh();
+            yield return HostileRequest.Text(
+                "params:startDelay", "POST", $"/api/workflows/HelloSequence?id={id}&taskQueue={IdleTaskQueue}&startDelay={delay}", Hello, delay.Length > 0, Watched.Workflow(id));
+            var signalled = Fresh();
+            yield return HostileRequest.Text(
+                "params:startDelay", "POST", $"/api/workflows/LoanApprovalWorkflow/signal-with-start/decide?id={signalled}&taskQueue={IdleTaskQueue}&startDelay={delay}", Decision,
+                delay.Length > 0, Watched.Workflow(signalled));
+        }
+
         var twice = Fresh();
         yield return HostileRequest.Text("params:repeated", "POST", $"/api/workflows/HelloSequence?id={twice}&id={Fresh()}&taskQueue={IdleTaskQueue}", Hello, false, Watched.Workflow(twice));
         yield return HostileRequest.Text("params:repeated", "POST", $"/api/workflows/{idle}/signals/decide?requestId=a&requestId=b", Decision, false, IdleWatch);

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessFlow.Engine;
+using ServerlessFlow.Engine.Worker;
+using ServerlessFlow.History;
+using ServerlessFlow.TestSupport;
+
+namespace ServerlessFlow.AzureStorage.Tests;
+
+/// <summary>
+/// A delayed start whose starter dies between its commit and its send (storage refuses every attempt of the send, as a
+/// killed process never makes it): whoever next loads the instance — the signal's wake-up or the recovery sweep — sends the
+/// start's delayed wake-up from the outbox the commit recorded, and the run begins at its due time.
+/// </summary>
+[Collection(AzuriteSuite.Name)]
+public sealed class StartDelayRecoveryTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task StartWorkflowAsync_StartDelayAndItsSendNeverMade_OutboxIsSentLaterAndTheRunBeginsAtItsDueTimeWithTheSignal()
+    {
+        var faults = new FaultInjectionPolicy();
+        var backend = await TestBackends.CreateAsync(azurite, faults);
+        await using var services = Services(backend);
+        using var stop = new CancellationTokenSource();
+        var worker = services.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
+        var client = services.GetRequiredService<IWorkflowClient>();
+        var id = "delayed-" + Guid.NewGuid().ToString("N");
+
+        // Every attempt of the start's one send (the SDK's retries included) fails before it reaches storage.
+        faults.FailNext(FaultInjectionPolicy.IsQueueSend, FaultTiming.BeforeSend, times: 1 + new AzureStorageOptions().MaxRetries);
+        await Assert.ThrowsAnyAsync<Exception>(() => client.StartWorkflowAsync(nameof(WaitsForSignal), null, new StartWorkflowOptions { Id = id, StartDelay = TimeSpan.FromSeconds(2) }));
+        var orphaned = await client.DescribeWorkflowAsync(id);
+        await client.SignalWorkflowAsync(id, "go", null);
+        var closed = await client.WaitForCloseAsync(id, TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await worker;
+
+        Assert.Equal((WorkflowStatus.Running, 1L), (orphaned.Status, orphaned.HistoryLength));
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        var history = await client.GetHistoryAsync(id);
+        Assert.Contains(history, e => e is WorkflowSignaled { SignalName: "go" });
+        Assert.All(history.Skip(1), e => Assert.True(e.Timestamp >= orphaned.FirstTaskDueAt, $"{e.Describe()} ran before the due time"));
+    }
+
+    private static ServiceProvider Services(AzureStorageBackend backend)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddServerlessFlow(flow => flow
+            .UseBackend(_ => backend.Store, _ => backend.Queues, _ => backend.Visibility, _ => backend.Schedules)
+            .AddWorkflow<WaitsForSignal>()
+            .ConfigureWorker(o => o with
+            {
+                MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500), Retention = null,
+            }));
+        return services.BuildServiceProvider();
+    }
+}
