@@ -33,6 +33,7 @@ public abstract class WorkerShutdownTests : EngineSuite
         var again = await Eventually.WaitAsync(() => backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None), r => r.Count == 1);
         Assert.Contains("held-at-shutdown", again[0].Body, StringComparison.Ordinal);
         Assert.Equal(2, again[0].DequeueCount);
+        Assert.Equal(1, TaskMessage.TryParse(again[0].Body)?.SettledDeliveries); // handed back, so not counted as a delivery that never ended
     }
 
     /// <summary>Takes every message and works on it until the worker stops.</summary>

@@ -170,7 +170,7 @@ public sealed class WorkflowWorker
 
             await (outcome switch
             {
-                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(current, retry.Delay, cancellationToken),
+                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(DeliveryCount.Settled(current), retry.Delay, cancellationToken),
                 TaskOutcome.DeadLetterOutcome dead => queues.DeadLetterAsync(current, dead.Reason, cancellationToken),
                 _ => queues.DeleteAsync(current, cancellationToken),
             });
