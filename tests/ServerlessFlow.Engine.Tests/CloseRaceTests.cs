@@ -58,6 +58,27 @@ public abstract class CloseRaceTests : EngineSuite
         Assert.Single((await engine.Client.GetHistoryAsync(id)).OfType<ActivityCompleted>());
     }
 
+    [Fact]
+    public async Task Signal_AcceptedBeforeAContinueAsNewCommits_IsHandledByTheRunThatReceivedIt()
+    {
+        var (backend, hook) = NewHookedBackend();
+        await using var engine = new EngineHarness(b => b.AddWorkflow<ContinuesWithItsSignals>(), backend);
+        var first = await engine.Client.StartWorkflowAsync(nameof(ContinuesWithItsSignals), new SignalCarry(0, []), new StartWorkflowOptions());
+        await engine.Client.SignalWorkflowAsync(first.Id, "add", "early", "early");
+        hook.Arm(() => engine.Client.SignalWorkflowAsync(first.Id, "add", "late", "late"));
+
+        await engine.Client.SignalWorkflowAsync(first.Id, "finish", null, "finish");
+        var closed = await engine.Client.WaitForCloseAsync(first.Id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, hook.Fired);
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        Assert.NotEqual(first.RunId, closed.RunId);
+        Assert.Equal("early,late", closed.Result?.GetString()); // handled by the first run, passed on in its continue-as-new input
+        var firstRun = await backend.Store.ReadHistoryAsync(first.Id, first.RunId, 0, CancellationToken.None);
+        Assert.Equal(["early", "finish", "late"], firstRun.OfType<WorkflowSignaled>().Select(s => s.RequestId).Order(StringComparer.Ordinal));
+        Assert.Single(firstRun, e => e is WorkflowContinuedAsNew);
+    }
+
     /// <summary>History is gap-free, holds each signal once and closes once.</summary>
     private static async Task AssertEachRecordedOnceAsync(EngineHarness engine, string id, string[] requestIds)
     {
@@ -93,6 +114,49 @@ public sealed class CollectsSignals
     }
 
     /// <summary>Ends the run.</summary>
+    [WorkflowSignal("finish")]
+    public Task FinishAsync()
+    {
+        finished = true;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The input of <see cref="ContinuesWithItsSignals"/>.</summary>
+/// <param name="Generation">0 for the first run.</param>
+/// <param name="Received">What earlier runs received.</param>
+public sealed record SignalCarry(int Generation, IReadOnlyList<string> Received);
+
+/// <summary>Collects "add" signals until "finish", then continues as new once with them; the second run returns them.</summary>
+[Workflow]
+public sealed class ContinuesWithItsSignals
+{
+    private readonly List<string> received = [];
+    private bool finished;
+
+    /// <summary>Runs it.</summary>
+    [WorkflowRun]
+    public async Task<string> RunAsync(SignalCarry carry)
+    {
+        received.AddRange(carry.Received);
+        if (carry.Generation > 0)
+        {
+            return string.Join(",", received);
+        }
+
+        await Workflow.WaitConditionAsync(() => finished);
+        throw Workflow.CreateContinueAsNewException((ContinuesWithItsSignals wf) => wf.RunAsync(new SignalCarry(1, received.ToList())));
+    }
+
+    /// <summary>Adds a value.</summary>
+    [WorkflowSignal("add")]
+    public Task AddAsync(string value)
+    {
+        received.Add(value);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Ends the first run.</summary>
     [WorkflowSignal("finish")]
     public Task FinishAsync()
     {
