@@ -114,7 +114,7 @@ internal sealed class AzureTaskQueues : ITaskQueues
         {
             try
             {
-                var receipt = await Client(message.Queue).UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: visibility, cancellationToken: cancellationToken);
+                var receipt = await Client(message.Queue).UpdateMessageAsync(message.MessageId, message.PopReceipt, messageText: message.Body, visibilityTimeout: visibility, cancellationToken: cancellationToken);
                 return message with { PopReceipt = receipt.Value.PopReceipt };
             }
             catch (RequestFailedException e) when (StorageErrors.IsMessageGone(e))

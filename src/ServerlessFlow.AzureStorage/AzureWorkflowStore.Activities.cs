@@ -73,11 +73,13 @@ internal sealed partial class AzureWorkflowStore
         var writeId = TableRows.NewWriteId();
         var activityRow = ActivityRows.ToEntity(partitionKey, activity, writeId, stored);
         var inboxRows = InboxRows.Build(partitionKey, outcome, writeId, stored);
-        EnsureFitsOneTransaction([activityRow, .. inboxRows], $"Closing activity {activity.ScheduledEventId} of workflow '{activity.WorkflowId}'");
+        var touch = InboxSequenceRow.Touch(partitionKey, writeId);
+        EnsureFitsOneTransaction([activityRow, .. inboxRows, (TableEntity)touch.Entity], $"Closing activity {activity.ScheduledEventId} of workflow '{activity.WorkflowId}'");
 
         // The activity replace goes first, so a changed row is what the transaction reports.
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, activityRow, etag) };
         actions.AddRange(inboxRows.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)));
+        actions.Add(touch);
         return await StorageErrors.Run($"Closing activity {activity.ScheduledEventId} of workflow '{activity.WorkflowId}'", async () =>
         {
             try

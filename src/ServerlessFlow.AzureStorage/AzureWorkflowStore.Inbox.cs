@@ -11,7 +11,9 @@ internal sealed partial class AzureWorkflowStore
     /// <remarks>
     /// The main row and its continuation rows are inserted in one transaction, so a duplicate insert (same
     /// key) fails whole and the existing item is never overwritten. Inbox items are therefore limited to what
-    /// one transaction carries (about 2.9 MB of JSON), which covers Temporal's 2 MB payload limit.
+    /// one transaction carries (about 2.9 MB of JSON), which covers Temporal's 2 MB payload limit. The same
+    /// transaction touches the inbox sequence row (<see cref="InboxSequenceRow"/>), which a closing commit is fenced by:
+    /// still one request.
     /// </remarks>
     public async Task<bool> AddInboxAsync(string workflowId, InboxItem item, CancellationToken cancellationToken)
     {
@@ -19,20 +21,14 @@ internal sealed partial class AzureWorkflowStore
         var partitionKey = KeyEscaping.PartitionKey(workflowId);
         var writeId = TableRows.NewWriteId();
         var rows = InboxRows.Build(partitionKey, item, writeId, stored);
-        EnsureFitsOneTransaction(rows, $"Inbox item '{item.Key}' of workflow '{workflowId}'");
+        var actions = rows.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)).Append(InboxSequenceRow.Touch(partitionKey, writeId)).ToList();
+        EnsureFitsOneTransaction(actions.Select(action => (TableEntity)action.Entity).ToList(), $"Inbox item '{item.Key}' of workflow '{workflowId}'");
         var rowKey = rows[0].RowKey;
         return await StorageErrors.Run($"Adding inbox item '{item.Key}' to workflow '{workflowId}'", async () =>
         {
             try
             {
-                if (rows.Count == 1)
-                {
-                    await table.AddEntityAsync(rows[0], cancellationToken);
-                }
-                else
-                {
-                    await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), cancellationToken);
-                }
+                await table.SubmitTransactionAsync(actions, cancellationToken);
             }
             catch (RequestFailedException e) when (StorageErrors.IsConflict(e))
             {

@@ -53,7 +53,7 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// With a <paramref name="runId"/>: ONE query (instance, inbox and that run's history after N, ORed
+    /// With a <paramref name="runId"/>: ONE query (instance, inbox with its sequence row, and that run's history after N, ORed
     /// RowKey ranges); a second only when the run is no longer current. Without one the current run is
     /// unknown, so the instance and inbox come first and the history second: one query over every run's
     /// history would read all earlier runs of a workflow that continued as new.
@@ -64,16 +64,16 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
         var after = Math.Max(0, historyAfter);
         var filter = runId is null
             ? TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd}))")
+                $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or RowKey eq {RowKeys.InboxSequence} or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd}))")
             : TableClient.CreateQueryFilter(
-                $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd}) or (RowKey gt {RowKeys.HistoryAfter(runId, after)} and RowKey lt {RowKeys.HistoryEnd(runId)}))");
+                $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or RowKey eq {RowKeys.InboxSequence} or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd}) or (RowKey gt {RowKeys.HistoryAfter(runId, after)} and RowKey lt {RowKeys.HistoryEnd(runId)}))");
         var rows = await PartitionRows.QueryAsync(table, stored, filter, $"Loading workflow '{workflowId}'", cancellationToken);
         if (rows.Instance is not { } instanceRow)
         {
             return null;
         }
 
-        var instance = InstanceRows.FromEntity(instanceRow, stored);
+        var instance = InstanceRows.FromEntity(instanceRow, stored) with { InboxETag = InboxSequenceRow.TokenOf(rows.Find(RowKeys.InboxSequence)) };
         IReadOnlyList<HistoryEvent> history;
         if (string.Equals(runId, instance.RunId, StringComparison.Ordinal))
         {

@@ -37,6 +37,9 @@ internal sealed class CommitPlan
     /// <summary>What each operation of the final transaction does (index 0 is the instance row).</summary>
     public IReadOnlyList<PlannedOperation> FinalOperations => finalOperations;
 
+    /// <summary>The index of the inbox sequence row's operation in the final transaction; null when the commit has none.</summary>
+    public int? InboxSequenceIndex => finalOperations.FindIndex(op => op.Kind == OperationKind.InboxSequence) is var i and >= 0 ? i : null;
+
     /// <summary>Cuts <paramref name="commit"/> into transactions.</summary>
     /// <param name="partitionKey">The workflow's partition.</param>
     /// <param name="commit">The commit.</param>
@@ -52,6 +55,10 @@ internal sealed class CommitPlan
             new(OperationKind.Instance, null),
             new(OperationKind.RunRow, new TableTransactionAction(TableTransactionActionType.UpsertReplace, RunRows.ToEntity(partitionKey, instance.RunId, instance.LastEventId, commitId))),
         };
+        if (InboxSequenceOperation(partitionKey, commit, commitId) is { } inboxSequence)
+        {
+            operations.Add(inboxSequence);
+        }
 
         foreach (var key in commit.ConsumedInbox.Distinct(StringComparer.Ordinal))
         {
@@ -140,6 +147,25 @@ internal sealed class CommitPlan
         return new CommitPlan(instanceRow, operations, overflow, afterCommit);
     }
 
+    /// <summary>
+    /// The commit's operation on the inbox sequence row (<see cref="InboxSequenceRow"/>), if any. A fenced commit (a close)
+    /// conditions it on the token its task saw, so it loses to any inbox insert since; a run's start touches it, which gives the
+    /// run's first task its token without a load. Every other commit leaves it alone, so inbox inserts never make them fail.
+    /// </summary>
+    private static PlannedOperation? InboxSequenceOperation(string partitionKey, WorkflowCommit commit, string commitId)
+    {
+        if (commit.FenceInbox)
+        {
+            var token = commit.Instance.InboxETag
+                ?? throw new ArgumentException($"The commit of workflow '{commit.Instance.WorkflowId}' is fenced by the inbox but carries no inbox token.", nameof(commit));
+            return new(OperationKind.InboxSequence, InboxSequenceRow.Fence(partitionKey, token, commitId));
+        }
+
+        return commit.NewEvents.Count > 0 && commit.NewEvents[0].EventId == 1
+            ? new(OperationKind.InboxSequence, InboxSequenceRow.Touch(partitionKey, commitId))
+            : null;
+    }
+
     /// <summary>The final transaction, fenced on <paramref name="etag"/> (null: the instance row must not exist).</summary>
     public List<TableTransactionAction> FinalTransaction(string? etag)
     {
@@ -205,6 +231,9 @@ internal enum OperationKind
 
     /// <summary>Deleting an activity row.</summary>
     ActivityDelete,
+
+    /// <summary>The inbox sequence row: a start's touch, or a close's fence (fails when an inbox item was added since the task's load).</summary>
+    InboxSequence,
 
     /// <summary>A history row (upsert: rows above the committed last event may be leftovers of a lost race).</summary>
     History,

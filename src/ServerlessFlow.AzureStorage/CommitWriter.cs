@@ -24,6 +24,11 @@ internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShape
     public async Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken)
     {
         Validate(commit);
+        if (commit is { FenceInbox: true, Instance.InboxETag: null })
+        {
+            return null; // The inbox is unknown, so it may have changed: the caller loads and tries again, as after a lost race.
+        }
+
         var instance = commit.Instance;
         var partitionKey = KeyEscaping.PartitionKey(instance.WorkflowId);
         var commitId = TableRows.NewWriteId();
@@ -77,19 +82,26 @@ internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShape
         try
         {
             var response = await table.SubmitTransactionAsync(plan.FinalTransaction(etag), cancellationToken);
-            return new Outcome.Committed(commit.Instance with { ETag = response.Value[0].Headers.ETag?.ToString() });
+            var inboxETag = plan.InboxSequenceIndex is { } sequence ? response.Value[sequence].Headers.ETag?.ToString() : commit.Instance.InboxETag;
+            return new Outcome.Committed(commit.Instance with { ETag = response.Value[0].Headers.ETag?.ToString(), InboxETag = inboxETag });
         }
         catch (RequestFailedException e) when (StorageErrors.IsConcurrencyConflict(e))
         {
-            if (await ResolveAsync(partitionKey, commit, commitId, etag, cancellationToken) is { } resolved)
+            if (await ResolveAsync(partitionKey, commit, plan, commitId, etag, cancellationToken) is { } resolved)
             {
                 return resolved;
             }
 
-            // The fence held, so another operation failed. A missing inbox row means this process's view of the
-            // inbox was stale; anything else is a broken invariant (an activity row created twice or never).
+            // The fence held, so another operation failed. An inbox item added since the task loaded fails a close: the race is
+            // lost, and the task loads again to handle it. A missing inbox row means this process's view of the inbox was stale;
+            // anything else is a broken invariant (an activity row created twice or never).
             var index = (e as TableTransactionFailedException)?.FailedTransactionActionIndex;
             var kind = index is { } i && i < plan.FinalOperations.Count ? plan.FinalOperations[i].Kind : (OperationKind?)null;
+            if (kind is OperationKind.InboxSequence)
+            {
+                return Outcome.Lost.Instance;
+            }
+
             if (StorageErrors.IsNotFound(e) && kind is OperationKind.InboxDelete or null)
             {
                 foreach (var key in commit.ConsumedInbox)
@@ -104,7 +116,7 @@ internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShape
         }
         catch (Exception e) when (StorageErrors.IsTransport(e, cancellationToken))
         {
-            return await ResolveAsync(partitionKey, commit, commitId, etag, cancellationToken)
+            return await ResolveAsync(partitionKey, commit, plan, commitId, etag, cancellationToken)
                 ?? throw new StoreException($"{operation} failed: storage did not answer, and the instance row is unchanged, so the commit was not applied.", 0, inner: e);
         }
     }
@@ -113,12 +125,14 @@ internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShape
     /// Re-reads the instance row after a doubtful outcome: committed when it carries our commit ID, lost when
     /// it changed (or exists, for an insert), null when it is exactly as the fence expected.
     /// </summary>
-    private async Task<Outcome?> ResolveAsync(string partitionKey, WorkflowCommit commit, string commitId, string? etag, CancellationToken cancellationToken)
+    private async Task<Outcome?> ResolveAsync(string partitionKey, WorkflowCommit commit, CommitPlan plan, string commitId, string? etag, CancellationToken cancellationToken)
     {
         var row = await TableRows.ReadAsync(table, partitionKey, RowKeys.Instance, cancellationToken);
         if (row is not null && string.Equals(row.GetString(InstanceRows.CommitIdColumn), commitId, StringComparison.Ordinal))
         {
-            return new Outcome.Committed(commit.Instance with { ETag = row.ETag.ToString() });
+            // The inbox token this commit left is unknown: null makes a later fenced commit load first.
+            var inboxETag = plan.InboxSequenceIndex is null ? commit.Instance.InboxETag : null;
+            return new Outcome.Committed(commit.Instance with { ETag = row.ETag.ToString(), InboxETag = inboxETag });
         }
 
         var unchanged = etag is null ? row is null : row is not null && string.Equals(row.ETag.ToString(), etag, StringComparison.Ordinal);

@@ -10,6 +10,7 @@ namespace ServerlessFlow.AzureStorage;
 /// <item><c>m|{inboxKey}</c> — an inbox row.</item>
 /// <item><c>a|{run}|{scheduledEventId:D19}</c> — an activity row.</item>
 /// <item><c>r|{run}</c> — the run row: the run's committed last event, which bounds reads of runs that are no longer current.</item>
+/// <item><c>n</c> — the inbox sequence row: its ETag changes with every inbox insert (<see cref="InboxSequenceRow"/>).</item>
 /// <item><c>{key}|{part:D4}</c> — continuation rows of a payload too big for one row, right after their main row.</item>
 /// </list>
 /// Segments are escaped with <see cref="KeyEscaping"/>, which never leaves a <c>|</c> in them, so a range
@@ -19,6 +20,9 @@ internal static class RowKeys
 {
     /// <summary>The instance row.</summary>
     public const string Instance = "i";
+
+    /// <summary>The inbox sequence row.</summary>
+    public const string InboxSequence = "n";
 
     /// <summary>Inclusive start of the inbox range.</summary>
     public const string InboxStart = "m|";

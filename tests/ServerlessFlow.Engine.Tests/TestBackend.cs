@@ -14,11 +14,12 @@ internal sealed record TestBackend(IWorkflowStore Store, ITaskQueues Queues, IVi
         return new TestBackend(memory, memory, new InMemoryVisibilityStore(), new InMemoryScheduleStore(), memory);
     }
 
-    public static TestBackend Azure(AzuriteFixture azurite)
+    public static TestBackend Azure(AzuriteFixture azurite, params Azure.Core.Pipeline.HttpPipelinePolicy[] policies)
     {
         var backend = AzureStorageBackend.Create(new AzureStorageOptions
         {
             ConnectionString = azurite.ConnectionString, Prefix = "e" + Guid.NewGuid().ToString("N")[..12], RetryDelay = TimeSpan.FromMilliseconds(20),
+            Policies = policies,
         });
         return new TestBackend(backend.Store, backend.Queues, backend.Visibility, backend.Schedules, null);
     }

@@ -33,6 +33,60 @@ public abstract class WorkerShutdownTests : EngineSuite
         var again = await Eventually.WaitAsync(() => backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None), r => r.Count == 1);
         Assert.Contains("held-at-shutdown", again[0].Body, StringComparison.Ordinal);
         Assert.Equal(2, again[0].DequeueCount);
+        Assert.Equal(1, TaskMessage.TryParse(again[0].Body)?.SettledDeliveries); // handed back, so not counted as a delivery that never ended
+    }
+
+    [Fact]
+    public async Task Stop_HandlerWindingDown_WorkerReturnsOnlyOnceItEndedAndItsMessageIsBack()
+    {
+        var backend = NewBackend();
+        var queue = QueueNames.Workflow("default");
+        var handler = new WindsDownWhenStopped();
+        var worker = new EngineHarness(
+            b =>
+            {
+                b.ConfigureWorker(o => o with { MessageLease = TimeSpan.FromMinutes(5) });
+                b.Services.AddSingleton<ITaskHandler>(handler);
+            },
+            backend);
+        try
+        {
+            await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
+            await backend.Queues.SendAsync(queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = "winding-down" }, TimeSpan.Zero, CancellationToken.None);
+            await handler.Received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await worker.DisposeAsync(); // stops the worker and awaits its RunAsync
+        }
+
+        // Drained, not abandoned: by the time the worker returned, its handler had ended and the message had been handed back.
+        Assert.True(handler.Ended);
+        var again = await backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Contains("winding-down", Assert.Single(again).Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Works on every message until the worker stops, then spends a moment winding down (a handler's cleanup).</summary>
+    private sealed class WindsDownWhenStopped : ITaskHandler
+    {
+        public TaskCompletionSource Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Ended { get; private set; }
+
+        public async Task<TaskOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+        {
+            Received.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return TaskOutcome.Completed;
+            }
+            finally
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), CancellationToken.None); // the cleanup takes a while
+                Ended = true;
+            }
+        }
     }
 
     /// <summary>Takes every message and works on it until the worker stops.</summary>

@@ -21,7 +21,10 @@ public interface ITaskQueues
     /// <summary>Deletes a handled message. A message that is already gone, or whose receipt is stale, is ignored.</summary>
     Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken);
 
-    /// <summary>Makes the message visible again after <paramref name="delay"/> (0 = now); returns the updated handle, or null if the receipt is stale.</summary>
+    /// <summary>
+    /// Makes the message visible again after <paramref name="delay"/> (0 = now), with <c>message.Body</c> as its content (a worker
+    /// putting a message back records its deliveries in it); returns the updated handle, or null if the receipt is stale.
+    /// </summary>
     Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken);
 
     /// <summary>Moves a message that cannot be handled to the dead-letter queue of its queue and deletes it.</summary>

@@ -21,6 +21,7 @@ public interface IWorkflowStore
     /// (<paramref name="historyAfter"/>, <c>LastEventId</c>] — in one round trip where the store allows.
     /// Pass <paramref name="historyAfter"/> = 0 with any <paramref name="runId"/> for the whole history;
     /// when <paramref name="runId"/> is not the current run the whole history is returned.
+    /// The instance carries the inbox token read with the inbox (<see cref="InstanceRecord.InboxETag"/>).
     /// Null if the workflow does not exist.
     /// </summary>
     Task<WorkflowSnapshot?> LoadAsync(string workflowId, string? runId, long historyAfter, CancellationToken cancellationToken);
@@ -33,7 +34,9 @@ public interface IWorkflowStore
 
     /// <summary>
     /// Applies a commit atomically. Returns the stored instance (with its new ETag), or null when the
-    /// fence failed: the instance row changed (or exists, for an insert) — nothing was written. A commit
+    /// fence failed: the instance row changed (or exists, for an insert), or, for a commit with
+    /// <see cref="WorkflowCommit.FenceInbox"/>, an inbox item was added since its token was read — nothing was
+    /// written. A commit whose first event is event 1 (it starts a run) returns a fresh inbox token. A commit
     /// whose outcome was ambiguous (the connection broke) is resolved by the store, not re-applied blindly.
     /// </summary>
     Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken);
@@ -44,7 +47,7 @@ public interface IWorkflowStore
     /// <summary>Records a workflow task failure on the instance row without touching history; ignores conflicts.</summary>
     Task RecordTaskFailureAsync(string workflowId, string etag, string failure, CancellationToken cancellationToken);
 
-    /// <summary>Inserts an inbox row; false (and no change) when a row with that key already exists.</summary>
+    /// <summary>Inserts an inbox row and changes the inbox token; false (and no change) when a row with that key already exists.</summary>
     Task<bool> AddInboxAsync(string workflowId, InboxItem item, CancellationToken cancellationToken);
 
     /// <summary>Reads an activity row; null if it does not exist (never scheduled, or its outcome was consumed).</summary>
@@ -57,7 +60,7 @@ public interface IWorkflowStore
     Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Atomically replaces the activity row (ETag-guarded) and inserts the outcome into the inbox.
+    /// Atomically replaces the activity row (ETag-guarded) and inserts the outcome into the inbox (changing the inbox token).
     /// False when the row changed, is gone, or the outcome is already there — nothing was written then.
     /// </summary>
     Task<bool> CloseActivityAsync(ActivityTaskRecord activity, InboxItem outcome, CancellationToken cancellationToken);

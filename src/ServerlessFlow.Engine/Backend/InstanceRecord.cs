@@ -97,6 +97,14 @@ public sealed record InstanceRecord
 
     /// <summary>Opaque concurrency token set by the backend; null for a record that has never been stored.</summary>
     public string? ETag { get; init; }
+
+    /// <summary>
+    /// Opaque token of the workflow's inbox as the backend last saw it: every inbox insert changes it. Set by
+    /// <see cref="IWorkflowStore.LoadAsync"/> and by a commit that starts a run or is fenced by it (<see cref="WorkflowCommit.FenceInbox"/>);
+    /// any other commit returns the token it was given. Not part of the instance row (<see cref="IWorkflowStore.ReadInstanceAsync"/> leaves it null).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? InboxETag { get; init; }
 }
 
 /// <summary>A started timer that has not fired.</summary>

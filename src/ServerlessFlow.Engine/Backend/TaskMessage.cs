@@ -58,6 +58,14 @@ public sealed record TaskMessage
     public int? Failures { get; init; }
 
     /// <summary>
+    /// The queue's dequeue count of this very queue message when a worker last put it back after its handling ended (a retry
+    /// with a delay, or a hand-back at shutdown). Deliveries above it, before the current one, never ended: the process
+    /// handling them died or hung past the lease. They count as failures (see <c>DeliveryCount</c>). A copy starts without it.
+    /// </summary>
+    [JsonPropertyName("sd")]
+    public long? SettledDeliveries { get; init; }
+
+    /// <summary>
     /// When the message was due: its send time plus its delay, stamped by the queue (<see cref="ITaskQueues.SendAsync"/>)
     /// as it sends. Where its queue lag (<c>serverlessflow.task.queue_lag</c>) is counted from; null on messages sent otherwise.
     /// </summary>

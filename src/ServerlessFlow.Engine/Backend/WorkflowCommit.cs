@@ -23,6 +23,15 @@ public sealed record WorkflowCommit
 
     /// <summary>Activity rows to delete (their outcome was consumed), by scheduled event ID within <c>Instance.RunId</c>.</summary>
     public IReadOnlyList<long> DeletedActivities { get; init; } = [];
+
+    /// <summary>
+    /// When true, the commit applies only if no inbox item was added since <c>Instance.InboxETag</c> was read (a null token
+    /// counts as changed); otherwise it fails like a lost fence and nothing is written. A workflow task sets it on the commit
+    /// that closes its run, so that a signal, update or cancel request accepted meanwhile is handled instead of being
+    /// discarded with the closed run's inbox (Temporal refuses such a close as an unhandled command). Other commits leave
+    /// it unset, so producers never make them fail.
+    /// </summary>
+    public bool FenceInbox { get; init; }
 }
 
 /// <summary>What a workflow task reads: the instance row, its inbox, and history after a known event.</summary>

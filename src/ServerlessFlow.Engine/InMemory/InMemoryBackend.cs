@@ -36,7 +36,7 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
             var after = runId == instance.RunId ? historyAfter : 0;
             return Task.FromResult<WorkflowSnapshot?>(new WorkflowSnapshot
             {
-                Instance = instance,
+                Instance = instance with { InboxETag = partition.InboxETag },
                 Inbox = partition.Inbox.Values.OrderBy(i => i.CreatedAt).ToList(),
                 History = partition.HistoryOf(instance.RunId).Where(e => e.EventId > after && e.EventId <= instance.LastEventId).ToList(),
                 HistoryAfter = after,
@@ -70,7 +70,7 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
         {
             var id = commit.Instance.WorkflowId;
             var partition = partitions.GetValueOrDefault(id);
-            if (partition?.Instance?.ETag != commit.Instance.ETag)
+            if (partition?.Instance?.ETag != commit.Instance.ETag || (commit.FenceInbox && partition?.InboxETag != commit.Instance.InboxETag))
             {
                 return Task.FromResult<InstanceRecord?>(null);
             }
@@ -99,10 +99,11 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
                 partition.Activities.Remove((commit.Instance.RunId, scheduledEventId));
             }
 
-            var stored = commit.Instance with { ETag = NextETag() };
+            var stored = commit.Instance with { ETag = NextETag(), InboxETag = null };
             partition.Instance = stored;
             partition.UpdatedAt = time.GetUtcNow();
-            return Task.FromResult<InstanceRecord?>(stored);
+            var startsRun = commit.NewEvents.Count > 0 && commit.NewEvents[0].EventId == 1;
+            return Task.FromResult<InstanceRecord?>(stored with { InboxETag = startsRun || commit.FenceInbox ? partition.InboxETag : commit.Instance.InboxETag });
         }
     }
 
@@ -121,7 +122,7 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
                 partition = partitions[workflowId] = new Partition();
             }
 
-            return Task.FromResult(partition.Inbox.TryAdd(item.Key, item));
+            return Task.FromResult(partition.Inbox.TryAdd(item.Key, item) && partition.InboxAdded());
         }
     }
 
@@ -162,7 +163,7 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
             }
 
             partition.Inbox[outcome.Key] = outcome;
-            return Task.FromResult(true);
+            return Task.FromResult(partition.InboxAdded());
         }
     }
 
@@ -223,11 +224,23 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
 
     private sealed class Partition
     {
+        private long inboxInserts;
+
+        /// <summary>Counts an inbox insert (it changes <see cref="InboxETag"/>); true, for use in expressions.</summary>
+        public bool InboxAdded()
+        {
+            inboxInserts++;
+            return true;
+        }
+
         public InstanceRecord? Instance { get; set; }
 
         public DateTimeOffset UpdatedAt { get; set; }
 
         public Dictionary<string, InboxItem> Inbox { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The inbox token (<see cref="InstanceRecord.InboxETag"/>): the number of inbox inserts so far.</summary>
+        public string InboxETag => inboxInserts.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         public Dictionary<(string RunId, long ScheduledEventId), ActivityTaskRecord> Activities { get; } = [];
 

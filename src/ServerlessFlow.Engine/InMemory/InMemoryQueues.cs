@@ -93,6 +93,7 @@ internal sealed partial class InMemoryBackend : ITaskQueues
 
             stored.VisibleAt = time.GetUtcNow() + delay;
             stored.PopReceipt = Guid.NewGuid().ToString("N");
+            stored.Body = message.Body;
             ArmDueTimer(message.Queue, stored);
             return Task.FromResult<ReceivedMessage?>(message with { PopReceipt = stored.PopReceipt });
         }
@@ -114,6 +115,8 @@ internal sealed partial class InMemoryBackend : ITaskQueues
 
     private sealed record QueuedMessage(string Id, string Body)
     {
+        public string Body { get; set; } = Body;
+
         public DateTimeOffset VisibleAt { get; set; }
 
         public string? PopReceipt { get; set; }

@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Error, "Poller for queue {Queue} failed; backing off")]
     public static partial void PollFailed(ILogger logger, string queue, Exception exception);
 
+    [LoggerMessage(304, LogLevel.Warning, "The worker stopped with {Count} message handlers still running after {Bound}; their messages reappear when their leases run out")]
+    public static partial void ShutdownAbandoned(ILogger logger, int count, TimeSpan bound);
+
     [LoggerMessage(604, LogLevel.Warning, "Visibility index write for workflow {WorkflowId} failed; the recovery sweep retries it")]
     public static partial void VisibilityWriteFailed(ILogger logger, string workflowId, Exception exception);
 

@@ -294,7 +294,7 @@ internal sealed class WorkflowTaskProcessor(
             .Concat(due.Select(t => (HistoryEvent)new TimerFired { StartedEventId = t.StartedEventId }))
             .ToList();
         var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? await localActivities.RunTaskAsync(execution, inbound, now, cancellationToken) : [];
-        var built = EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now);
+        var built = FencedIfClosing(EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now));
         var (commit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
         var committed = await store.CommitAsync(commit, cancellationToken);
         if (committed is null)
@@ -419,6 +419,16 @@ internal sealed class WorkflowTaskProcessor(
         ActivityFailed failed => failed.ScheduledEventId,
         _ => null,
     };
+
+    /// <summary>
+    /// A commit that closes the run (complete, fail, cancel, continue-as-new, a termination at the history limits) is fenced by
+    /// the inbox: a signal, update or cancel request inserted since this task loaded makes it fail like a lost race, and the
+    /// next round loads and hands the message to the code (Temporal refuses such a close as an unhandled command). Otherwise
+    /// the message would be deleted with the closed run's inbox after its sender was told it was accepted. Commits that keep
+    /// the run open are not fenced: a storm of signals must never keep a workflow from making progress.
+    /// </summary>
+    private static WorkflowCommit FencedIfClosing(WorkflowCommit commit) =>
+        commit.Instance.Status == WorkflowStatus.Running ? commit : commit with { FenceInbox = true };
 
     /// <summary>Terminates a run whose history would pass the limits (instead of this commit); warns as it nears them.</summary>
     private WorkflowCommit EnforceHistoryLimits(WorkflowCommit commit, InstanceRecord before, DateTimeOffset now)

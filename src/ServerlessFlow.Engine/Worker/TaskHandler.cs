@@ -29,11 +29,21 @@ internal sealed class TaskHandler(
 
     public async Task<TaskOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
-        var task = TaskMessage.TryParse(message.Body);
-        if (task is null)
+        var parsed = TaskMessage.TryParse(message.Body);
+        if (parsed is null)
         {
             Log.BadMessage(logger, message.MessageId, message.Queue);
             return TaskOutcome.DeadLetter("The message body is not a ServerlessFlow task message (expected JSON with at least 'k' and 'w').");
+        }
+
+        // Counted before the message is handled again: a message that kills every process handling it must still end here.
+        var unfinished = DeliveryCount.Unfinished(message, parsed);
+        var task = DeliveryCount.Carried(message, parsed);
+        if (unfinished > 0 && task.Failures >= options.MaxDeliveries)
+        {
+            return TaskOutcome.DeadLetter(
+                $"Delivered {message.DequeueCount} times; the handling of {unfinished} of those deliveries never ended (the process handling it died, " +
+                $"or hung past its lease), and {task.Failures} failed deliveries reach the limit of {options.MaxDeliveries}.");
         }
 
         if (task.Kind is TaskKind.Activity or TaskKind.ActivityTimeout or TaskKind.ExternalRequest && (task.RunId is null || task.ScheduledEventId is null))

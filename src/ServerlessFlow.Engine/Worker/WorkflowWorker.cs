@@ -18,6 +18,12 @@ public sealed class WorkflowWorker
     /// <summary>First poll interval of an idle queue; it doubles up to <see cref="WorkerOptions.MaxPollInterval"/>.</summary>
     private static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How long a stopping worker waits for the tasks it is running: each sees the stop at once and hands its message back
+    /// within MessageLease's 2-second release timeout, so this is room for a handler's own wind-down, not for its work.
+    /// </summary>
+    private static readonly TimeSpan ShutdownDrain = TimeSpan.FromSeconds(10);
+
     private readonly ITaskQueues queues;
     private readonly StorageInitializer storage;
     private readonly ITaskHandler handler;
@@ -25,6 +31,7 @@ public sealed class WorkflowWorker
     private readonly WorkerOptions options;
     private readonly LocalWakeups wakeups;
     private readonly Activities.ActivitySlots activitySlots;
+    private readonly InFlightTasks inFlight = new();
     private readonly TimeProvider time;
     private readonly ILogger<WorkflowWorker> logger;
 
@@ -53,6 +60,14 @@ public sealed class WorkflowWorker
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Normal shutdown; each task in flight hands its message back as it stops (see RunOneAsync).
+        }
+        finally
+        {
+            // Not abandoned: the tasks in flight finish or hand their messages back before the host disposes what they use.
+            if (await inFlight.DrainAsync(ShutdownDrain) is > 0 and var abandoned)
+            {
+                Log.ShutdownAbandoned(logger, abandoned, ShutdownDrain);
+            }
         }
     }
 
@@ -136,7 +151,7 @@ public sealed class WorkflowWorker
                 foreach (var message in received)
                 {
                     await slots.WaitAsync(cancellationToken);
-                    _ = RunOneAsync(message, slots, cancellationToken);
+                    inFlight.Track(RunOneAsync(message, slots, cancellationToken));
                 }
             }
         }
@@ -172,7 +187,7 @@ public sealed class WorkflowWorker
 
             await (outcome switch
             {
-                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(current, retry.Delay, cancellationToken),
+                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(DeliveryCount.Settled(current), retry.Delay, cancellationToken),
                 TaskOutcome.DeadLetterOutcome dead => queues.DeadLetterAsync(current, dead.Reason, cancellationToken),
                 _ => queues.DeleteAsync(current, cancellationToken),
             });

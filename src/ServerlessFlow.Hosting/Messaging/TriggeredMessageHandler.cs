@@ -53,7 +53,7 @@ public sealed class TriggeredMessageHandler
                 // The trigger cannot delay its own message, so a copy carries the delay. Its dequeue count
                 // starts again at 1: the engine's own counts (attempts, and failures carried in the message) bound the retries.
                 var delay = OutboxSender.Clamp(retry.Delay);
-                await queues.SendAsync(queue, retry.Replacement ?? parsed, delay, cancellationToken);
+                await queues.SendAsync(queue, retry.Replacement ?? Engine.Worker.DeliveryCount.Carried(received, parsed), delay, cancellationToken);
                 Log.MessageRetried(logger, received.MessageId, queue, parsed.WorkflowId, delay);
                 break;
             case TaskOutcome.RetryOutcome:

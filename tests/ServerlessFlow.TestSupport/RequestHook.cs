@@ -1,14 +1,15 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace ServerlessFlow.AzureStorage.Tests;
+namespace ServerlessFlow.TestSupport;
 
 /// <summary>
 /// A pipeline policy that runs an action once, just before the first request <c>match</c> accepts is sent:
 /// it puts a competing write exactly between two steps of the code under test.
 /// </summary>
-internal sealed class RequestHook : HttpPipelinePolicy
+public sealed class RequestHook : HttpPipelinePolicy
 {
+    private readonly Lock gate = new();
     private Func<Request, bool>? match;
     private Func<Task>? action;
 
@@ -22,6 +23,7 @@ internal sealed class RequestHook : HttpPipelinePolicy
         action = run;
     }
 
+    /// <inheritdoc />
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         if (Take(message) is { } run)
@@ -32,6 +34,7 @@ internal sealed class RequestHook : HttpPipelinePolicy
         await ProcessNextAsync(message, pipeline);
     }
 
+    /// <inheritdoc />
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         if (Take(message) is { } run)
@@ -44,14 +47,18 @@ internal sealed class RequestHook : HttpPipelinePolicy
 
     private Func<Task>? Take(HttpMessage message)
     {
-        if (match is null || !match(message.Request))
+        // Requests run concurrently: only one may take the action.
+        lock (gate)
         {
-            return null;
-        }
+            if (match is null || !match(message.Request))
+            {
+                return null;
+            }
 
-        var run = action;
-        (match, action) = (null, null);
-        Fired++;
-        return run;
+            var run = action;
+            (match, action) = (null, null);
+            Fired++;
+            return run;
+        }
     }
 }

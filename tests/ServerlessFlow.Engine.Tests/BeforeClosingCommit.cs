@@ -1,0 +1,104 @@
+using System.Text;
+using Azure.Core;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
+using ServerlessFlow.TestSupport;
+
+namespace ServerlessFlow.Engine.Tests;
+
+/// <summary>Runs an action once, just before the first commit that closes a run reaches storage: a message lands exactly in the close's window.</summary>
+internal interface IBeforeClosingCommit
+{
+    /// <summary>Times the action ran.</summary>
+    int Fired { get; }
+
+    /// <summary>Arms the hook with <paramref name="action"/>.</summary>
+    void Arm(Func<Task> action);
+}
+
+/// <summary>On Azurite: a pipeline policy that runs the action before the entity-group transaction whose instance row closes the run.</summary>
+internal sealed class BeforeClosingTransaction : IBeforeClosingCommit
+{
+    private static readonly string[] ClosedStatuses = [.. Enum.GetNames<WorkflowStatus>().Where(s => s is not nameof(WorkflowStatus.Running)).Select(s => $"\"Status\":\"{s}\"")];
+
+    /// <summary>The policy to add to the backend's pipeline.</summary>
+    public RequestHook Hook { get; } = new();
+
+    public int Fired => Hook.Fired;
+
+    public void Arm(Func<Task> action) => Hook.Before(IsClosingTransaction, action);
+
+    private static bool IsClosingTransaction(Request request)
+    {
+        if (request.Method != RequestMethod.Post || !request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || request.Content is null)
+        {
+            return false;
+        }
+
+        using var body = new MemoryStream();
+        request.Content.WriteTo(body, CancellationToken.None);
+        var text = Encoding.UTF8.GetString(body.ToArray());
+        return ClosedStatuses.Any(status => text.Contains(status, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>In memory: the store, with the action run before a commit that closes a run (the backend has no request pipeline to hook).</summary>
+internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflowStore, IBeforeClosingCommit
+{
+    private Func<Task>? armed;
+    private int fired;
+
+    public int Fired => fired;
+
+    public void Arm(Func<Task> action) => armed = action;
+
+    public async Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken)
+    {
+        if (commit.Instance.Status != WorkflowStatus.Running && commit.NewEvents.Count > 0 && Interlocked.Exchange(ref armed, null) is { } action)
+        {
+            Interlocked.Increment(ref fired);
+            await action();
+        }
+
+        return await inner.CommitAsync(commit, cancellationToken);
+    }
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public Task<InstanceRecord?> ReadInstanceAsync(string workflowId, CancellationToken cancellationToken) => inner.ReadInstanceAsync(workflowId, cancellationToken);
+
+    public Task<WorkflowSnapshot?> LoadAsync(string workflowId, string? runId, long historyAfter, CancellationToken cancellationToken) =>
+        inner.LoadAsync(workflowId, runId, historyAfter, cancellationToken);
+
+    public Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(string workflowId, string runId, long afterEventId, CancellationToken cancellationToken) =>
+        inner.ReadHistoryAsync(workflowId, runId, afterEventId, cancellationToken);
+
+    public Task<HistoryEvent?> ReadEventAsync(string workflowId, string runId, long eventId, CancellationToken cancellationToken) =>
+        inner.ReadEventAsync(workflowId, runId, eventId, cancellationToken);
+
+    public Task<bool> ClearOutboxAsync(string workflowId, string etag, CancellationToken cancellationToken) => inner.ClearOutboxAsync(workflowId, etag, cancellationToken);
+
+    public Task RecordTaskFailureAsync(string workflowId, string etag, string failure, CancellationToken cancellationToken) =>
+        inner.RecordTaskFailureAsync(workflowId, etag, failure, cancellationToken);
+
+    public Task<bool> AddInboxAsync(string workflowId, InboxItem item, CancellationToken cancellationToken) => inner.AddInboxAsync(workflowId, item, cancellationToken);
+
+    public Task<ActivityTaskRecord?> ReadActivityAsync(string workflowId, string runId, long scheduledEventId, CancellationToken cancellationToken) =>
+        inner.ReadActivityAsync(workflowId, runId, scheduledEventId, cancellationToken);
+
+    public Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken) =>
+        inner.ReadActivitiesAsync(workflowId, runId, cancellationToken);
+
+    public Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken) => inner.UpdateActivityAsync(activity, cancellationToken);
+
+    public Task<bool> CloseActivityAsync(ActivityTaskRecord activity, InboxItem outcome, CancellationToken cancellationToken) =>
+        inner.CloseActivityAsync(activity, outcome, cancellationToken);
+
+    public Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken) => inner.ListInstancesAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<string>> FindStalledAsync(DateTimeOffset olderThan, int max, CancellationToken cancellationToken) =>
+        inner.FindStalledAsync(olderThan, max, cancellationToken);
+
+    public Task<PurgeOutcome> PurgeAsync(string workflowId, string runId, int maxDeletes, CancellationToken cancellationToken) =>
+        inner.PurgeAsync(workflowId, runId, maxDeletes, cancellationToken);
+}
