@@ -36,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LocalWakeups>();
         services.AddSingleton<CompletionNotifier>();
         services.AddSingleton<ClosedRuns>();
+        services.AddSingleton<ArmedChecks>();
         services.AddSingleton<WorkflowCache>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();
