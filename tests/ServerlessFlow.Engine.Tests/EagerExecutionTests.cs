@@ -105,6 +105,22 @@ public abstract class EagerExecutionTests : EngineSuite
     }
 
     [Fact]
+    public async Task EagerStart_NoWorkflowTaskSlotFree_RunsTheFirstTaskOnlyOnceOneIs()
+    {
+        await using var engine = new EngineHarness(b => Register(b.ConfigureWorker(o => o with { MaxConcurrentWorkflowTasks = 1 })), NewBackend());
+        var slots = engine.Get<WorkflowTaskSlots>();
+        await slots.Semaphore.WaitAsync(); // the only slot, as a task of another workflow would hold it
+
+        var handle = await engine.Client.StartWorkflowAsync(nameof(FiveSteps), null, new StartWorkflowOptions());
+
+        await ServerlessFlow.TestSupport.Polling.UntilAsync(TimeSpan.FromSeconds(30), "the first task to wait for a slot", () => Task.FromResult((slots.StartsWaiting == 1, 0)));
+        Assert.IsType<WorkflowStarted>(Assert.Single(await engine.Client.GetHistoryAsync(handle.Id)));
+        slots.Semaphore.Release();
+        var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal(5, closed.GetResult<int>());
+    }
+
+    [Fact]
     public async Task FanOut_MoreActivitiesThanFreeSlots_TheRestGoThroughTheirQueue()
     {
         var (backend, queues) = Recording(NewBackend());

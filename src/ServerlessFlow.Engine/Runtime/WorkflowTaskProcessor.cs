@@ -22,6 +22,7 @@ internal sealed class WorkflowTaskProcessor(
     LocalActivityRunner localActivities,
     ClosedRuns closedRuns,
     ArmedChecks armedChecks,
+    WorkflowTaskSlots slots,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -120,7 +121,10 @@ internal sealed class WorkflowTaskProcessor(
 
     private async Task RunStartedAsync(TaskMessage message, string taskQueue, WorkflowTaskSession session)
     {
-        TaskSlot.Hold(null); // A start made while handling a message (a schedule's) must not give that message's slot away.
+        // The first task counts against the workflow-task concurrency like a received message (and, like one, gives its slot
+        // back while it waits on eager activities). A start made while handling a message (a schedule's) holds a slot of its own.
+        var slot = await slots.TakeForStartAsync();
+        TaskSlot.Hold(slot);
         try
         {
             // No caller waits, and no worker's stopping token reaches here: the run belongs to the process, as a held message would.
@@ -136,6 +140,7 @@ internal sealed class WorkflowTaskProcessor(
         finally
         {
             End(session);
+            slot.Release();
         }
 
         // Commits kept losing races, or the task failed: hand the workflow to its queue as any failed task would be retried.
