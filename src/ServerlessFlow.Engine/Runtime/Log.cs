@@ -44,11 +44,11 @@ internal static partial class Log
     [LoggerMessage(302, LogLevel.Information, "Recovery sweep woke workflow {WorkflowId}")]
     public static partial void SweepWoke(ILogger logger, string workflowId);
 
-    [LoggerMessage(304, LogLevel.Warning, "Workflow {WorkflowId}: deleting message {MessageId} on queue {Queue}, no longer needed, failed; it will be delivered and found to have nothing to do")]
-    public static partial void WithdrawFailed(ILogger logger, string workflowId, string messageId, string queue, Exception exception);
-
     [LoggerMessage(303, LogLevel.Error, "Poller for queue {Queue} failed; backing off")]
     public static partial void PollFailed(ILogger logger, string queue, Exception exception);
+
+    [LoggerMessage(304, LogLevel.Warning, "Workflow {WorkflowId}: deleting message {MessageId} on queue {Queue}, no longer needed, failed; it will be delivered and found to have nothing to do")]
+    public static partial void WithdrawFailed(ILogger logger, string workflowId, string messageId, string queue, Exception exception);
 
     [LoggerMessage(604, LogLevel.Warning, "Visibility index write for workflow {WorkflowId} failed; the recovery sweep retries it")]
     public static partial void VisibilityWriteFailed(ILogger logger, string workflowId, Exception exception);
