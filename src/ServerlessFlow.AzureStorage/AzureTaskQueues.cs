@@ -41,31 +41,32 @@ internal sealed class AzureTaskQueues : ITaskQueues
     }
 
     /// <inheritdoc />
-    public Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var due = DateTimeOffset.UtcNow + Visibility(delay);
         return SendBodyAsync(queue, (message with { DueAt = due }).ToJson(), delay, cancellationToken);
     }
 
-    /// <summary>Sends a raw body (used to re-enqueue dead letters); the delay is clamped to [0, 7 days].</summary>
-    public async Task SendBodyAsync(string queue, string body, TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>Sends a raw body (used to re-enqueue dead letters); the delay is clamped to [0, 7 days]. Returns the message's handle.</summary>
+    public async Task<ReceivedMessage> SendBodyAsync(string queue, string body, TimeSpan delay, CancellationToken cancellationToken)
     {
         var visibility = Visibility(delay);
-        await StorageErrors.Run($"Sending to queue '{queue}'", async () =>
+        var receipt = await StorageErrors.Run($"Sending to queue '{queue}'", async () =>
         {
             try
             {
-                await Client(queue).SendMessageAsync(body, visibility, AzureLimits.InfiniteMessageTimeToLive, cancellationToken);
+                return (await Client(queue).SendMessageAsync(body, visibility, AzureLimits.InfiniteMessageTimeToLive, cancellationToken)).Value;
             }
             catch (RequestFailedException e) when (StorageErrors.IsNotFound(e))
             {
                 // Outbox messages may target a task queue no worker has ensured yet; a message must not be lost for that.
                 ensured.TryRemove(queue, out _);
                 await EnsureQueueAsync(queue, cancellationToken);
-                await Client(queue).SendMessageAsync(body, visibility, AzureLimits.InfiniteMessageTimeToLive, cancellationToken);
+                return (await Client(queue).SendMessageAsync(body, visibility, AzureLimits.InfiniteMessageTimeToLive, cancellationToken)).Value;
             }
         }, cancellationToken);
+        return new ReceivedMessage(queue, receipt.MessageId, receipt.PopReceipt, body, 0);
     }
 
     /// <inheritdoc />

@@ -36,6 +36,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LocalWakeups>();
         services.AddSingleton<CompletionNotifier>();
         services.AddSingleton<ClosedRuns>();
+        services.AddSingleton<ArmedChecks>();
+        services.AddSingleton<WorkflowTaskSlots>();
         services.AddSingleton<WorkflowCache>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();
@@ -68,7 +70,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new WorkflowWorker(
             sp.GetRequiredService<Backend.ITaskQueues>(), sp.GetRequiredService<StorageInitializer>(), sp.GetRequiredService<ITaskHandler>(),
             sp.GetRequiredService<HousekeepingPass>(), sp.GetRequiredService<WorkerOptions>(), sp.GetRequiredService<LocalWakeups>(),
-            sp.GetRequiredService<ActivitySlots>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowWorker>>()));
+            sp.GetRequiredService<ActivitySlots>(), sp.GetRequiredService<WorkflowTaskSlots>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowWorker>>()));
         return services;
     }
 }

@@ -71,10 +71,11 @@ internal sealed class TrackedTaskQueues(ITaskQueues inner, WorkTracker tracker) 
 {
     public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
 
-    public async Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    public async Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        await inner.SendAsync(queue, message, delay, cancellationToken);
+        var sent = await inner.SendAsync(queue, message, delay, cancellationToken);
         tracker.Pulse();
+        return sent;
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)

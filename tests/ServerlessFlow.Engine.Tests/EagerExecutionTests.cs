@@ -61,22 +61,62 @@ public abstract class EagerExecutionTests : EngineSuite
     }
 
     [Fact]
-    public async Task BackstopCheck_StarterDiedBeforeTheFirstTask_WakesTheWorkflowWhichCompletes()
+    public async Task EagerStart_StarterDiedAfterTheStartCommit_RecoverySweepWakesTheWorkflowWhichCompletes()
     {
         await using var engine = new EngineHarness(Register, NewBackend());
-        var id = "backstop-" + Guid.NewGuid().ToString("N");
-        var now = DateTimeOffset.UtcNow;
-        // What an eager start commits; its starter "dies" here: nobody runs the first task, and only the check is sent.
-        var start = StartCommit.WithBackstop(StartCommit.Build(id, Guid.NewGuid().ToString("N"), nameof(FiveSteps), "default", null, now, null, null), now);
+        var id = "abandoned-" + Guid.NewGuid().ToString("N");
+        // What an eager start commits; its starter "dies" right after: nobody runs the first task, and nothing was sent.
+        var start = StartCommit.Eager(StartCommit.Build(id, Guid.NewGuid().ToString("N"), nameof(FiveSteps), "default", null, DateTimeOffset.UtcNow, null, null));
         var committed = await engine.Backend.Store.CommitAsync(start, CancellationToken.None);
         Assert.NotNull(committed);
-        var check = Assert.Single(committed.Outbox).Message;
-        Assert.Equal(TaskKind.ActivityCheck, check.Kind);
+        Assert.Empty(committed.Outbox);
+        Assert.True(committed.OutboxPending); // what the recovery sweep finds
 
-        await engine.Backend.Queues.SendAsync(QueueNames.Workflow("default"), check, TimeSpan.Zero, CancellationToken.None);
         var closed = await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
 
         Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        Assert.Equal(5, closed.GetResult<int>());
+    }
+
+    [Fact]
+    public async Task ActivityCheck_CloserDiedBeforeTheIndexWrite_WritesTheClosedEntry()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var id = "unindexed-" + Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow;
+        var checkAt = now + TimeSpan.FromMinutes(1);
+        var start = StartCommit.Build(id, Guid.NewGuid().ToString("N"), nameof(FiveSteps), "default", null, now, null, null);
+        var started = await engine.Backend.Store.CommitAsync(start with { Instance = start.Instance with { Outbox = [], ActivityCheckAt = checkAt } }, CancellationToken.None);
+        Assert.NotNull(started);
+        // A close that left its index write to the run's check (no outbox flag), committed by a process that died before the write.
+        var close = InstanceTransition.Build(started, [new WorkflowCompleted { EventId = 2, Timestamp = now, Result = PayloadJson.ToElement(5) }], [], now);
+        Assert.NotNull(await engine.Backend.Store.CommitAsync(close with { Instance = close.Instance with { OutboxPending = false } }, CancellationToken.None));
+        Assert.Empty((await engine.Client.ListWorkflowsAsync(new WorkflowListQuery { IdPrefix = id })).Items);
+
+        var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = id, RunId = started.RunId, TimerAt = checkAt };
+        await engine.Backend.Queues.SendAsync(QueueNames.Workflow("default"), check, TimeSpan.Zero, CancellationToken.None);
+
+        var listed = await ServerlessFlow.TestSupport.Polling.UntilAsync(TimeSpan.FromSeconds(30), "the closed run's index entry", async () =>
+        {
+            var page = await engine.Client.ListWorkflowsAsync(new WorkflowListQuery { IdPrefix = id });
+            return (page.Items.Count == 1, page.Items);
+        });
+        Assert.Equal(WorkflowStatus.Completed, Assert.Single(listed).Status);
+    }
+
+    [Fact]
+    public async Task EagerStart_NoWorkflowTaskSlotFree_RunsTheFirstTaskOnlyOnceOneIs()
+    {
+        await using var engine = new EngineHarness(b => Register(b.ConfigureWorker(o => o with { MaxConcurrentWorkflowTasks = 1 })), NewBackend());
+        var slots = engine.Get<WorkflowTaskSlots>();
+        await slots.Semaphore.WaitAsync(); // the only slot, as a task of another workflow would hold it
+
+        var handle = await engine.Client.StartWorkflowAsync(nameof(FiveSteps), null, new StartWorkflowOptions());
+
+        await ServerlessFlow.TestSupport.Polling.UntilAsync(TimeSpan.FromSeconds(30), "the first task to wait for a slot", () => Task.FromResult((slots.StartsWaiting == 1, 0)));
+        Assert.IsType<WorkflowStarted>(Assert.Single(await engine.Client.GetHistoryAsync(handle.Id)));
+        slots.Semaphore.Release();
+        var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(30));
         Assert.Equal(5, closed.GetResult<int>());
     }
 

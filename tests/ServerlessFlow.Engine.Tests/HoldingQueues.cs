@@ -36,12 +36,13 @@ internal sealed class HoldingQueues(ITaskQueues inner) : ITaskQueues
 
     public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
 
-    public Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         if (hold is { } match && match(message))
         {
+            // Not in the queue yet: a handle that names no message, so deleting it finds nothing (as for a message already gone).
             held.Enqueue((queue, message, delay));
-            return Task.CompletedTask;
+            return Task.FromResult(new ReceivedMessage(queue, Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N"), message.ToJson(), 0));
         }
 
         return inner.SendAsync(queue, message, delay, cancellationToken);

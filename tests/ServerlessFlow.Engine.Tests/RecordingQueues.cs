@@ -13,10 +13,11 @@ internal sealed class RecordingQueues(ITaskQueues inner) : ITaskQueues
 
     public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
 
-    public async Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    public async Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        await inner.SendAsync(queue, message, delay, cancellationToken);
+        var handle = await inner.SendAsync(queue, message, delay, cancellationToken);
         sent.Enqueue((queue, message));
+        return handle;
     }
 
     public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken) =>

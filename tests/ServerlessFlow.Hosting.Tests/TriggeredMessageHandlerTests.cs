@@ -113,10 +113,10 @@ public sealed class TriggeredMessageHandlerTests
 
         public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
+        public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
         {
             Sent.Add((queue, message, delay));
-            return Task.CompletedTask;
+            return Task.FromResult(new ReceivedMessage(queue, $"m{Sent.Count}", "receipt", message.ToJson(), 0));
         }
 
         public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken) =>

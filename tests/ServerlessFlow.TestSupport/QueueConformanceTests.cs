@@ -55,6 +55,19 @@ public abstract class QueueConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteAsync_HandleReturnedBySend_RemovesTheMessageBeforeItIsDelivered()
+    {
+        var handle = await Queues.SendAsync(Queue, Message(), TimeSpan.Zero, Ct);
+        var other = await Queues.SendAsync(Queue, Message("w/2"), TimeSpan.Zero, Ct);
+
+        await Queues.DeleteAsync(handle, Ct);
+
+        // Both were visible at once: only the one not deleted is delivered.
+        Assert.Equal((Queue, 0L), (other.Queue, other.DequeueCount));
+        Assert.Equal("w/2", TaskMessage.TryParse((await ReceiveOneAsync()).Body)!.WorkflowId);
+    }
+
+    [Fact]
     public async Task ReceiveAsync_MessageBeingHandled_IsHiddenFromOthers()
     {
         await Queues.SendAsync(Queue, Message(), TimeSpan.Zero, Ct);

@@ -8,10 +8,14 @@ namespace ServerlessFlow.Engine.Activities;
 /// activities a worker runs eagerly, should that worker die. It looks at every open activity of the run, applies the
 /// timeouts that passed, and comes back (the same message, delayed) only while some activity still has a deadline ahead.
 /// A check superseded by a later one that a commit armed is dropped, so a workflow has one check in flight, not one per activity.
-/// An eager start arms the first check in its commit: if the run's first task has not committed when it fires, it wakes the workflow.
+/// A close may leave its index write to the run's check (see <see cref="WorkflowTaskProcessor"/>): a check that finds its run
+/// closed that way writes the entry, in case the closing process died before it did.
 /// </summary>
-internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeoutProcessor timeouts, ClosedRuns closedRuns, TimeProvider time)
+internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeoutProcessor timeouts, ClosedRuns closedRuns, OutboxSender outbox, TimeProvider time)
 {
+    /// <summary>How long a check whose index write failed waits before it tries again.</summary>
+    private static readonly TimeSpan IndexRetryDelay = TimeSpan.FromSeconds(5);
+
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
         if (closedRuns.TakeClosed(message.WorkflowId, message.RunId))
@@ -22,8 +26,17 @@ internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeo
         var instance = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
         if (instance is { Status: WorkflowStatus.Running, LastEventId: 1 } && instance.RunId == message.RunId)
         {
-            // The check an eager start armed, and the run's first task never committed: the starter died. Wake the workflow.
+            // A check armed by an eager start of an earlier version, and the run's first task never committed: the starter died.
+            // Wake the workflow. (Eager starts now arm none: the recovery sweep finds their start's pending outbox flag.)
             return TaskOutcome.RetryAs(new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId }, TimeSpan.Zero);
+        }
+
+        if (instance is { Status: not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew), OutboxPending: false } && instance.RunId == message.RunId
+            && instance.ActivityCheckAt == message.TimerAt)
+        {
+            // The run's close left its index write to this check: the closing process did it unless it died first. Writing again is
+            // harmless (the index ignores a write that is not newer).
+            return await outbox.WriteIndexAsync(instance, cancellationToken) ? TaskOutcome.Completed : TaskOutcome.RetryAfter(IndexRetryDelay);
         }
 
         if (instance is not { Status: WorkflowStatus.Running } || instance.RunId != message.RunId || instance.PendingActivities.Count == 0)

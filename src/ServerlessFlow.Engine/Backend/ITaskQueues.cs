@@ -11,9 +11,10 @@ public interface ITaskQueues
 
     /// <summary>
     /// Sends a message, visible after <paramref name="delay"/> (capped at the queue's 7-day limit by the caller), with
-    /// <see cref="TaskMessage.DueAt"/> set to when it becomes visible.
+    /// <see cref="TaskMessage.DueAt"/> set to when it becomes visible. Returns the message's handle (dequeue count 0), with which
+    /// the sender can delete it before it is delivered, once it knows the message is not needed (a backstop whose work was done).
     /// </summary>
-    Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken);
+    Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken);
 
     /// <summary>Receives up to <paramref name="maxMessages"/> messages, hiding them for <paramref name="visibilityTimeout"/>.</summary>
     Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken);

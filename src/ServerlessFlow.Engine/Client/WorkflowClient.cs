@@ -26,12 +26,6 @@ internal sealed partial class WorkflowClient(
     /// <summary>The clock of callers' waits, which are real time even when workflows run on a fake or skipping clock.</summary>
     private static readonly TimeProvider RealTime = TimeProvider.System;
 
-    /// <summary>
-    /// When an eagerly started run's first activity check fires: soon enough to wake a run whose starter died before its first
-    /// task committed, and usually before any activity deadline, so the check covers the run's eager activities as well.
-    /// </summary>
-    private static readonly TimeSpan EagerStartBackstop = TimeSpan.FromSeconds(5);
-
     public Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default) =>
         StartWorkflowAsync(workflowType, input, options, scheduledBy: null, cancellationToken);
 
@@ -117,7 +111,7 @@ internal sealed partial class WorkflowClient(
 
             if (eager)
             {
-                commit = StartCommit.WithBackstop(commit, now + EagerStartBackstop);
+                commit = StartCommit.Eager(commit);
             }
 
             InstanceRecord? committed;
@@ -147,7 +141,8 @@ internal sealed partial class WorkflowClient(
                 return (new WorkflowHandle(id, runId), null);
             }
 
-            // The first task's commit replaces the outbox and its flag: clearing them now would be a write for nothing.
+            // The first task's commit replaces the outbox and its flag: clearing them now would be a write for nothing (and the flag
+            // is what the recovery sweep finds if this process dies before that commit).
             var sent = await outbox.SendAsync(committed, clear: false, cancellationToken);
             var state = sent ? committed with { OutboxPending = false, VisibilityChanged = false } : committed;
             var started = (WorkflowStarted)commit.NewEvents[0];

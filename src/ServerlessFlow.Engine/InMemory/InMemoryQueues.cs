@@ -39,17 +39,19 @@ internal sealed partial class InMemoryBackend : ITaskQueues
         return Task.CompletedTask;
     }
 
-    public Task SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         lock (gate)
         {
             var visibleAt = time.GetUtcNow() + delay;
-            var queued = new QueuedMessage(Guid.NewGuid().ToString("N"), (message with { DueAt = visibleAt }).ToJson()) { VisibleAt = visibleAt };
+            var queued = new QueuedMessage(Guid.NewGuid().ToString("N"), (message with { DueAt = visibleAt }).ToJson())
+            {
+                VisibleAt = visibleAt, PopReceipt = Guid.NewGuid().ToString("N"),
+            };
             Queue(queue).Add(queued);
             ArmDueTimer(queue, queued);
+            return Task.FromResult(new ReceivedMessage(queue, queued.Id, queued.PopReceipt, queued.Body, 0));
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)

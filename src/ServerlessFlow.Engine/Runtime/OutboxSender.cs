@@ -40,19 +40,7 @@ internal sealed class OutboxSender(
 
         // The index first: the messages wake workers that find the flag still set and send everything again until it
         // is cleared, so the shorter the time from the first message to the clear, the fewer duplicates.
-        var indexed = true;
-        if (committed.VisibilityChanged)
-        {
-            try
-            {
-                await visibility.UpsertAsync(VisibilityRecords.From(committed, registry.SearchAttributes), cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.VisibilityWriteFailed(logger, committed.WorkflowId, e);
-                indexed = false;
-            }
-        }
+        var indexed = !committed.VisibilityChanged || await WriteIndexAsync(committed, cancellationToken);
 
         // A step that fans out leaves hundreds of messages: sent a few at a time, they do not hold the workflow task for long.
         await Parallel.ForEachAsync(
@@ -74,12 +62,47 @@ internal sealed class OutboxSender(
         return true;
     }
 
-    /// <summary>Sends one message, delayed until <paramref name="visibleAt"/> (capped at the queue limit).</summary>
-    public async Task SendOneAsync(string queue, TaskMessage message, DateTimeOffset? visibleAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the instance's index entry (a write that is not newer than the entry is ignored); false when it failed, which is
+    /// logged: the index never blocks the workflow, and whoever recorded the write as pending does it again.
+    /// </summary>
+    public async Task<bool> WriteIndexAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await visibility.UpsertAsync(VisibilityRecords.From(instance, registry.SearchAttributes), cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.VisibilityWriteFailed(logger, instance.WorkflowId, e);
+            return false;
+        }
+    }
+
+    /// <summary>Sends one message, delayed until <paramref name="visibleAt"/> (capped at the queue limit); returns its handle.</summary>
+    public async Task<ReceivedMessage> SendOneAsync(string queue, TaskMessage message, DateTimeOffset? visibleAt, CancellationToken cancellationToken)
     {
         var delay = visibleAt is { } at ? Clamp(at - time.GetUtcNow()) : TimeSpan.Zero;
-        await queues.SendAsync(queue, message, delay, cancellationToken);
+        var sent = await queues.SendAsync(queue, message, delay, cancellationToken);
         wakeups.NotifyAfter(queue, delay, time);
+        return sent;
+    }
+
+    /// <summary>
+    /// Deletes a message this process sent and no longer needs, before it is delivered. Best effort: a failure is logged and the
+    /// message is delivered and handled as usual (messages are hints).
+    /// </summary>
+    public async Task WithdrawAsync(ReceivedMessage sent, string workflowId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queues.DeleteAsync(sent, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.WithdrawFailed(logger, workflowId, sent.MessageId, sent.Queue, e);
+        }
     }
 
     /// <summary><paramref name="delay"/> within [0, <see cref="MaxMessageDelay"/>]: the one clamp of a queue message's delay (a longer wait is re-armed by its handler).</summary>

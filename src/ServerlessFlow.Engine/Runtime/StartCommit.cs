@@ -37,16 +37,11 @@ internal static class StartCommit
     }
 
     /// <summary>
-    /// The start for a starter that runs the first task itself (eager start): no wake-up, but one delayed activity check,
-    /// due at <paramref name="backstopAt"/>, that wakes the workflow if its first task has not run by then (the starter died)
-    /// and otherwise serves as the run's first activity check.
+    /// The start for a starter that runs the first task itself (eager start): no message at all. The outbox flag stays set for
+    /// the index entry, and the starter does not clear it: the first task's commit does. Should the starter die before that
+    /// commit, the recovery sweep finds the flag set past its threshold and wakes the workflow, as for any unsent outbox.
     /// </summary>
-    public static WorkflowCommit WithBackstop(WorkflowCommit start, DateTimeOffset backstopAt)
-    {
-        var instance = start.Instance;
-        var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = backstopAt };
-        return start with { Instance = instance with { Outbox = [new OutboundMessage(QueueNames.Workflow(instance.TaskQueue), check, backstopAt)], ActivityCheckAt = backstopAt } };
-    }
+    public static WorkflowCommit Eager(WorkflowCommit start) => start with { Instance = start.Instance with { Outbox = [] } };
 
     /// <summary>
     /// The start of a run whose first workflow task is due <paramref name="delay"/> after it (a start delay): the wake-up is

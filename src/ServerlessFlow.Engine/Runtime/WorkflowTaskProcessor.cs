@@ -21,6 +21,8 @@ internal sealed class WorkflowTaskProcessor(
     EagerActivities eager,
     LocalActivityRunner localActivities,
     ClosedRuns closedRuns,
+    ArmedChecks armedChecks,
+    WorkflowTaskSlots slots,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -36,6 +38,13 @@ internal sealed class WorkflowTaskProcessor(
 
     /// <summary>How long an eager start whose first task failed in this process waits before its queue takes it.</summary>
     private static readonly TimeSpan EagerStartRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long after a close the run's armed activity check must still be due for the close to leave its index write to it:
+    /// the check must not be delivered before the commit lands (its own latency, SDK retries, clock skew between the process
+    /// that armed the check and this one).
+    /// </summary>
+    private static readonly TimeSpan MinCheckLead = TimeSpan.FromSeconds(10);
 
     private readonly WorkInProgress inProgress = new();
 
@@ -112,7 +121,10 @@ internal sealed class WorkflowTaskProcessor(
 
     private async Task RunStartedAsync(TaskMessage message, string taskQueue, WorkflowTaskSession session)
     {
-        TaskSlot.Hold(null); // A start made while handling a message (a schedule's) must not give that message's slot away.
+        // The first task counts against the workflow-task concurrency like a received message (and, like one, gives its slot
+        // back while it waits on eager activities). A start made while handling a message (a schedule's) holds a slot of its own.
+        var slot = await slots.TakeForStartAsync();
+        TaskSlot.Hold(slot);
         try
         {
             // No caller waits, and no worker's stopping token reaches here: the run belongs to the process, as a held message would.
@@ -128,6 +140,7 @@ internal sealed class WorkflowTaskProcessor(
         finally
         {
             End(session);
+            slot.Release();
         }
 
         // Commits kept losing races, or the task failed: hand the workflow to its queue as any failed task would be retried.
@@ -295,7 +308,8 @@ internal sealed class WorkflowTaskProcessor(
             .ToList();
         var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? await localActivities.RunTaskAsync(execution, inbound, now, cancellationToken) : [];
         var built = FencedIfClosing(EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now));
-        var (commit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
+        var (eagerCommit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
+        var commit = IndexLeftToCheck(eagerCommit, time.GetUtcNow());
         var committed = await store.CommitAsync(commit, cancellationToken);
         if (committed is null)
         {
@@ -328,14 +342,56 @@ internal sealed class WorkflowTaskProcessor(
         {
             cache.Put(message.WorkflowId, execution);
         }
+
+        notifier.Committed(message.WorkflowId);
+        if (committed.Status == WorkflowStatus.Running)
+        {
+            await outbox.SendAsync(committed, cancellationToken);
+        }
         else
+        {
+            await FinishCloseAsync(committed, cancellationToken);
+        }
+
+        return consumedAll ? Round.Done : Round.Again;
+    }
+
+    /// <summary>
+    /// A close that sends nothing and whose run has an activity check due well after it (armed for its eager activities) leaves
+    /// its index write to that check instead of to the outbox flag: written right after the commit as usual, but with no flag to
+    /// clear afterwards (a merge saved). If this process dies before the write, the check finds the run closed with no flag and
+    /// writes the entry (<see cref="Activities.ActivityCheckProcessor"/>). A continue-as-new keeps the flag: its next commit must
+    /// happen even if this process dies, and the check does not make it.
+    /// </summary>
+    private static WorkflowCommit IndexLeftToCheck(WorkflowCommit commit, DateTimeOffset now) =>
+        commit.Instance is { Status: not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew), Outbox.Count: 0, ActivityCheckAt: { } checkAt } && checkAt > now + MinCheckLead
+            ? commit with { Instance = commit.Instance with { OutboxPending = false } }
+            : commit;
+
+    /// <summary>
+    /// After a close: its outbox and index entry go out (under the flag, or for a close that left it to the run's check, the entry
+    /// alone); then the run's activity check this process armed, which has nothing left to do, is deleted before it comes due.
+    /// A check kept (a write failed, or another process armed it) is delivered and handled as usual.
+    /// </summary>
+    private async Task FinishCloseAsync(InstanceRecord committed, CancellationToken cancellationToken)
+    {
+        var check = armedChecks.Take(committed.WorkflowId, committed.RunId);
+        var written = committed.OutboxPending
+            ? await outbox.SendAsync(committed, cancellationToken)
+            : !committed.VisibilityChanged || await outbox.WriteIndexAsync(committed, cancellationToken);
+        if (!written)
+        {
+            return;
+        }
+
+        if (check is null)
         {
             closedRuns.Add(committed.WorkflowId, committed.RunId);
         }
-
-        notifier.Committed(message.WorkflowId);
-        await outbox.SendAsync(committed, cancellationToken);
-        return consumedAll ? Round.Done : Round.Again;
+        else
+        {
+            await outbox.WithdrawAsync(check, committed.WorkflowId, cancellationToken);
+        }
     }
 
     /// <summary>The state to run a round on: what this task committed last if nothing can have changed it since, else a load.</summary>
@@ -399,7 +455,7 @@ internal sealed class WorkflowTaskProcessor(
         if (instance.ActivityCheckAt is not { } armed || armed <= now || armed > checkAt)
         {
             var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = checkAt };
-            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), check, checkAt, cancellationToken);
+            armedChecks.Add(instance.WorkflowId, instance.RunId, await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), check, checkAt, cancellationToken));
             armed = checkAt;
         }
 

@@ -32,15 +32,17 @@ public sealed class WorkflowWorker
     private readonly LocalWakeups wakeups;
     private readonly Activities.ActivitySlots activitySlots;
     private readonly InFlightTasks inFlight = new();
+    private readonly WorkflowTaskSlots workflowSlots;
     private readonly TimeProvider time;
     private readonly ILogger<WorkflowWorker> logger;
 
     internal WorkflowWorker(
         ITaskQueues queues, StorageInitializer storage, ITaskHandler handler, HousekeepingPass housekeeping, WorkerOptions options, LocalWakeups wakeups,
-        Activities.ActivitySlots activitySlots, TimeProvider time, ILogger<WorkflowWorker> logger)
+        Activities.ActivitySlots activitySlots, WorkflowTaskSlots workflowSlots, TimeProvider time, ILogger<WorkflowWorker> logger)
     {
         this.time = time;
         this.activitySlots = activitySlots;
+        this.workflowSlots = workflowSlots;
         this.queues = queues;
         this.storage = storage;
         this.handler = handler;
@@ -74,7 +76,7 @@ public sealed class WorkflowWorker
     private async Task PollAllAsync(CancellationToken cancellationToken)
     {
         await storage.InitializeAsync(cancellationToken);
-        var workflowSlots = new SemaphoreSlim(options.MaxConcurrentWorkflowTasks);
+        var workflowSlots = this.workflowSlots.Semaphore;
         // Activity slots are shared with the workflow tasks that run activities eagerly.
         var activitySlots = this.activitySlots.Semaphore;
         var loops = new List<Task>();
