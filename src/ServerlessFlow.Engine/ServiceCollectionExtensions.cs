@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ClosedRuns>();
         services.AddSingleton<ArmedChecks>();
         services.AddSingleton<WorkflowTaskSlots>();
+        services.AddSingleton<EagerRuns>();
         services.AddSingleton<WorkflowCache>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();

@@ -23,6 +23,7 @@ internal sealed class WorkflowTaskProcessor(
     ClosedRuns closedRuns,
     ArmedChecks armedChecks,
     WorkflowTaskSlots slots,
+    EagerRuns eagerRuns,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -99,8 +100,8 @@ internal sealed class WorkflowTaskProcessor(
 
     /// <summary>
     /// Eager start: runs the first task of a run this process has just started, at once and without a queue hop, in the
-    /// background (the starter does not wait for it). The start commit carried a delayed activity check instead of a
-    /// wake-up, which wakes the workflow through its queue should this process die before the first task commits.
+    /// background (the starter does not wait for it). The start commit sent no wake-up: should this process die before the
+    /// first task commits, the recovery sweep finds the start's outbox flag and wakes the workflow through its queue.
     /// </summary>
     /// <param name="committed">The instance row as the start committed it, with its outbox already sent.</param>
     /// <param name="started">The run's first event, to run on without a load; null to load (something else was written since).</param>
@@ -116,10 +117,10 @@ internal sealed class WorkflowTaskProcessor(
             Loaded = started is null ? null : new WorkflowSnapshot { Instance = committed, Inbox = [], History = [started], HistoryAfter = 0 },
         };
         var message = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = committed.WorkflowId, RunId = committed.RunId };
-        _ = Task.Run(() => RunStartedAsync(message, committed.TaskQueue, session), CancellationToken.None);
+        eagerRuns.Run(stopping => RunStartedAsync(message, committed.TaskQueue, session, stopping));
     }
 
-    private async Task RunStartedAsync(TaskMessage message, string taskQueue, WorkflowTaskSession session)
+    private async Task RunStartedAsync(TaskMessage message, string taskQueue, WorkflowTaskSession session, CancellationToken stopping)
     {
         // The first task counts against the workflow-task concurrency like a received message (and, like one, gives its slot
         // back while it waits on eager activities). A start made while handling a message (a schedule's) holds a slot of its own.
@@ -127,11 +128,15 @@ internal sealed class WorkflowTaskProcessor(
         TaskSlot.Hold(slot);
         try
         {
-            // No caller waits, and no worker's stopping token reaches here: the run belongs to the process, as a held message would.
-            if (await DriveAsync(message, session, CancellationToken.None))
+            // No caller waits: the run belongs to the process, as a held message would, and stops when the process does.
+            if (await DriveAsync(message, session, stopping))
             {
                 return;
             }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The process is stopping: the queue takes the workflow, below.
         }
         catch (Exception e)
         {
@@ -146,11 +151,12 @@ internal sealed class WorkflowTaskProcessor(
         // Commits kept losing races, or the task failed: hand the workflow to its queue as any failed task would be retried.
         try
         {
-            await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, time.GetUtcNow() + EagerStartRetryDelay, CancellationToken.None);
+            var retryAt = stopping.IsCancellationRequested ? (DateTimeOffset?)null : time.GetUtcNow() + EagerStartRetryDelay;
+            await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, retryAt, CancellationToken.None);
         }
         catch (Exception e)
         {
-            // The start's delayed activity check, or the recovery sweep, wakes the workflow.
+            // The recovery sweep wakes the workflow (the start's outbox flag stays set until its first task commits).
             Log.HandlerFailed(logger, message.WorkflowId, "eager start", QueueNames.Workflow(taskQueue), e);
         }
     }

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 
-namespace ServerlessFlow.Engine.Worker;
+namespace ServerlessFlow.Engine.Runtime;
 
 /// <summary>
-/// The message handlers a worker started and has not seen end. A stopping worker waits for them (within a bound) instead of
-/// abandoning them: each sees the stop through its token and finishes or hands its message back, before the host tears down
-/// the services they use.
+/// Work a process started in the background and has not seen end (a worker's message handlers, eager first tasks). A stopping
+/// process waits for it (within a bound) instead of abandoning it: each piece sees the stop through its token and finishes or
+/// hands its work back, before the host tears down the services it uses.
 /// </summary>
 internal sealed class InFlightTasks
 {
