@@ -219,6 +219,12 @@ public sealed class DurableTaskClientTests : IAsyncLifetime
             await Client.ScheduleNewOrchestrationInstanceAsync(nameof(HelloSequence), new HelloInput(1, 0), new StartOrchestrationOptions("keep-done")), Timeout());
         await Client.WaitForInstanceCompletionAsync(
             await Client.ScheduleNewOrchestrationInstanceAsync(nameof(FailingWorkflow), "x", new StartOrchestrationOptions("drop-failed")), Timeout());
+        // A purge by status reads the list index, which follows a close by moments (it is written just after the close's commit).
+        await ServerlessFlow.TestSupport.Polling.UntilAsync(TimeSpan.FromSeconds(30), "the failed run in the index", async () =>
+        {
+            var failed = await Client.GetAllInstancesAsync(new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed] }).ToListAsync();
+            return (failed.Any(i => i.InstanceId == "drop-failed"), true);
+        });
 
         var result = await Client.PurgeAllInstancesAsync(new PurgeInstancesFilter(Statuses: [OrchestrationRuntimeStatus.Failed]));
 

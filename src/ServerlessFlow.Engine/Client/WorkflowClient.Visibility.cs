@@ -14,25 +14,8 @@ internal sealed partial class WorkflowClient
 
     public async Task<bool> PurgeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default)
     {
-        while (true)
-        {
-            if (await store.ReadInstanceAsync(WorkflowIds.Validate(workflowId), cancellationToken) is not { } instance)
-            {
-                return false;
-            }
-
-            switch (await purger.PurgeAsync(instance, cancellationToken))
-            {
-                case PurgeOutcome.Purged:
-                    return true;
-                case PurgeOutcome.NotFound:
-                    return false;
-                case PurgeOutcome.NotClosed:
-                    throw new WorkflowOpenException(workflowId, instance.RunId);
-            }
-
-            // RunChanged: a new run, or the closed run's outbox was just sent; look again.
-        }
+        var (outcome, instance) = await PurgeCurrentRunAsync(WorkflowIds.Validate(workflowId), runId: null, cancellationToken);
+        return outcome == PurgeOutcome.NotClosed ? throw new WorkflowOpenException(workflowId, instance!.RunId) : outcome == PurgeOutcome.Purged;
     }
 
     public async Task<PurgeResult> PurgeWorkflowsAsync(WorkflowListQuery query, int max, CancellationToken cancellationToken = default)
@@ -47,19 +30,45 @@ internal sealed partial class WorkflowClient
         var purged = 0;
         foreach (var item in page.Items)
         {
-            var instance = await store.ReadInstanceAsync(item.WorkflowId, cancellationToken);
-            if (instance is null)
+            switch ((await PurgeCurrentRunAsync(item.WorkflowId, item.RunId, cancellationToken)).Outcome)
             {
-                // A leftover entry of a workflow purged already (a late index write): remove it too.
-                await visibility.DeleteAsync(item.WorkflowId, item.Version, cancellationToken);
-            }
-            else if (instance.RunId == item.RunId && await purger.PurgeAsync(instance, cancellationToken) == PurgeOutcome.Purged)
-            {
-                purged++;
+                case PurgeOutcome.NotFound:
+                    // A leftover entry of a workflow purged already (a late index write): remove it too.
+                    await visibility.DeleteAsync(item.WorkflowId, item.Version, cancellationToken);
+                    break;
+                case PurgeOutcome.Purged:
+                    purged++;
+                    break;
             }
         }
 
         return new PurgeResult(purged, page.Items.Count - purged, page.ContinuationToken);
+    }
+
+    /// <summary>
+    /// Purges the workflow's current run (only if it is <paramref name="runId"/>, when given), looking again while the purge
+    /// reports a change: a closed run whose outbox was still pending (its flag is cleared just after its close, so a purge right
+    /// after the close meets it) is sent first, which changes its row.
+    /// </summary>
+    private async Task<(PurgeOutcome Outcome, InstanceRecord? Instance)> PurgeCurrentRunAsync(string workflowId, string? runId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (await store.ReadInstanceAsync(workflowId, cancellationToken) is not { } instance)
+            {
+                return (PurgeOutcome.NotFound, null);
+            }
+
+            if (runId is not null && instance.RunId != runId)
+            {
+                return (PurgeOutcome.RunChanged, instance);
+            }
+
+            if (await purger.PurgeAsync(instance, cancellationToken) is var outcome && outcome != PurgeOutcome.RunChanged)
+            {
+                return (outcome, instance);
+            }
+        }
     }
 
     /// <summary>The query with its page size checked and its search attribute values converted to their registered types.</summary>
