@@ -42,15 +42,22 @@ internal sealed class BeforeClosingTransaction : IBeforeClosingCommit
     }
 }
 
-/// <summary>In memory: the store, with the action run before a commit that closes a run (the backend has no request pipeline to hook).</summary>
+/// <summary>
+/// In memory: the store, with the action run before a commit that closes a run (the backend has no request pipeline to hook), or
+/// before the next load (<see cref="ArmBeforeLoad"/>).
+/// </summary>
 internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflowStore, IBeforeClosingCommit
 {
     private Func<Task>? armed;
+    private Func<Task>? beforeLoad;
     private int fired;
 
     public int Fired => fired;
 
     public void Arm(Func<Task> action) => armed = action;
+
+    /// <summary>Runs <paramref name="action"/> once, before the next load.</summary>
+    public void ArmBeforeLoad(Func<Task> action) => beforeLoad = action;
 
     public async Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken)
     {
@@ -67,8 +74,16 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
 
     public Task<InstanceRecord?> ReadInstanceAsync(string workflowId, CancellationToken cancellationToken) => inner.ReadInstanceAsync(workflowId, cancellationToken);
 
-    public Task<WorkflowSnapshot?> LoadAsync(string workflowId, string? runId, long historyAfter, CancellationToken cancellationToken) =>
-        inner.LoadAsync(workflowId, runId, historyAfter, cancellationToken);
+    public async Task<WorkflowSnapshot?> LoadAsync(string workflowId, string? runId, long historyAfter, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref beforeLoad, null) is { } action)
+        {
+            Interlocked.Increment(ref fired);
+            await action();
+        }
+
+        return await inner.LoadAsync(workflowId, runId, historyAfter, cancellationToken);
+    }
 
     public Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(string workflowId, string runId, long afterEventId, CancellationToken cancellationToken) =>
         inner.ReadHistoryAsync(workflowId, runId, afterEventId, cancellationToken);

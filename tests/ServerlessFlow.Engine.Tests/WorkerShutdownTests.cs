@@ -8,26 +8,8 @@ public abstract class WorkerShutdownTests : EngineSuite
     [Fact]
     public async Task Stop_TaskInFlight_MessageHandedBackAtOnceNotAfterItsLease()
     {
-        var backend = NewBackend();
-        var queue = QueueNames.Workflow("default");
         var handler = new HoldsUntilStopped();
-        var worker = new EngineHarness(
-            b =>
-            {
-                b.ConfigureWorker(o => o with { MessageLease = TimeSpan.FromMinutes(5) });
-                b.Services.AddSingleton<ITaskHandler>(handler);
-            },
-            backend);
-        try
-        {
-            await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
-            await backend.Queues.SendAsync(queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = "held-at-shutdown" }, TimeSpan.Zero, CancellationToken.None);
-            await handler.Received.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            await worker.DisposeAsync();
-        }
+        var (backend, queue) = await StoppedWhileHandlingAsync(handler, handler.Received.Task, "held-at-shutdown");
 
         // Handed back, not left hidden for the five minutes of its lease: another worker can take it now.
         var again = await Eventually.WaitAsync(() => backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None), r => r.Count == 1);
@@ -39,31 +21,42 @@ public abstract class WorkerShutdownTests : EngineSuite
     [Fact]
     public async Task Stop_HandlerWindingDown_WorkerReturnsOnlyOnceItEndedAndItsMessageIsBack()
     {
+        var handler = new WindsDownWhenStopped();
+        var (backend, queue) = await StoppedWhileHandlingAsync(handler, handler.Received.Task, "winding-down");
+
+        // Drained, not abandoned: by the time the worker returned, its handler had ended and the message had been handed back.
+        Assert.True(handler.Ended);
+        var again = await backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Contains("winding-down", Assert.Single(again).Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A worker whose only handler is <paramref name="handler"/> (and whose lease outlasts the test) takes one message for
+    /// <paramref name="workflowId"/>, and is stopped once the handler has it (<paramref name="received"/>); the worker has returned.
+    /// </summary>
+    private async Task<(TestBackend Backend, string Queue)> StoppedWhileHandlingAsync(ITaskHandler handler, Task received, string workflowId)
+    {
         var backend = NewBackend();
         var queue = QueueNames.Workflow("default");
-        var handler = new WindsDownWhenStopped();
         var worker = new EngineHarness(
             b =>
             {
                 b.ConfigureWorker(o => o with { MessageLease = TimeSpan.FromMinutes(5) });
-                b.Services.AddSingleton<ITaskHandler>(handler);
+                b.Services.AddSingleton(handler);
             },
             backend);
         try
         {
             await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
-            await backend.Queues.SendAsync(queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = "winding-down" }, TimeSpan.Zero, CancellationToken.None);
-            await handler.Received.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await backend.Queues.SendAsync(queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId }, TimeSpan.Zero, CancellationToken.None);
+            await received.WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
             await worker.DisposeAsync(); // stops the worker and awaits its RunAsync
         }
 
-        // Drained, not abandoned: by the time the worker returned, its handler had ended and the message had been handed back.
-        Assert.True(handler.Ended);
-        var again = await backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None);
-        Assert.Contains("winding-down", Assert.Single(again).Body, StringComparison.Ordinal);
+        return (backend, queue);
     }
 
     /// <summary>Works on every message until the worker stops, then spends a moment winding down (a handler's cleanup).</summary>

@@ -229,6 +229,11 @@ internal sealed partial class WorkflowClient(
                 throw new WorkflowNotFoundException(workflowId);
             }
 
+            if (snapshot.Instance.Status != WorkflowStatus.Running || snapshot.Instance.RunId != instance.RunId)
+            {
+                continue; // Closed (or replaced) between the read and the load: the commit would be fenced by the new row. Look again.
+            }
+
             var now = time.GetUtcNow();
             var terminated = new WorkflowTerminated { EventId = snapshot.Instance.LastEventId + 1, Timestamp = now, Reason = reason };
             var commit = InstanceTransition.Build(snapshot.Instance, [terminated], snapshot.Inbox.Select(i => i.Key).Take(WorkflowTaskProcessor.MaxInboxPerTask).ToList(), now);
