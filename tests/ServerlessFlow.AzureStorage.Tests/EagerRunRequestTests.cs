@@ -1,6 +1,5 @@
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessFlow.Engine;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.TestSupport;
 
@@ -19,7 +18,7 @@ public sealed class EagerRunRequestTests(AzuriteFixture azurite)
         var counter = new RequestCounter();
         var backend = await TestBackends.CreateAsync(azurite, counter);
         await backend.Visibility.InitializeAsync(CancellationToken.None);
-        await using var services = Services(backend);
+        await using var services = TestBackends.Engine(backend, flow => flow.AddWorkflow<ThreeQuickSteps>().AddActivities<QuickActivities>());
         var client = services.GetRequiredService<IWorkflowClient>();
         var queue = new QueueClient(azurite.ConnectionString, AzureStorageBackend.PhysicalQueueName(backend.Options.Prefix, QueueNames.Workflow(QueueNames.DefaultTaskQueue)));
         await queue.CreateIfNotExistsAsync();
@@ -41,17 +40,6 @@ public sealed class EagerRunRequestTests(AzuriteFixture azurite)
         Assert.Equal(1, counts.ByResource.GetValueOrDefault($"DELETE {physical}")); // the check, withdrawn after the close
         var table = AzureStorageBackend.WorkflowTableName(backend.Options.Prefix);
         Assert.Equal(0, counts.ByResource.GetValueOrDefault($"MERGE {table}") + counts.ByResource.GetValueOrDefault($"PATCH {table}")); // no flag cleared
-    }
-
-    private static ServiceProvider Services(AzureStorageBackend backend)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddServerlessFlow(flow => flow
-            .UseBackend(_ => backend.Store, _ => backend.Queues, _ => backend.Visibility, _ => backend.Schedules)
-            .AddWorkflow<ThreeQuickSteps>()
-            .AddActivities<QuickActivities>());
-        return services.BuildServiceProvider();
     }
 }
 

@@ -20,7 +20,10 @@ public sealed class RefusedCommitTests(AzuriteFixture azurite)
     public async Task HandleAsync_CommitRefusedByStorage_ShowsTheTaskFailureAndDeadLettersAfterTheDeliveryLimit()
     {
         var backend = await TestBackends.CreateAsync(azurite);
-        await using var services = Services(backend);
+        await using var services = TestBackends.Engine(backend, flow => flow
+            .AddWorkflow<WaitsForSignal>()
+            // The test is the only driver of the workflow's tasks: an eager start would run the first one beside it.
+            .ConfigureWorker(o => o with { MaxDeliveries = MaxDeliveries, EagerStart = false }));
         var client = services.GetRequiredService<IWorkflowClient>();
         var handler = services.GetRequiredService<ITaskHandler>();
         var workflowId = "refused-" + Guid.NewGuid().ToString("N");
@@ -49,18 +52,6 @@ public sealed class RefusedCommitTests(AzuriteFixture azurite)
 
         var dead = Assert.IsType<TaskOutcome.DeadLetterOutcome>(last);
         Assert.Contains($"Committing workflow '{workflowId}' failed", dead.Reason, StringComparison.Ordinal);
-    }
-
-    private static ServiceProvider Services(AzureStorageBackend backend)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddServerlessFlow(flow => flow
-            .UseBackend(_ => backend.Store, _ => backend.Queues, _ => backend.Visibility, _ => backend.Schedules)
-            .AddWorkflow<WaitsForSignal>()
-            // The test is the only driver of the workflow's tasks: an eager start would run the first one beside it.
-            .ConfigureWorker(o => o with { MaxDeliveries = MaxDeliveries, EagerStart = false }));
-        return services.BuildServiceProvider();
     }
 
     private static ReceivedMessage Received(TaskMessage message) => new("wf-default", Guid.NewGuid().ToString("N"), "pop", message.ToJson(), 1);

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessFlow.Engine;
 using ServerlessFlow.Engine.Worker;
 using ServerlessFlow.History;
 using ServerlessFlow.TestSupport;
@@ -19,7 +18,12 @@ public sealed class StartDelayRecoveryTests(AzuriteFixture azurite)
     {
         var faults = new FaultInjectionPolicy();
         var backend = await TestBackends.CreateAsync(azurite, faults);
-        await using var services = Services(backend);
+        await using var services = TestBackends.Engine(backend, flow => flow
+            .AddWorkflow<WaitsForSignal>()
+            .ConfigureWorker(o => o with
+            {
+                MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500), Retention = null,
+            }));
         using var stop = new CancellationTokenSource();
         var worker = services.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
         var client = services.GetRequiredService<IWorkflowClient>();
@@ -39,19 +43,5 @@ public sealed class StartDelayRecoveryTests(AzuriteFixture azurite)
         var history = await client.GetHistoryAsync(id);
         Assert.Contains(history, e => e is WorkflowSignaled { SignalName: "go" });
         Assert.All(history.Skip(1), e => Assert.True(e.Timestamp >= orphaned.FirstTaskDueAt, $"{e.Describe()} ran before the due time"));
-    }
-
-    private static ServiceProvider Services(AzureStorageBackend backend)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddServerlessFlow(flow => flow
-            .UseBackend(_ => backend.Store, _ => backend.Queues, _ => backend.Visibility, _ => backend.Schedules)
-            .AddWorkflow<WaitsForSignal>()
-            .ConfigureWorker(o => o with
-            {
-                MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200), StallThreshold = TimeSpan.FromMilliseconds(500), Retention = null,
-            }));
-        return services.BuildServiceProvider();
     }
 }

@@ -1,4 +1,6 @@
 using Azure.Core.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessFlow.Engine;
 using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.AzureStorage.Tests;
@@ -24,5 +26,14 @@ internal static class TestBackends
         var backend = AzureStorageBackend.Create(Options(azurite, policies));
         await backend.Store.InitializeAsync(CancellationToken.None);
         return backend;
+    }
+
+    /// <summary>An engine's services on <paramref name="backend"/>, with what <paramref name="register"/> adds (workflows, activities, worker settings).</summary>
+    public static ServiceProvider Engine(AzureStorageBackend backend, Action<ServerlessFlowBuilder> register)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddServerlessFlow(flow => register(flow.UseBackend(_ => backend.Store, _ => backend.Queues, _ => backend.Visibility, _ => backend.Schedules)));
+        return services.BuildServiceProvider();
     }
 }
