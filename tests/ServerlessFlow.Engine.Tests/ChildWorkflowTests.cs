@@ -130,7 +130,7 @@ public abstract class ChildWorkflowTests : EngineSuite
         Assert.NotEqual(firstRun!.RunId, closed.RunId);
     }
 
-    private static async Task<WorkflowDescription?> DescribeIfStartedAsync(IWorkflowClient client, string workflowId)
+    internal static async Task<WorkflowDescription?> DescribeIfStartedAsync(IWorkflowClient client, string workflowId)
     {
         try
         {

@@ -25,10 +25,19 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
 
     private async Task<TaskOutcome> StartChildAsync(TaskMessage message, CancellationToken cancellationToken)
     {
-        var parent = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
-        if (parent is not { Status: WorkflowStatus.Running } || parent.RunId != message.RunId || message.ScheduledEventId is not { } scheduledEventId)
+        if (message is not { ScheduledEventId: { } scheduledEventId, RunId: { } parentRunId })
         {
-            return TaskOutcome.Completed; // The parent run closed before the child started: nothing to start.
+            return TaskOutcome.Completed;
+        }
+
+        var parent = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
+        if (parent is not { Status: WorkflowStatus.Running } || parent.RunId != parentRunId)
+        {
+            // The parent run closed: nothing to start. But an earlier delivery may have started the child and died before its
+            // look at the parent below, after the parent's own close message had found no child: the policy must still reach it.
+            return await store.ReadEventAsync(message.WorkflowId, parentRunId, scheduledEventId, cancellationToken) is ChildWorkflowScheduled earlier
+                ? await ApplyPolicyOfClosedParentAsync(earlier, parentRunId, scheduledEventId, cancellationToken)
+                : TaskOutcome.Completed;
         }
 
         if (await store.ReadEventAsync(parent.WorkflowId, parent.RunId, scheduledEventId, cancellationToken) is not ChildWorkflowScheduled scheduled)
@@ -84,20 +93,30 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         // The parent may have closed while this child was being started; its ParentClosed message then found no
         // child to act on. Look again now that the child exists, and apply the policy here.
         var parentNow = await store.ReadInstanceAsync(parent.WorkflowId, cancellationToken);
-        if (parentNow is null || parentNow.RunId != parent.RunId || parentNow.Status != WorkflowStatus.Running)
-        {
-            var parentClosed = new TaskMessage
-            {
-                Kind = TaskKind.ParentClosed, WorkflowId = scheduled.ChildWorkflowId, RunId = parent.RunId, ScheduledEventId = scheduledEventId, Policy = scheduled.ParentClosePolicy,
-            };
+        return parentNow is null || parentNow.RunId != parent.RunId || parentNow.Status != WorkflowStatus.Running
+            ? await ApplyPolicyOfClosedParentAsync(scheduled, parent.RunId, scheduledEventId, cancellationToken)
+            : TaskOutcome.Completed;
+    }
 
-            // Not done yet (the child moved between runs): this message becomes the parent-close message, which is retried until it is.
-            return await ApplyParentClosePolicyAsync(parentClosed, cancellationToken) is TaskOutcome.RetryOutcome retry
-                ? TaskOutcome.RetryAs(parentClosed, retry.Delay)
-                : TaskOutcome.Completed;
+    /// <summary>
+    /// Applies the policy of a parent run that has closed to the child it scheduled at <paramref name="scheduledEventId"/>, if that
+    /// child was started (a child that never started is left alone). Not done yet (the child moved between runs): the start message
+    /// becomes the parent-close message, which is retried until it is.
+    /// </summary>
+    private async Task<TaskOutcome> ApplyPolicyOfClosedParentAsync(ChildWorkflowScheduled scheduled, string parentRunId, long scheduledEventId, CancellationToken cancellationToken)
+    {
+        if (scheduled.ParentClosePolicy == ParentClosePolicy.Abandon)
+        {
+            return TaskOutcome.Completed;
         }
 
-        return TaskOutcome.Completed;
+        var parentClosed = new TaskMessage
+        {
+            Kind = TaskKind.ParentClosed, WorkflowId = scheduled.ChildWorkflowId, RunId = parentRunId, ScheduledEventId = scheduledEventId, Policy = scheduled.ParentClosePolicy,
+        };
+        return await ApplyParentClosePolicyAsync(parentClosed, cancellationToken) is TaskOutcome.RetryOutcome retry
+            ? TaskOutcome.RetryAs(parentClosed, retry.Delay)
+            : TaskOutcome.Completed;
     }
 
     private async Task<TaskOutcome> ReportCloseAsync(TaskMessage message, CancellationToken cancellationToken)
