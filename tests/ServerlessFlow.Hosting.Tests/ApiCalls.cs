@@ -18,21 +18,8 @@ internal static class ApiCalls
         client.PostAsync(url, json is null ? null : Json(json));
 
     /// <summary>Polls <paramref name="condition"/> until it holds, failing with <paramref name="what"/> (and the last state) at the <see cref="Deadline"/>.</summary>
-    public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
-    {
-        var until = DateTimeOffset.UtcNow + Deadline;
-        while (true)
-        {
-            var value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            Assert.True(DateTimeOffset.UtcNow < until, $"{what} did not happen within {Deadline.TotalSeconds} s; last seen: {value}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20)); // Polling with a deadline: nothing pushes the state to the test.
-        }
-    }
+    public static Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what) =>
+        TestSupport.Polling.UntilAsync(read, condition, Deadline, what);
 
     /// <summary>Starts a LoanApprovalWorkflow and waits until it awaits the "decide" signal.</summary>
     public static async Task<string> StartLoanAwaitingDecisionAsync(this HttpClient client)

@@ -5,7 +5,11 @@ namespace ServerlessFlow.TestSupport;
 /// <summary>Waiting for a condition that another process makes true: poll, with a deadline, never a fixed sleep.</summary>
 public static class Polling
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// Between two looks: short, so that a state that lasts only moments (a run between two runs of a continue-as-new) is
+    /// still seen.
+    /// </summary>
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Calls <paramref name="probe"/> until it reports done, or fails the test at the deadline, naming <paramref name="what"/>.</summary>
     public static async Task<T> UntilAsync<T>(TimeSpan timeout, string what, Func<Task<(bool Done, T Value)>> probe, Func<string>? diagnostics = null)
@@ -22,6 +26,26 @@ public static class Polling
             Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out after {timeout.TotalSeconds} s waiting for {what}.{Environment.NewLine}{diagnostics?.Invoke()}");
             await Task.Delay(Interval);
         }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="read"/> until <paramref name="done"/> accepts what it returns, and returns that; fails the test at
+    /// the deadline, naming <paramref name="what"/> and the last value read.
+    /// </summary>
+    public static Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(done);
+        var last = default(T);
+        return UntilAsync(
+            timeout,
+            what,
+            async () =>
+            {
+                last = await read();
+                return (done(last), last);
+            },
+            () => $"Last value read: {last}");
     }
 
     /// <summary>
