@@ -167,6 +167,35 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
         }
     }
 
+    public Task<IReadOnlyList<ActivityTaskRecord>> UpdateActivitiesAsync(IReadOnlyList<ActivityTaskRecord> activities, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            // All or nothing, as one transaction of the Azure store would be.
+            if (activities.Any(a => partitions.GetValueOrDefault(a.WorkflowId)?.Activities.GetValueOrDefault((a.RunId, a.ScheduledEventId))?.ETag is not { } etag || etag != a.ETag))
+            {
+                return Task.FromResult<IReadOnlyList<ActivityTaskRecord>>([]);
+            }
+
+            IReadOnlyList<ActivityTaskRecord> stored = activities.Select(a => ReplaceActivity(a)!).ToList();
+            return Task.FromResult(stored);
+        }
+    }
+
+    public async Task<IReadOnlySet<long>> CloseActivitiesAsync(IReadOnlyList<(ActivityTaskRecord Activity, InboxItem Outcome)> closes, CancellationToken cancellationToken)
+    {
+        var closed = new HashSet<long>();
+        foreach (var (activity, outcome) in closes)
+        {
+            if (await CloseActivityAsync(activity, outcome, cancellationToken))
+            {
+                closed.Add(activity.ScheduledEventId);
+            }
+        }
+
+        return closed;
+    }
+
     public Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
         lock (gate)
