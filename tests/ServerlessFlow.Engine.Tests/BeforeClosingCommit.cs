@@ -109,6 +109,9 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
     public Task<bool> CloseActivityAsync(ActivityTaskRecord activity, InboxItem outcome, CancellationToken cancellationToken) =>
         inner.CloseActivityAsync(activity, outcome, cancellationToken);
 
+    public Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, long first, long last, CancellationToken cancellationToken) =>
+        inner.ReadActivitiesAsync(workflowId, runId, first, last, cancellationToken);
+
     public Task<IReadOnlyList<ActivityTaskRecord>> UpdateActivitiesAsync(IReadOnlyList<ActivityTaskRecord> activities, CancellationToken cancellationToken) =>
         inner.UpdateActivitiesAsync(activities, cancellationToken);
 

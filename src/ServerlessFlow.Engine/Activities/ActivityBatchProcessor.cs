@@ -32,9 +32,7 @@ internal sealed class ActivityBatchProcessor(
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
         var (first, last) = (message.ScheduledEventId!.Value, message.ThroughScheduledEventId!.Value);
-        var open = (await store.ReadActivitiesAsync(message.WorkflowId, message.RunId!, cancellationToken))
-            .Where(row => row.ScheduledEventId >= first && row.ScheduledEventId <= last && row.State != ActivityState.Closed)
-            .ToList();
+        var open = (await store.ReadActivitiesAsync(message.WorkflowId, message.RunId!, first, last, cancellationToken)).Where(row => row.State != ActivityState.Closed).ToList();
         var now = time.GetUtcNow();
         var ready = open.Where(row => row.State == ActivityState.Scheduled && (row.NextAttemptAt is not { } next || next <= now)).ToList();
         await SendEachAsync(open.Except(ready), cancellationToken);

@@ -30,10 +30,9 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
     {
         var now = time.GetUtcNow();
         DateTimeOffset? next = null;
-        foreach (var row in await store.ReadActivitiesAsync(message.WorkflowId, message.RunId!, cancellationToken))
+        foreach (var row in await store.ReadActivitiesAsync(message.WorkflowId, message.RunId!, message.ScheduledEventId!.Value, through, cancellationToken))
         {
-            if (row.ScheduledEventId >= message.ScheduledEventId && row.ScheduledEventId <= through && row.State != ActivityState.Closed
-                && await EnforceAsync(row, now, cancellationToken) is { } due && (next is null || due < next))
+            if (row.State != ActivityState.Closed && await EnforceAsync(row, now, cancellationToken) is { } due && (next is null || due < next))
             {
                 next = due;
             }

@@ -56,6 +56,9 @@ public interface IWorkflowStore
     /// <summary>Reads every activity row of a run (one query where the store allows), in scheduled event order.</summary>
     Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken);
 
+    /// <summary>Reads the activity rows of a run with scheduled event IDs from <paramref name="first"/> through <paramref name="last"/> (one query where the store allows), in order.</summary>
+    Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, long first, long last, CancellationToken cancellationToken);
+
     /// <summary>Replaces an activity row if its ETag is current; returns the stored row, or null on a conflict or when it no longer exists.</summary>
     Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken);
 

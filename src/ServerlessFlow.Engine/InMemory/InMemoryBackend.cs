@@ -144,6 +144,9 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
         }
     }
 
+    public async Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, long first, long last, CancellationToken cancellationToken) =>
+        (await ReadActivitiesAsync(workflowId, runId, cancellationToken)).Where(a => a.ScheduledEventId >= first && a.ScheduledEventId <= last).ToList();
+
     public Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken)
     {
         lock (gate)
