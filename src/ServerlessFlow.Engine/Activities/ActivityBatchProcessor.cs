@@ -71,8 +71,15 @@ internal sealed class ActivityBatchProcessor(
 
         // The message's own slot runs one lane; each extra slot taken runs another and is given back when the batch runs dry.
         var lanes = Enumerable.Range(0, extra + 1).Select(lane => RunLaneAsync(queue, reporter, lane > 0, cancellationToken)).ToList();
-        await Task.WhenAll(lanes);
-        await reporter.CompleteAsync();
+        try
+        {
+            await Task.WhenAll(lanes);
+        }
+        finally
+        {
+            // Outcomes already in hand are recorded even when a lane failed: they are real results.
+            await reporter.CompleteAsync();
+        }
 
         // Every claimed attempt is recorded, retried or handed back: the check has nothing left to do.
         await outbox.WithdrawAsync(check, message.WorkflowId, cancellationToken);
