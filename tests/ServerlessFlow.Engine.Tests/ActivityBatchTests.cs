@@ -17,7 +17,7 @@ public abstract class ActivityBatchTests : EngineSuite
     public async Task Batch_SomeAttemptsFailOnce_EachRetriedAloneAndRecordedOnce()
     {
         await using var engine = new EngineHarness(Register, NewBackend());
-        var handle = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), new BatchInput(60, FailFirstEvery: 7, HangFirst: false), new StartWorkflowOptions());
+        var handle = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), new BatchInput(60, FailFirstEvery: 7, HangFirst: false, StartToCloseMs: 60_000), new StartWorkflowOptions());
 
         var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromMinutes(2));
 
@@ -36,7 +36,7 @@ public abstract class ActivityBatchTests : EngineSuite
         WorkflowHandle handle;
         await using (var first = new EngineHarness(Register, backend))
         {
-            handle = await first.Client.StartWorkflowAsync(nameof(FansOutBatches), new BatchInput(8, FailFirstEvery: 0, HangFirst: true), new StartWorkflowOptions());
+            handle = await first.Client.StartWorkflowAsync(nameof(FansOutBatches), new BatchInput(8, FailFirstEvery: 0, HangFirst: true, StartToCloseMs: 1_000), new StartWorkflowOptions());
 
             // Two attempts run eagerly; the other six went to the queue as one batch, which this worker claims once a slot frees.
             await Eventually.WaitAsync(
@@ -74,10 +74,10 @@ public sealed class ActivityBatchTestsOnAzurite(ServerlessFlow.TestSupport.Azuri
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }
 
-/// <summary>How many activities, which of them fail their first attempt (every n-th; 0 for none), and whether first attempts hang.</summary>
-public sealed record BatchInput(int Count, int FailFirstEvery, bool HangFirst);
+/// <summary>How many activities, which of them fail their first attempt (every n-th; 0 for none), whether first attempts hang, and their start-to-close timeout.</summary>
+public sealed record BatchInput(int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs);
 
-/// <summary>Schedules all its activities in one task, with a one-second start-to-close timeout and quick retries.</summary>
+/// <summary>Schedules all its activities in one task, with the input's start-to-close timeout and quick retries.</summary>
 [Workflow]
 public sealed class FansOutBatches
 {
@@ -85,7 +85,7 @@ public sealed class FansOutBatches
     public async Task<string[]> RunAsync(BatchInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(1), RetryPolicy = new RetryPolicy { InitialInterval = TimeSpan.FromMilliseconds(10) } };
+        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMilliseconds(input.StartToCloseMs), RetryPolicy = new RetryPolicy { InitialInterval = TimeSpan.FromMilliseconds(10) } };
         return await Task.WhenAll(Enumerable.Range(0, input.Count).Select(i => Workflow.ExecuteActivityAsync((BatchActivities a) => a.RunAsync(i, input), options)));
     }
 }
