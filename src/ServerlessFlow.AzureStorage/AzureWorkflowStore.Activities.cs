@@ -16,11 +16,18 @@ internal sealed partial class AzureWorkflowStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken) =>
+        ReadActivityRowsAsync(workflowId, RowKeys.ActivitiesStart(runId), RowKeys.ActivitiesEnd(runId), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, long first, long last, CancellationToken cancellationToken) =>
+        ReadActivityRowsAsync(workflowId, RowKeys.Activity(runId, first), RowKeys.Activity(runId, last + 1), cancellationToken);
+
+    /// <summary>The activity rows with row keys in [<paramref name="fromKey"/>, <paramref name="toKey"/>), in order.</summary>
+    private async Task<IReadOnlyList<ActivityTaskRecord>> ReadActivityRowsAsync(string workflowId, string fromKey, string toKey, CancellationToken cancellationToken)
     {
         var partitionKey = KeyEscaping.PartitionKey(workflowId);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partitionKey} and RowKey ge {RowKeys.ActivitiesStart(runId)} and RowKey lt {RowKeys.ActivitiesEnd(runId)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {fromKey} and RowKey lt {toKey}");
         var rows = await StorageErrors.Run($"Reading the activities of workflow '{workflowId}'", async () =>
         {
             var found = new List<TableEntity>();

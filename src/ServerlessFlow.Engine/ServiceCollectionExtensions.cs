@@ -43,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();
         services.AddSingleton<ActivityTaskProcessor>();
+        services.AddSingleton<ActivityBatchProcessor>();
         services.AddSingleton<ActivitySlots>();
         services.AddSingleton<ActivityAttemptRunner>();
         services.AddSingleton<ActivityCheckProcessor>();

@@ -109,6 +109,15 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
     public Task<bool> CloseActivityAsync(ActivityTaskRecord activity, InboxItem outcome, CancellationToken cancellationToken) =>
         inner.CloseActivityAsync(activity, outcome, cancellationToken);
 
+    public Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, long first, long last, CancellationToken cancellationToken) =>
+        inner.ReadActivitiesAsync(workflowId, runId, first, last, cancellationToken);
+
+    public Task<IReadOnlyList<ActivityTaskRecord>> UpdateActivitiesAsync(IReadOnlyList<ActivityTaskRecord> activities, CancellationToken cancellationToken) =>
+        inner.UpdateActivitiesAsync(activities, cancellationToken);
+
+    public Task<IReadOnlySet<long>> CloseActivitiesAsync(IReadOnlyList<(ActivityTaskRecord Activity, InboxItem Outcome)> closes, CancellationToken cancellationToken) =>
+        inner.CloseActivitiesAsync(closes, cancellationToken);
+
     public Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken) => inner.ListInstancesAsync(query, cancellationToken);
 
     public Task<IReadOnlyList<string>> FindStalledAsync(DateTimeOffset olderThan, int max, CancellationToken cancellationToken) =>

@@ -37,6 +37,40 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
     }
 
     /// <summary>
+    /// Records the outcomes of several activities of one run, many per write where the store allows, and wakes the workflow once.
+    /// An activity a batched write left out is closed alone (its row may have changed: cancelled, or taken over). Returns how many were recorded.
+    /// </summary>
+    public async Task<int> CloseManyAsync(IReadOnlyList<(ActivityTaskRecord Row, HistoryEvent Outcome)> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = time.GetUtcNow();
+        var closes = outcomes.Select(o => (o.Row with { State = ActivityState.Closed }, new InboxItem
+        {
+            Key = InboxItem.ActivityKey(o.Row.RunId, o.Row.ScheduledEventId), RunId = o.Row.RunId, Event = o.Outcome, CreatedAt = now,
+        })).ToList();
+        var closed = await store.CloseActivitiesAsync(closes, cancellationToken);
+        var recorded = closed.Count;
+        foreach (var (row, item) in closes.Where(c => !closed.Contains(c.Item1.ScheduledEventId)))
+        {
+            recorded += await store.CloseActivityAsync(row, item, cancellationToken) ? 1 : 0;
+        }
+
+        if (recorded > 0)
+        {
+            var first = outcomes[0].Row;
+            Log.ActivitiesCompleted(logger, first.WorkflowId, recorded);
+            var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = first.WorkflowId, RunId = first.RunId };
+            await outbox.SendOneAsync(QueueNames.Workflow(first.WorkflowTaskQueue), wake, null, cancellationToken);
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
     /// After a failed attempt: the row for the next attempt (to store), or null when the failure is final
     /// (non-retryable, attempts exhausted, or the next attempt would start past schedule-to-close).
     /// </summary>

@@ -15,12 +15,18 @@ internal sealed class ActivityTaskProcessor(
     ActivityOutcomes outcomes,
     ActivityTimeoutProcessor timeouts,
     ActivityAttemptRunner runner,
+    ActivityBatchProcessor batches,
     OutboxSender outbox,
     WorkerOptions options,
     TimeProvider time)
 {
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
+        if (message.ThroughScheduledEventId is { } through && through > message.ScheduledEventId)
+        {
+            return await batches.HandleAsync(message, cancellationToken);
+        }
+
         if (await outcomes.ReadOpenAsync(message, cancellationToken) is not { } row)
         {
             return TaskOutcome.Completed;

@@ -7,10 +7,15 @@ namespace ServerlessFlow.Engine.Activities;
 /// a check message on the workflow's queue (so it is handled even when no worker serves the activity's
 /// queue) arrives at the next deadline and fails or retries the activity if the deadline passed.
 /// </summary>
-internal sealed class ActivityTimeoutProcessor(ActivityOutcomes outcomes, WorkerOptions options, TimeProvider time)
+internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOutcomes outcomes, WorkerOptions options, TimeProvider time)
 {
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
     {
+        if (message.ThroughScheduledEventId is { } through && through > message.ScheduledEventId)
+        {
+            return await HandleBatchAsync(message, through, cancellationToken);
+        }
+
         if (await outcomes.ReadOpenAsync(message, cancellationToken) is not { } row)
         {
             return TaskOutcome.Completed;
@@ -18,6 +23,22 @@ internal sealed class ActivityTimeoutProcessor(ActivityOutcomes outcomes, Worker
 
         var now = time.GetUtcNow();
         return await EnforceAsync(row, now, cancellationToken) is { } next ? TaskOutcome.RetryAfter(next - now) : TaskOutcome.Completed;
+    }
+
+    /// <summary>The one check of a batch of activities claimed together (<see cref="ActivityBatchProcessor"/>): every open row of the range in one read.</summary>
+    private async Task<TaskOutcome> HandleBatchAsync(TaskMessage message, long through, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? next = null;
+        foreach (var row in await store.ReadActivitiesAsync(message.WorkflowId, message.RunId!, message.ScheduledEventId!.Value, through, cancellationToken))
+        {
+            if (row.State != ActivityState.Closed && await EnforceAsync(row, now, cancellationToken) is { } due && (next is null || due < next))
+            {
+                next = due;
+            }
+        }
+
+        return next is { } at ? TaskOutcome.RetryAfter(at - now) : TaskOutcome.Completed;
     }
 
     /// <summary>

@@ -56,6 +56,9 @@ public interface IWorkflowStore
     /// <summary>Reads every activity row of a run (one query where the store allows), in scheduled event order.</summary>
     Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken);
 
+    /// <summary>Reads the activity rows of a run with scheduled event IDs from <paramref name="first"/> through <paramref name="last"/> (one query where the store allows), in order.</summary>
+    Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, long first, long last, CancellationToken cancellationToken);
+
     /// <summary>Replaces an activity row if its ETag is current; returns the stored row, or null on a conflict or when it no longer exists.</summary>
     Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken);
 
@@ -64,6 +67,20 @@ public interface IWorkflowStore
     /// False when the row changed, is gone, or the outcome is already there — nothing was written then.
     /// </summary>
     Task<bool> CloseActivityAsync(ActivityTaskRecord activity, InboxItem outcome, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces several activity rows of one run, each guarded by its ETag, in as few atomic writes as the store's limits allow
+    /// (a batch of a fan-out claimed at once). Returns the rows stored, with their new ETags; a row left out was not written (a row
+    /// of its write had changed or was gone, which leaves the whole write out). Never throws on a conflict.
+    /// </summary>
+    Task<IReadOnlyList<ActivityTaskRecord>> UpdateActivitiesAsync(IReadOnlyList<ActivityTaskRecord> activities, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="CloseActivityAsync"/> for several activities of one run, in as few atomic writes as the store's limits allow, each
+    /// changing the inbox token. Returns the activities closed (by their scheduled event IDs); one left out was not closed by this call
+    /// (a row of its write had changed or was gone, or an outcome was already there): the caller closes it alone to learn which.
+    /// </summary>
+    Task<IReadOnlySet<long>> CloseActivitiesAsync(IReadOnlyList<(ActivityTaskRecord Activity, InboxItem Outcome)> closes, CancellationToken cancellationToken);
 
     /// <summary>One page of instances, newest first, filtered.</summary>
     Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken);

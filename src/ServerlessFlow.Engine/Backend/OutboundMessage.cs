@@ -13,7 +13,33 @@ public sealed record OutboundMessage(string Queue, TaskMessage Message, DateTime
     /// </summary>
     public long? ThroughScheduledEventId { get; init; }
 
-    /// <summary>The messages this entry stands for.</summary>
+    /// <summary>
+    /// Activities one activity message dispatches at most: a batch is claimed in one transaction and its outcomes reported in
+    /// a few, and it is small enough to spread a fan-out over many workers.
+    /// </summary>
+    public const int MaxActivitiesPerMessage = 25;
+
+    /// <summary>The entries this one stands for, one per message to send (<see cref="Expand"/>, with activity tasks in batches).</summary>
+    public IEnumerable<OutboundMessage> ToSend()
+    {
+        if (Message.Kind != TaskKind.Activity || ThroughScheduledEventId is not { } last || Message.ScheduledEventId is not { } first)
+        {
+            foreach (var one in Expand())
+            {
+                yield return one;
+            }
+
+            yield break;
+        }
+
+        for (var from = first; from <= last; from += MaxActivitiesPerMessage)
+        {
+            var through = Math.Min(last, from + MaxActivitiesPerMessage - 1);
+            yield return new OutboundMessage(Queue, Message with { ScheduledEventId = from, ThroughScheduledEventId = through == from ? null : through }, VisibleAt);
+        }
+    }
+
+    /// <summary>The messages this entry stands for, one per scheduled event.</summary>
     public IEnumerable<OutboundMessage> Expand()
     {
         if (ThroughScheduledEventId is not { } last || Message.ScheduledEventId is not { } first)

@@ -28,6 +28,14 @@ public sealed record TaskMessage
     [JsonPropertyName("e")]
     public long? ScheduledEventId { get; init; }
 
+    /// <summary>
+    /// For activity tasks and their timeout checks: the last <c>ActivityScheduled</c> event of a batch of consecutive activities the
+    /// message stands for (<c>e</c> through <c>te</c>); null for one activity. A fan-out's activities go to other workers a batch per
+    /// message, claimed and reported a batch per transaction.
+    /// </summary>
+    [JsonPropertyName("te")]
+    public long? ThroughScheduledEventId { get; init; }
+
     /// <summary>For activity tasks: the attempt this message dispatches.</summary>
     [JsonPropertyName("a")]
     public int? Attempt { get; init; }

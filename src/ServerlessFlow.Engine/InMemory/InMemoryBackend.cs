@@ -144,6 +144,9 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
         }
     }
 
+    public async Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, long first, long last, CancellationToken cancellationToken) =>
+        (await ReadActivitiesAsync(workflowId, runId, cancellationToken)).Where(a => a.ScheduledEventId >= first && a.ScheduledEventId <= last).ToList();
+
     public Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken)
     {
         lock (gate)
@@ -165,6 +168,35 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
             partition.Inbox[outcome.Key] = outcome;
             return Task.FromResult(partition.InboxAdded());
         }
+    }
+
+    public Task<IReadOnlyList<ActivityTaskRecord>> UpdateActivitiesAsync(IReadOnlyList<ActivityTaskRecord> activities, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            // All or nothing, as one transaction of the Azure store would be.
+            if (activities.Any(a => partitions.GetValueOrDefault(a.WorkflowId)?.Activities.GetValueOrDefault((a.RunId, a.ScheduledEventId))?.ETag is not { } etag || etag != a.ETag))
+            {
+                return Task.FromResult<IReadOnlyList<ActivityTaskRecord>>([]);
+            }
+
+            IReadOnlyList<ActivityTaskRecord> stored = activities.Select(a => ReplaceActivity(a)!).ToList();
+            return Task.FromResult(stored);
+        }
+    }
+
+    public async Task<IReadOnlySet<long>> CloseActivitiesAsync(IReadOnlyList<(ActivityTaskRecord Activity, InboxItem Outcome)> closes, CancellationToken cancellationToken)
+    {
+        var closed = new HashSet<long>();
+        foreach (var (activity, outcome) in closes)
+        {
+            if (await CloseActivityAsync(activity, outcome, cancellationToken))
+            {
+                closed.Add(activity.ScheduledEventId);
+            }
+        }
+
+        return closed;
     }
 
     public Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken)

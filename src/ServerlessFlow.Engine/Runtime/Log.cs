@@ -35,6 +35,12 @@ internal static partial class Log
     [LoggerMessage(203, LogLevel.Debug, "Workflow {WorkflowId}: activity event {ScheduledEventId} runs on past the eager budget; its outcome goes through the inbox")]
     public static partial void EagerHandedOver(ILogger logger, string workflowId, long scheduledEventId);
 
+    [LoggerMessage(204, LogLevel.Debug, "Workflow {WorkflowId}: recorded the outcomes of {Count} activities of a batch")]
+    public static partial void ActivitiesCompleted(ILogger logger, string workflowId, int count);
+
+    [LoggerMessage(205, LogLevel.Debug, "Workflow {WorkflowId}: activity event {ScheduledEventId} of a batch waited past its share of its timeout for a slot; handed back to its queue")]
+    public static partial void BatchAttemptHandedBack(ILogger logger, string workflowId, long scheduledEventId);
+
     [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} on queue {Queue} is not a task message; dead-lettering it")]
     public static partial void BadMessage(ILogger logger, string messageId, string queue);
 

@@ -42,9 +42,9 @@ internal sealed class OutboxSender(
         // is cleared, so the shorter the time from the first message to the clear, the fewer duplicates.
         var indexed = !committed.VisibilityChanged || await WriteIndexAsync(committed, cancellationToken);
 
-        // A step that fans out leaves hundreds of messages: sent a few at a time, they do not hold the workflow task for long.
+        // A step that fans out leaves hundreds of activities, a batch per message: sent a few at a time, they do not hold the workflow task for long.
         await Parallel.ForEachAsync(
-            committed.Outbox.SelectMany(o => o.Expand()),
+            committed.Outbox.SelectMany(o => o.ToSend()),
             new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = cancellationToken },
             async (outbound, token) => await SendOneAsync(outbound.Queue, outbound.Message, outbound.VisibleAt, token));
 

@@ -1,0 +1,228 @@
+using Microsoft.Extensions.Logging;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Activities;
+
+/// <summary>
+/// Runs the activities of one activity message that stands for a batch of a fan-out (scheduled events <c>e</c> through <c>te</c>):
+/// their rows are read in one query and claimed in one transaction, one timeout check covers the claimed attempts, they run within
+/// the worker's activity slots, and their outcomes are written to the workflow's inbox many per transaction with one wake-up per
+/// write — instead of a read, a claim, a check, a close and a wake-up for each. Rows the batch cannot simply claim (waiting out a
+/// back-off, or started by a worker that may have died) get a message of their own, handled one by one as before. The message
+/// is the batch's durable record: it is acknowledged only when every claimed attempt has been recorded, retried or handed back.
+/// </summary>
+internal sealed class ActivityBatchProcessor(
+    IWorkflowStore store,
+    ActivityOutcomes outcomes,
+    ActivityAttemptRunner runner,
+    ActivitySlots slots,
+    OutboxSender outbox,
+    WorkerOptions options,
+    TimeProvider time,
+    ILogger<ActivityBatchProcessor> logger)
+{
+    /// <summary>
+    /// The part of an attempt's timeout it may spend waiting here for a slot after the batch claimed it (its deadline counts from
+    /// the claim): past it, the attempt is handed back to its queue unrun rather than started with little of its time left.
+    /// </summary>
+    private const double MaxWaitShare = 0.25;
+
+    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        var (first, last) = (message.ScheduledEventId!.Value, message.ThroughScheduledEventId!.Value);
+        var open = (await store.ReadActivitiesAsync(message.WorkflowId, message.RunId!, first, last, cancellationToken)).Where(row => row.State != ActivityState.Closed).ToList();
+        var now = time.GetUtcNow();
+        var ready = open.Where(row => row.State == ActivityState.Scheduled && (row.NextAttemptAt is not { } next || next <= now)).ToList();
+        await SendEachAsync(open.Except(ready), cancellationToken);
+        if (ready.Count == 0)
+        {
+            return TaskOutcome.Completed;
+        }
+
+        // Stamped now: each attempt's timeouts count from this claim, which is the lease another worker honours.
+        var claimedAt = time.GetUtcNow();
+        var claimed = await store.UpdateActivitiesAsync(
+            ready.Select(row => row with { State = ActivityState.Started, StartedAt = claimedAt, NextAttemptAt = null, LastHeartbeatAt = null }).ToList(), cancellationToken);
+        var claimedIds = claimed.Select(row => row.ScheduledEventId).ToHashSet();
+        await SendEachAsync(ready.Where(row => !claimedIds.Contains(row.ScheduledEventId)), cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return TaskOutcome.Completed;
+        }
+
+        // One check for the claimed attempts, on the workflow's queue (handled even when no worker serves this one): should this
+        // worker die, it expires every attempt of the batch still open at its deadline.
+        var checkAt = claimed.Min(row => ActivityTimeouts.AttemptDeadline(row).At) + options.ActivityTimeoutSlack;
+        var check = await outbox.SendOneAsync(QueueNames.Workflow(claimed[0].WorkflowTaskQueue), new TaskMessage
+        {
+            Kind = TaskKind.ActivityTimeout, WorkflowId = message.WorkflowId, RunId = message.RunId,
+            ScheduledEventId = claimed[0].ScheduledEventId, ThroughScheduledEventId = claimed[^1].ScheduledEventId,
+        }, checkAt, cancellationToken);
+
+        var reporter = new BatchReporter(outcomes, cancellationToken);
+        var queue = new Queue<ActivityTaskRecord>(claimed);
+        var extra = 0;
+        while (extra < claimed.Count - 1 && slots.TryTake())
+        {
+            extra++;
+        }
+
+        // The message's own slot runs one lane; each extra slot taken runs another and is given back when the batch runs dry.
+        var lanes = Enumerable.Range(0, extra + 1).Select(lane => RunLaneAsync(queue, reporter, lane > 0, cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(lanes);
+        }
+        finally
+        {
+            // Outcomes already in hand are recorded even when a lane failed: they are real results.
+            await reporter.CompleteAsync();
+        }
+
+        // Every claimed attempt is recorded, retried or handed back: the check has nothing left to do.
+        await outbox.WithdrawAsync(check, message.WorkflowId, cancellationToken);
+        return TaskOutcome.Completed;
+    }
+
+    private async Task RunLaneAsync(Queue<ActivityTaskRecord> queue, BatchReporter reporter, bool ownsSlot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (Next(queue) is { } row)
+            {
+                if (time.GetUtcNow() - row.StartedAt!.Value > (ActivityTimeouts.AttemptDeadline(row).At - row.StartedAt.Value) * MaxWaitShare)
+                {
+                    await HandBackAsync(row, cancellationToken);
+                    continue;
+                }
+
+                switch (await runner.RunAsync(row, CancellationToken.None, cancellationToken))
+                {
+                    case AttemptResult.Completed completed:
+                        Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
+                        reporter.Add(completed.Row, new ActivityCompleted { ScheduledEventId = row.ScheduledEventId, Result = completed.Result, Attempt = row.Attempt });
+                        break;
+                    case AttemptResult.Failed failed when outcomes.NextAttempt(failed.Row, failed.Failure, failed.RequestedDelay) is { } next:
+                        await outcomes.ScheduleRetryAsync(next, cancellationToken);
+                        break;
+                    case AttemptResult.Failed failed:
+                        reporter.Add(failed.Row, new ActivityFailed { ScheduledEventId = row.ScheduledEventId, Failure = failed.Failure, Attempt = row.Attempt });
+                        break;
+                }
+
+            }
+        }
+        finally
+        {
+            if (ownsSlot)
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    private static ActivityTaskRecord? Next(Queue<ActivityTaskRecord> queue)
+    {
+        lock (queue)
+        {
+            return queue.TryDequeue(out var row) ? row : null;
+        }
+    }
+
+    /// <summary>An attempt claimed but not started in time goes back to its queue as a scheduled activity with a message of its own.</summary>
+    private async Task HandBackAsync(ActivityTaskRecord row, CancellationToken cancellationToken)
+    {
+        Log.BatchAttemptHandedBack(logger, row.WorkflowId, row.ScheduledEventId);
+        if (await store.UpdateActivityAsync(row with { State = ActivityState.Scheduled, StartedAt = null }, cancellationToken) is { } released)
+        {
+            await SendEachAsync([released], cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A message of its own for each row the batch does not run: the one-activity path waits out its back-off or takes it over from
+    /// a worker gone past its deadline. Sent before the batch message is acknowledged, which covers them until then.
+    /// </summary>
+    private async Task SendEachAsync(IEnumerable<ActivityTaskRecord> rows, CancellationToken cancellationToken)
+    {
+        foreach (var row in rows)
+        {
+            var single = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = row.WorkflowId, RunId = row.RunId, ScheduledEventId = row.ScheduledEventId, Attempt = row.Attempt };
+            await outbox.SendOneAsync(QueueNames.Activity(row.TaskQueue), single, null, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Outcomes of a batch waiting to be written (group commit): one write is in flight at a time, in the background, and takes every
+    /// outcome that arrived while the one before it was written; the lanes run on meanwhile.
+    /// </summary>
+    private sealed class BatchReporter(ActivityOutcomes outcomes, CancellationToken cancellationToken)
+    {
+        private readonly List<(ActivityTaskRecord Row, HistoryEvent Outcome)> waiting = [];
+        private Task? writer;
+
+        public void Add(ActivityTaskRecord row, HistoryEvent outcome)
+        {
+            lock (waiting)
+            {
+                waiting.Add((row, outcome));
+                writer ??= Task.Run(WriteAllAsync, CancellationToken.None);
+            }
+        }
+
+        /// <summary>Waits until every outcome added so far is written; throws what a write threw.</summary>
+        public async Task CompleteAsync()
+        {
+            while (true)
+            {
+                Task? current;
+                lock (waiting)
+                {
+                    current = writer;
+                }
+
+                if (current is null)
+                {
+                    return;
+                }
+
+                await current;
+            }
+        }
+
+        private async Task WriteAllAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    List<(ActivityTaskRecord Row, HistoryEvent Outcome)> batch;
+                    lock (waiting)
+                    {
+                        if (waiting.Count == 0)
+                        {
+                            writer = null;
+                            return;
+                        }
+
+                        batch = [.. waiting];
+                        waiting.Clear();
+                    }
+
+                    await outcomes.CloseManyAsync(batch, cancellationToken);
+                }
+            }
+            catch
+            {
+                lock (waiting)
+                {
+                    writer = null;
+                }
+
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
+
+namespace ServerlessFlow.Engine.Tests;
+
+/// <summary>
+/// A fan-out's activities beyond the scheduling worker's free slots go to their queue a batch per message: claimed together,
+/// covered by one timeout check, reported together. Nothing of a batch may be lost or recorded twice, whatever happens to its worker.
+/// </summary>
+public abstract class ActivityBatchTests : EngineSuite
+{
+    private static void Register(ServerlessFlowBuilder b) =>
+        b.AddWorkflow<FansOutBatches>().AddActivities<BatchActivities>().ConfigureWorker(o => o with { MaxConcurrentActivities = 2 });
+
+    [Fact]
+    public async Task Batch_SomeAttemptsFailOnce_EachRetriedAloneAndRecordedOnce()
+    {
+        await using var engine = new EngineHarness(Register, NewBackend());
+        var handle = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), new BatchInput(60, FailFirstEvery: 7, HangFirst: false, StartToCloseMs: 60_000), new StartWorkflowOptions());
+
+        var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        var results = closed.GetResult<string[]>()!;
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => $"{i} ok on attempt {(i % 7 == 0 ? 2 : 1)}"), results);
+        var expectedAttempts = Enumerable.Range(0, 60).SelectMany(i => i % 7 == 0 ? [$"{i}/1", $"{i}/2"] : new[] { $"{i}/1" });
+        Assert.Equal(expectedAttempts.Order(StringComparer.Ordinal), BatchActivities.Journal[handle.Id].Order(StringComparer.Ordinal));
+        await AssertEachRecordedOnceAsync(engine, handle, 60);
+    }
+
+    [Fact]
+    public async Task Batch_ItsWorkerStopsWhileAttemptsAreClaimed_AnotherWorkerTakesEachOverOnce()
+    {
+        var backend = NewBackend();
+        WorkflowHandle handle;
+        await using (var first = new EngineHarness(Register, backend))
+        {
+            handle = await first.Client.StartWorkflowAsync(nameof(FansOutBatches), new BatchInput(8, FailFirstEvery: 0, HangFirst: true, StartToCloseMs: 1_000), new StartWorkflowOptions());
+
+            // Two attempts run eagerly; the other six went to the queue as one batch, which this worker claims once a slot frees.
+            await Eventually.WaitAsync(
+                () => backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None),
+                rows => rows.Count(row => row.State == ActivityState.Started && row.Attempt == 1) >= 6);
+        }
+
+        await using var second = new EngineHarness(Register, backend);
+        var closed = await second.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        Assert.All(closed.GetResult<string[]>()!, result => Assert.Matches(@"^\d ok on attempt [2-9]$", result));
+        await AssertEachRecordedOnceAsync(second, handle, 8);
+    }
+
+    private static async Task AssertEachRecordedOnceAsync(EngineHarness engine, WorkflowHandle handle, int count)
+    {
+        var history = await engine.Client.GetHistoryAsync(handle.Id);
+        Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(e => e.EventId));
+        var scheduled = history.OfType<ActivityScheduled>().Select(s => s.EventId).ToList();
+        Assert.Equal(count, scheduled.Count);
+        Assert.Equal(scheduled, history.OfType<ActivityCompleted>().Select(c => c.ScheduledEventId).Order());
+        Assert.Empty(await engine.Backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None));
+    }
+}
+
+public sealed class ActivityBatchTestsInMemory : ActivityBatchTests
+{
+    internal override TestBackend NewBackend() => TestBackend.InMemory();
+}
+
+[Collection(AzuriteSuite.Name)]
+public sealed class ActivityBatchTestsOnAzurite(ServerlessFlow.TestSupport.AzuriteFixture azurite) : ActivityBatchTests
+{
+    internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
+}
+
+/// <summary>How many activities, which of them fail their first attempt (every n-th; 0 for none), whether first attempts hang, and their start-to-close timeout.</summary>
+public sealed record BatchInput(int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs);
+
+/// <summary>Schedules all its activities in one task, with the input's start-to-close timeout and quick retries.</summary>
+[Workflow]
+public sealed class FansOutBatches
+{
+    [WorkflowRun]
+    public async Task<string[]> RunAsync(BatchInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMilliseconds(input.StartToCloseMs), RetryPolicy = new RetryPolicy { InitialInterval = TimeSpan.FromMilliseconds(10) } };
+        return await Task.WhenAll(Enumerable.Range(0, input.Count).Select(i => Workflow.ExecuteActivityAsync((BatchActivities a) => a.RunAsync(i, input), options)));
+    }
+}
+
+public sealed class BatchActivities
+{
+    /// <summary>Attempts started, by workflow: "index/attempt".</summary>
+    public static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Journal = new();
+
+    /// <summary>Fails or hangs its first attempt as <paramref name="input"/> says; returns "{index} ok on attempt {n}".</summary>
+    [Activity]
+    public async Task<string> RunAsync(int index, BatchInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var context = ActivityExecutionContext.Current;
+        Journal.GetOrAdd(context.Info.WorkflowId, _ => new()).Enqueue($"{index}/{context.Info.Attempt}");
+        if (context.Info.Attempt == 1 && input.HangFirst)
+        {
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+
+        if (context.Info.Attempt == 1 && input.FailFirstEvery > 0 && index % input.FailFirstEvery == 0)
+        {
+            throw new InvalidOperationException($"first attempt of {index} fails");
+        }
+
+        return $"{index} ok on attempt {context.Info.Attempt}";
+    }
+}
