@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerlessFlow.Engine.Backend;
@@ -120,6 +121,21 @@ public sealed class ServerlessFlowBuilder
         ArgumentException.ThrowIfNullOrEmpty(activityName);
         ArgumentNullException.ThrowIfNull(implementation);
         activityReplacements.Add(problems => ReflectionDefinitions.Replacement(activityName, implementation, problems));
+        return this;
+    }
+
+    /// <summary>
+    /// Gives the engine the JSON metadata of the app's payload types — workflow inputs and results, activity arguments and
+    /// results, signal, query and update arguments and results — usually a source-generated context
+    /// (<c>[JsonSerializable(typeof(Order))] partial class ShopJson : JsonSerializerContext</c>, then
+    /// <c>flow.UseJsonTypeInfoResolver(ShopJson.Default)</c>), so they serialize without reflection. A trimmed or AOT app needs it
+    /// for every payload type that is not a primitive (strings, numbers, dates, GUIDs, arrays and lists of them have metadata built in);
+    /// elsewhere it is optional, and types it does not cover fall back to reflection. Resolvers apply to every host in the process.
+    /// </summary>
+    public ServerlessFlowBuilder UseJsonTypeInfoResolver(IJsonTypeInfoResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        PayloadJson.AddTypeInfoResolver(resolver);
         return this;
     }
 
