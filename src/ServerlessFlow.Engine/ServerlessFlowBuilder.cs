@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerlessFlow.Engine.Backend;
@@ -10,69 +12,99 @@ namespace ServerlessFlow.Engine;
 /// <summary>Collects workflows, activities, the backend and worker settings for <see cref="ServiceCollectionExtensions.AddServerlessFlow"/>.</summary>
 public sealed class ServerlessFlowBuilder
 {
-    private readonly List<Type> workflows = [];
-    private readonly List<Type> activities = [];
+    private const DynamicallyAccessedMemberTypes WorkflowMembers =
+        DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties;
+
+    private readonly DefinitionSources<WorkflowSource> workflows = new(s => s.Class, s => s.Generated);
+    private readonly DefinitionSources<ActivitySource> activities = new(s => s.Class, s => s.Generated);
     private readonly List<KeyValuePair<string, SearchAttributeType>> searchAttributes = [];
-    private readonly List<KeyValuePair<string, Delegate>> activityReplacements = [];
-    private readonly Dictionary<Type, WorkflowInvokers> workflowInvokers = [];
-    private readonly Dictionary<Type, IReadOnlyDictionary<string, MemberInvoker>> activityInvokers = [];
+    private readonly List<Func<List<string>, ActivityDefinition?>> activityReplacements = [];
 
     internal ServerlessFlowBuilder(IServiceCollection services) => Services = services;
 
     /// <summary>The service collection, for backend extensions.</summary>
     public IServiceCollection Services { get; }
 
-    internal IReadOnlyList<Type> Workflows => workflows;
+    internal IReadOnlyList<WorkflowSource> Workflows => workflows.All;
 
-    internal IReadOnlyList<Type> Activities => activities;
+    internal IReadOnlyList<ActivitySource> Activities => activities.All;
 
     internal IReadOnlyList<KeyValuePair<string, SearchAttributeType>> SearchAttributes => searchAttributes;
 
-    internal IReadOnlyList<KeyValuePair<string, Delegate>> ActivityReplacements => activityReplacements;
-
-    internal GeneratedInvokers GeneratedInvokers => new(workflowInvokers, activityInvokers);
+    internal IReadOnlyList<Func<List<string>, ActivityDefinition?>> ActivityReplacements => activityReplacements;
 
     internal WorkerOptions WorkerOptions { get; private set; } = new();
 
-    /// <summary>Registers a workflow class (marked [Workflow]).</summary>
-    public ServerlessFlowBuilder AddWorkflow<TWorkflow>() where TWorkflow : class => AddWorkflow(typeof(TWorkflow));
+    /// <summary>
+    /// Registers a workflow class (marked [Workflow]), read through reflection: its attributes at start-up, its members at every
+    /// call. Generated registration (<c>AddGeneratedDefinitions()</c>) needs neither, and is the way for trimmed and AOT apps.
+    /// </summary>
+    [RequiresUnreferencedCode(ReflectionDefinitions.Reason)]
+    public ServerlessFlowBuilder AddWorkflow<[DynamicallyAccessedMembers(WorkflowMembers)] TWorkflow>() where TWorkflow : class => AddWorkflow(typeof(TWorkflow));
 
-    /// <summary>Registers a workflow class (marked [Workflow]).</summary>
-    public ServerlessFlowBuilder AddWorkflow(Type workflowClass)
+    /// <inheritdoc cref="AddWorkflow{TWorkflow}()"/>
+    [RequiresUnreferencedCode(ReflectionDefinitions.Reason)]
+    public ServerlessFlowBuilder AddWorkflow([DynamicallyAccessedMembers(WorkflowMembers)] Type workflowClass)
     {
-        workflows.Add(workflowClass);
+        ArgumentNullException.ThrowIfNull(workflowClass);
+        workflows.Add(new WorkflowSource(workflowClass, Generated: false, problems => ReflectionDefinitions.Workflow(workflowClass, problems)));
         return this;
     }
 
     /// <summary>
-    /// Registers a workflow class (marked [Workflow]) with the invokers the source generator wrote for it, so the worker creates
-    /// it and calls its members directly, with no reflection. Generated registration (<c>AddGeneratedDefinitions()</c>) calls this.
+    /// Registers a workflow class with its whole definition as the source generator wrote it — type name, handlers, failure
+    /// exception types, and the invokers that create it and call its members directly — so nothing is read or called through
+    /// reflection. Generated registration (<c>AddGeneratedDefinitions()</c>) calls this; it wins over a hand registration of the same class.
     /// </summary>
     public ServerlessFlowBuilder AddWorkflow<TWorkflow>(WorkflowInvokers invokers) where TWorkflow : class
     {
         ArgumentNullException.ThrowIfNull(invokers);
-        workflowInvokers[typeof(TWorkflow)] = invokers;
-        return AddWorkflow<TWorkflow>();
+        ArgumentException.ThrowIfNullOrEmpty(invokers.Name);
+        workflows.Add(new WorkflowSource(typeof(TWorkflow), Generated: true, _ => new WorkflowDefinition(invokers.Name, typeof(TWorkflow), invokers)));
+        return this;
     }
-
-    /// <summary>Registers every [Activity] method of a class; the class is created through DI for each call, so it can take services.</summary>
-    public ServerlessFlowBuilder AddActivities<TActivities>() where TActivities : class => AddActivities(typeof(TActivities));
 
     /// <summary>
-    /// Registers every [Activity] method of a class with the invokers the source generator wrote for them, by activity name, so
-    /// the worker calls them directly, with no reflection. Generated registration (<c>AddGeneratedDefinitions()</c>) calls this.
+    /// Registers every [Activity] method of a class, read through reflection; the class is created through DI for each call, so it
+    /// can take services. Generated registration (<c>AddGeneratedDefinitions()</c>) reads nothing, and is the way for trimmed and AOT apps.
     /// </summary>
-    public ServerlessFlowBuilder AddActivities<TActivities>(IReadOnlyDictionary<string, MemberInvoker> invokers) where TActivities : class
+    [RequiresUnreferencedCode(ReflectionDefinitions.Reason)]
+    public ServerlessFlowBuilder AddActivities<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] TActivities>()
+        where TActivities : class => AddActivities(typeof(TActivities));
+
+    /// <inheritdoc cref="AddActivities{TActivities}()"/>
+    [RequiresUnreferencedCode(ReflectionDefinitions.Reason)]
+    public ServerlessFlowBuilder AddActivities([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods)] Type activityClass)
     {
-        ArgumentNullException.ThrowIfNull(invokers);
-        activityInvokers[typeof(TActivities)] = invokers;
-        return AddActivities<TActivities>();
+        ArgumentNullException.ThrowIfNull(activityClass);
+        Services.TryAddTransient(activityClass);
+        activities.Add(new ActivitySource(activityClass, Generated: false, problems => ReflectionDefinitions.Activities(activityClass, problems)));
+        return this;
     }
 
-    /// <summary>Registers every [Activity] method of a class.</summary>
-    public ServerlessFlowBuilder AddActivities(Type activityClass)
+    /// <summary>
+    /// Registers the [Activity] methods of a class as the source generator wrote them: by activity name, each with the invoker
+    /// that calls it directly, and the class created by <paramref name="create"/> from the call's scope, so nothing is read or
+    /// called through reflection. Generated registration (<c>AddGeneratedDefinitions()</c>) calls this; it wins over a hand
+    /// registration of the same class.
+    /// </summary>
+    /// <param name="invokers">The activities, by name.</param>
+    /// <param name="create">
+    /// Creates the class (generated from its constructor: <c>sp =&gt; new T(sp.GetRequiredService&lt;A&gt;())</c>); null to register it
+    /// in the container, whose constructor selection reads the class's public constructors (kept for it by trimming).
+    /// </param>
+    public ServerlessFlowBuilder AddActivities<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TActivities>(
+        IReadOnlyDictionary<string, MemberInvoker> invokers, Func<IServiceProvider, TActivities>? create = null)
+        where TActivities : class
     {
-        activities.Add(activityClass);
+        ArgumentNullException.ThrowIfNull(invokers);
+        if (create is null)
+        {
+            Services.TryAddTransient<TActivities>();
+        }
+
+        var definitions = invokers.Select(p => new ActivityDefinition(p.Key, typeof(TActivities), p.Value) { Create = create }).ToList();
+        activities.Add(new ActivitySource(typeof(TActivities), Generated: true, _ => definitions));
         return this;
     }
 
@@ -80,13 +112,30 @@ public sealed class ServerlessFlowBuilder
     /// Runs <paramref name="implementation"/> whenever the activity named <paramref name="activityName"/> is called, instead of
     /// the [Activity] method registered under that name (if any): how tests put a fake in place of an activity that touches the world.
     /// Its parameters are the activity's arguments (a CancellationToken parameter gets the attempt's token); it may return a value, a Task or a Task&lt;T&gt;.
+    /// The delegate is called through reflection.
     /// </summary>
     /// <example><c>flow.ReplaceActivity("SendEmail", (string to, string subject) =&gt; Task.FromResult("sent"))</c></example>
+    [RequiresUnreferencedCode(ReflectionDefinitions.Reason)]
     public ServerlessFlowBuilder ReplaceActivity(string activityName, Delegate implementation)
     {
         ArgumentException.ThrowIfNullOrEmpty(activityName);
         ArgumentNullException.ThrowIfNull(implementation);
-        activityReplacements.Add(new(activityName, implementation));
+        activityReplacements.Add(problems => ReflectionDefinitions.Replacement(activityName, implementation, problems));
+        return this;
+    }
+
+    /// <summary>
+    /// Gives the engine the JSON metadata of the app's payload types — workflow inputs and results, activity arguments and
+    /// results, signal, query and update arguments and results — usually a source-generated context
+    /// (<c>[JsonSerializable(typeof(Order))] partial class ShopJson : JsonSerializerContext</c>, then
+    /// <c>flow.UseJsonTypeInfoResolver(ShopJson.Default)</c>), so they serialize without reflection. A trimmed or AOT app needs it
+    /// for every payload type that is not a primitive (strings, numbers, dates, GUIDs, arrays and lists of them have metadata built in);
+    /// elsewhere it is optional, and types it does not cover fall back to reflection. Resolvers apply to every host in the process.
+    /// </summary>
+    public ServerlessFlowBuilder UseJsonTypeInfoResolver(IJsonTypeInfoResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        PayloadJson.AddTypeInfoResolver(resolver);
         return this;
     }
 

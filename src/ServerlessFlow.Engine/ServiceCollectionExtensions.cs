@@ -24,11 +24,7 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var builder = new ServerlessFlowBuilder(services);
         configure(builder);
-        var registry = WorkflowRegistry.Build(builder.Workflows, builder.Activities, builder.SearchAttributes, builder.ActivityReplacements, builder.GeneratedInvokers);
-        foreach (var activityClass in registry.ActivityClasses)
-        {
-            services.TryAddTransient(activityClass);
-        }
+        var registry = WorkflowRegistry.Build(builder.Workflows, builder.Activities, builder.SearchAttributes, builder.ActivityReplacements);
 
         services.AddSingleton(registry);
         services.AddSingleton(builder.WorkerOptions);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -19,6 +20,7 @@ internal static class MemberCalls
     public static MemberCall Of(IMethodSymbol method, bool withDefaults)
     {
         var reads = ImmutableArray.CreateBuilder<string>();
+        var types = ImmutableArray.CreateBuilder<string>();
         var next = 0;
         foreach (var parameter in method.Parameters)
         {
@@ -29,24 +31,28 @@ internal static class MemberCalls
             }
 
             var type = Naming.Type(parameter.Type);
+            types.Add(Naming.TypeOf(parameter.Type));
             reads.Add(withDefaults && parameter.HasExplicitDefaultValue
                 ? $"arguments.Get<{type}>({next++}, {DefaultValue(parameter)})"
                 : $"arguments.Get<{type}>({next++})");
         }
 
-        return new MemberCall(method.Name, IsProperty: false, Factory(method.ReturnType), new EquatableArray<string>(reads.ToImmutable()));
+        return new MemberCall(
+            method.Name, IsProperty: false, Factory(method.ReturnType), new EquatableArray<string>(reads.ToImmutable()), new EquatableArray<string>(types.ToImmutable()));
     }
 
     /// <summary>A query property: read, with no arguments.</summary>
     public static MemberCall Of(IPropertySymbol property) =>
-        new(property.Name, IsProperty: true, $"FromResult<{Naming.Type(property.Type)}>", new EquatableArray<string>(ImmutableArray<string>.Empty));
+        new(property.Name, IsProperty: true, $"FromResult<{Naming.Type(property.Type)}>", new EquatableArray<string>(ImmutableArray<string>.Empty),
+            new EquatableArray<string>(ImmutableArray<string>.Empty));
 
     /// <summary>The invoker expression: <c>MemberInvoker.FromTask&lt;T&gt;(static (instance, arguments, cancellationToken) =&gt; ((C)instance).M(...))</c>.</summary>
     public static string Invoker(string fullType, MemberCall call)
     {
         var target = $"(({fullType})instance).{Naming.Identifier(call.Member)}";
         var body = call.IsProperty ? target : $"{target}({string.Join(", ", call.Arguments)})";
-        return $"global::ServerlessFlow.Invocation.MemberInvoker.{call.Factory}(static (instance, arguments, cancellationToken) => {body})";
+        var types = string.Concat(call.ParameterTypes.Select(t => ", " + t));
+        return $"global::ServerlessFlow.Invocation.MemberInvoker.{call.Factory}(static (instance, arguments, cancellationToken) => {body}{types})";
     }
 
     private static string Factory(ITypeSymbol returnType)

@@ -13,10 +13,15 @@ internal sealed record Placement(string Namespace, string Accessibility);
 internal sealed record ActivityMethod(string StubName, string ActivityName, string? ResultType, EquatableArray<Parameter> Parameters, MemberCall Call);
 
 /// <summary>
-/// A class with [Activity] methods; <see cref="Invocable"/> false when its invokers are not generated (it inherits from a class
-/// that may hold more activities, which the generator does not read), so the registration calls it through reflection.
+/// A class with [Activity] methods, its own and inherited ones; <see cref="Invocable"/> false when its invokers are not generated
+/// (two methods share an activity name, which the registry reports), so the registration reads it through reflection.
 /// </summary>
-internal sealed record ActivityClass(Placement Placement, string ClassName, string FullType, bool Invocable, EquatableArray<ActivityMethod> Methods);
+/// <remarks>
+/// <see cref="Constructor"/> is the argument list of the one public constructor as read from the call's services
+/// (<c>global::…GetRequiredService&lt;A&gt;(services)</c>), or null when the container must choose (several public constructors,
+/// or a parameter with a default value or an attribute the container reads).
+/// </remarks>
+internal sealed record ActivityClass(Placement Placement, string ClassName, string FullType, bool Invocable, EquatableArray<ActivityMethod> Methods, EquatableArray<string>? Constructor);
 
 /// <summary>What kind of handler a <see cref="Handler"/> is.</summary>
 internal enum HandlerKind
@@ -30,19 +35,21 @@ internal enum HandlerKind
 internal sealed record Handler(HandlerKind Kind, string StubName, string RegisteredName, Parameter? Argument, string? ResultType, MemberCall Call);
 
 /// <summary>
-/// A [Workflow] class: its type name, the run method's input and result, its handlers, and how the worker creates it and calls
-/// its members. <see cref="Invocable"/> is false when its invokers are not generated (no public parameterless constructor, or a
-/// base class that may hold members the generator does not read), so the registration calls it through reflection.
+/// A [Workflow] class: its type name, the run method's input and result, its handlers (inherited ones too), the exception types
+/// that fail it (as <c>typeof</c> expressions), and how the worker creates it and calls its members. <see cref="Invocable"/> is
+/// false when its definition is not generated (no public parameterless constructor, or two handlers of a kind share a name: the
+/// registry reports both), so the registration reads it through reflection.
 /// </summary>
 internal sealed record WorkflowClass(
     Placement Placement, string ClassName, string FullType, string TypeName, Parameter? Input, string? ResultType, EquatableArray<Handler> Handlers,
-    bool Invocable, MemberCall Run, EquatableArray<Validator> Validators);
+    bool Invocable, MemberCall Run, EquatableArray<Validator> Validators, EquatableArray<string> FailureExceptionTypes);
 
 /// <summary>
 /// How the worker calls a member: its C# name, whether it is a property (read, not called), the <c>MemberInvoker</c> factory
-/// for its return type (<c>FromTask&lt;T&gt;</c>), and the expression passed for each parameter.
+/// for its return type (<c>FromTask&lt;T&gt;</c>), the expression passed for each parameter, and the <c>typeof</c> of each
+/// parameter that takes an argument (what callers' payloads are checked against).
 /// </summary>
-internal sealed record MemberCall(string Member, bool IsProperty, string Factory, EquatableArray<string> Arguments);
+internal sealed record MemberCall(string Member, bool IsProperty, string Factory, EquatableArray<string> Arguments, EquatableArray<string> ParameterTypes);
 
 /// <summary>An update validator: the registered name of the update it validates, and how to call it.</summary>
 internal sealed record Validator(string UpdateName, MemberCall Call);

@@ -25,6 +25,43 @@ internal static class Naming
 
     public static string Type(ITypeSymbol type) => type.ToDisplayString(TypeFormat);
 
+    /// <summary>The type as <c>typeof</c> takes it: fully qualified, without nullable reference annotations (which typeof refuses).</summary>
+    public static string TypeOf(ITypeSymbol type) => $"typeof({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})";
+
+    /// <summary>
+    /// The public instance members of the class and of its base classes (not object), as reflection lists them: an overridden
+    /// member once, as its most derived override declares it.
+    /// </summary>
+    public static System.Collections.Generic.List<ISymbol> PublicInstanceMembers(INamedTypeSymbol type)
+    {
+        var members = new System.Collections.Generic.List<ISymbol>();
+        var overridden = new System.Collections.Generic.HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (var current = type; current is { SpecialType: not SpecialType.System_Object }; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member.IsStatic || member.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Public || overridden.Contains(member.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                switch (member)
+                {
+                    case IMethodSymbol { OverriddenMethod: { } baseMethod }:
+                        overridden.Add(baseMethod.OriginalDefinition);
+                        break;
+                    case IPropertySymbol { OverriddenProperty: { } baseProperty }:
+                        overridden.Add(baseProperty.OriginalDefinition);
+                        break;
+                }
+
+                members.Add(member);
+            }
+        }
+
+        return members;
+    }
+
     /// <summary>The name given in the attribute's first constructor argument, or null.</summary>
     public static string? AttributeName(AttributeData attribute) =>
         attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;

@@ -6,9 +6,10 @@ namespace ServerlessFlow.Generators;
 
 /// <summary>
 /// Writes <c>AddGeneratedDefinitions()</c>: every workflow and activity class of the assembly, found at compile time,
-/// registered by type with its invokers — direct calls of its members, so the worker calls nothing through reflection —
-/// nothing scans assemblies at start-up, and a class added to the project is registered by the next build. Internal, in a
-/// namespace named after the assembly, so two assemblies' methods never collide.
+/// registered with its whole definition as data — type name, handler names, failure exception types — and its invokers
+/// (direct calls of its members) and constructor call, so the registry reads no attributes and the worker calls and creates
+/// nothing through reflection. Nothing scans assemblies at start-up, and a class added to the project is registered by the
+/// next build. Internal, in a namespace named after the assembly, so two assemblies' methods never collide.
 /// </summary>
 internal static class RegistrationWriter
 {
@@ -53,8 +54,10 @@ internal static class RegistrationWriter
 
         var text = new StringBuilder()
             .AppendLine($"{Indent}.AddWorkflow<{workflow.FullType}>(new global::ServerlessFlow.Invocation.WorkflowInvokers(")
+            .AppendLine($"{Indent}    {SourceText.Literal(workflow.TypeName)},")
             .AppendLine($"{Indent}    static () => new {workflow.FullType}(),")
             .Append($"{Indent}    {MemberCalls.Invoker(workflow.FullType, workflow.Run)})");
+        var failureTypes = workflow.FailureExceptionTypes.Count == 0 ? [] : new[] { $"FailureExceptionTypes = [{string.Join(", ", workflow.FailureExceptionTypes)}]," };
         var groups = new[]
         {
             ("Signals", workflow.Handlers.Where(h => h.Kind == HandlerKind.Signal).Select(h => (h.RegisteredName, h.Call))),
@@ -62,12 +65,17 @@ internal static class RegistrationWriter
             ("Updates", workflow.Handlers.Where(h => h.Kind == HandlerKind.Update).Select(h => (h.RegisteredName, h.Call))),
             ("UpdateValidators", workflow.Validators.Select(v => (RegisteredName: v.UpdateName, v.Call))),
         }.Select(g => (Property: g.Item1, Entries: g.Item2.ToList())).Where(g => g.Entries.Count > 0).ToList();
-        if (groups.Count == 0)
+        if (groups.Count == 0 && failureTypes.Length == 0)
         {
             return text.Append(')').ToString();
         }
 
         text.AppendLine().AppendLine($"{Indent}{{");
+        foreach (var line in failureTypes)
+        {
+            text.AppendLine($"{Indent}    {line}");
+        }
+
         foreach (var (property, entries) in groups)
         {
             text.AppendLine($"{Indent}    {property} = {Dictionary(workflow.FullType, entries, Indent + "    ")},");
@@ -76,9 +84,18 @@ internal static class RegistrationWriter
         return text.Append($"{Indent}}})").ToString();
     }
 
-    private static string Register(ActivityClass activities) => activities.Invocable
-        ? $"{Indent}.AddActivities<{activities.FullType}>({Dictionary(activities.FullType, activities.Methods.Select(m => (m.ActivityName, m.Call)).ToList(), Indent)})"
-        : $"{Indent}.AddActivities<{activities.FullType}>()";
+    private static string Register(ActivityClass activities)
+    {
+        if (!activities.Invocable)
+        {
+            return $"{Indent}.AddActivities<{activities.FullType}>()";
+        }
+
+        var invokers = Dictionary(activities.FullType, activities.Methods.Select(m => (m.ActivityName, m.Call)).ToList(), Indent);
+        return activities.Constructor is { } arguments
+            ? $"{Indent}.AddActivities<{activities.FullType}>(\n{Indent}    {invokers.Replace("\n", "\n    ")},\n{Indent}    static services => new {activities.FullType}({string.Join(", ", arguments)}))"
+            : $"{Indent}.AddActivities<{activities.FullType}>({invokers})";
+    }
 
     private static string Dictionary(string fullType, System.Collections.Generic.List<(string Name, MemberCall Call)> entries, string indent)
     {

@@ -22,17 +22,15 @@ public sealed class WorkflowCallsGenerator : IIncrementalGenerator
             .Where(static model => model is not null)
             .Select(static (model, _) => model!);
 
-        // [Activity] sits on methods: each becomes a one-method model (no symbols kept, so unchanged code is not rewritten),
-        // merged per class.
+        // [Activity] sits on methods: each gives the model of its whole class (no symbols kept, so unchanged code is not
+        // rewritten), one per class.
         var activities = context.SyntaxProvider.ForAttributeWithMetadataName(
                 Naming.ActivityAttribute,
                 static (node, _) => node is MethodDeclarationSyntax,
-                static (syntax, _) => ReadActivity((IMethodSymbol)syntax.TargetSymbol))
+                static (syntax, _) => ReadActivities(((IMethodSymbol)syntax.TargetSymbol).ContainingType))
             .Where(static model => model is not null)
             .Collect()
-            .SelectMany(static (models, _) => models.GroupBy(m => m!.FullType)
-                .Select(g => g.First()! with { Methods = new EquatableArray<ActivityMethod>(g.SelectMany(m => m!.Methods).ToImmutableArray()) })
-                .ToImmutableArray());
+            .SelectMany(static (models, _) => models.GroupBy(m => m!.FullType).Select(g => g.First()!).ToImmutableArray());
 
         context.RegisterSourceOutput(workflows, static (output, workflow) =>
             output.AddSource($"{Hint(workflow.Placement, workflow.ClassName)}.WorkflowCalls.g.cs", WorkflowCallsWriter.Write(workflow)));
@@ -60,7 +58,7 @@ public sealed class WorkflowCallsGenerator : IIncrementalGenerator
             return null;
         }
 
-        var members = type.GetMembers().Where(m => !m.IsStatic && m.DeclaredAccessibility == Accessibility.Public).ToList();
+        var members = Naming.PublicInstanceMembers(type);
         var runs = members.OfType<IMethodSymbol>().Where(m => Naming.Find(m, Naming.WorkflowRunAttribute) is not null).ToList();
         if (runs.Count != 1 || runs[0].Parameters.Length > 1)
         {
@@ -80,14 +78,23 @@ public sealed class WorkflowCallsGenerator : IIncrementalGenerator
 
         var typeName = Naming.AttributeName(Naming.Find(type, Naming.WorkflowAttribute)!) ?? type.Name;
         var input = run.Parameters.Length == 1 ? new Parameter(run.Parameters[0].Name, Naming.Type(run.Parameters[0].Type)) : null;
-        var invocable = InheritsNothing(type) && type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public);
+        var validators = ReadValidators(members, handlers).ToImmutableArray();
+        var invocable = type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public)
+            && handlers.GroupBy(h => (h.Kind, h.RegisteredName)).All(g => g.Count() == 1)
+            && validators.GroupBy(v => v.UpdateName).All(g => g.Count() == 1);
         return new WorkflowClass(
             placement, type.Name, Naming.Type(type), typeName, input, Naming.ResultOf(run.ReturnType), new EquatableArray<Handler>(handlers.ToImmutable()),
-            invocable, MemberCalls.Of(run, withDefaults: false), new EquatableArray<Validator>(ReadValidators(members, handlers).ToImmutableArray()));
+            invocable, MemberCalls.Of(run, withDefaults: false), new EquatableArray<Validator>(validators), FailureExceptionTypes(type));
     }
 
-    /// <summary>True when the class derives from object only: the registry reads inherited members too, the generator its declared ones.</summary>
-    private static bool InheritsNothing(INamedTypeSymbol type) => type.BaseType is null or { SpecialType: SpecialType.System_Object };
+    /// <summary>The <c>typeof</c> of each type in the class's <c>[Workflow(FailureExceptionTypes = …)]</c>.</summary>
+    private static EquatableArray<string> FailureExceptionTypes(INamedTypeSymbol type)
+    {
+        var named = Naming.Find(type, Naming.WorkflowAttribute)!.NamedArguments.FirstOrDefault(a => a.Key == "FailureExceptionTypes").Value;
+        return new EquatableArray<string>(named.Kind == TypedConstantKind.Array
+            ? named.Values.Select(v => v.Value).OfType<ITypeSymbol>().Select(Naming.TypeOf).ToImmutableArray()
+            : ImmutableArray<string>.Empty);
+    }
 
     /// <summary>Validators by the registered name of their update, as the registry pairs them: the first update whose method the attribute names.</summary>
     private static System.Collections.Generic.IEnumerable<Validator> ReadValidators(System.Collections.Generic.List<ISymbol> members, ImmutableArray<Handler>.Builder handlers)
@@ -127,23 +134,54 @@ public sealed class WorkflowCallsGenerator : IIncrementalGenerator
         return null;
     }
 
-    private static ActivityClass? ReadActivity(IMethodSymbol method)
+    private static ActivityClass? ReadActivities(INamedTypeSymbol type)
     {
-        if (Naming.PlacementOf(method.ContainingType) is not { } placement || method.ContainingType.IsAbstract
-            || method.IsStatic || method.IsGenericMethod || method.DeclaredAccessibility != Accessibility.Public
-            || method.Parameters.Any(p => p.RefKind != RefKind.None))
+        if (Naming.PlacementOf(type) is not { } placement || type.IsAbstract)
         {
             return null; // the registry refuses these; the definition analyzer says why
         }
 
+        var methods = ImmutableArray.CreateBuilder<ActivityMethod>();
+        foreach (var method in Naming.PublicInstanceMembers(type).OfType<IMethodSymbol>())
+        {
+            if (Naming.Find(method, Naming.ActivityAttribute) is { } attribute && !method.IsGenericMethod && method.Parameters.All(p => p.RefKind == RefKind.None))
+            {
+                methods.Add(ReadActivity(method, attribute));
+            }
+        }
+
+        var invocable = methods.GroupBy(m => m.ActivityName).All(g => g.Count() == 1);
+        return new ActivityClass(placement, type.Name, Naming.Type(type), invocable, new EquatableArray<ActivityMethod>(methods.ToImmutable()), ConstructorOf(type));
+    }
+
+    private static ActivityMethod ReadActivity(IMethodSymbol method, AttributeData attribute)
+    {
         // A CancellationToken parameter is the worker's to supply; it is not an argument of the call.
         var parameters = method.Parameters.Where(p => p.Type.ToDisplayString() != "System.Threading.CancellationToken")
             .Select(p => new Parameter(p.Name, Naming.Type(p.Type))).ToImmutableArray();
         var stubName = method.Name.EndsWith("Async", System.StringComparison.Ordinal) ? method.Name : method.Name + "Async";
-        var name = Naming.AttributeName(Naming.Find(method, Naming.ActivityAttribute)!) ?? Naming.StripAsync(method.Name);
-        var activity = new ActivityMethod(stubName, name, Naming.ResultOf(method.ReturnType), new EquatableArray<Parameter>(parameters), MemberCalls.Of(method, withDefaults: true));
-        return new ActivityClass(
-            placement, method.ContainingType.Name, Naming.Type(method.ContainingType), InheritsNothing(method.ContainingType),
-            new EquatableArray<ActivityMethod>(ImmutableArray.Create(activity)));
+        var name = Naming.AttributeName(attribute) ?? Naming.StripAsync(method.Name);
+        return new ActivityMethod(stubName, name, Naming.ResultOf(method.ReturnType), new EquatableArray<Parameter>(parameters), MemberCalls.Of(method, withDefaults: true));
     }
+
+    /// <summary>
+    /// The arguments of the class's one public constructor, each a service of the call's scope; null when the container must
+    /// choose (several public constructors) or read the parameter (a default value, an attribute such as [FromKeyedServices]).
+    /// </summary>
+    private static EquatableArray<string>? ConstructorOf(INamedTypeSymbol type)
+    {
+        var constructors = type.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public).ToList();
+        if (constructors.Count != 1 || constructors[0].Parameters.Any(p => (p.HasExplicitDefaultValue && !OptionalService(p)) || p.RefKind != RefKind.None || p.GetAttributes().Length > 0 || p.IsParams))
+        {
+            return null;
+        }
+
+        // As the container does: a parameter with a default gets the service when there is one, else its default (null here).
+        return new EquatableArray<string>(constructors[0].Parameters
+            .Select(p => $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.{(p.HasExplicitDefaultValue ? "GetService" : "GetRequiredService")}<{Naming.Type(p.Type)}>(services)")
+            .ToImmutableArray());
+    }
+
+    /// <summary>A parameter of a reference type defaulting to null: read as an optional service.</summary>
+    private static bool OptionalService(IParameterSymbol parameter) => parameter.ExplicitDefaultValue is null && parameter.Type.IsReferenceType;
 }

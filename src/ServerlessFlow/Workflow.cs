@@ -244,7 +244,7 @@ public static class Workflow
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(args);
         options.Validate(activityName);
-        var input = JsonSerializer.SerializeToElement(args, PayloadJson.Options);
+        var input = PayloadJson.ArrayOf(args);
         var result = await Context.ExecuteActivityAsync(activityName, input, options);
         return PayloadJson.FromElement<TResult>(result);
     }
@@ -281,7 +281,7 @@ public static class Workflow
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(args);
         options.Validate(activityName);
-        var input = JsonSerializer.SerializeToElement(args, PayloadJson.Options);
+        var input = PayloadJson.ArrayOf(args);
         var firstCalledAt = UtcNow;
         var attempt = 1;
         while (true)
@@ -367,5 +367,5 @@ internal static class ArgumentValue
             ? throw new InvalidOperationException(
                 $"The argument '{argument}' is an expression that would be compiled at run time, which the AppContext switch '{DisallowCompilationSwitch}' " +
                 "disallows. Compute it into a local first, or call the generated stub (XxxCalls) instead of a lambda.")
-            : Expression.Lambda(argument).Compile(preferInterpretation: true).DynamicInvoke();
+            : Expression.Lambda<Func<object?>>(Expression.Convert(argument, typeof(object))).Compile(preferInterpretation: true)();
 }

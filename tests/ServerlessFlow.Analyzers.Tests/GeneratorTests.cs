@@ -137,13 +137,15 @@ public sealed class GeneratorTests
         var (compilation, generated) = Run(Activities + Workflows + """
             namespace Shop
             {
-                public sealed class Stock
+                public interface IWarehouse { }
+
+                public sealed class Stock(IWarehouse warehouse, IFormatProvider? format = null)
                 {
                     [Activity]
                     public ValueTask<int> CountAsync(string sku, int warehouse = 3, CancellationToken cancellationToken = default) => ValueTask.FromResult(warehouse);
                 }
 
-                [Workflow]
+                [Workflow(FailureExceptionTypes = [typeof(TimeoutException)])]
                 public sealed class Restock
                 {
                     [WorkflowRun]
@@ -162,24 +164,31 @@ public sealed class GeneratorTests
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         string[] expected =
         [
-            """["greet"] = global::ServerlessFlow.Invocation.MemberInvoker.FromTask<string>(static (instance, arguments, cancellationToken) => ((global::Shop.Greetings)instance).@GreetAsync(arguments.Get<string>(0), cancellationToken)),""",
-            """["Log"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.Greetings)instance).@Log(arguments.Get<string>(0))),""",
-            """["Count"] = global::ServerlessFlow.Invocation.MemberInvoker.FromValueTask<int>(static (instance, arguments, cancellationToken) => ((global::Shop.Stock)instance).@CountAsync(arguments.Get<string>(0), arguments.Get<int>(1, (int)(3)), cancellationToken)),""",
+            """["greet"] = global::ServerlessFlow.Invocation.MemberInvoker.FromTask<string>(static (instance, arguments, cancellationToken) => ((global::Shop.Greetings)instance).@GreetAsync(arguments.Get<string>(0), cancellationToken), typeof(string)),""",
+            """["Log"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.Greetings)instance).@Log(arguments.Get<string>(0)), typeof(string)),""",
+            "static services => new global::Shop.Greetings())",
+            """["Count"] = global::ServerlessFlow.Invocation.MemberInvoker.FromValueTask<int>(static (instance, arguments, cancellationToken) => ((global::Shop.Stock)instance).@CountAsync(arguments.Get<string>(0), arguments.Get<int>(1, (int)(3)), cancellationToken), typeof(string), typeof(int)),""",
+            "static services => new global::Shop.Stock(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Shop.IWarehouse>(services), " +
+                "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<global::System.IFormatProvider?>(services)))",
+            "\"OrderWorkflow\",",
             "static () => new global::Shop.OrderWorkflow(),",
-            """global::ServerlessFlow.Invocation.MemberInvoker.FromTask<string>(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@RunAsync(arguments.Get<global::Shop.Order>(0)))""",
-            """["Approve"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@Approve(arguments.Get<string>(0))),""",
+            """global::ServerlessFlow.Invocation.MemberInvoker.FromTask<string>(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@RunAsync(arguments.Get<global::Shop.Order>(0)), typeof(global::Shop.Order))""",
+            """["Approve"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@Approve(arguments.Get<string>(0)), typeof(string)),""",
             """["status"] = global::ServerlessFlow.Invocation.MemberInvoker.FromResult<string>(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@Status),""",
-            """["set-amount"] = global::ServerlessFlow.Invocation.MemberInvoker.FromTask<decimal>(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@SetAmountAsync(arguments.Get<decimal>(0))),""",
+            """["set-amount"] = global::ServerlessFlow.Invocation.MemberInvoker.FromTask<decimal>(static (instance, arguments, cancellationToken) => ((global::Shop.OrderWorkflow)instance).@SetAmountAsync(arguments.Get<decimal>(0)), typeof(decimal)),""",
+            "\"child\",",
             """global::ServerlessFlow.Invocation.MemberInvoker.FromTask(static (instance, arguments, cancellationToken) => ((global::Shop.Restock)instance).@RunAsync())""",
-            """["Add"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.Restock)instance).@ValidateAdd(arguments.Get<int>(0))),""",
+            "FailureExceptionTypes = [typeof(global::System.TimeoutException)],",
+            """["Add"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.Restock)instance).@ValidateAdd(arguments.Get<int>(0)), typeof(int)),""",
         ];
         Assert.All(expected, line => Assert.Contains(line, registration, StringComparison.Ordinal));
         Assert.Contains("UpdateValidators = new", registration, StringComparison.Ordinal);
+        Assert.DoesNotContain(".AddActivities<global::Shop.Stock>()", registration, StringComparison.Ordinal); // generated, not read by reflection
         Assert.DoesNotContain(".AddWorkflow<global::Shop.ChildWorkflow>()", registration, StringComparison.Ordinal); // it too gets invokers
     }
 
     [Fact]
-    public void Generator_WorkflowWithABaseClass_RegisteredWithoutInvokersSoReflectionReadsInheritedMembers()
+    public void Generator_WorkflowAndActivitiesWithABaseClass_InheritedMembersAreGenerated()
     {
         var (compilation, generated) = Run("""
             namespace Shop
@@ -188,19 +197,42 @@ public sealed class GeneratorTests
                 {
                     [WorkflowSignal]
                     public void Poke() { }
+
+                    [WorkflowQuery]
+                    public virtual string Status => "base";
+                }
+
+                public abstract class PackerBase
+                {
+                    [Activity]
+                    public string Wrap() => "wrapped";
+                }
+
+                public sealed class Packer : PackerBase
+                {
+                    [Activity]
+                    public string Pack() => "packed";
                 }
 
                 [Workflow]
                 public sealed class Derived : Base
                 {
+                    [WorkflowQuery]
+                    public override string Status => "derived";
+
                     [WorkflowRun]
                     public Task RunAsync() => Task.CompletedTask;
                 }
             }
             """, withEngine: true);
 
+        var registration = Assert.Single(generated, source => source.Contains("class GeneratedWorkflowRegistration", StringComparison.Ordinal));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        Assert.Contains(generated, source => source.Contains(".AddWorkflow<global::Shop.Derived>();", StringComparison.Ordinal));
+        Assert.Contains("""["Poke"] = global::ServerlessFlow.Invocation.MemberInvoker.FromAction(static (instance, arguments, cancellationToken) => ((global::Shop.Derived)instance).@Poke()),""", registration, StringComparison.Ordinal);
+        Assert.Contains("""["Status"] = global::ServerlessFlow.Invocation.MemberInvoker.FromResult<string>(static (instance, arguments, cancellationToken) => ((global::Shop.Derived)instance).@Status),""", registration, StringComparison.Ordinal);
+        Assert.Contains("""["Pack"] = global::ServerlessFlow.Invocation.MemberInvoker.FromResult<string>(static (instance, arguments, cancellationToken) => ((global::Shop.Packer)instance).@Pack()),""", registration, StringComparison.Ordinal);
+        Assert.Contains("""["Wrap"] = global::ServerlessFlow.Invocation.MemberInvoker.FromResult<string>(static (instance, arguments, cancellationToken) => ((global::Shop.Packer)instance).@Wrap()),""", registration, StringComparison.Ordinal);
+        Assert.DoesNotContain(".AddWorkflow<global::Shop.Derived>()", registration, StringComparison.Ordinal);
     }
 
     private static (Compilation Compilation, IReadOnlyList<string> Generated) Run(string source, bool withEngine = false)

@@ -2,7 +2,10 @@ using ServerlessFlow.Invocation;
 
 namespace ServerlessFlow.Engine.Tests;
 
-/// <summary>Invokers handed to the registration (as generated code does) are what the worker calls, and must match the class.</summary>
+/// <summary>
+/// A registration handed its whole definition (as generated code does) is what the worker runs: the registry reads nothing
+/// from the class, creates the workflow and the activity class through the given delegates and calls the invokers.
+/// </summary>
 public sealed class GeneratedInvokerTests
 {
     [Fact]
@@ -10,12 +13,13 @@ public sealed class GeneratedInvokerTests
     {
         var created = 0;
         var invokers = new WorkflowInvokers(
+            nameof(EchoesInput),
             () =>
             {
                 Interlocked.Increment(ref created);
                 return new EchoesInput();
             },
-            MemberInvoker.FromTask<string>(static (instance, arguments, _) => ((EchoesInput)instance).RunAsync(arguments.Get<string>(0) + " via invoker")))
+            MemberInvoker.FromTask<string>(static (instance, arguments, _) => ((EchoesInput)instance).RunAsync(arguments.Get<string>(0) + " via invoker"), typeof(string)))
         {
             Signals = new Dictionary<string, MemberInvoker> { ["Poke"] = MemberInvoker.FromAction(static (instance, _, _) => ((EchoesInput)instance).Poke()) },
         };
@@ -29,32 +33,77 @@ public sealed class GeneratedInvokerTests
     }
 
     [Fact]
-    public void AddWorkflow_InvokersThatDoNotMatchTheClass_ReportsEachDifferenceAtStart()
+    public async Task AddWorkflow_WithInvokers_TakesTheDefinitionAsGivenWithoutReadingTheClass()
     {
-        var invokers = new WorkflowInvokers(() => new EchoesInput(), MemberInvoker.FromTask<string>(static (instance, arguments, _) => ((EchoesInput)instance).RunAsync(arguments.Get<string>(0))))
+        // The class has no [Workflow] attribute: a registry that read it would refuse it at start.
+        var invokers = new WorkflowInvokers(
+            "renamed",
+            static () => new UnmarkedWorkflow(),
+            MemberInvoker.FromTask<int>(static (instance, arguments, _) => ((UnmarkedWorkflow)instance).RunAsync(arguments.Get<int>(0)), typeof(int)))
         {
-            Queries = new Dictionary<string, MemberInvoker> { ["ghost"] = MemberInvoker.FromResult(static (_, _, _) => 1) },
+            FailureExceptionTypes = [typeof(TimeoutException)],
         };
+        await using var engine = new EngineHarness(b => b.AddWorkflow<UnmarkedWorkflow>(invokers), TestBackend.InMemory());
 
-        var error = Assert.Throws<WorkflowDefinitionException>(() => new EngineHarness(b => b.AddWorkflow<EchoesInput>(invokers), TestBackend.InMemory()));
+        var doubled = await engine.RunAsync("renamed", 21);
+        var failed = await engine.RunAsync("renamed", -1);
 
-        var problem = Assert.Single(error.Problems);
-        Assert.Contains("the signal 'Poke' has no generated invoker", problem, StringComparison.Ordinal);
-        Assert.Contains("a generated invoker names the query 'ghost', which the class does not define", problem, StringComparison.Ordinal);
+        Assert.Equal(42, doubled.GetResult<int>());
+        Assert.Equal(WorkflowStatus.Failed, failed.Status); // a TimeoutException fails the workflow, as FailureExceptionTypes says
     }
 
     [Fact]
-    public void AddActivities_InvokersMissingAnActivity_ReportsItAtStart()
+    public async Task StartWorkflow_InputThatDoesNotFitTheGeneratedParameterType_IsRefusedBeforeAnythingIsRecorded()
     {
-        var invokers = new Dictionary<string, MemberInvoker> { ["Echo"] = MemberInvoker.FromResult(static (instance, arguments, _) => ((FlakyActivities)instance).Echo(arguments.Get<string>(0))) };
+        var invokers = new WorkflowInvokers(
+            "renamed",
+            static () => new UnmarkedWorkflow(),
+            MemberInvoker.FromTask<int>(static (instance, arguments, _) => ((UnmarkedWorkflow)instance).RunAsync(arguments.Get<int>(0)), typeof(int)));
+        await using var engine = new EngineHarness(b => b.AddWorkflow<UnmarkedWorkflow>(invokers), TestBackend.InMemory());
 
-        var error = Assert.Throws<WorkflowDefinitionException>(() => new EngineHarness(b => b.AddActivities<FlakyActivities>(invokers), TestBackend.InMemory()));
+        var error = await Assert.ThrowsAsync<InvalidWorkflowRequestException>(() => engine.Client.StartWorkflowAsync("renamed", "not a number", new StartWorkflowOptions()));
 
-        Assert.Contains(error.Problems, p => p.Contains("the activity 'Explode' has no generated invoker", StringComparison.Ordinal));
+        Assert.Contains("does not fit its parameter (Int32)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddActivities_WithAFactory_CreatesTheClassThroughItForEachCall()
+    {
+        var created = 0;
+        var invokers = new Dictionary<string, MemberInvoker>
+        {
+            ["Echo"] = MemberInvoker.FromResult(static (instance, arguments, _) => ((FlakyActivities)instance).Echo(arguments.Get<string>(0)), typeof(string)),
+        };
+        await using var engine = new EngineHarness(
+            b => b.AddWorkflow<CallsEcho>().AddActivities(invokers, _ =>
+            {
+                Interlocked.Increment(ref created);
+                return new FlakyActivities();
+            }),
+            TestBackend.InMemory());
+
+        var closed = await engine.RunAsync(nameof(CallsEcho), "hello");
+
+        Assert.Equal("hello", closed.GetResult<string>());
+        Assert.Equal(1, created);
+    }
+
+    [Fact]
+    public async Task AddWorkflow_GeneratedAndByHand_TheGeneratedDefinitionWinsInEitherOrder()
+    {
+        var invokers = new WorkflowInvokers(
+            nameof(EchoesInput),
+            static () => new EchoesInput(),
+            MemberInvoker.FromTask<string>(static (instance, arguments, _) => ((EchoesInput)instance).RunAsync(arguments.Get<string>(0) + " generated"), typeof(string)));
+        await using var generatedFirst = new EngineHarness(b => b.AddWorkflow<EchoesInput>(invokers).AddWorkflow<EchoesInput>(), TestBackend.InMemory());
+        await using var byHandFirst = new EngineHarness(b => b.AddWorkflow<EchoesInput>().AddWorkflow<EchoesInput>(invokers), TestBackend.InMemory());
+
+        Assert.Equal("a generated", (await generatedFirst.RunAsync(nameof(EchoesInput), "a")).GetResult<string>());
+        Assert.Equal("b generated", (await byHandFirst.RunAsync(nameof(EchoesInput), "b")).GetResult<string>());
     }
 }
 
-/// <summary>Returns its input; has a signal, so an invoker set must name it.</summary>
+/// <summary>Returns its input; has a signal.</summary>
 [Workflow]
 public sealed class EchoesInput
 {
@@ -65,4 +114,19 @@ public sealed class EchoesInput
 
     [WorkflowRun]
     public Task<string> RunAsync(string input) => Task.FromResult(input);
+}
+
+/// <summary>A workflow class without attributes: registrable only with its definition given.</summary>
+public sealed class UnmarkedWorkflow
+{
+    /// <summary>Doubles a positive number; throws a TimeoutException (a failure exception of its given definition) for a negative one.</summary>
+    public Task<int> RunAsync(int value) => value < 0 ? throw new TimeoutException("negative") : Task.FromResult(value * 2);
+}
+
+/// <summary>Calls the Echo activity with its input.</summary>
+[Workflow]
+public sealed class CallsEcho
+{
+    [WorkflowRun]
+    public Task<string?> RunAsync(string input) => Workflow.ExecuteActivityAsync<string>("Echo", [input], new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(10) });
 }

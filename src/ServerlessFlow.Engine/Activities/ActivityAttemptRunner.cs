@@ -44,7 +44,7 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var instance = definition.Instance ?? scope.ServiceProvider.GetRequiredService(definition.Class);
+            var instance = definition.CreateInstance(scope.ServiceProvider);
             using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, claimed.HeartbeatDetails, monitor.Record, monitor.Token)))
             {
                 var value = await definition.InvokeAsync(instance, claimed.Input, monitor.Token).WaitAsync(monitor.Token);

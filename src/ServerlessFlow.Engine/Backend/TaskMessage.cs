@@ -81,14 +81,14 @@ public sealed record TaskMessage
     public DateTimeOffset? DueAt { get; init; }
 
     /// <summary>Serializes the message to its wire form.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, Serialization.EngineJson.TaskMessage);
 
     /// <summary>Parses a message; null when the body is not a valid task message.</summary>
     public static TaskMessage? TryParse(string body)
     {
         try
         {
-            var message = JsonSerializer.Deserialize<TaskMessage>(body, PayloadJson.Options);
+            var message = JsonSerializer.Deserialize(body, Serialization.EngineJson.TaskMessage);
             return message is { WorkflowId.Length: > 0 } ? message : null;
         }
         catch (JsonException)

@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Text.Json;
+using ServerlessFlow.Invocation;
 
 namespace ServerlessFlow.Engine.Client;
 
@@ -10,26 +10,26 @@ namespace ServerlessFlow.Engine.Client;
 /// </summary>
 internal static class ArgumentFit
 {
-    /// <summary>Throws unless <paramref name="payload"/> converts to the single parameter of <paramref name="method"/> (a method without one takes anything).</summary>
+    /// <summary>Throws unless <paramref name="payload"/> converts to the single parameter of the member <paramref name="invoker"/> calls (a member without one takes anything).</summary>
     /// <param name="payload">The payload, as it will be stored.</param>
-    /// <param name="method">The method that will read it.</param>
+    /// <param name="invoker">The invoker of the member that will read it.</param>
     /// <param name="what">What the payload is, as the error message names it (e.g. "the input of workflow 'Orders'").</param>
     /// <exception cref="InvalidWorkflowRequestException">It does not convert.</exception>
-    public static void Check(JsonElement? payload, MethodInfo method, string what)
+    public static void Check(JsonElement? payload, MemberInvoker invoker, string what)
     {
-        if (method.GetParameters() is not [var parameter])
+        if (invoker.ParameterTypes is not [var parameterType])
         {
             return;
         }
 
         try
         {
-            PayloadJson.FromElement(payload, parameter.ParameterType);
+            PayloadJson.FromElement(payload, parameterType);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
             throw new InvalidWorkflowRequestException(
-                $"{char.ToUpperInvariant(what[0])}{what[1..]} does not fit its parameter ({parameter.ParameterType.Name} {parameter.Name}): {e.Message} " +
+                $"{char.ToUpperInvariant(what[0])}{what[1..]} does not fit its parameter ({parameterType.Name}): {e.Message} " +
                 "Send JSON of the parameter's type. Nothing was recorded.", e);
         }
     }

@@ -8,6 +8,9 @@ internal static class PayloadLimits
     /// <summary>Largest input or result: Temporal's 2 MB limit, which users already design for.</summary>
     public const int MaxPayloadBytes = 2 * 1024 * 1024;
 
+    /// <summary>A JSON null: what a memo entry whose value is null stores.</summary>
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
+
     /// <summary>Largest memo, as JSON: it is stored in the first history event and read by every describe.</summary>
     public const int MaxMemoBytes = 64 * 1024;
 
@@ -19,8 +22,8 @@ internal static class PayloadLimits
             return null;
         }
 
-        var values = memo.ToDictionary(m => m.Key, m => PayloadJson.ToElement(m.Value) ?? JsonSerializer.SerializeToElement<object?>(null), StringComparer.Ordinal);
-        var size = JsonSerializer.SerializeToUtf8Bytes(values, PayloadJson.Options).Length;
+        var values = memo.ToDictionary(m => m.Key, m => PayloadJson.ToElement(m.Value) ?? JsonNull, StringComparer.Ordinal);
+        var size = JsonSerializer.SerializeToUtf8Bytes(values, Serialization.EngineJson.Elements).Length;
         return size <= MaxMemoBytes
             ? values
             : throw new InvalidWorkflowRequestException($"The memo is {size} bytes as JSON, over the {MaxMemoBytes / 1024} KiB limit. Keep large data elsewhere and put a reference in the memo.");

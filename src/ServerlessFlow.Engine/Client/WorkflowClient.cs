@@ -61,7 +61,7 @@ internal sealed partial class WorkflowClient(
         span?.SetTag(TagNames.WorkflowType, definition.Name);
         var taskQueue = QueueNames.Validate(options.TaskQueue);
         var payload = PayloadLimits.Check(PayloadJson.ToElement(input), "workflow input");
-        ArgumentFit.Check(payload, definition.RunMethod, $"the input of workflow '{definition.Name}'");
+        ArgumentFit.Check(payload, definition.Invokers.Run, $"the input of workflow '{definition.Name}'");
         var metadata = new RunMetadata(
             PayloadLimits.CheckMemo(options.Memo), registry.SearchAttributes.Apply(new Dictionary<string, System.Text.Json.JsonElement>(), options.SearchAttributes), scheduledBy);
         // A new ID is the common case: insert at once and read only when the insert finds a row (a conflict writes nothing).

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace ServerlessFlow.Engine.Execution;
@@ -9,6 +10,11 @@ internal static class WorkflowCallSite
     private static readonly Assembly[] EngineAssemblies = [typeof(Workflow).Assembly, typeof(WorkflowCallSite).Assembly];
 
     /// <summary>"Task.Delay, called from OrderWorkflow.RunAsync", or null when no user frame is on the stack.</summary>
+    /// <remarks>
+    /// Only names things in a message: in a trimmed or AOT app a frame whose method metadata is gone has no method, and the
+    /// message then names fewer frames (or none) — the guard still fails the task.
+    /// </remarks>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Names frames in a message only; a frame without metadata is skipped.")]
     public static string? Describe(StackTrace trace)
     {
         var frames = trace.GetFrames();

@@ -29,15 +29,14 @@ internal sealed partial class WorkflowExecution
     /// <summary>Answers a query from the current state. Queries must not change state or wait.</summary>
     public JsonElement? Query(string queryName, JsonElement? argument)
     {
-        if (!definition.Queries.TryGetValue(queryName, out var member))
+        if (!definition.Queries.TryGetValue(queryName, out var invoker))
         {
             throw new InvalidWorkflowRequestException(
                 $"Workflow type '{definition.Name}' has no query '{queryName}'. Its queries: {string.Join(", ", definition.Queries.Keys.Order(StringComparer.Ordinal))}.");
         }
 
         var target = workflow ?? throw new InvalidOperationException($"Workflow '{Info.WorkflowId}' has not started running yet.");
-        var invoker = definition.Invokers.Queries[queryName];
-        var arguments = Arguments(member, argument);
+        var arguments = Arguments($"query '{queryName}'", argument);
         object? value;
         try
         {
@@ -54,22 +53,22 @@ internal sealed partial class WorkflowExecution
     /// <summary>Runs the update validator against the current state; throws <see cref="WorkflowUpdateFailedException"/> when it rejects.</summary>
     public void ValidateUpdate(string updateName, JsonElement? argument)
     {
-        if (!definition.Updates.TryGetValue(updateName, out var update))
+        if (!definition.Updates.ContainsKey(updateName))
         {
             throw new InvalidWorkflowRequestException(
                 $"Workflow type '{definition.Name}' has no update '{updateName}'. Its updates: {string.Join(", ", definition.Updates.Keys.Order(StringComparer.Ordinal))}.");
         }
 
-        if (update.Validator is not { } validator)
+        if (!definition.Invokers.UpdateValidators.TryGetValue(updateName, out var validator))
         {
             return;
         }
 
         var target = workflow ?? throw new InvalidOperationException($"Workflow '{Info.WorkflowId}' has not started running yet.");
-        var arguments = Arguments(validator, argument);
+        var arguments = Arguments($"validator of update '{updateName}'", argument);
         try
         {
-            definition.Invokers.UpdateValidators[updateName].Invoke(target, arguments, CancellationToken.None);
+            validator.Invoke(target, arguments, CancellationToken.None);
         }
         catch (Exception e) when (!arguments.Unreadable)
         {
@@ -77,10 +76,10 @@ internal sealed partial class WorkflowExecution
         }
     }
 
-    private void StartUpdate(WorkflowUpdateAccepted update, System.Reflection.MethodInfo handler)
+    private void StartUpdate(WorkflowUpdateAccepted update)
     {
-        var invoker = definition.Invokers.Updates[update.UpdateName];
-        Schedule(() => Call(() => Invoke(invoker, handler, update.Input)).ContinueWith(
+        var invoker = definition.Updates[update.UpdateName];
+        Schedule(() => Call(() => Invoke(invoker, $"update '{update.UpdateName}'", update.Input)).ContinueWith(
             done => pending.Enqueue(done.Exception?.InnerException is { } error
                 ? new CompleteUpdateCommand(update.UpdateId, null, FailureInfo.FromException(error))
                 : new CompleteUpdateCommand(update.UpdateId, PayloadJson.ToElement(invoker.ResultOf(done)), null)),

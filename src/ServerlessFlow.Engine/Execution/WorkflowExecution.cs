@@ -239,13 +239,16 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     }
 
     /// <summary>Calls a member of the workflow object with its one argument (a missing one reads as default).</summary>
-    private Task Invoke(MemberInvoker invoker, System.Reflection.MemberInfo member, JsonElement? argument) =>
+    /// <param name="invoker">The member's invoker.</param>
+    /// <param name="member">The member, as an error message names it within the workflow type (e.g. "signal 'approve'").</param>
+    /// <param name="argument">The argument recorded for it.</param>
+    private Task Invoke(MemberInvoker invoker, string member, JsonElement? argument) =>
         invoker.Invoke(workflow!, Arguments(member, argument), CancellationToken.None);
 
-    private static InvocationArguments Arguments(System.Reflection.MemberInfo member, JsonElement? argument) => new(
+    private InvocationArguments Arguments(string member, JsonElement? argument) => new(
         argument is { ValueKind: not JsonValueKind.Undefined } value ? [value] : [],
         missingReadsAsDefault: true,
-        (_, error) => new InvalidWorkflowRequestException($"The argument does not fit parameter of {member.DeclaringType?.Name}.{member.Name}: {error?.Message}", error));
+        (_, error) => new InvalidWorkflowRequestException($"The argument does not fit the parameter of the {member} of workflow type '{definition.Name}': {error?.Message}", error));
 
     private void DropUnrecordedDeprecationMarkers(HistoryEvent? recorded)
     {
@@ -349,7 +352,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 Schedule(() => runMethod = Call(() =>
                 {
                     workflow = definition.Invokers.Create();
-                    return Invoke(definition.Invokers.Run, definition.RunMethod, started.Input);
+                    return Invoke(definition.Invokers.Run, "the run method", started.Input);
                 }));
                 break;
             case ActivityCompleted completed when !abandoned.Contains(completed.ScheduledEventId):
@@ -379,10 +382,10 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
                 RequestCancellation(cancel.Reason);
                 break;
             case WorkflowSignaled signaled when definition.Signals.TryGetValue(signaled.SignalName, out var handler):
-                Schedule(() => handlers.Add(Call(() => Invoke(definition.Invokers.Signals[signaled.SignalName], handler, signaled.Input))));
+                Schedule(() => handlers.Add(Call(() => Invoke(handler, $"signal '{signaled.SignalName}'", signaled.Input))));
                 break;
-            case WorkflowUpdateAccepted update when definition.Updates.TryGetValue(update.UpdateName, out var updateHandler):
-                StartUpdate(update, updateHandler.Handler);
+            case WorkflowUpdateAccepted update when definition.Updates.ContainsKey(update.UpdateName):
+                StartUpdate(update);
                 break;
             case ActivityCanceled canceled:
                 activities.Remove(canceled.ScheduledEventId);

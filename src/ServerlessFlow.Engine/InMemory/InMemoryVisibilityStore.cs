@@ -152,13 +152,13 @@ internal sealed class InMemoryVisibilityStore : IVisibilityStore
         _ => null,
     };
 
-    private static string FormatToken(Cursor cursor) => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(cursor));
+    private static string FormatToken(Cursor cursor) => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(cursor, Serialization.EngineJson.Cursor));
 
     private static Cursor ParseToken(string token)
     {
         try
         {
-            return JsonSerializer.Deserialize<Cursor>(Convert.FromBase64String(token)) is { WorkflowId: not null } cursor
+            return JsonSerializer.Deserialize(Convert.FromBase64String(token), Serialization.EngineJson.Cursor) is { WorkflowId: not null } cursor
                 ? cursor
                 : throw Malformed(token, null);
         }
@@ -172,5 +172,6 @@ internal sealed class InMemoryVisibilityStore : IVisibilityStore
         new($"Continuation token '{(token.Length > 40 ? token[..40] + "…" : token)}' is not one this listing returned: pass the token of the previous page unchanged, with the same filters.", inner);
 
     /// <summary>Where a listing page ended: the last item's start and ID.</summary>
-    private sealed record Cursor(long StartTicks, string WorkflowId);
+    /// <summary>Where a listing page ends: the next page starts after it.</summary>
+    internal sealed record Cursor(long StartTicks, string WorkflowId);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using ServerlessFlow.Invocation;
 
@@ -15,23 +16,31 @@ internal sealed class ReflectionInvoker : MemberInvoker
     /// </summary>
     public const string DisallowSwitch = "ServerlessFlow.DisallowReflectionInvoke";
 
+    /// <summary>
+    /// A reflection invoker is made only for classes registered by hand, through entry points marked [RequiresUnreferencedCode]:
+    /// a trimmed or AOT app that registers one was warned there. The members it reads here (Task&lt;T&gt;.Result,
+    /// ValueTask&lt;T&gt;.AsTask) belong to types the member's own signature keeps.
+    /// </summary>
+    private const string TrimmingJustification = "Reached only through [RequiresUnreferencedCode] registrations.";
+
     private readonly MemberInfo member;
     private readonly ParameterInfo[] parameters;
 
     public ReflectionInvoker(MethodInfo method)
-        : base(ReturnsValueOf(method.ReturnType))
+        : base(ReturnsValueOf(method.ReturnType), method.GetParameters().Select(p => p.ParameterType).Where(t => t != typeof(CancellationToken)).ToArray())
     {
         member = method;
         parameters = method.GetParameters();
     }
 
     public ReflectionInvoker(PropertyInfo property)
-        : base(returnsValue: true)
+        : base(returnsValue: true, [])
     {
         member = property;
         parameters = [];
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimmingJustification)]
     internal override Task Invoke(object instance, InvocationArguments arguments, CancellationToken cancellationToken)
     {
         if (AppContext.TryGetSwitch(DisallowSwitch, out var disallowed) && disallowed)
@@ -57,6 +66,7 @@ internal sealed class ReflectionInvoker : MemberInvoker
         };
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = TrimmingJustification)]
     internal override object? ResultOf(Task completed) => ReturnsValue ? completed.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(completed) : null;
 
     /// <summary>The argument list: a CancellationToken parameter gets the call's token; the others read the arguments in order.</summary>

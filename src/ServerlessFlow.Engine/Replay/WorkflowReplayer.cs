@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ServerlessFlow.Engine.Execution;
 using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.History;
@@ -16,6 +17,7 @@ public sealed class WorkflowReplayer
 
     /// <summary>Creates a replayer for the given workflow classes.</summary>
     /// <exception cref="WorkflowDefinitionException">A workflow class is invalid; every problem is listed.</exception>
+    [RequiresUnreferencedCode(ReflectionDefinitions.Reason)]
     public WorkflowReplayer(WorkflowReplayerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

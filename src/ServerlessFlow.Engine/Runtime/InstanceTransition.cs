@@ -187,7 +187,7 @@ internal static class InstanceTransition
                 SearchAttributes = searchAttributes,
                 ClosedAt = closed ? before.ClosedAt ?? now : null,
                 LastEventId = newEvents.Count > 0 ? newEvents[^1].EventId : before.LastEventId,
-                HistorySizeBytes = before.HistorySizeBytes + newEvents.Sum(e => (long)System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, PayloadJson.Options).Length),
+                HistorySizeBytes = before.HistorySizeBytes + newEvents.Sum(e => (long)System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, Serialization.EngineJson.HistoryEvent).Length),
                 PendingActivities = activities,
                 PendingChildren = children,
                 Timers = timers,

@@ -88,7 +88,7 @@ internal sealed class LocalActivityRunner(WorkflowRegistry registry, IServiceSco
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var instance = definition.Instance ?? scope.ServiceProvider.GetRequiredService(definition.Class);
+            var instance = definition.CreateInstance(scope.ServiceProvider);
             using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, null, _ => { }, linked.Token)))
             {
                 var value = await definition.InvokeAsync(instance, request.Input, linked.Token).WaitAsync(linked.Token);

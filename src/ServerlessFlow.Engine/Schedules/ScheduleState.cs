@@ -50,10 +50,10 @@ internal sealed record ScheduleState
     public DateTimeOffset? ArmedFor { get; init; }
 
     public static ScheduleState Parse(ScheduleRecord record) =>
-        JsonSerializer.Deserialize<ScheduleState>(record.StateJson, PayloadJson.Options)
+        JsonSerializer.Deserialize(record.StateJson, Serialization.EngineJson.ScheduleState)
         ?? throw new InvalidOperationException($"Schedule '{record.ScheduleId}' has an empty state.");
 
-    public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, Serialization.EngineJson.ScheduleState);
 }
 
 /// <summary>An action waiting to start.</summary>

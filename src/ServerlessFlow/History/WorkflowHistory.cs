@@ -23,8 +23,8 @@ public sealed record WorkflowHistory(string Id, IReadOnlyList<HistoryEvent> Even
         using var document = JsonDocument.Parse(json);
         return document.RootElement.ValueKind switch
         {
-            JsonValueKind.Array => new WorkflowHistory(UnnamedId, document.RootElement.Deserialize<List<HistoryEvent>>(PayloadJson.Options)!),
-            JsonValueKind.Object => document.RootElement.Deserialize<WorkflowHistory>(PayloadJson.Options) is { Events: not null } history
+            JsonValueKind.Array => new WorkflowHistory(UnnamedId, document.RootElement.Deserialize(PayloadJson.TypeInfo<List<HistoryEvent>>())!),
+            JsonValueKind.Object => document.RootElement.Deserialize(PayloadJson.TypeInfo<WorkflowHistory>()) is { Events: not null } history
                 ? history
                 : throw new JsonException("A workflow history object needs an \"events\" array (the body of GET /api/workflows/{id}/history)."),
             _ => throw new JsonException("A workflow history is a JSON object with \"id\" and \"events\", or an array of events."),
@@ -36,5 +36,5 @@ public sealed record WorkflowHistory(string Id, IReadOnlyList<HistoryEvent> Even
         FromJson(await File.ReadAllTextAsync(path, cancellationToken));
 
     /// <summary>The history as the history endpoint writes it.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, PayloadJson.TypeInfo<WorkflowHistory>());
 }

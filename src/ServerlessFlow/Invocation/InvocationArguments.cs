@@ -51,13 +51,13 @@ public sealed class InvocationArguments
     {
         if (index < values.Count)
         {
-            return Read(index, () => values[index].Deserialize(type, PayloadJson.Options));
+            return Read(index, () => values[index].Deserialize(PayloadJson.Options.GetTypeInfo(type)));
         }
 
         return hasDefault && !missingReadsAsDefault ? defaultValue : missingReadsAsDefault ? null : throw Refuse(index, null);
     }
 
-    private T Read<T>(int index) => Read(index, () => values[index].Deserialize<T>(PayloadJson.Options))!;
+    private T Read<T>(int index) => Read(index, () => values[index].Deserialize(PayloadJson.TypeInfo<T>()))!;
 
     private TValue Read<TValue>(int index, Func<TValue> deserialize)
     {

@@ -12,10 +12,20 @@ namespace ServerlessFlow.Invocation;
 /// </remarks>
 public abstract class MemberInvoker
 {
-    internal MemberInvoker(bool returnsValue) => ReturnsValue = returnsValue;
+    internal MemberInvoker(bool returnsValue, IReadOnlyList<Type> parameterTypes)
+    {
+        ReturnsValue = returnsValue;
+        ParameterTypes = parameterTypes;
+    }
 
     /// <summary>True when the member gives a result: it returns <c>T</c>, <c>Task&lt;T&gt;</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool ReturnsValue { get; }
+
+    /// <summary>
+    /// The types of the parameters that take arguments, in order (a CancellationToken parameter takes none): what a caller's
+    /// payload is checked against before anything is recorded. Empty when the invoker was written without them.
+    /// </summary>
+    public IReadOnlyList<Type> ParameterTypes { get; }
 
     /// <summary>
     /// Calls the member: returns the task it returned (a <c>ValueTask</c> as a task), or a completed task holding what a
@@ -28,47 +38,53 @@ public abstract class MemberInvoker
 
     /// <summary>An invoker of a member returning <see cref="Task"/>.</summary>
     /// <param name="call">Calls the member on the instance with the arguments read from <see cref="InvocationArguments"/>.</param>
-    public static MemberInvoker FromTask(Func<object, InvocationArguments, CancellationToken, Task> call) =>
-        new Typed<object?>(returnsValue: false, Checked(call));
+    /// <param name="parameterTypes">The types of the parameters that take arguments (see <see cref="ParameterTypes"/>).</param>
+    public static MemberInvoker FromTask(Func<object, InvocationArguments, CancellationToken, Task> call, params Type[] parameterTypes) =>
+        new Typed<object?>(returnsValue: false, parameterTypes, Checked(call));
 
     /// <summary>An invoker of a member returning <see cref="Task{TResult}"/>.</summary>
     /// <typeparam name="TResult">The member's result type.</typeparam>
     /// <param name="call">Calls the member on the instance with the arguments read from <see cref="InvocationArguments"/>.</param>
-    public static MemberInvoker FromTask<TResult>(Func<object, InvocationArguments, CancellationToken, Task<TResult>> call) =>
-        new Typed<TResult>(returnsValue: true, Checked(call));
+    /// <param name="parameterTypes">The types of the parameters that take arguments (see <see cref="ParameterTypes"/>).</param>
+    public static MemberInvoker FromTask<TResult>(Func<object, InvocationArguments, CancellationToken, Task<TResult>> call, params Type[] parameterTypes) =>
+        new Typed<TResult>(returnsValue: true, parameterTypes, Checked(call));
 
     /// <summary>An invoker of a member returning <see cref="ValueTask"/>.</summary>
     /// <param name="call">Calls the member on the instance with the arguments read from <see cref="InvocationArguments"/>.</param>
-    public static MemberInvoker FromValueTask(Func<object, InvocationArguments, CancellationToken, ValueTask> call)
+    /// <param name="parameterTypes">The types of the parameters that take arguments (see <see cref="ParameterTypes"/>).</param>
+    public static MemberInvoker FromValueTask(Func<object, InvocationArguments, CancellationToken, ValueTask> call, params Type[] parameterTypes)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return new Typed<object?>(returnsValue: false, (instance, arguments, token) => call(instance, arguments, token).AsTask());
+        return new Typed<object?>(returnsValue: false, parameterTypes, (instance, arguments, token) => call(instance, arguments, token).AsTask());
     }
 
     /// <summary>An invoker of a member returning <see cref="ValueTask{TResult}"/>.</summary>
     /// <typeparam name="TResult">The member's result type.</typeparam>
     /// <param name="call">Calls the member on the instance with the arguments read from <see cref="InvocationArguments"/>.</param>
-    public static MemberInvoker FromValueTask<TResult>(Func<object, InvocationArguments, CancellationToken, ValueTask<TResult>> call)
+    /// <param name="parameterTypes">The types of the parameters that take arguments (see <see cref="ParameterTypes"/>).</param>
+    public static MemberInvoker FromValueTask<TResult>(Func<object, InvocationArguments, CancellationToken, ValueTask<TResult>> call, params Type[] parameterTypes)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return new Typed<TResult>(returnsValue: true, (instance, arguments, token) => call(instance, arguments, token).AsTask());
+        return new Typed<TResult>(returnsValue: true, parameterTypes, (instance, arguments, token) => call(instance, arguments, token).AsTask());
     }
 
     /// <summary>An invoker of a synchronous member with a result: a method returning <typeparamref name="TResult"/>, or a query property.</summary>
     /// <typeparam name="TResult">The member's result type.</typeparam>
     /// <param name="call">Calls the member on the instance with the arguments read from <see cref="InvocationArguments"/>.</param>
-    public static MemberInvoker FromResult<TResult>(Func<object, InvocationArguments, CancellationToken, TResult> call)
+    /// <param name="parameterTypes">The types of the parameters that take arguments (see <see cref="ParameterTypes"/>).</param>
+    public static MemberInvoker FromResult<TResult>(Func<object, InvocationArguments, CancellationToken, TResult> call, params Type[] parameterTypes)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return new Typed<TResult>(returnsValue: true, (instance, arguments, token) => Task.FromResult(call(instance, arguments, token)));
+        return new Typed<TResult>(returnsValue: true, parameterTypes, (instance, arguments, token) => Task.FromResult(call(instance, arguments, token)));
     }
 
     /// <summary>An invoker of a method returning <c>void</c>.</summary>
     /// <param name="call">Calls the member on the instance with the arguments read from <see cref="InvocationArguments"/>.</param>
-    public static MemberInvoker FromAction(Action<object, InvocationArguments, CancellationToken> call)
+    /// <param name="parameterTypes">The types of the parameters that take arguments (see <see cref="ParameterTypes"/>).</param>
+    public static MemberInvoker FromAction(Action<object, InvocationArguments, CancellationToken> call, params Type[] parameterTypes)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return new Typed<object?>(returnsValue: false, (instance, arguments, token) =>
+        return new Typed<object?>(returnsValue: false, parameterTypes, (instance, arguments, token) =>
         {
             call(instance, arguments, token);
             return Task.CompletedTask;
@@ -82,7 +98,8 @@ public abstract class MemberInvoker
     }
 
     /// <summary>A generated invoker: the task's result type is known, so reading it needs no reflection.</summary>
-    private sealed class Typed<TResult>(bool returnsValue, Func<object, InvocationArguments, CancellationToken, Task> call) : MemberInvoker(returnsValue)
+    private sealed class Typed<TResult>(bool returnsValue, IReadOnlyList<Type> parameterTypes, Func<object, InvocationArguments, CancellationToken, Task> call)
+        : MemberInvoker(returnsValue, parameterTypes)
     {
         internal override Task Invoke(object instance, InvocationArguments arguments, CancellationToken cancellationToken) =>
             call(instance, arguments, cancellationToken);
