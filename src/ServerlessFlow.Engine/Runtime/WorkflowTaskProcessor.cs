@@ -295,7 +295,9 @@ internal sealed class WorkflowTaskProcessor(
 
         var execution = await PrepareAsync(cached, snapshot, cancellationToken);
         var now = time.GetUtcNow();
-        var current = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).Take(MaxInboxPerTask).ToList();
+        var waiting = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).ToList();
+        var current = waiting.Take(MaxInboxPerTask).ToList();
+        var delivered = session.WholeInbox ? waiting : current;
         var stale = snapshot.Inbox.Where(i => i.RunId != instance.RunId).Take(MaxInboxPerTask - current.Count).ToList();
         var due = instance.Timers.Where(t => t.FireAt <= now).OrderBy(t => t.FireAt).ThenBy(t => t.StartedEventId).ToList();
         var ended = session.Running.Where(a => a.Outcome.IsCompleted).ToList();
@@ -306,7 +308,7 @@ internal sealed class WorkflowTaskProcessor(
         }
 
         using var telemetry = WorkflowTaskTelemetry.Start(instance);
-        var fromInbox = current.Select(i => i.Event).Where(execution.Accepts).ToList();
+        var fromInbox = delivered.Select(i => i.Event).Where(execution.Accepts).ToList();
         var reported = fromInbox.Select(ActivityOf).OfType<long>().ToHashSet();
         var inbound = fromInbox
             .Concat(ended.Select(OutcomeOf).OfType<HistoryEvent>().Where(e => !reported.Contains(ActivityOf(e)!.Value) && execution.Accepts(e)))
@@ -314,6 +316,17 @@ internal sealed class WorkflowTaskProcessor(
             .ToList();
         var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? await localActivities.RunTaskAsync(execution, inbound, now, cancellationToken) : [];
         var built = FencedIfClosing(EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now));
+        if (built.Instance.Status != WorkflowStatus.Running && delivered.Count < waiting.Count)
+        {
+            // The code closed the run having seen only part of its inbox: the rest would be discarded with the closed run's inbox.
+            // Refused like a lost race (the execution is dropped), and run again on the whole inbox. Rows one commit cannot delete stay
+            // behind: a closed run discards them, an open one is handed them again and drops them as duplicates (Accepts).
+            session.WholeInbox = true;
+            session.Fresh = null;
+            telemetry.Conflict();
+            return Round.Again;
+        }
+
         var (eagerCommit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
         var commit = IndexLeftToCheck(eagerCommit, time.GetUtcNow());
         var committed = await store.CommitAsync(commit, cancellationToken);
