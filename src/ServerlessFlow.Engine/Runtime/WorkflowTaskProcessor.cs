@@ -34,9 +34,6 @@ internal sealed class WorkflowTaskProcessor(
     /// <summary>Commit attempts in one delivery before the message is released to be retried later.</summary>
     private const int MaxRounds = 8;
 
-    /// <summary>Longest back-off of a workflow task that keeps failing (e.g. non-determinism until a fix is deployed).</summary>
-    private static readonly TimeSpan MaxTaskRetryDelay = TimeSpan.FromMinutes(5);
-
     /// <summary>How long an eager start whose first task failed in this process waits before its queue takes it.</summary>
     private static readonly TimeSpan EagerStartRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -80,7 +77,7 @@ internal sealed class WorkflowTaskProcessor(
 
             // The retry count travels in the message: on Functions a retry is a fresh copy whose dequeue count starts again.
             var retries = Math.Max(deliveryCount, (message.Failures ?? 0) + 1);
-            return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Backoff(retries));
+            return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Worker.RetryBackoff.After(retries));
         }
         catch (StoreException e) when (IsRefusal(e) && message.Failures is >= 1)
         {
@@ -611,7 +608,4 @@ internal sealed class WorkflowTaskProcessor(
             await store.RecordTaskFailureAsync(workflowId, etag, failure, cancellationToken);
         }
     }
-
-    private static TimeSpan Backoff(long deliveryCount) =>
-        TimeSpan.FromSeconds(Math.Min(MaxTaskRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(deliveryCount, 20))));
 }

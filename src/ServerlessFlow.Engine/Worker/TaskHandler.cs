@@ -26,9 +26,6 @@ internal sealed class TaskHandler(
     TimeProvider time,
     ILogger<TaskHandler> logger) : ITaskHandler
 {
-    /// <summary>Longest wait between failed deliveries: with 10 allowed failures a message rides out about 15 minutes of outage (storage, a rolling deploy) before it is dead-lettered.</summary>
-    private const double MaxFailureBackoffSeconds = 300;
-
     public async Task<TaskOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         var outcome = await RouteAsync(message, cancellationToken);
@@ -96,7 +93,7 @@ internal sealed class TaskHandler(
             var failures = (task.Failures ?? 0) + 1;
             return failures >= options.MaxDeliveries
                 ? TaskOutcome.DeadLetter($"Handling failed {failures} times; last error {e.GetType().FullName}: {e.Message}")
-                : TaskOutcome.RetryAs(task with { Failures = failures }, TimeSpan.FromSeconds(Math.Min(MaxFailureBackoffSeconds, Math.Pow(2, failures))));
+                : TaskOutcome.RetryAs(task with { Failures = failures }, RetryBackoff.After(failures));
         }
     }
 }
