@@ -50,7 +50,7 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
 {
     private Func<Task>? armed;
     private Func<Task>? beforeLoad;
-    private (string Key, Func<Task> Action)? beforeInbox;
+    private (Func<string, bool> Key, Func<Task> Action)? beforeInbox;
     private int fired;
 
     public int Fired => fired;
@@ -60,8 +60,8 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
     /// <summary>Runs <paramref name="action"/> once, before the next load.</summary>
     public void ArmBeforeLoad(Func<Task> action) => beforeLoad = action;
 
-    /// <summary>Runs <paramref name="action"/> once, before the inbox row with <paramref name="key"/> is inserted.</summary>
-    public void ArmBeforeInbox(string key, Func<Task> action) => beforeInbox = (key, action);
+    /// <summary>Runs <paramref name="action"/> once, before the first inbox row whose key <paramref name="key"/> accepts is inserted.</summary>
+    public void ArmBeforeInbox(Func<string, bool> key, Func<Task> action) => beforeInbox = (key, action);
 
     public async Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken)
     {
@@ -102,7 +102,7 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
 
     public async Task<bool> AddInboxAsync(string workflowId, InboxItem item, CancellationToken cancellationToken)
     {
-        if (beforeInbox is { } armed && armed.Key == item.Key)
+        if (beforeInbox is { } armed && armed.Key(item.Key))
         {
             beforeInbox = null;
             Interlocked.Increment(ref fired);

@@ -113,7 +113,7 @@ public sealed class LateInboxTestsInMemory : LateInboxTests
     {
         var memory = TestBackend.InMemory();
         var hooked = new BeforeClosingStoreCommit(memory.Store);
-        return (memory with { Store = hooked }, hooked.ArmBeforeInbox);
+        return (memory with { Store = hooked }, (key, action) => hooked.ArmBeforeInbox(k => k == key, action));
     }
 }
 
