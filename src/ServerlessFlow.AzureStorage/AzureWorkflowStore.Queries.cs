@@ -11,7 +11,7 @@ internal sealed partial class AzureWorkflowStore
     private static readonly string[] PartitionKeyOnly = ["PartitionKey"];
 
     // Column names in filters are literal text: CreateQueryFilter quotes every interpolated value as a literal.
-    // They are the InstanceRows.StatusColumn, WorkflowTypeColumn and OutboxPendingColumn columns.
+    // They are the InstanceRows.StatusColumn, WorkflowTypeColumn, OutboxPendingColumn and TimerDueAtColumn columns.
 
     /// <inheritdoc />
     /// <remarks>
@@ -64,9 +64,9 @@ internal sealed partial class AzureWorkflowStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// Two filtered scans of the whole table (Table storage has no secondary index): instance rows with a
-    /// pending outbox last written before <paramref name="olderThan"/>, and inbox rows written before it.
-    /// Only partition keys are returned. The sweep runs every few seconds per worker, not per step.
+    /// One filtered scan of the whole table (Table storage has no secondary index), so an idle sweep costs one request: instance
+    /// rows with a pending outbox last written before <paramref name="olderThan"/> or a timer due before it, and inbox rows
+    /// written before it. Only partition keys are returned.
     /// </remarks>
     public async Task<IReadOnlyList<string>> FindStalledAsync(DateTimeOffset olderThan, int max, CancellationToken cancellationToken)
     {
@@ -75,31 +75,20 @@ internal sealed partial class AzureWorkflowStore
             return [];
         }
 
-        var outbox = TableClient.CreateQueryFilter(
-            $"RowKey eq {RowKeys.Instance} and OutboxPending eq {true} and Timestamp lt {olderThan}");
-        var inbox = TableClient.CreateQueryFilter(
-            $"RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd} and Timestamp lt {olderThan}");
+        // A row without a TimerDueAt (no timer, closed, suspended, or written before the column existed) does not match its comparison.
+        var filter = TableClient.CreateQueryFilter(
+            $"(RowKey eq {RowKeys.Instance} and ((OutboxPending eq {true} and Timestamp lt {olderThan}) or TimerDueAt lt {olderThan})) or (RowKey ge {RowKeys.InboxStart} and RowKey lt {RowKeys.InboxEnd} and Timestamp lt {olderThan})");
         var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var filter in new[] { outbox, inbox })
+        await StorageErrors.Run("Finding stalled workflows", async () =>
         {
-            if (found.Count >= max)
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, select: PartitionKeyOnly, cancellationToken: cancellationToken))
             {
-                break;
-            }
-
-            await StorageErrors.Run("Finding stalled workflows", async () =>
-            {
-                await foreach (var row in table.QueryAsync<TableEntity>(filter, select: PartitionKeyOnly, cancellationToken: cancellationToken))
+                if (found.Add(row.PartitionKey) && found.Count >= max)
                 {
-                    if (found.Count >= max)
-                    {
-                        break;
-                    }
-
-                    found.Add(row.PartitionKey);
+                    break;
                 }
-            }, cancellationToken);
-        }
+            }
+        }, cancellationToken);
 
         return found.Select(KeyEscaping.Unescape).ToList();
     }

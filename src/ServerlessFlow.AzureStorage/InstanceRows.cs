@@ -32,6 +32,9 @@ internal static class InstanceRows
     /// <summary>True while the outbox may be unsent (filter of the stalled sweep).</summary>
     public const string OutboxPendingColumn = "OutboxPending";
 
+    /// <summary>The earliest pending timer's fire time of an open, unsuspended run (filter of the stalled sweep: its wake-up may be lost).</summary>
+    public const string TimerDueAtColumn = "TimerDueAt";
+
     /// <summary>The last workflow task failure.</summary>
     public const string LastTaskFailureColumn = "LastTaskFailure";
 
@@ -62,6 +65,7 @@ internal static class InstanceRows
         row["ClosedAt"] = instance.ClosedAt;
         row[LastEventIdColumn] = instance.LastEventId;
         row[OutboxPendingColumn] = instance.OutboxPending;
+        row[TimerDueAtColumn] = Engine.Worker.TimerDue.EarliestOf(instance);
         row[LastTaskFailureColumn] = Diagnostic(instance.LastTaskFailure);
         row[CommitIdColumn] = commitId;
         row[WriteIdColumn] = commitId;

@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ChildWorkflowProcessor>();
         services.AddSingleton<ExternalRequestProcessor>();
         services.AddSingleton<LocalActivityRunner>();
+        services.AddSingleton<DeadLetterNotice>();
         services.TryAddSingleton<ITaskHandler, TaskHandler>(); // A host or test may put its own in front.
         services.AddSingleton<WorkflowClient>();
         services.AddSingleton<IWorkflowClient>(sp => sp.GetRequiredService<WorkflowClient>());

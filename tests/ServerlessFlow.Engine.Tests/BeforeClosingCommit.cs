@@ -44,12 +44,13 @@ internal sealed class BeforeClosingTransaction : IBeforeClosingCommit
 
 /// <summary>
 /// In memory: the store, with the action run before a commit that closes a run (the backend has no request pipeline to hook), or
-/// before the next load (<see cref="ArmBeforeLoad"/>).
+/// before the next load (<see cref="ArmBeforeLoad"/>), or before the insert of an inbox row (<see cref="ArmBeforeInbox"/>).
 /// </summary>
 internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflowStore, IBeforeClosingCommit
 {
     private Func<Task>? armed;
     private Func<Task>? beforeLoad;
+    private (Func<string, bool> Key, Func<Task> Action)? beforeInbox;
     private int fired;
 
     public int Fired => fired;
@@ -58,6 +59,9 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
 
     /// <summary>Runs <paramref name="action"/> once, before the next load.</summary>
     public void ArmBeforeLoad(Func<Task> action) => beforeLoad = action;
+
+    /// <summary>Runs <paramref name="action"/> once, before the first inbox row whose key <paramref name="key"/> accepts is inserted.</summary>
+    public void ArmBeforeInbox(Func<string, bool> key, Func<Task> action) => beforeInbox = (key, action);
 
     public async Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken)
     {
@@ -96,7 +100,17 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
     public Task RecordTaskFailureAsync(string workflowId, string etag, string failure, CancellationToken cancellationToken) =>
         inner.RecordTaskFailureAsync(workflowId, etag, failure, cancellationToken);
 
-    public Task<bool> AddInboxAsync(string workflowId, InboxItem item, CancellationToken cancellationToken) => inner.AddInboxAsync(workflowId, item, cancellationToken);
+    public async Task<bool> AddInboxAsync(string workflowId, InboxItem item, CancellationToken cancellationToken)
+    {
+        if (beforeInbox is { } armed && armed.Key(item.Key))
+        {
+            beforeInbox = null;
+            Interlocked.Increment(ref fired);
+            await armed.Action();
+        }
+
+        return await inner.AddInboxAsync(workflowId, item, cancellationToken);
+    }
 
     public Task<ActivityTaskRecord?> ReadActivityAsync(string workflowId, string runId, long scheduledEventId, CancellationToken cancellationToken) =>
         inner.ReadActivityAsync(workflowId, runId, scheduledEventId, cancellationToken);

@@ -127,4 +127,29 @@ public abstract partial class StoreConformanceTests
 
         Assert.Equal(2, stalled.Count);
     }
+
+    [Fact]
+    public async Task FindStalledAsync_OpenRunWithATimerOverdue_ReturnsItUnlessClosedOrSuspended()
+    {
+        var now = DateTimeOffset.UtcNow;
+        PendingTimer[] overdue = [new(2, now.AddMinutes(-5)), new(3, now.AddHours(1))];
+        var open = await WithTimersAsync(await StartAsync(), overdue);
+        var notYet = await WithTimersAsync(await StartAsync(), [new(2, now.AddMinutes(5))]);
+        var suspended = await WithTimersAsync(await StartAsync(), overdue, i => i with { Suspension = new WorkflowSuspension(now, "held") });
+        var closed = await WithTimersAsync(await StartAsync(), overdue, i => i with { Status = WorkflowStatus.Completed, ClosedAt = now });
+
+        var stalled = await Store.FindStalledAsync(now.AddMinutes(-1), 100, Ct);
+
+        Assert.Contains(open.WorkflowId, stalled);
+        Assert.DoesNotContain(notYet.WorkflowId, stalled);
+        Assert.DoesNotContain(suspended.WorkflowId, stalled);
+        Assert.DoesNotContain(closed.WorkflowId, stalled);
+    }
+
+    private async Task<InstanceRecord> WithTimersAsync(InstanceRecord started, IReadOnlyList<PendingTimer> timers, Func<InstanceRecord, InstanceRecord>? change = null)
+    {
+        var commit = Next(started, Timers(1));
+        var instance = commit.Instance with { Timers = timers };
+        return await CommitAsync(commit with { Instance = change is null ? instance : change(instance) });
+    }
 }

@@ -86,8 +86,9 @@ public interface IWorkflowStore
     Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// IDs of workflows that may be stuck: an outbox still pending, or an inbox row, older than
-    /// <paramref name="olderThan"/>. The recovery sweep wakes them; at most <paramref name="max"/>.
+    /// IDs of workflows that may be stuck: an outbox still pending, or an inbox row, older than <paramref name="olderThan"/>, or an
+    /// open, unsuspended run's earliest pending timer due before it (its wake-up was lost). The recovery sweep wakes them; at most
+    /// <paramref name="max"/>. Costs what one query costs when nothing is found: the sweep runs on every worker, idle or not.
     /// </summary>
     Task<IReadOnlyList<string>> FindStalledAsync(DateTimeOffset olderThan, int max, CancellationToken cancellationToken);
 

@@ -36,7 +36,7 @@ public sealed record TaskMessage
     [JsonPropertyName("te")]
     public long? ThroughScheduledEventId { get; init; }
 
-    /// <summary>For activity tasks: the attempt this message dispatches.</summary>
+    /// <summary>For activity tasks: the attempt this message dispatches. For parent-close-policy messages: how many times the policy was tried.</summary>
     [JsonPropertyName("a")]
     public int? Attempt { get; init; }
 

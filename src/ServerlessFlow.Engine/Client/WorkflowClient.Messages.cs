@@ -43,9 +43,33 @@ internal sealed partial class WorkflowClient
         };
 
         // The inbox row is the signal; the message only wakes a worker. A lost wake-up is found by the recovery sweep.
-        await store.AddInboxAsync(workflowId, item, cancellationToken);
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = instance.RunId };
+        if (!await DeliverAsync(instance, item, history => history.OfType<WorkflowSignaled>().Any(s => s.RequestId == id), cancellationToken))
+        {
+            throw new InvalidWorkflowRequestException(
+                $"Workflow '{workflowId}' run '{instance.RunId}' closed before the signal reached it; only running workflows take signals. Nothing was delivered.");
+        }
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="item"/> into the inbox of the run <paramref name="instance"/> was read as, wakes the workflow, and tells
+    /// whether the run takes it. The run was open when read but may have closed since: a row that lands after the close would be
+    /// discarded with the closed run's inbox while its sender was told it was accepted (Temporal answers such a signal with an error,
+    /// and so do we). So the instance row is read again after the insert (one point read): the same run still open will take the
+    /// row, since a close is fenced by every inbox insert before it. A run closed by then either took the row into the history that
+    /// closed it (the close committed after the insert) — <paramref name="recorded"/> finds it there — or closed first.
+    /// </summary>
+    private async Task<bool> DeliverAsync(InstanceRecord instance, InboxItem item, Func<IReadOnlyList<HistoryEvent>, bool> recorded, CancellationToken cancellationToken)
+    {
+        await store.AddInboxAsync(instance.WorkflowId, item, cancellationToken);
+        // Sent in every case: a row that reached a closed run is discarded by the task it wakes rather than left for the sweep.
+        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId };
         await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
+        if (await store.ReadInstanceAsync(instance.WorkflowId, cancellationToken) is { Status: WorkflowStatus.Running } now && now.RunId == instance.RunId)
+        {
+            return true;
+        }
+
+        return recorded(await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, 0, cancellationToken));
     }
 
     public async Task<WorkflowHandle> SignalWithStartAsync(string workflowType, object? input, StartWorkflowOptions options, string signalName, object? signalArgument, string? requestId = null, CancellationToken cancellationToken = default)
@@ -119,10 +143,8 @@ internal sealed partial class WorkflowClient
         {
             Key = "c-" + instance.RunId, RunId = instance.RunId, Event = new WorkflowCancelRequested { Reason = reason }, CreatedAt = time.GetUtcNow(),
         };
-        await store.AddInboxAsync(workflowId, item, cancellationToken);
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = instance.RunId };
-        await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
-        return true;
+        // A request that reached the run only after it closed is answered as a cancel of a closed run.
+        return await DeliverAsync(instance, item, history => history.Any(e => e is WorkflowCancelRequested), cancellationToken);
     }
 
     public async Task<JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default)

@@ -219,7 +219,9 @@ internal sealed partial class InMemoryBackend(TimeProvider time) : IWorkflowStor
         lock (gate)
         {
             IReadOnlyList<string> stalled = partitions
-                .Where(p => (p.Value.Instance is { OutboxPending: true } && p.Value.UpdatedAt < olderThan) || p.Value.Inbox.Values.Any(i => i.CreatedAt < olderThan))
+                .Where(p => (p.Value.Instance is { OutboxPending: true } && p.Value.UpdatedAt < olderThan)
+                    || (p.Value.Instance is { } instance && Worker.TimerDue.EarliestOf(instance) < olderThan)
+                    || p.Value.Inbox.Values.Any(i => i.CreatedAt < olderThan))
                 .Select(p => p.Key).Take(max).ToList();
             return Task.FromResult(stalled);
         }

@@ -13,7 +13,11 @@ namespace ServerlessFlow.Engine.Runtime;
 /// </summary>
 internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender outbox, IWorkflowClient client, TimeProvider time)
 {
-    /// <summary>How long a parent-close message waits for a child between two runs of a continue-as-new: the next run starts within moments.</summary>
+    /// <summary>
+    /// How long a parent-close message first waits for a child between two runs of a continue-as-new: the next run starts within
+    /// moments. Later waits back off (<see cref="Worker.RetryBackoff"/>): a child whose next run does not start soon (its task keeps
+    /// failing) must not be polled twice a second for as long as that lasts.
+    /// </summary>
     private static readonly TimeSpan ContinueAsNewWait = TimeSpan.FromMilliseconds(500);
 
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken) => message.Kind switch
@@ -115,7 +119,7 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
             Kind = TaskKind.ParentClosed, WorkflowId = scheduled.ChildWorkflowId, RunId = parentRunId, ScheduledEventId = scheduledEventId, Policy = scheduled.ParentClosePolicy,
         };
         return await ApplyParentClosePolicyAsync(parentClosed, cancellationToken) is TaskOutcome.RetryOutcome retry
-            ? TaskOutcome.RetryAs(parentClosed, retry.Delay)
+            ? TaskOutcome.RetryAs(retry.Replacement ?? parentClosed, retry.Delay)
             : TaskOutcome.Completed;
     }
 
@@ -170,7 +174,7 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
 
         if (child!.Status == WorkflowStatus.ContinuedAsNew)
         {
-            return TaskOutcome.RetryAfter(ContinueAsNewWait); // Between two runs: the next one is about to start, and the policy applies to it.
+            return WaitForNextRun(message); // Between two runs: the next one is about to start, and the policy applies to it.
         }
 
         if (child.Status != WorkflowStatus.Running)
@@ -182,7 +186,7 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         if (message.Policy != ParentClosePolicy.RequestCancel)
         {
             // Fenced by the run's instance row: false when the run closed or continued as new meanwhile; look again.
-            return await client.TerminateWorkflowAsync(child.WorkflowId, reason, cancellationToken) ? TaskOutcome.Completed : TaskOutcome.RetryAfter(TimeSpan.Zero);
+            return await client.TerminateWorkflowAsync(child.WorkflowId, reason, cancellationToken) ? TaskOutcome.Completed : WaitForNextRun(message);
         }
 
         // The request is written for the run read by the client. If that run continued as new before it could see the request,
@@ -190,8 +194,18 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         var requested = await client.CancelWorkflowAsync(child.WorkflowId, reason, cancellationToken);
         var after = await store.ReadInstanceAsync(child.WorkflowId, cancellationToken);
         return !requested || (IsChildOf(after, message) && (after!.Status == WorkflowStatus.ContinuedAsNew || after.RunId != child.RunId))
-            ? TaskOutcome.RetryAfter(ContinueAsNewWait)
+            ? WaitForNextRun(message)
             : TaskOutcome.Completed;
+    }
+
+    /// <summary>
+    /// The parent-close message again, later: first after <see cref="ContinueAsNewWait"/>, then backing off. The count travels in the
+    /// message (<see cref="TaskMessage.Attempt"/>), since on Functions each retry is a fresh copy whose dequeue count starts again.
+    /// </summary>
+    private static TaskOutcome WaitForNextRun(TaskMessage message)
+    {
+        var attempt = message.Attempt ?? 1;
+        return TaskOutcome.RetryAs(message with { Attempt = attempt + 1 }, attempt == 1 ? ContinueAsNewWait : Worker.RetryBackoff.After(attempt - 1));
     }
 
     /// <summary>Tells the parent its child runs (its handle completes); keyed apart from the outcome report, which may follow while this is unconsumed.</summary>

@@ -43,7 +43,7 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
             ExternalWorkflowCancelRequested cancel => await DeliverAsync(cancel.TargetWorkflowId, cancel.TargetRunId, eventId, async target =>
             {
                 var reason = $"Requested by workflow '{message.WorkflowId}'.";
-                if (!await client.CancelWorkflowAsync(target.WorkflowId, reason, cancellationToken))
+                if (!await client.CancelWorkflowAsync(target.WorkflowId, reason, cancellationToken) && !await CancelRecordedAsync(target, reason, cancellationToken))
                 {
                     throw new InvalidWorkflowRequestException($"Workflow '{target.WorkflowId}' is {target.Status}; only running workflows can be canceled.");
                 }
@@ -82,6 +82,13 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
             return Failed(eventId, RefusedFailureType, e.Message);
         }
     }
+
+    /// <summary>
+    /// True when the target run already recorded this request: an earlier delivery of the message made it and then stopped short of
+    /// its report (the process died), and the run has closed since — the request was delivered, whatever the repeat finds.
+    /// </summary>
+    private async Task<bool> CancelRecordedAsync(InstanceRecord target, string reason, CancellationToken cancellationToken) =>
+        (await store.ReadHistoryAsync(target.WorkflowId, target.RunId, 0, cancellationToken)).OfType<WorkflowCancelRequested>().Any(c => c.Reason == reason);
 
     private static ExternalWorkflowRequestFailed Failed(long eventId, string type, string message) =>
         new() { RequestedEventId = eventId, Failure = new FailureInfo { Type = type, Message = message, NonRetryable = true } };

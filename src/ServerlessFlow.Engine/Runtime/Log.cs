@@ -55,8 +55,12 @@ internal static partial class Log
 
     [LoggerMessage(304, LogLevel.Warning, "The worker stopped with {Count} message handlers still running after {Bound}; their messages reappear when their leases run out")]
     public static partial void ShutdownAbandoned(ILogger logger, int count, TimeSpan bound);
+
     [LoggerMessage(305, LogLevel.Warning, "Workflow {WorkflowId}: deleting message {MessageId} on queue {Queue}, no longer needed, failed; it will be delivered and found to have nothing to do")]
     public static partial void WithdrawFailed(ILogger logger, string workflowId, string messageId, string queue, Exception exception);
+
+    [LoggerMessage(306, LogLevel.Warning, "Workflow {WorkflowId}: recording that message {MessageId} on queue {Queue} was dead-lettered failed; the dead letter is still listed")]
+    public static partial void DeadLetterNoticeFailed(ILogger logger, string workflowId, string messageId, string queue, Exception exception);
 
     [LoggerMessage(604, LogLevel.Warning, "Visibility index write for workflow {WorkflowId} failed; the recovery sweep retries it")]
     public static partial void VisibilityWriteFailed(ILogger logger, string workflowId, Exception exception);

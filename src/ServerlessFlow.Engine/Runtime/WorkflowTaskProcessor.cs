@@ -34,9 +34,6 @@ internal sealed class WorkflowTaskProcessor(
     /// <summary>Commit attempts in one delivery before the message is released to be retried later.</summary>
     private const int MaxRounds = 8;
 
-    /// <summary>Longest back-off of a workflow task that keeps failing (e.g. non-determinism until a fix is deployed).</summary>
-    private static readonly TimeSpan MaxTaskRetryDelay = TimeSpan.FromMinutes(5);
-
     /// <summary>How long an eager start whose first task failed in this process waits before its queue takes it.</summary>
     private static readonly TimeSpan EagerStartRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -80,7 +77,7 @@ internal sealed class WorkflowTaskProcessor(
 
             // The retry count travels in the message: on Functions a retry is a fresh copy whose dequeue count starts again.
             var retries = Math.Max(deliveryCount, (message.Failures ?? 0) + 1);
-            return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Backoff(retries));
+            return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Worker.RetryBackoff.After(retries));
         }
         catch (StoreException e) when (IsRefusal(e) && message.Failures is >= 1)
         {
@@ -295,7 +292,9 @@ internal sealed class WorkflowTaskProcessor(
 
         var execution = await PrepareAsync(cached, snapshot, cancellationToken);
         var now = time.GetUtcNow();
-        var current = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).Take(MaxInboxPerTask).ToList();
+        var waiting = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).ToList();
+        var current = waiting.Take(MaxInboxPerTask).ToList();
+        var delivered = session.WholeInbox ? waiting : current;
         var stale = snapshot.Inbox.Where(i => i.RunId != instance.RunId).Take(MaxInboxPerTask - current.Count).ToList();
         var due = instance.Timers.Where(t => t.FireAt <= now).OrderBy(t => t.FireAt).ThenBy(t => t.StartedEventId).ToList();
         var ended = session.Running.Where(a => a.Outcome.IsCompleted).ToList();
@@ -306,7 +305,7 @@ internal sealed class WorkflowTaskProcessor(
         }
 
         using var telemetry = WorkflowTaskTelemetry.Start(instance);
-        var fromInbox = current.Select(i => i.Event).Where(execution.Accepts).ToList();
+        var fromInbox = delivered.Select(i => i.Event).Where(execution.Accepts).ToList();
         var reported = fromInbox.Select(ActivityOf).OfType<long>().ToHashSet();
         var inbound = fromInbox
             .Concat(ended.Select(OutcomeOf).OfType<HistoryEvent>().Where(e => !reported.Contains(ActivityOf(e)!.Value) && execution.Accepts(e)))
@@ -314,6 +313,17 @@ internal sealed class WorkflowTaskProcessor(
             .ToList();
         var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? await localActivities.RunTaskAsync(execution, inbound, now, cancellationToken) : [];
         var built = FencedIfClosing(EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now));
+        if (built.Instance.Status != WorkflowStatus.Running && delivered.Count < waiting.Count)
+        {
+            // The code closed the run having seen only part of its inbox: the rest would be discarded with the closed run's inbox.
+            // Refused like a lost race (the execution is dropped), and run again on the whole inbox. Rows one commit cannot delete stay
+            // behind: a closed run discards them, an open one is handed them again and drops them as duplicates (Accepts).
+            session.WholeInbox = true;
+            session.Fresh = null;
+            telemetry.Conflict();
+            return Round.Again;
+        }
+
         var (eagerCommit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
         var commit = IndexLeftToCheck(eagerCommit, time.GetUtcNow());
         var committed = await store.CommitAsync(commit, cancellationToken);
@@ -598,7 +608,4 @@ internal sealed class WorkflowTaskProcessor(
             await store.RecordTaskFailureAsync(workflowId, etag, failure, cancellationToken);
         }
     }
-
-    private static TimeSpan Backoff(long deliveryCount) =>
-        TimeSpan.FromSeconds(Math.Min(MaxTaskRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(deliveryCount, 20))));
 }

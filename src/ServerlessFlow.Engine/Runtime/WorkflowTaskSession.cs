@@ -26,6 +26,13 @@ internal sealed class WorkflowTaskSession(string workflowId, bool owns, DateTime
     /// </summary>
     public InstanceRecord? Fresh { get; set; }
 
+    /// <summary>
+    /// Set once a round would have closed the run on the first <see cref="WorkflowTaskProcessor.MaxInboxPerTask"/> inbox items while
+    /// more waited: from then on every round hands the code the run's whole inbox (and deletes what one commit can), so no close
+    /// discards messages its senders were told were accepted.
+    /// </summary>
+    public bool WholeInbox { get; set; }
+
     /// <summary>Eager attempts whose outcomes are not committed yet.</summary>
     public List<EagerAttempt> Running { get; } = [];
 

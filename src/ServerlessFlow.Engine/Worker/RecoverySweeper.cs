@@ -6,8 +6,9 @@ namespace ServerlessFlow.Engine.Worker;
 
 /// <summary>
 /// Housekeeping that closes the gaps between a write and the message that should follow it: a commit
-/// whose outbox was never sent, or an inbox row whose wake-up was lost. It wakes such workflows; the
-/// workflow task then sends the outbox and consumes the inbox. Runs on a timer in every host.
+/// whose outbox was never sent, an inbox row whose wake-up was lost, or a timer overdue because its delayed
+/// wake-up was lost (dead-lettered or deleted). It wakes such workflows; the workflow task then sends the
+/// outbox, consumes the inbox and fires the due timers. Runs on a timer in every host.
 /// </summary>
 public sealed class RecoverySweeper
 {

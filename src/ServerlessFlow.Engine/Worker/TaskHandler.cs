@@ -9,7 +9,8 @@ namespace ServerlessFlow.Engine.Worker;
 /// <summary>
 /// Routes a queue message to the workflow or activity processor. A body that is not a task message is
 /// dead-lettered at once; a message whose handling keeps failing outside user code is dead-lettered
-/// after <see cref="WorkerOptions.MaxDeliveries"/> failed deliveries — never redelivered forever.
+/// after <see cref="WorkerOptions.MaxDeliveries"/> failed deliveries — never redelivered forever — and the workflow waiting on it
+/// says so (<see cref="DeadLetterNotice"/>).
 /// </summary>
 internal sealed class TaskHandler(
     WorkflowTaskProcessor workflows,
@@ -20,14 +21,24 @@ internal sealed class TaskHandler(
     ActivityCheckProcessor activityChecks,
     Schedules.ScheduleProcessor schedules,
     Retention.RetentionProcessor retention,
+    DeadLetterNotice deadLetters,
     WorkerOptions options,
     TimeProvider time,
     ILogger<TaskHandler> logger) : ITaskHandler
 {
-    /// <summary>Longest wait between failed deliveries: with 10 allowed failures a message rides out about 15 minutes of outage (storage, a rolling deploy) before it is dead-lettered.</summary>
-    private const double MaxFailureBackoffSeconds = 300;
-
     public async Task<TaskOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var outcome = await RouteAsync(message, cancellationToken);
+        if (outcome is TaskOutcome.DeadLetterOutcome dead && TaskMessage.TryParse(message.Body) is { } task)
+        {
+            // Nothing sends a dead letter again: the workflow waiting on it says so (describe), with the way out.
+            await deadLetters.RecordAsync(message, task, dead.Reason, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private async Task<TaskOutcome> RouteAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         var parsed = TaskMessage.TryParse(message.Body);
         if (parsed is null)
@@ -82,7 +93,7 @@ internal sealed class TaskHandler(
             var failures = (task.Failures ?? 0) + 1;
             return failures >= options.MaxDeliveries
                 ? TaskOutcome.DeadLetter($"Handling failed {failures} times; last error {e.GetType().FullName}: {e.Message}")
-                : TaskOutcome.RetryAs(task with { Failures = failures }, TimeSpan.FromSeconds(Math.Min(MaxFailureBackoffSeconds, Math.Pow(2, failures))));
+                : TaskOutcome.RetryAs(task with { Failures = failures }, RetryBackoff.After(failures));
         }
     }
 }

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Worker;
+using ServerlessFlow.TestSupport;
+
+namespace ServerlessFlow.AzureStorage.Tests;
+
+/// <summary>
+/// An activity task whose message is dead-lettered (delivered past the delivery limit, as when every process taking it died) leaves
+/// its row scheduled and nothing sends it again. The workflow must not look healthy meanwhile: describe names the dead letter and
+/// the way out, and requeueing it runs the activity and the workflow goes on.
+/// </summary>
+[Collection(AzuriteSuite.Name)]
+public sealed class DeadLetteredActivityTests(AzuriteFixture azurite)
+{
+    private const int MaxDeliveries = 3;
+    private const string RemoteQueue = "remote";
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Fact]
+    public async Task DeadLetter_ActivityTaskPastItsDeliveryLimit_DescribeNamesItAndARequeueCompletesTheRun()
+    {
+        var backend = await TestBackends.CreateAsync(azurite);
+        await using var home = Engine(backend, QueueNames.DefaultTaskQueue);
+        await using var remote = Engine(backend, RemoteQueue);
+        var client = home.GetRequiredService<IWorkflowClient>();
+        using var stop = new CancellationTokenSource();
+        var homeWorker = home.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
+        var id = "dead-activity-" + Guid.NewGuid().ToString("N");
+        var activityQueue = QueueNames.Activity(RemoteQueue);
+
+        await client.StartWorkflowAsync(nameof(CallsRemoteActivity), null, new StartWorkflowOptions { Id = id });
+        // The activity's message is delivered up to the limit with no handling that ends (a process that takes it and dies).
+        await Polling.UntilAsync(TimeSpan.FromSeconds(30), "the activity task to be sent", async () =>
+            ((await backend.Store.ReadInstanceAsync(id, Ct)) is { PendingActivities.Count: 1, OutboxPending: false }, 0));
+        await backend.Queues.EnsureQueueAsync(activityQueue, Ct);
+        for (var delivery = 0; delivery < MaxDeliveries; delivery++)
+        {
+            var taken = Assert.Single(await backend.Queues.ReceiveAsync(activityQueue, 1, TimeSpan.FromMinutes(1), Ct));
+            await backend.Queues.SetVisibilityAsync(taken, TimeSpan.Zero, Ct);
+        }
+
+        var remoteWorker = remote.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
+        var stuck = await Polling.UntilAsync(TimeSpan.FromSeconds(30), "describe to name the dead letter", async () =>
+        {
+            var described = await client.DescribeWorkflowAsync(id);
+            return (described.LastTaskFailure is not null, described);
+        });
+        var letter = Assert.Single((await backend.DeadLetters.ListAsync(activityQueue, 10, null, Ct)).Items);
+        await backend.DeadLetters.RequeueAsync(letter.Queue, letter.MessageId, Ct);
+        var closed = await client.WaitForCloseAsync(id, TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await Task.WhenAll(homeWorker, remoteWorker);
+
+        Assert.Equal(WorkflowStatus.Running, stuck.Status);
+        Assert.Contains("activity event", stuck.LastTaskFailure, StringComparison.Ordinal);
+        Assert.Contains("dead-lettered", stuck.LastTaskFailure, StringComparison.Ordinal);
+        Assert.Contains(letter.MessageId, stuck.LastTaskFailure, StringComparison.Ordinal);
+        Assert.Equal((WorkflowStatus.Completed, 7), (closed.Status, closed.GetResult<int>()));
+        Assert.Null(closed.LastTaskFailure);
+    }
+
+    private static ServiceProvider Engine(AzureStorageBackend backend, string taskQueue) => TestBackends.Engine(backend, flow => flow
+        .AddWorkflow<CallsRemoteActivity>()
+        .AddActivities<RemoteActivities>()
+        .ConfigureWorker(o => o with
+        {
+            TaskQueues = [taskQueue], MaxDeliveries = MaxDeliveries, MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200),
+            StallThreshold = TimeSpan.FromMilliseconds(500), Retention = null,
+        }));
+}
+
+/// <summary>Runs one activity on the "remote" task queue and returns its result.</summary>
+[Workflow]
+public sealed class CallsRemoteActivity
+{
+    /// <summary>Runs the workflow.</summary>
+    [WorkflowRun]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Workflow methods are instance methods the worker calls.")]
+    public Task<int> RunAsync() =>
+        Workflow.ExecuteActivityAsync((RemoteActivities a) => a.Seven(), new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMinutes(1), TaskQueue = "remote" });
+}
+
+/// <summary>An activity served on the "remote" task queue.</summary>
+public sealed class RemoteActivities
+{
+    /// <summary>Returns 7.</summary>
+    [Activity]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Activities are instance methods the worker resolves.")]
+    public int Seven() => 7;
+}
