@@ -52,6 +52,9 @@ internal static partial class Log
     [LoggerMessage(305, LogLevel.Warning, "Workflow {WorkflowId}: deleting message {MessageId} on queue {Queue}, no longer needed, failed; it will be delivered and found to have nothing to do")]
     public static partial void WithdrawFailed(ILogger logger, string workflowId, string messageId, string queue, Exception exception);
 
+    [LoggerMessage(306, LogLevel.Warning, "Renewing the lease of message {MessageId} on queue {Queue} failed; the message keeps the rest of its lease and the next renewal tries again")]
+    public static partial void LeaseRenewalFailed(ILogger logger, string messageId, string queue, Exception exception);
+
     [LoggerMessage(604, LogLevel.Warning, "Visibility index write for workflow {WorkflowId} failed; the recovery sweep retries it")]
     public static partial void VisibilityWriteFailed(ILogger logger, string workflowId, Exception exception);
 
