@@ -69,4 +69,24 @@ public sealed class LocalWakeupsTests
         Assert.Equal(LocalWakeups.MaxArmed, armed);
         Assert.Equal(LocalWakeups.MaxArmed, seen);
     }
+
+    [Fact]
+    public void Forget_MessageWithdrawnBeforeItIsDue_NeverNotifiesAndDisarms()
+    {
+        var clock = new FakeTimeProvider();
+        var wakeups = new LocalWakeups();
+        var seen = new List<string>();
+        wakeups.MessageSent += seen.Add;
+
+        wakeups.NotifyAfter("q", TimeSpan.FromSeconds(30), clock, "withdrawn");
+        wakeups.NotifyAfter("q", TimeSpan.FromSeconds(30), clock, "kept");
+        wakeups.Forget("withdrawn");
+        var armed = wakeups.Armed;
+        clock.Advance(TimeSpan.FromSeconds(30));
+        wakeups.Forget("kept"); // Already fired: nothing left to forget.
+
+        Assert.Equal(1, armed);
+        Assert.Equal(["q"], seen);
+        Assert.Equal(0, wakeups.Armed);
+    }
 }

@@ -59,8 +59,15 @@ internal sealed class ActivityTaskProcessor(
         }
 
         var check = new TaskMessage { Kind = TaskKind.ActivityTimeout, WorkflowId = claimed.WorkflowId, RunId = claimed.RunId, ScheduledEventId = claimed.ScheduledEventId, Attempt = claimed.Attempt };
-        await outbox.SendOneAsync(QueueNames.Workflow(claimed.WorkflowTaskQueue), check, ActivityTimeouts.AttemptDeadline(claimed).At + options.ActivityTimeoutSlack, cancellationToken);
+        var sent = await outbox.SendOneAsync(QueueNames.Workflow(claimed.WorkflowTaskQueue), check, ActivityTimeouts.AttemptDeadline(claimed).At + options.ActivityTimeoutSlack, cancellationToken);
         var result = await runner.RunAsync(claimed, CancellationToken.None, cancellationToken);
-        return await outcomes.RecordAsync(result, cancellationToken);
+        var outcome = await outcomes.RecordAsync(result, cancellationToken);
+
+        // The attempt is settled in its row (closed, moved on to the next attempt, or gone): its check has nothing left to do.
+        // Deleted now (one request), it is not received, read about and deleted after the run closed, and the workflow queue does
+        // not fill up with a check per step of a long run (every receive pays for the queue's depth). A check not deleted (a crash,
+        // a failed delete) comes due and finds nothing to do.
+        await outbox.WithdrawAsync(sent, claimed.WorkflowId, cancellationToken);
+        return outcome;
     }
 }

@@ -62,6 +62,9 @@ internal static partial class Log
     [LoggerMessage(306, LogLevel.Warning, "Workflow {WorkflowId}: recording that message {MessageId} on queue {Queue} was dead-lettered failed; the dead letter is still listed")]
     public static partial void DeadLetterNoticeFailed(ILogger logger, string workflowId, string messageId, string queue, Exception exception);
 
+    [LoggerMessage(307, LogLevel.Warning, "Renewing the lease of message {MessageId} on queue {Queue} failed; the message keeps the rest of its lease and the next renewal tries again")]
+    public static partial void LeaseRenewalFailed(ILogger logger, string messageId, string queue, Exception exception);
+
     [LoggerMessage(604, LogLevel.Warning, "Visibility index write for workflow {WorkflowId} failed; the recovery sweep retries it")]
     public static partial void VisibilityWriteFailed(ILogger logger, string workflowId, Exception exception);
 

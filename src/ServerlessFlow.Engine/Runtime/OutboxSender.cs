@@ -85,7 +85,7 @@ internal sealed class OutboxSender(
     {
         var delay = visibleAt is { } at ? Clamp(at - time.GetUtcNow()) : TimeSpan.Zero;
         var sent = await queues.SendAsync(queue, message, delay, cancellationToken);
-        wakeups.NotifyAfter(queue, delay, time);
+        wakeups.NotifyAfter(queue, delay, time, sent.MessageId);
         return sent;
     }
 
@@ -98,6 +98,7 @@ internal sealed class OutboxSender(
         try
         {
             await queues.DeleteAsync(sent, cancellationToken);
+            wakeups.Forget(sent.MessageId);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
 
 namespace ServerlessFlow.Engine.Worker;
 
@@ -13,14 +15,16 @@ internal sealed class MessageLease : IAsyncDisposable
 
     private readonly ITaskQueues queues;
     private readonly TimeSpan lease;
+    private readonly ILogger logger;
     private readonly CancellationTokenSource stop;
     private readonly Task renewing;
     private ReceivedMessage? current;
 
-    public MessageLease(ITaskQueues queues, ReceivedMessage message, TimeSpan lease, CancellationToken cancellationToken)
+    public MessageLease(ITaskQueues queues, ReceivedMessage message, TimeSpan lease, ILogger logger, CancellationToken cancellationToken)
     {
         this.queues = queues;
         this.lease = lease;
+        this.logger = logger;
         current = message;
         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         renewing = RenewAsync(stop.Token);
@@ -63,19 +67,34 @@ internal sealed class MessageLease : IAsyncDisposable
         stop.Dispose();
     }
 
-    private async Task RenewAsync(CancellationToken cancellationToken)
+    private async Task RenewAsync(CancellationToken stopping)
     {
-        try
+        while (current is { } held)
         {
-            while (current is not null)
+            try
             {
-                await Task.Delay(lease / 2, cancellationToken);
-                current = await queues.SetVisibilityAsync(current, lease, cancellationToken);
+                await Task.Delay(lease / 2, stopping);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
+            catch (OperationCanceledException)
+            {
+                return; // Stopped between renewals.
+            }
+
+            // A renewal once sent is seen through even if the task ends meanwhile: storage may have applied it, and only its answer
+            // carries the new pop receipt. Cancelled mid-flight, the worker would delete or put back the message with the old,
+            // stale receipt, which fails as "gone": the message would stay hidden until the lease ran out and then come back.
+            // Bounded, so a stop never waits on a renewal longer than half a lease.
+            using var deadline = new CancellationTokenSource(lease / 2);
+            try
+            {
+                current = await queues.SetVisibilityAsync(held, lease, deadline.Token);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Storage failed or refused (its retries spent): the message keeps the rest of its lease and, unless storage applied
+                // the renewal after all, its receipt. Never a reason to drop the task's outcome: the next tick tries again.
+                Log.LeaseRenewalFailed(logger, held.MessageId, held.Queue, e);
+            }
         }
     }
 }

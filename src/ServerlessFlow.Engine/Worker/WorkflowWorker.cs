@@ -168,14 +168,23 @@ public sealed class WorkflowWorker
         // The handler may give the slot back early (a workflow task waiting on its eager activities).
         var slot = new TaskSlot(slots);
         TaskSlot.Hold(slot);
-        var lease = new MessageLease(queues, message, options.MessageLease, cancellationToken);
+        var lease = new MessageLease(queues, message, options.MessageLease, logger, cancellationToken);
         try
         {
             var outcome = await handler.HandleAsync(message, cancellationToken);
             var current = await lease.StopAsync();
             if (current is null)
             {
-                return; // The lease was lost: the message is someone else's now.
+                // The lease was lost (a renewal found the receipt stale: storage applied an earlier renewal whose answer was lost
+                // and the SDK's retry sent the old receipt, or the lease ran out). The message comes back when its visibility runs
+                // out and is then a duplicate; a retry this task asked for must not wait on it, so a copy carries the delay.
+                if (outcome is TaskOutcome.RetryOutcome lostRetry && TaskMessage.TryParse(message.Body) is { } task)
+                {
+                    await queues.SendAsync(message.Queue, lostRetry.Replacement ?? DeliveryCount.Carried(message, task), lostRetry.Delay, cancellationToken);
+                    wakeups.NotifyAfter(message.Queue, lostRetry.Delay, time);
+                }
+
+                return;
             }
 
             if (outcome is TaskOutcome.RetryOutcome { Replacement: { } replacement } replaced)
