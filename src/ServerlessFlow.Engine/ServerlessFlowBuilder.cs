@@ -90,20 +90,28 @@ public sealed class ServerlessFlowBuilder
     /// </summary>
     /// <param name="invokers">The activities, by name.</param>
     /// <param name="create">
-    /// Creates the class (generated from its constructor: <c>sp =&gt; new T(sp.GetRequiredService&lt;A&gt;())</c>); null to register it
-    /// in the container, whose constructor selection reads the class's public constructors (kept for it by trimming).
+    /// Creates the class (generated from its constructor: <c>sp =&gt; new T(sp.GetRequiredService&lt;A&gt;())</c>), registered in the
+    /// container as the class's transient factory unless the app registered the class itself; null to register the class so that
+    /// the container's constructor selection reads its public constructors (kept for it by trimming).
     /// </param>
     public ServerlessFlowBuilder AddActivities<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TActivities>(
         IReadOnlyDictionary<string, MemberInvoker> invokers, Func<IServiceProvider, TActivities>? create = null)
         where TActivities : class
     {
         ArgumentNullException.ThrowIfNull(invokers);
+
+        // The class is always resolved from the container, so an app's own registration of it wins (a singleton, a factory) and a
+        // disposable instance is disposed with the call's scope; the generated constructor call is only the default registration.
         if (create is null)
         {
             Services.TryAddTransient<TActivities>();
         }
+        else
+        {
+            Services.TryAddTransient(create);
+        }
 
-        var definitions = invokers.Select(p => new ActivityDefinition(p.Key, typeof(TActivities), p.Value) { Create = create }).ToList();
+        var definitions = invokers.Select(p => new ActivityDefinition(p.Key, typeof(TActivities), p.Value)).ToList();
         activities.Add(new ActivitySource(typeof(TActivities), Generated: true, _ => definitions));
         return this;
     }

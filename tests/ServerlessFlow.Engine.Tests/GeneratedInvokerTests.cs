@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ServerlessFlow.Invocation;
 
 namespace ServerlessFlow.Engine.Tests;
@@ -89,6 +90,54 @@ public sealed class GeneratedInvokerTests
     }
 
     [Fact]
+    public async Task AddActivities_WithAFactoryAndTheAppsOwnRegistration_TheAppsRegistrationWins()
+    {
+        var created = 0;
+        var mine = new DisposableEcho();
+        await using var engine = new EngineHarness(
+            b =>
+            {
+                b.Services.AddSingleton(mine);
+                b.AddWorkflow<CallsEcho>().AddActivities(DisposableEcho.Invokers, _ =>
+                {
+                    Interlocked.Increment(ref created);
+                    return new DisposableEcho();
+                });
+            },
+            TestBackend.InMemory());
+
+        await engine.RunAsync(nameof(CallsEcho), "hello");
+
+        Assert.Equal(0, created);
+        Assert.Equal(1, mine.Calls);
+        Assert.Equal(0, mine.Disposals); // a singleton lives on
+    }
+
+    [Fact]
+    public async Task AddActivities_WithAFactory_TheCallsScopeDisposesWhatItMade()
+    {
+        var made = new List<DisposableEcho>();
+        await using var engine = new EngineHarness(
+            b => b.AddWorkflow<CallsEcho>().AddActivities(DisposableEcho.Invokers, _ =>
+            {
+                var instance = new DisposableEcho();
+                lock (made)
+                {
+                    made.Add(instance);
+                }
+
+                return instance;
+            }),
+            TestBackend.InMemory());
+
+        await engine.RunAsync(nameof(CallsEcho), "hello");
+
+        var only = Assert.Single(made);
+        Assert.Equal(1, only.Calls);
+        Assert.Equal(1, only.Disposals);
+    }
+
+    [Fact]
     public async Task AddWorkflow_GeneratedAndByHand_TheGeneratedDefinitionWinsInEitherOrder()
     {
         var invokers = new WorkflowInvokers(
@@ -129,4 +178,28 @@ public sealed class CallsEcho
 {
     [WorkflowRun]
     public Task<string?> RunAsync(string input) => Workflow.ExecuteActivityAsync<string>("Echo", [input], new ActivityOptions { StartToCloseTimeout = TimeSpan.FromSeconds(10) });
+}
+
+/// <summary>An activity class that counts its calls and its disposals.</summary>
+public sealed class DisposableEcho : IDisposable
+{
+    public static readonly Dictionary<string, MemberInvoker> Invokers = new()
+    {
+        ["Echo"] = MemberInvoker.FromResult(static (instance, arguments, _) => ((DisposableEcho)instance).Echo(arguments.Get<string>(0)), typeof(string)),
+    };
+
+    private int calls;
+    private int disposals;
+
+    public int Calls => Volatile.Read(ref calls);
+
+    public int Disposals => Volatile.Read(ref disposals);
+
+    public string Echo(string text)
+    {
+        Interlocked.Increment(ref calls);
+        return text;
+    }
+
+    public void Dispose() => Interlocked.Increment(ref disposals);
 }

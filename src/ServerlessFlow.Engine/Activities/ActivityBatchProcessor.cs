@@ -162,6 +162,7 @@ internal sealed class ActivityBatchProcessor(
     {
         private readonly List<(ActivityTaskRecord Row, HistoryEvent Outcome)> waiting = [];
         private Task? writer;
+        private Exception? failure;
 
         public void Add(ActivityTaskRecord row, HistoryEvent outcome)
         {
@@ -185,10 +186,20 @@ internal sealed class ActivityBatchProcessor(
 
                 if (current is null)
                 {
-                    return;
+                    break;
                 }
 
                 await current;
+            }
+
+            // A write that failed took its outcomes with it: the batch must not end as done (its message and check would go, and
+            // nothing would ever record those attempts). Thrown, the message is redelivered and the check stays.
+            lock (waiting)
+            {
+                if (failure is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
             }
         }
 
@@ -214,11 +225,12 @@ internal sealed class ActivityBatchProcessor(
                     await outcomes.CloseManyAsync(batch, cancellationToken);
                 }
             }
-            catch
+            catch (Exception e)
             {
                 lock (waiting)
                 {
                     writer = null;
+                    failure ??= e;
                 }
 
                 throw;

@@ -52,18 +52,36 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
         {
             Key = InboxItem.ActivityKey(o.Row.RunId, o.Row.ScheduledEventId), RunId = o.Row.RunId, Event = o.Outcome, CreatedAt = now,
         })).ToList();
-        var closed = await store.CloseActivitiesAsync(closes, cancellationToken);
-        var recorded = closed.Count;
-        foreach (var (row, item) in closes.Where(c => !closed.Contains(c.Item1.ScheduledEventId)))
+        var first = outcomes[0].Row;
+        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = first.WorkflowId, RunId = first.RunId };
+        int recorded;
+        try
         {
-            recorded += await store.CloseActivityAsync(row, item, cancellationToken) ? 1 : 0;
+            var closed = await store.CloseActivitiesAsync(closes, cancellationToken);
+            recorded = closed.Count;
+            foreach (var (row, item) in closes.Where(c => !closed.Contains(c.Item1.ScheduledEventId)))
+            {
+                recorded += await store.CloseActivityAsync(row, item, cancellationToken) ? 1 : 0;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Groups written before the one that failed are in the inbox: wake the workflow for them now rather than at the sweep
+            // (best effort: should this send fail too, the sweep finds the old inbox rows). The write's failure is what is thrown.
+            try
+            {
+                await outbox.SendOneAsync(QueueNames.Workflow(first.WorkflowTaskQueue), wake, null, CancellationToken.None);
+            }
+            catch (StoreException)
+            {
+            }
+
+            throw;
         }
 
         if (recorded > 0)
         {
-            var first = outcomes[0].Row;
             Log.ActivitiesCompleted(logger, first.WorkflowId, recorded);
-            var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = first.WorkflowId, RunId = first.RunId };
             await outbox.SendOneAsync(QueueNames.Workflow(first.WorkflowTaskQueue), wake, null, cancellationToken);
         }
 

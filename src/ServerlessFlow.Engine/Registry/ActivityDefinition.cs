@@ -10,18 +10,12 @@ internal sealed record ActivityDefinition(string Name, Type Class, MemberInvoker
     /// <summary>The object to call the method on, for an activity given as a delegate; null to create <see cref="Class"/> per call.</summary>
     public object? Instance { get; init; }
 
-    /// <summary>
-    /// Creates the class from the call's scope: generated from its constructor (<c>sp =&gt; new T(sp.GetRequiredService&lt;A&gt;())</c>);
-    /// null to resolve it from the container, where its registration put it.
-    /// </summary>
-    public Func<IServiceProvider, object>? Create { get; init; }
-
     /// <summary>Parameter types that carry arguments (a CancellationToken parameter is supplied by the worker).</summary>
     public IReadOnlyList<Type> ArgumentTypes => Invoker.ParameterTypes;
 
-    /// <summary>The object to call the activity on, for one call: the delegate's target, or the class created in <paramref name="services"/>.</summary>
+    /// <summary>The object to call the activity on, for one call: the delegate's target, or the class resolved from <paramref name="services"/> (the call's scope).</summary>
     public object CreateInstance(IServiceProvider services) =>
-        Instance ?? Create?.Invoke(services) ?? services.GetRequiredService(Class);
+        Instance ?? services.GetRequiredService(Class);
 
     /// <summary>
     /// Calls the method with the arguments in <paramref name="input"/> (a JSON array) and awaits it; returns its result (null for

@@ -47,6 +47,13 @@ public sealed class RecoverySweeper
                 continue;
             }
 
+            // A run whose task keeps failing has a message of its own retrying with back-off (or dead-lettered, which describe
+            // shows): a wake-up each sweep would only add deliveries that fail the same way. One with an unsent outbox is still woken.
+            if (instance is { OutboxPending: false, LastTaskFailure: not null })
+            {
+                continue;
+            }
+
             var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId };
             await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
             Log.SweepWoke(logger, workflowId);
