@@ -69,7 +69,8 @@ public sealed class DurableTaskClientTests : IAsyncLifetime
         Assert.Equal(OrchestrationRuntimeStatus.Running, scheduled!.RuntimeStatus);
         Assert.True(described.FirstTaskDueAt >= startAt, $"due {described.FirstTaskDueAt:O}, asked for {startAt:O}");
         Assert.True(startedBy >= described.FirstTaskDueAt, "WaitForInstanceStartAsync returned before the start time");
-        Assert.Equal(OrchestrationRuntimeStatus.Running, started.RuntimeStatus);
+        // Started by then; with the decision already waiting, the run may even have finished before the wait looked.
+        Assert.True(started.IsRunning || started.IsCompleted, $"status {started.RuntimeStatus}");
         Assert.Equal("approved by early", done.ReadOutputAs<string>());
         var history = await host.Workflows.GetHistoryAsync(id);
         Assert.All(history.Skip(1), e => Assert.True(e.Timestamp >= described.FirstTaskDueAt, $"{e.Describe()} ran before the start time"));
