@@ -52,6 +52,36 @@ public abstract class ActivityBatchTests : EngineSuite
         await AssertEachRecordedOnceAsync(second, handle, 8);
     }
 
+    [Fact]
+    public async Task Batch_WorkerStopsWithClaimedAttemptsNotYetRun_TheyAreHandedBackAtOnceNotAtTheirDeadline()
+    {
+        var backend = NewBackend();
+        WorkflowHandle handle;
+        // A start-to-close timeout far beyond the test: an attempt left "started" would wait it out.
+        var input = new BatchInput(8, FailFirstEvery: 0, HangFirst: true, StartToCloseMs: 600_000, HangOnly: [2, 3]);
+        await using (var first = new EngineHarness(Register, backend))
+        {
+            handle = await first.Client.StartWorkflowAsync(nameof(FansOutBatches), input, new StartWorkflowOptions());
+
+            // 0 and 1 run eagerly and complete; 2–7 are one batch, claimed at once and run two at a time: 2 and 3 hang, 4–7 wait.
+            await Eventually.WaitAsync(
+                async () => (Rows: await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None), Journal: JournalOf(handle.Id)),
+                seen => seen.Rows.Count(row => row.State == ActivityState.Started) == 6 && seen.Journal.Contains("2/1") && seen.Journal.Contains("3/1"));
+        }
+
+        // Stopped: the two attempts it abandoned keep their lease; the four it claimed and never ran are scheduled again.
+        var rows = await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None);
+        Assert.Equal(2, rows.Count(row => row.State == ActivityState.Started));
+        Assert.Equal(4, rows.Count(row => row.State == ActivityState.Scheduled && row.Attempt == 1 && row.StartedAt is null));
+
+        // Another worker runs their first attempts now, not after the ten minutes of the lease they never used.
+        await using var second = new EngineHarness(Register, backend);
+        await Eventually.WaitAsync(() => Task.FromResult(JournalOf(handle.Id)), journal => new[] { "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
+        Assert.DoesNotContain("4/2", JournalOf(handle.Id));
+    }
+
+    private static string[] JournalOf(string workflowId) => BatchActivities.Journal.TryGetValue(workflowId, out var journal) ? [.. journal] : [];
+
     private static async Task AssertEachRecordedOnceAsync(EngineHarness engine, WorkflowHandle handle, int count)
     {
         var history = await engine.Client.GetHistoryAsync(handle.Id);
@@ -74,8 +104,8 @@ public sealed class ActivityBatchTestsOnAzurite(ServerlessFlow.TestSupport.Azuri
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }
 
-/// <summary>How many activities, which of them fail their first attempt (every n-th; 0 for none), whether first attempts hang, and their start-to-close timeout.</summary>
-public sealed record BatchInput(int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs);
+/// <summary>How many activities, which of them fail their first attempt (every n-th; 0 for none), whether first attempts hang (only those of the indexes in HangOnly, when set), and their start-to-close timeout.</summary>
+public sealed record BatchInput(int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs, IReadOnlyList<int>? HangOnly = null);
 
 /// <summary>Schedules all its activities in one task, with the input's start-to-close timeout and quick retries.</summary>
 [Workflow]
@@ -102,7 +132,7 @@ public sealed class BatchActivities
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
         Journal.GetOrAdd(context.Info.WorkflowId, _ => new()).Enqueue($"{index}/{context.Info.Attempt}");
-        if (context.Info.Attempt == 1 && input.HangFirst)
+        if (context.Info.Attempt == 1 && input.HangFirst && (input.HangOnly is null || input.HangOnly.Contains(index)))
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken);
         }

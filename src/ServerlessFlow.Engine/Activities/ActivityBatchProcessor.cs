@@ -61,8 +61,12 @@ internal sealed class ActivityBatchProcessor(
             ScheduledEventId = claimed[0].ScheduledEventId, ThroughScheduledEventId = claimed[^1].ScheduledEventId,
         }, checkAt, cancellationToken);
 
-        var reporter = new BatchReporter(outcomes, cancellationToken);
+        // Outcomes in hand and claims handed back are written even while the worker stops (within the wind-down budget): an
+        // outcome dropped at a stop runs its activity again at the deadline, and a claim kept holds its row until then.
+        using var windDown = new WindDown(cancellationToken);
+        var reporter = new BatchReporter(outcomes, windDown.Token);
         var queue = new Queue<ActivityTaskRecord>(claimed);
+        var failed = new List<(ActivityTaskRecord Row, Exception Error)>();
         var extra = 0;
         while (extra < claimed.Count - 1 && slots.TryTake())
         {
@@ -70,15 +74,24 @@ internal sealed class ActivityBatchProcessor(
         }
 
         // The message's own slot runs one lane; each extra slot taken runs another and is given back when the batch runs dry.
-        var lanes = Enumerable.Range(0, extra + 1).Select(lane => RunLaneAsync(queue, reporter, lane > 0, cancellationToken)).ToList();
+        var lanes = Enumerable.Range(0, extra + 1).Select(lane => RunLaneAsync(queue, reporter, failed, lane > 0, cancellationToken)).ToList();
         try
         {
             await Task.WhenAll(lanes);
         }
         finally
         {
-            // Outcomes already in hand are recorded even when a lane failed: they are real results.
+            // Claimed rows no lane ran (the worker is stopping) or whose handling failed go back to "scheduled" now, for the batch
+            // message's next delivery, instead of staying started until their deadline. Outcomes already in hand are recorded
+            // even when a lane failed: they are real results.
+            await UnclaimAsync([.. Drain(queue), .. failed.Select(f => f.Row)], windDown.Token);
             await reporter.CompleteAsync();
+        }
+
+        if (failed.Count > 0)
+        {
+            // Handed back, not done: the message comes back (counted as a failed delivery) and claims them again.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed[0].Error);
         }
 
         // Every claimed attempt is recorded, retried or handed back: the check has nothing left to do.
@@ -86,32 +99,27 @@ internal sealed class ActivityBatchProcessor(
         return TaskOutcome.Completed;
     }
 
-    private async Task RunLaneAsync(Queue<ActivityTaskRecord> queue, BatchReporter reporter, bool ownsSlot, CancellationToken cancellationToken)
+    private async Task RunLaneAsync(
+        Queue<ActivityTaskRecord> queue, BatchReporter reporter, List<(ActivityTaskRecord Row, Exception Error)> failed, bool ownsSlot, CancellationToken cancellationToken)
     {
         try
         {
-            while (Next(queue) is { } row)
+            // A stopping worker starts nothing more: what is left in the queue is handed back.
+            while (!cancellationToken.IsCancellationRequested && Next(queue) is { } row)
             {
-                if (time.GetUtcNow() - row.StartedAt!.Value > (ActivityTimeouts.AttemptDeadline(row).At - row.StartedAt.Value) * MaxWaitShare)
+                try
                 {
-                    await HandBackAsync(row, cancellationToken);
-                    continue;
+                    await RunOneAsync(row, reporter, cancellationToken);
                 }
-
-                switch (await runner.RunAsync(row, CancellationToken.None, cancellationToken))
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    case AttemptResult.Completed completed:
-                        Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
-                        reporter.Add(completed.Row, new ActivityCompleted { ScheduledEventId = row.ScheduledEventId, Result = completed.Result, Attempt = row.Attempt });
-                        break;
-                    case AttemptResult.Failed failed when outcomes.NextAttempt(failed.Row, failed.Failure, failed.RequestedDelay) is { } next:
-                        await outcomes.ScheduleRetryAsync(next, cancellationToken);
-                        break;
-                    case AttemptResult.Failed failed:
-                        reporter.Add(failed.Row, new ActivityFailed { ScheduledEventId = row.ScheduledEventId, Failure = failed.Failure, Attempt = row.Attempt });
-                        break;
+                    // One row's failure (storage, mostly) ends neither its lane nor the batch: the other rows run on.
+                    Log.HandlerFailed(logger, row.WorkflowId, $"batch event {row.ScheduledEventId}", QueueNames.Activity(row.TaskQueue), e);
+                    lock (failed)
+                    {
+                        failed.Add((row, e));
+                    }
                 }
-
             }
         }
         finally
@@ -120,6 +128,61 @@ internal sealed class ActivityBatchProcessor(
             {
                 slots.Release();
             }
+        }
+    }
+
+    private async Task RunOneAsync(ActivityTaskRecord row, BatchReporter reporter, CancellationToken cancellationToken)
+    {
+        if (time.GetUtcNow() - row.StartedAt!.Value > (ActivityTimeouts.AttemptDeadline(row).At - row.StartedAt.Value) * MaxWaitShare)
+        {
+            await HandBackAsync(row, cancellationToken);
+            return;
+        }
+
+        switch (await runner.RunAsync(row, CancellationToken.None, cancellationToken))
+        {
+            case AttemptResult.Completed completed:
+                Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
+                reporter.Add(completed.Row, new ActivityCompleted { ScheduledEventId = row.ScheduledEventId, Result = completed.Result, Attempt = row.Attempt });
+                break;
+            case AttemptResult.Failed failed when outcomes.NextAttempt(failed.Row, failed.Failure, failed.RequestedDelay) is { } next:
+                await outcomes.ScheduleRetryAsync(next, cancellationToken);
+                break;
+            case AttemptResult.Failed failed:
+                reporter.Add(failed.Row, new ActivityFailed { ScheduledEventId = row.ScheduledEventId, Failure = failed.Failure, Attempt = row.Attempt });
+                break;
+        }
+    }
+
+    private static List<ActivityTaskRecord> Drain(Queue<ActivityTaskRecord> queue)
+    {
+        lock (queue)
+        {
+            var left = queue.ToList();
+            queue.Clear();
+            return left;
+        }
+    }
+
+    /// <summary>
+    /// Gives claimed attempts back (scheduled again, as before the claim) in as few writes as the store allows. Best effort: a row
+    /// that changed meanwhile, or a write that fails, stays started and its timeout check takes it over at its deadline.
+    /// </summary>
+    private async Task UnclaimAsync(IReadOnlyList<ActivityTaskRecord> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.UpdateActivitiesAsync(rows.Select(row => row with { State = ActivityState.Scheduled, StartedAt = null }).ToList(), cancellationToken);
+            Log.BatchAttemptsUnclaimed(logger, rows[0].WorkflowId, rows.Count);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.HandlerFailed(logger, rows[0].WorkflowId, "batch hand-back", QueueNames.Activity(rows[0].TaskQueue), e);
         }
     }
 

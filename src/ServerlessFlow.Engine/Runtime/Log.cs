@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(205, LogLevel.Debug, "Workflow {WorkflowId}: activity event {ScheduledEventId} of a batch waited past its share of its timeout for a slot; handed back to its queue")]
     public static partial void BatchAttemptHandedBack(ILogger logger, string workflowId, long scheduledEventId);
 
+    [LoggerMessage(206, LogLevel.Information, "Workflow {WorkflowId}: {Count} claimed activities of a batch were not run here (the worker is stopping, or their handling failed); handed back for the batch's next delivery")]
+    public static partial void BatchAttemptsUnclaimed(ILogger logger, string workflowId, int count);
+
     [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} on queue {Queue} is not a task message; dead-lettering it")]
     public static partial void BadMessage(ILogger logger, string messageId, string queue);
 
