@@ -6,13 +6,11 @@ namespace ServerlessFlow.Engine.Worker;
 
 /// <summary>
 /// Keeps a received message invisible while its task runs by extending its visibility at half the
-/// lease, so a live worker keeps its work and a dead worker's message reappears within one lease.
+/// lease, so a live worker keeps its work and a dead worker's message reappears within one lease. Taken when the message is
+/// received, not when its task starts: a message that waits for a free slot keeps it too.
 /// </summary>
 internal sealed class MessageLease : IAsyncDisposable
 {
-    /// <summary>How long a stopping worker spends handing one message back.</summary>
-    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
-
     private readonly ITaskQueues queues;
     private readonly TimeSpan lease;
     private readonly ILogger logger;
@@ -41,18 +39,19 @@ internal sealed class MessageLease : IAsyncDisposable
     /// <summary>
     /// Stops renewing and makes the message visible again at once, for a worker that stops before finishing it: another
     /// worker takes it now instead of after the rest of the lease. Best effort: if this fails, the lease runs out as before.
+    /// <paramref name="deadline"/> is the worker's wind-down budget (<see cref="WindDown"/>), not a tighter limit of its own: on a
+    /// loaded machine a put-back may take seconds, and one abandoned leaves the message hidden for the rest of its lease.
     /// </summary>
-    public async Task ReleaseAsync()
+    public async Task ReleaseAsync(CancellationToken deadline)
     {
         if (await StopAsync() is not { } held)
         {
             return;
         }
 
-        using var deadline = new CancellationTokenSource(ReleaseTimeout);
         try
         {
-            await queues.SetVisibilityAsync(DeliveryCount.Settled(held), TimeSpan.Zero, deadline.Token);
+            await queues.SetVisibilityAsync(DeliveryCount.Settled(held), TimeSpan.Zero, deadline);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

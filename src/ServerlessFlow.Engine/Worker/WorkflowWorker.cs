@@ -19,10 +19,11 @@ public sealed class WorkflowWorker
     private static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// How long a stopping worker waits for the tasks it is running: each sees the stop at once and hands its message back
-    /// within MessageLease's 2-second release timeout, so this is room for a handler's own wind-down, not for its work.
+    /// How long a stopping worker waits for the tasks it is running: each sees the stop at once and winds down (hands back what
+    /// it claimed, puts its message back) within <see cref="WindDown.Budget"/> of the stop; the margin covers the moments between
+    /// the stop and the start of this wait. Room for winding down, not for the work itself.
     /// </summary>
-    private static readonly TimeSpan ShutdownDrain = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ShutdownDrain = WindDown.Budget + TimeSpan.FromSeconds(2);
 
     private readonly ITaskQueues queues;
     private readonly StorageInitializer storage;
@@ -149,11 +150,27 @@ public sealed class WorkflowWorker
                     idle = MinPollInterval;
                 }
 
-                // A message waits (hidden by its lease) for a slot an eager attempt took meanwhile.
-                foreach (var message in received)
+                // A message may wait for a slot an eager attempt or a batch's extra lane took meanwhile, for longer than its visibility
+                // timeout: its lease is renewed from the moment it is received, or it would reappear and a second worker take it too.
+                var leases = received.Select(message => new MessageLease(queues, message, options.MessageLease, logger, cancellationToken)).ToList();
+                for (var next = 0; next < received.Count; next++)
                 {
-                    await slots.WaitAsync(cancellationToken);
-                    inFlight.Track(RunOneAsync(message, slots, cancellationToken));
+                    try
+                    {
+                        await slots.WaitAsync(cancellationToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Stopping before they got a slot: handed back now, not left hidden for the rest of their leases.
+                        foreach (var waiting in leases.Skip(next))
+                        {
+                            inFlight.Track(HandBackAsync(waiting, cancellationToken));
+                        }
+
+                        throw;
+                    }
+
+                    inFlight.Track(RunOneAsync(received[next], leases[next], slots, cancellationToken));
                 }
             }
         }
@@ -163,27 +180,28 @@ public sealed class WorkflowWorker
         }
     }
 
-    private async Task RunOneAsync(ReceivedMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private static async Task HandBackAsync(MessageLease lease, CancellationToken stopping)
+    {
+        using var windDown = new WindDown(stopping);
+        await lease.ReleaseAsync(windDown.Token);
+        await lease.DisposeAsync();
+    }
+
+    private async Task RunOneAsync(ReceivedMessage message, MessageLease lease, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         // The handler may give the slot back early (a workflow task waiting on its eager activities).
         var slot = new TaskSlot(slots);
         TaskSlot.Hold(slot);
-        var lease = new MessageLease(queues, message, options.MessageLease, logger, cancellationToken);
         try
         {
             var outcome = await handler.HandleAsync(message, cancellationToken);
             var current = await lease.StopAsync();
             if (current is null)
             {
-                // The lease was lost (a renewal found the receipt stale: storage applied an earlier renewal whose answer was lost
-                // and the SDK's retry sent the old receipt, or the lease ran out). The message comes back when its visibility runs
-                // out and is then a duplicate; a retry this task asked for must not wait on it, so a copy carries the delay.
-                if (outcome is TaskOutcome.RetryOutcome lostRetry && TaskMessage.TryParse(message.Body) is { } task)
-                {
-                    await queues.SendAsync(message.Queue, lostRetry.Replacement ?? DeliveryCount.Carried(message, task), lostRetry.Delay, cancellationToken);
-                    wakeups.NotifyAfter(message.Queue, lostRetry.Delay, time);
-                }
-
+                // The lease was lost (a renewal found the receipt stale: storage applied an earlier renewal whose answer was lost and
+                // the SDK's retry sent the old receipt, or the lease ran out). The message itself comes back when its visibility runs
+                // out, within a lease, and is handled again then — a retry this task asked for waits that long at most. No copy is sent:
+                // the message and its copy would each be handled and each send follow-ups, one logical task become two chains.
                 return;
             }
 
@@ -216,7 +234,8 @@ public sealed class WorkflowWorker
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down mid-task: hand the message back now, so another worker runs it at once rather than after the lease.
-            await lease.ReleaseAsync();
+            using var windDown = new WindDown(cancellationToken);
+            await lease.ReleaseAsync(windDown.Token);
         }
         finally
         {
