@@ -16,11 +16,6 @@ internal sealed partial class WorkflowClient
         using var span = ServerlessFlowTelemetry.StartClientSpan("SignalWorkflow", workflowId, signalName);
         var instance = await ReadAsync(workflowId, cancellationToken);
         ServerlessFlowTelemetry.LinkToRun(span, instance.RunId, instance.TraceParent);
-        if (instance.Status != WorkflowStatus.Running)
-        {
-            throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' is {instance.Status}; only running workflows take signals.");
-        }
-
         if (registry.FindWorkflow(instance.WorkflowType) is { } definition && !definition.Signals.ContainsKey(signalName))
         {
             throw new InvalidWorkflowRequestException(
@@ -33,22 +28,55 @@ internal sealed partial class WorkflowClient
             ArgumentFit.Check(input, handler, $"the argument of signal '{signalName}'");
         }
 
+        // A signal goes to the workflow ID's open run. One that continues as new meanwhile hands it to its new run (as in Temporal):
+        // the signal is delivered there, never refused or lost; a retry of one an earlier run of the chain applied is dropped there.
         var id = requestId ?? Guid.NewGuid().ToString("N");
-        var item = new InboxItem
+        for (var attempt = 1; ; attempt++)
         {
-            Key = "s-" + id,
-            RunId = instance.RunId,
-            Event = new WorkflowSignaled { SignalName = signalName, Input = input, RequestId = id },
-            CreatedAt = time.GetUtcNow(),
-        };
+            if (await OpenRunAsync(instance, cancellationToken) is not { } runId)
+            {
+                throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' is {instance.Status}; only running workflows take signals.");
+            }
 
-        // The inbox row is the signal; the message only wakes a worker. A lost wake-up is found by the recovery sweep.
-        if (!await DeliverAsync(instance, item, history => history.OfType<WorkflowSignaled>().Any(s => s.RequestId == id), cancellationToken))
-        {
-            throw new InvalidWorkflowRequestException(
-                $"Workflow '{workflowId}' run '{instance.RunId}' closed before the signal reached it; only running workflows take signals. Nothing was delivered.");
+            var item = new InboxItem
+            {
+                // Keyed by run as well: a row left for a run that continued as new must not stand in for the one its new run needs.
+                Key = $"s-{runId}-{id}",
+                RunId = runId,
+                Event = new WorkflowSignaled { SignalName = signalName, Input = input, RequestId = id },
+                CreatedAt = time.GetUtcNow(),
+            };
+
+            // The inbox row is the signal; the message only wakes a worker. A lost wake-up is found by the recovery sweep.
+            if (await DeliverAsync(instance, runId, item, history => history.OfType<WorkflowSignaled>().Any(s => s.RequestId == id), cancellationToken))
+            {
+                return;
+            }
+
+            var after = await ReadAsync(workflowId, cancellationToken);
+            if (attempt == MaxSignalDeliveries || await OpenRunAsync(after, cancellationToken) is not { } nextRun || nextRun == runId)
+            {
+                throw new InvalidWorkflowRequestException(
+                    $"Workflow '{workflowId}' run '{runId}' closed before the signal reached it; only running workflows take signals. Nothing was delivered.");
+            }
+
+            instance = after;
         }
     }
+
+    /// <summary>How many runs a signal follows when each continues as new (or closes and another starts) before the signal lands.</summary>
+    private const int MaxSignalDeliveries = 5;
+
+    /// <summary>
+    /// The run that takes messages for the workflow <paramref name="instance"/> was read as: its run while it is running, or, in the
+    /// moment between a continue-as-new and the start of the run it named, that new run. Null when no run is open.
+    /// </summary>
+    private async Task<string?> OpenRunAsync(InstanceRecord instance, CancellationToken cancellationToken) => instance.Status switch
+    {
+        WorkflowStatus.Running => instance.RunId,
+        WorkflowStatus.ContinuedAsNew => (await store.ReadEventAsync(instance.WorkflowId, instance.RunId, instance.LastEventId, cancellationToken) as WorkflowContinuedAsNew)?.NewRunId,
+        _ => null,
+    };
 
     /// <summary>
     /// Inserts <paramref name="item"/> into the inbox of the run <paramref name="instance"/> was read as, wakes the workflow, and tells
@@ -58,18 +86,33 @@ internal sealed partial class WorkflowClient
     /// row, since a close is fenced by every inbox insert before it. A run closed by then either took the row into the history that
     /// closed it (the close committed after the insert) — <paramref name="recorded"/> finds it there — or closed first.
     /// </summary>
-    private async Task<bool> DeliverAsync(InstanceRecord instance, InboxItem item, Func<IReadOnlyList<HistoryEvent>, bool> recorded, CancellationToken cancellationToken)
+    private async Task<bool> DeliverAsync(InstanceRecord instance, InboxItem item, Func<IReadOnlyList<HistoryEvent>, bool> recorded, CancellationToken cancellationToken) =>
+        await DeliverAsync(instance, instance.RunId, item, recorded, cancellationToken);
+
+    /// <summary>
+    /// <see cref="DeliverAsync(InstanceRecord, InboxItem, Func{IReadOnlyList{HistoryEvent}, bool}, CancellationToken)"/> for the run
+    /// <paramref name="runId"/>, which is the run <paramref name="instance"/> was read as, or the run it named when it continued as new
+    /// (not started yet: the row waits for it, since nothing discards the inbox between the two runs).
+    /// </summary>
+    private async Task<bool> DeliverAsync(
+        InstanceRecord instance, string runId, InboxItem item, Func<IReadOnlyList<HistoryEvent>, bool> recorded, CancellationToken cancellationToken)
     {
         await store.AddInboxAsync(instance.WorkflowId, item, cancellationToken);
         // Sent in every case: a row that reached a closed run is discarded by the task it wakes rather than left for the sweep.
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId };
+        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = runId };
         await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
-        if (await store.ReadInstanceAsync(instance.WorkflowId, cancellationToken) is { Status: WorkflowStatus.Running } now && now.RunId == instance.RunId)
+        var now = await store.ReadInstanceAsync(instance.WorkflowId, cancellationToken);
+        if (now is { Status: WorkflowStatus.Running } && now.RunId == runId)
         {
             return true;
         }
 
-        return recorded(await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, 0, cancellationToken));
+        if (now is { Status: WorkflowStatus.ContinuedAsNew } && now.RunId == instance.RunId && runId != instance.RunId)
+        {
+            return true; // still between the two runs: the new one starts with the row in its inbox
+        }
+
+        return recorded(await store.ReadHistoryAsync(instance.WorkflowId, runId, 0, cancellationToken));
     }
 
     public async Task<WorkflowHandle> SignalWithStartAsync(string workflowType, object? input, StartWorkflowOptions options, string signalName, object? signalArgument, string? requestId = null, CancellationToken cancellationToken = default)
@@ -130,7 +173,11 @@ internal sealed partial class WorkflowClient
     private async Task<bool> SignalRecordedAsync(WorkflowHandle handle, string requestId, CancellationToken cancellationToken) =>
         (await store.ReadHistoryAsync(handle.Id, handle.RunId, 0, cancellationToken)).OfType<WorkflowSignaled>().Any(s => s.RequestId == requestId);
 
-    public async Task<bool> CancelWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
+    public Task<bool> CancelWorkflowAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default) =>
+        CancelWorkflowAsync(workflowId, reason, requestId: null, cancellationToken);
+
+    /// <summary>A cancellation request recorded with <paramref name="requestId"/> (<see cref="WorkflowCancelRequested.RequestId"/>).</summary>
+    internal async Task<bool> CancelWorkflowAsync(string workflowId, string? reason, string? requestId, CancellationToken cancellationToken)
     {
         var instance = await ReadAsync(workflowId, cancellationToken);
         if (instance.Status != WorkflowStatus.Running)
@@ -141,7 +188,7 @@ internal sealed partial class WorkflowClient
         // One cancellation request per run: the key makes repeats no-ops.
         var item = new InboxItem
         {
-            Key = "c-" + instance.RunId, RunId = instance.RunId, Event = new WorkflowCancelRequested { Reason = reason }, CreatedAt = time.GetUtcNow(),
+            Key = "c-" + instance.RunId, RunId = instance.RunId, Event = new WorkflowCancelRequested { Reason = reason, RequestId = requestId }, CreatedAt = time.GetUtcNow(),
         };
         // A request that reached the run only after it closed is answered as a cancel of a closed run.
         return await DeliverAsync(instance, item, history => history.Any(e => e is WorkflowCancelRequested), cancellationToken);

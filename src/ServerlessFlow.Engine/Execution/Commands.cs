@@ -95,12 +95,12 @@ internal sealed record CancelWorkflowCommand(string? Reason) : Command
     public override string Describe() => "CancelWorkflow";
 }
 
-internal sealed record ContinueAsNewCommand(JsonElement? Input) : Command
+internal sealed record ContinueAsNewCommand(JsonElement? Input, IReadOnlyList<string>? SignalRequestIds) : Command
 {
     public override bool Matches(HistoryEvent recorded) => recorded is WorkflowContinuedAsNew;
 
     public override HistoryEvent ToEvent(long eventId, DateTimeOffset now) =>
-        new WorkflowContinuedAsNew { EventId = eventId, Timestamp = now, NewRunId = Guid.NewGuid().ToString("N"), Input = Input };
+        new WorkflowContinuedAsNew { EventId = eventId, Timestamp = now, NewRunId = Guid.NewGuid().ToString("N"), Input = Input, SignalRequestIds = SignalRequestIds };
 
     public override string Describe() => "ContinueAsNew";
 }

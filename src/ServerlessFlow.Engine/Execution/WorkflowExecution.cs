@@ -33,6 +33,9 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     private readonly Dictionary<string, bool> patches = new(StringComparer.Ordinal);
     private readonly HashSet<long> abandoned = [];
     private readonly HashSet<string> seenRequests = new(StringComparer.Ordinal);
+
+    /// <summary>Signal request IDs this run and the runs before it applied, oldest first: what a continue-as-new hands on.</summary>
+    private readonly List<string> signalRequestIds = [];
     private readonly SearchAttributeRegistry attributes;
     private IReadOnlyDictionary<string, JsonElement> currentAttributes = new Dictionary<string, JsonElement>();
     private Exception? taskFailure;
@@ -65,6 +68,12 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
     /// <summary>Events after which a workflow is told to continue as new: well before Temporal's 10,240-event warning.</summary>
     public const int SuggestContinueAsNewAfterEvents = 4_096;
 
+    /// <summary>
+    /// How many of the latest signal request IDs a continue-as-new hands to the new run: a retry comes within moments of its first
+    /// try, and the list is written into two events of every continue-as-new (1,000 generated IDs are about 35 KB).
+    /// </summary>
+    public const int MaxCarriedSignalRequestIds = 1_000;
+
     public bool IsCancellationRequested { get; private set; }
 
     public bool ContinueAsNewSuggested => LastEventId >= SuggestContinueAsNewAfterEvents;
@@ -83,6 +92,7 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         {
             unrunStart = onlyStart;
             LastEventId = onlyStart.EventId;
+            RememberPriorSignals(onlyStart); // signals may arrive before the start runs, and must be told apart from retries then too
             return;
         }
 
@@ -337,16 +347,34 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
         }
     }
 
+    /// <summary>Signals the runs before this one (continue-as-new) applied: retries of them are not applied again.</summary>
+    private void RememberPriorSignals(WorkflowStarted started)
+    {
+        foreach (var prior in started.PriorSignalRequestIds ?? [])
+        {
+            if (seenRequests.Add("s-" + prior))
+            {
+                signalRequestIds.Add(prior);
+            }
+        }
+    }
+
     /// <summary>Applies one recorded event to the in-memory state (awaiters, clock, last event ID).</summary>
     private void Apply(HistoryEvent recorded)
     {
         LastEventId = Math.Max(LastEventId, recorded.EventId);
+        if (recorded is WorkflowSignaled { RequestId: var requestId } && !seenRequests.Contains("s-" + requestId))
+        {
+            signalRequestIds.Add(requestId);
+        }
+
         switch (recorded)
         {
             case WorkflowSignaled { RequestId: var signalId } when !seenRequests.Add("s-" + signalId):
             case WorkflowUpdateAccepted { UpdateId: var updateId } when !seenRequests.Add("u-" + updateId):
                 break;
             case WorkflowStarted started:
+                RememberPriorSignals(started);
                 Random = new Random(started.RandomSeed);
                 currentAttributes = started.SearchAttributes ?? new Dictionary<string, JsonElement>();
                 Schedule(() => runMethod = Call(() =>
@@ -473,7 +501,8 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
             : finished.Exception!.InnerExceptions.Count == 1 ? finished.Exception.InnerException! : finished.Exception;
         return error switch
         {
-            ContinueAsNewException next => new ContinueAsNewCommand(PayloadJson.ToElement(next.Input)),
+            ContinueAsNewException next => new ContinueAsNewCommand(
+                PayloadJson.ToElement(next.Input), signalRequestIds.Count == 0 ? null : signalRequestIds.TakeLast(MaxCarriedSignalRequestIds).ToList()),
             OperationCanceledException when IsCancellationRequested => new CancelWorkflowCommand(cancelReason),
             // While replaying, code throws only where history already recorded how the run ended: histories of runs that an older
             // engine failed for any exception still replay (a task failure is never committed, so it is never replayed).

@@ -9,7 +9,7 @@ namespace ServerlessFlow.Engine.Runtime;
 /// nothing: the signal travels under a request ID derived from the requesting run and event (the target applies it once), a
 /// cancellation request is one per target run, and the report has a key of its own.
 /// </summary>
-internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSender outbox, IWorkflowClient client, TimeProvider time)
+internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSender outbox, Client.WorkflowClient client, TimeProvider time)
 {
     /// <summary>The failure type of a request whose target does not exist, or whose given run is not the current one.</summary>
     public const string NotFoundFailureType = "ExternalWorkflowNotFound";
@@ -23,7 +23,10 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
         Kind = TaskKind.ExternalRequest, WorkflowId = requester.WorkflowId, RunId = requester.RunId, ScheduledEventId = requestedEventId,
     });
 
-    /// <summary>The signal's request ID: the requesting run and event, so every delivery of one request is the same signal to the target.</summary>
+    /// <summary>
+    /// The request ID of a signal or cancellation another workflow requested: the requesting run and event, so every delivery of one
+    /// request is the same request to the target, and a repeat finds it recorded by this field rather than by its wording.
+    /// </summary>
     public static string SignalRequestId(string requesterRunId, long requestedEventId) => $"ext-{requesterRunId}-{requestedEventId}";
 
     public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
@@ -43,7 +46,8 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
             ExternalWorkflowCancelRequested cancel => await DeliverAsync(cancel.TargetWorkflowId, cancel.TargetRunId, eventId, async target =>
             {
                 var reason = $"Requested by workflow '{message.WorkflowId}'.";
-                if (!await client.CancelWorkflowAsync(target.WorkflowId, reason, cancellationToken) && !await CancelRecordedAsync(target, reason, cancellationToken))
+                var requestId = SignalRequestId(runId, eventId);
+                if (!await client.CancelWorkflowAsync(target.WorkflowId, reason, requestId, cancellationToken) && !await CancelRecordedAsync(target, requestId, cancellationToken))
                 {
                     throw new InvalidWorkflowRequestException($"Workflow '{target.WorkflowId}' is {target.Status}; only running workflows can be canceled.");
                 }
@@ -87,8 +91,8 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
     /// True when the target run already recorded this request: an earlier delivery of the message made it and then stopped short of
     /// its report (the process died), and the run has closed since — the request was delivered, whatever the repeat finds.
     /// </summary>
-    private async Task<bool> CancelRecordedAsync(InstanceRecord target, string reason, CancellationToken cancellationToken) =>
-        (await store.ReadHistoryAsync(target.WorkflowId, target.RunId, 0, cancellationToken)).OfType<WorkflowCancelRequested>().Any(c => c.Reason == reason);
+    private async Task<bool> CancelRecordedAsync(InstanceRecord target, string requestId, CancellationToken cancellationToken) =>
+        (await store.ReadHistoryAsync(target.WorkflowId, target.RunId, 0, cancellationToken)).OfType<WorkflowCancelRequested>().Any(c => c.RequestId == requestId);
 
     private static ExternalWorkflowRequestFailed Failed(long eventId, string type, string message) =>
         new() { RequestedEventId = eventId, Failure = new FailureInfo { Type = type, Message = message, NonRetryable = true } };

@@ -541,7 +541,9 @@ internal sealed class WorkflowTaskProcessor(
             new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy), instance.TraceParent);
 
         // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent; the next round writes its index entry.
-        var next = commit with { Instance = commit.Instance with { Outbox = [] } };
+        // It knows the signals the chain applied, so that a retry of one of them is not applied again.
+        var started = (WorkflowStarted)commit.NewEvents[0] with { PriorSignalRequestIds = closing.SignalRequestIds };
+        var next = commit with { Instance = commit.Instance with { Outbox = [] }, NewEvents = [started] };
         return await store.CommitAsync(next, cancellationToken) is not null;
     }
 

@@ -37,6 +37,13 @@ public sealed record WorkflowStarted : HistoryEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public TimeSpan? StartDelay { get; init; }
 
+    /// <summary>
+    /// For a run started by continue-as-new: the request IDs of the signals the runs before it applied (the most recent ones), so that
+    /// a retry of a signal an earlier run of the chain applied is acknowledged and not applied again. Null for a first run.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public IReadOnlyList<string>? PriorSignalRequestIds { get; init; }
+
     /// <summary>When the run's code begins: the start plus its <see cref="StartDelay"/>.</summary>
     [JsonIgnore]
     public DateTimeOffset BeginsAt => Timestamp + (StartDelay ?? TimeSpan.Zero);
@@ -113,6 +120,13 @@ public sealed record WorkflowCancelRequested : HistoryEvent
 {
     /// <summary>Why, if the requester said.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>
+    /// The request that made it when another workflow asked (its requesting run and event), so that a repeat of that request knows
+    /// it was made; null for a request from a client.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public string? RequestId { get; init; }
 }
 
 /// <summary>The workflow ended because of a cancellation request; last event of the run.</summary>
@@ -138,6 +152,13 @@ public sealed record WorkflowContinuedAsNew : HistoryEvent
 
     /// <summary>The new run's input.</summary>
     public JsonElement? Input { get; init; }
+
+    /// <summary>
+    /// The request IDs of the signals this run and those before it applied (the most recent ones), handed to the new run
+    /// (<see cref="WorkflowStarted.PriorSignalRequestIds"/>). Null when there were none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public IReadOnlyList<string>? SignalRequestIds { get; init; }
 
     /// <inheritdoc />
     [JsonIgnore]
