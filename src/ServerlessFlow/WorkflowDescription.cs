@@ -62,6 +62,12 @@ public sealed record WorkflowDescription
     /// <summary>The last workflow task failure (for example a non-determinism error), while it persists.</summary>
     public string? LastTaskFailure { get; init; }
 
+    /// <summary>
+    /// Messages the run waits on that were dead-lettered (what, why, and the way out), oldest first, each until it is dealt with: the
+    /// work it was about is settled (requeue it from the dead letters), or for a wake-up, the run commits again. Empty when none.
+    /// </summary>
+    public IReadOnlyList<string> DeadLetters { get; init; } = [];
+
     /// <summary>Reads the result as <typeparamref name="T"/>; throws <see cref="WorkflowFailedException"/> if the run did not complete.</summary>
     public T? GetResult<T>() => Status switch
     {

@@ -60,8 +60,54 @@ public sealed class DeadLetteredActivityTests(AzuriteFixture azurite)
         Assert.Null(closed.LastTaskFailure);
     }
 
+    [Fact]
+    public async Task DeadLetter_ActivityTaskDeadLetteredThenAnUnrelatedTaskCommits_DescribeStillShowsItUntilTheRequeueSettlesIt()
+    {
+        var backend = await TestBackends.CreateAsync(azurite);
+        await using var home = Engine(backend, QueueNames.DefaultTaskQueue);
+        await using var remote = Engine(backend, RemoteQueue);
+        var client = home.GetRequiredService<IWorkflowClient>();
+        using var stop = new CancellationTokenSource();
+        var homeWorker = home.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
+        var id = "dead-then-signal-" + Guid.NewGuid().ToString("N");
+        var activityQueue = QueueNames.Activity(RemoteQueue);
+
+        await client.StartWorkflowAsync(nameof(CallsRemoteActivityAndTakesPings), null, new StartWorkflowOptions { Id = id });
+        await Polling.UntilAsync(TimeSpan.FromSeconds(30), "the activity task to be sent", async () =>
+            ((await backend.Store.ReadInstanceAsync(id, Ct)) is { PendingActivities.Count: 1, OutboxPending: false }, 0));
+        await backend.Queues.EnsureQueueAsync(activityQueue, Ct);
+        for (var delivery = 0; delivery < MaxDeliveries; delivery++)
+        {
+            var taken = Assert.Single(await backend.Queues.ReceiveAsync(activityQueue, 1, TimeSpan.FromMinutes(1), Ct));
+            await backend.Queues.SetVisibilityAsync(taken, TimeSpan.Zero, Ct);
+        }
+
+        var remoteWorker = remote.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
+        await Polling.UntilAsync(TimeSpan.FromSeconds(30), "describe to name the dead letter", async () => ((await client.DescribeWorkflowAsync(id)).DeadLetters.Count == 1, 0));
+
+        // An unrelated workflow task commits (a signal is applied): the dead letter is still what the run waits on.
+        await client.SignalWorkflowAsync(id, "ping", null);
+        await Polling.UntilAsync(TimeSpan.FromSeconds(30), "the signal to be applied", async () =>
+            ((await client.GetHistoryAsync(id)).OfType<History.WorkflowSignaled>().Any(), 0));
+        var afterSignal = await client.DescribeWorkflowAsync(id);
+
+        var letter = Assert.Single((await backend.DeadLetters.ListAsync(activityQueue, 10, null, Ct)).Items);
+        await backend.DeadLetters.RequeueAsync(letter.Queue, letter.MessageId, Ct);
+        var closed = await client.WaitForCloseAsync(id, TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await Task.WhenAll(homeWorker, remoteWorker);
+
+        Assert.Null(afterSignal.LastTaskFailure); // the task failure is the last task's, and that task succeeded
+        var note = Assert.Single(afterSignal.DeadLetters);
+        Assert.Contains("activity event", note, StringComparison.Ordinal);
+        Assert.Contains(letter.MessageId, note, StringComparison.Ordinal);
+        Assert.Equal((WorkflowStatus.Completed, 7), (closed.Status, closed.GetResult<int>()));
+        Assert.Empty(closed.DeadLetters);
+    }
+
     private static ServiceProvider Engine(AzureStorageBackend backend, string taskQueue) => TestBackends.Engine(backend, flow => flow
         .AddWorkflow<CallsRemoteActivity>()
+        .AddWorkflow<CallsRemoteActivityAndTakesPings>()
         .AddActivities<RemoteActivities>()
         .ConfigureWorker(o => o with
         {
@@ -79,6 +125,24 @@ public sealed class CallsRemoteActivity
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Workflow methods are instance methods the worker calls.")]
     public Task<int> RunAsync() =>
         Workflow.ExecuteActivityAsync((RemoteActivities a) => a.Seven(), new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMinutes(1), TaskQueue = "remote" });
+}
+
+/// <summary>Runs one activity on the "remote" task queue and returns its result; takes "ping" signals meanwhile.</summary>
+[Workflow]
+public sealed class CallsRemoteActivityAndTakesPings
+{
+    /// <summary>Runs the workflow.</summary>
+    [WorkflowRun]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Workflow methods are instance methods the worker calls.")]
+    public Task<int> RunAsync() =>
+        Workflow.ExecuteActivityAsync((RemoteActivities a) => a.Seven(), new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMinutes(1), TaskQueue = "remote" });
+
+    /// <summary>Does nothing: a workflow task that commits.</summary>
+    [WorkflowSignal("ping")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Signal handlers are instance methods the worker calls.")]
+    public void Ping()
+    {
+    }
 }
 
 /// <summary>An activity served on the "remote" task queue.</summary>

@@ -24,6 +24,14 @@ public sealed class DelayedStartWorkflow
 
 public sealed record DelayedStartResult(DateTime BeganAt, string Word);
 
+/// <summary>Returns at once: a run that needs nothing but its start.</summary>
+[Workflow]
+public sealed class BeginsAndEnds
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Task.FromResult("began");
+}
+
 /// <summary>A start with <see cref="StartWorkflowOptions.StartDelay"/> on both backends, in real time with short delays.</summary>
 public abstract class StartDelayTests : EngineSuite
 {
@@ -78,6 +86,23 @@ public abstract class StartDelayTests : EngineSuite
 
         Assert.Contains("StartDelay", error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => engine.Client.DescribeWorkflowAsync("refused-delay"));
+    }
+
+    [Fact]
+    public async Task Sweep_DelayedStartsWakeUpLost_TheRunBeginsOnceItIsDue()
+    {
+        // The start's delayed wake-up is sent (the sender is told so) and never arrives: dead-lettered, or deleted from the queue.
+        var backend = NewBackend();
+        var queues = new HoldingQueues(backend.Queues);
+        queues.Hold(message => message is { Kind: TaskKind.Workflow, TimerAt: not null });
+        await using var engine = new EngineHarness(b => b.AddWorkflow<BeginsAndEnds>(), backend with { Queues = queues });
+        var handle = await engine.Client.StartWorkflowAsync(nameof(BeginsAndEnds), null, new StartWorkflowOptions { StartDelay = TimeSpan.FromSeconds(1) });
+
+        var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        Assert.Single(queues.Held); // it never arrived: the recovery sweep began the run
+        Assert.All((await engine.Client.GetHistoryAsync(handle.Id)).Skip(1), e => Assert.True(e.Timestamp >= closed.FirstTaskDueAt, $"{e.Describe()} ran before the due time"));
     }
 
     [Fact]

@@ -58,6 +58,9 @@ public sealed record InstanceRecord
     /// <summary>The last workflow task failure (a non-determinism error, say); cleared by the next successful commit.</summary>
     public string? LastTaskFailure { get; init; }
 
+    /// <summary>Dead-lettered messages the run waits on, until each is dealt with (see <see cref="DeadLetterNote"/>); oldest first.</summary>
+    public IReadOnlyList<DeadLetterNote> DeadLetters { get; init; } = [];
+
     /// <summary>
     /// Orders the visibility index writes of this workflow ID: +1 per commit and carried over to the next
     /// run; a new ID starts at the clock's ticks, so a start after a purge outranks index writes the purge missed.
@@ -85,6 +88,13 @@ public sealed record InstanceRecord
     /// delayed wake-up (<see cref="TaskMessage.TimerAt"/> set to this time) begins the run, re-armed if it arrives early.
     /// </summary>
     public DateTimeOffset? FirstTaskDueAt { get; init; }
+
+    /// <summary>
+    /// True from a delayed start (<see cref="FirstTaskDueAt"/>) until its first workflow task commits: the run's code has not begun,
+    /// and its only trigger is the start's delayed wake-up. While it is set, the recovery sweep treats the due time like a timer's
+    /// (<see cref="Worker.TimerDue"/>), so a lost wake-up does not leave the run waiting forever.
+    /// </summary>
+    public bool AwaitingFirstTask { get; init; }
 
     /// <summary>Set while the run is suspended: no workflow task runs until a resume clears it (and wakes the workflow).</summary>
     public WorkflowSuspension? Suspension { get; init; }

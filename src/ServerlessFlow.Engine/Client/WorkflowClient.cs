@@ -269,6 +269,7 @@ internal sealed partial class WorkflowClient(
         PendingActivities = instance.PendingActivities.Select(a => new PendingActivityDescription(a.ScheduledEventId, a.ActivityName, a.TaskQueue)).ToList(),
         PendingTimers = instance.Timers.Select(t => t.FireAt).ToList(),
         LastTaskFailure = instance.LastTaskFailure,
+        DeadLetters = instance.Status == WorkflowStatus.Running ? [.. instance.DeadLetters.Select(d => d.Note)] : [],
         SearchAttributes = instance.SearchAttributes,
         Suspension = instance.Status == WorkflowStatus.Running ? instance.Suspension : null,
         FirstTaskDueAt = instance.FirstTaskDueAt,

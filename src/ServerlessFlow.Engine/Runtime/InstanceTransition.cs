@@ -194,6 +194,8 @@ internal static class InstanceTransition
                 Outbox = outbox,
                 OutboxPending = outbox.Count > 0 || visibilityChanged,
                 LastTaskFailure = null,
+                AwaitingFirstTask = false, // every commit after the start's follows a workflow task
+                DeadLetters = closed || before.DeadLetters.Count == 0 ? [] : [.. before.DeadLetters.Where(n => n.FirstEventId is not null && !newEvents.Any(n.SettledBy))],
             },
             NewEvents = newEvents,
             ConsumedInbox = consumedInbox,

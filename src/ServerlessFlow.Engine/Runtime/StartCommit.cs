@@ -56,7 +56,7 @@ internal static class StartCommit
         var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = dueAt };
         return start with
         {
-            Instance = instance with { Outbox = [new OutboundMessage(QueueNames.Workflow(instance.TaskQueue), wake, dueAt)], FirstTaskDueAt = dueAt },
+            Instance = instance with { Outbox = [new OutboundMessage(QueueNames.Workflow(instance.TaskQueue), wake, dueAt)], FirstTaskDueAt = dueAt, AwaitingFirstTask = true },
             NewEvents = [started with { StartDelay = delay }],
         };
     }

@@ -9,9 +9,10 @@ namespace ServerlessFlow.Engine.Worker;
 /// anything: an activity task whose row is still scheduled, a wake-up, a child's start or its report to the parent, a request to
 /// another workflow. The workflow would show Running with nothing wrong, so its instance row records the dead letter as its
 /// <see cref="InstanceRecord.LastTaskFailure"/> — what was dead-lettered, why, and the way out (requeue it from the dead letters once
-/// the cause is fixed). Like any task failure, the note is replaced by the workflow's next successful commit; the dead letter stays listed.
+/// the cause is fixed) — and keeps it in <see cref="InstanceRecord.DeadLetters"/> until the work it is about is settled (describe's
+/// <c>deadLetters</c>), however many unrelated tasks commit meanwhile. The dead letter itself stays listed until it is requeued.
 /// </summary>
-internal sealed class DeadLetterNotice(IWorkflowStore store, ILogger<DeadLetterNotice> logger)
+internal sealed class DeadLetterNotice(IWorkflowStore store, TimeProvider time, ILogger<DeadLetterNotice> logger)
 {
     /// <summary>Records the note on the waiting workflow's open run; never throws (the dead-lettering must go on).</summary>
     public async Task RecordAsync(ReceivedMessage message, TaskMessage task, string reason, CancellationToken cancellationToken)
@@ -21,12 +22,33 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, ILogger<DeadLetterN
             return;
         }
 
+        var text = Describe(message, task, reason);
+        var (first, last) = WaitedOn(task);
         try
         {
-            if (await store.ReadInstanceAsync(workflowId, cancellationToken) is { Status: WorkflowStatus.Running, ETag: { } etag } instance
-                && (runId is null || instance.RunId == runId))
+            // A fenced commit with no events, retried on a lost race: the note is kept apart from lastTaskFailure, which the next
+            // commit of any task clears, and goes only when the work it is about is settled (DeadLetterNote).
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
             {
-                await store.RecordTaskFailureAsync(workflowId, etag, Describe(message, task, reason), cancellationToken);
+                if (await store.ReadInstanceAsync(workflowId, cancellationToken) is not { Status: WorkflowStatus.Running } instance || (runId is not null && instance.RunId != runId))
+                {
+                    return;
+                }
+
+                var note = new DeadLetterNote(text, time.GetUtcNow(), first, last);
+                var commit = new WorkflowCommit
+                {
+                    Instance = instance with
+                    {
+                        Version = instance.Version + 1,
+                        LastTaskFailure = text,
+                        DeadLetters = [.. instance.DeadLetters.TakeLast(DeadLetterNote.MaxPerRun - 1), note],
+                    },
+                };
+                if (await store.CommitAsync(commit, cancellationToken) is not null)
+                {
+                    return;
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -34,6 +56,18 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, ILogger<DeadLetterN
             Log.DeadLetterNoticeFailed(logger, workflowId, message.MessageId, message.Queue, e);
         }
     }
+
+    /// <summary>Attempts at the note's commit when other writers keep winning the race for the instance row.</summary>
+    private const int MaxAttempts = 5;
+
+    /// <summary>The scheduled events of the waiting run the message was about; nulls for a wake-up.</summary>
+    private static (long? First, long? Last) WaitedOn(TaskMessage task) => task.Kind switch
+    {
+        TaskKind.ChildClosed => (task.Parent?.ScheduledEventId, task.Parent?.ScheduledEventId),
+        TaskKind.Activity or TaskKind.ActivityTimeout or TaskKind.StartChild or TaskKind.ExternalRequest when task.ScheduledEventId is { } first =>
+            (first, task.ThroughScheduledEventId ?? first),
+        _ => (null, null),
+    };
 
     /// <summary>The workflow (and run) that waits on the message; null for messages nothing waits on (schedules, retention, a policy for a closed parent's child).</summary>
     private static (string WorkflowId, string? RunId)? Waiting(TaskMessage task) => task.Kind switch
@@ -47,7 +81,12 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, ILogger<DeadLetterN
     {
         var about = task.Kind switch
         {
+            // A batch message stands for every activity of its range (e through te): the note names them all.
+            TaskKind.Activity when task.ThroughScheduledEventId is { } through && through > task.ScheduledEventId =>
+                $"the task of the batch of activity events {task.ScheduledEventId} through {through}",
             TaskKind.Activity => $"the task of activity event {task.ScheduledEventId} (attempt {task.Attempt})",
+            TaskKind.ActivityTimeout when task.ThroughScheduledEventId is { } through && through > task.ScheduledEventId =>
+                $"the timeout check of activity events {task.ScheduledEventId} through {through}",
             TaskKind.ActivityTimeout => $"the timeout check of activity event {task.ScheduledEventId}",
             TaskKind.ActivityCheck => "the activity check",
             TaskKind.StartChild => $"the start of the child workflow of event {task.ScheduledEventId}",
