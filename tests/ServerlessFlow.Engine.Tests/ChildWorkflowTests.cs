@@ -111,7 +111,10 @@ public abstract class ChildWorkflowTests : EngineSuite
         var parent = (await engine.Client.StartWorkflowAsync(nameof(ParentOfContinuingChild), policy, new StartWorkflowOptions { Id = $"between-{policy}" })).Id;
         var child = parent + "-kid";
         var firstRun = await Eventually.WaitAsync(() => DescribeIfStartedAsync(engine.Client, child), d => d is { Status: WorkflowStatus.Running });
-        await Eventually.WaitAsync(() => Task.FromResult(queues.Settled), settled => settled.Any(m => m.Kind == TaskKind.Workflow && m.WorkflowId == child));
+        // Every wake-up of its first run has been handled (its start may send several): no task of this process owns it now, so
+        // none goes on from the continue-as-new below into the next run.
+        await Eventually.WaitAsync(
+            () => Task.FromResult(queues.Finished(m => m.Kind == TaskKind.Workflow && m.WorkflowId == child)), finished => finished);
 
         // Its first task ran, so only the signal wakes it now. It continues as new, and the wake-up that starts its next run
         // is late (as is any wake-up of the sweep): it stays between two runs.
