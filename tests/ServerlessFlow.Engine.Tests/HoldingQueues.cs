@@ -43,6 +43,8 @@ internal sealed class HoldingQueues(ITaskQueues inner) : ITaskQueues
         }
     }
 
+    public TimeSpan MaxDelay => inner.MaxDelay;
+
     public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
 
     public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ internal sealed class WorkflowTaskProcessor(
         Again,
     }
 
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, long deliveryCount, CancellationToken cancellationToken)
+    public async Task<TaskOutcome> HandleAsync(WorkflowTaskMessage message, long deliveryCount, CancellationToken cancellationToken)
     {
         // A wake-up for a workflow this process is already working on is folded into that work: the
         // owner loads again before it stops, and sees every inbox row written before this message was
@@ -76,8 +76,7 @@ internal sealed class WorkflowTaskProcessor(
             await RecordFailureAsync(message.WorkflowId, e.Message, cancellationToken);
 
             // The retry count travels in the message: on Functions a retry is a fresh copy whose dequeue count starts again.
-            var retries = Math.Max(deliveryCount, (message.Failures ?? 0) + 1);
-            return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Worker.RetryBackoff.After(retries));
+            return Worker.Redelivery.AfterWorkflowTaskFailure(message, deliveryCount);
         }
         catch (StoreException e) when (IsRefusal(e) && message.Failures is >= 1)
         {
@@ -113,11 +112,11 @@ internal sealed class WorkflowTaskProcessor(
         {
             Loaded = started is null ? null : new WorkflowSnapshot { Instance = committed, Inbox = [], History = [started], HistoryAfter = 0 },
         };
-        var message = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = committed.WorkflowId, RunId = committed.RunId };
+        var message = new WorkflowTaskMessage { WorkflowId = committed.WorkflowId, RunId = committed.RunId };
         eagerRuns.Run(stopping => RunStartedAsync(message, committed.TaskQueue, session, stopping));
     }
 
-    private async Task RunStartedAsync(TaskMessage message, string taskQueue, WorkflowTaskSession session, CancellationToken stopping)
+    private async Task RunStartedAsync(WorkflowTaskMessage message, string taskQueue, WorkflowTaskSession session, CancellationToken stopping)
     {
         // The first task counts against the workflow-task concurrency like a received message (and, like one, gives its slot
         // back while it waits on eager activities). A start made while handling a message (a schedule's) holds a slot of its own.
@@ -159,7 +158,7 @@ internal sealed class WorkflowTaskProcessor(
     }
 
     /// <summary>Runs rounds, and keeps driving the workflow while eager activities run; false when commits kept losing races.</summary>
-    private async Task<bool> DriveAsync(TaskMessage message, WorkflowTaskSession session, CancellationToken cancellationToken)
+    private async Task<bool> DriveAsync(WorkflowTaskMessage message, WorkflowTaskSession session, CancellationToken cancellationToken)
     {
         var firstRound = true;
         while (true)
@@ -209,7 +208,7 @@ internal sealed class WorkflowTaskProcessor(
     private static bool IsRefusal(StoreException e) => e.Status is >= 400 and < 500 and not (408 or 429);
 
     /// <summary>Runs rounds until nothing is left to do; false when commits kept losing races.</summary>
-    private async Task<bool> RunRoundsAsync(TaskMessage message, WorkflowTaskSession session, bool firstCall, CancellationToken cancellationToken)
+    private async Task<bool> RunRoundsAsync(WorkflowTaskMessage message, WorkflowTaskSession session, bool firstCall, CancellationToken cancellationToken)
     {
         for (var round = 0; round < MaxRounds; round++)
         {
@@ -222,7 +221,7 @@ internal sealed class WorkflowTaskProcessor(
         return false;
     }
 
-    private async Task<Round> RunRoundAsync(TaskMessage message, WorkflowTaskSession session, bool firstRound, CancellationToken cancellationToken)
+    private async Task<Round> RunRoundAsync(WorkflowTaskMessage message, WorkflowTaskSession session, bool firstRound, CancellationToken cancellationToken)
     {
         var cached = cache.Take(message.WorkflowId);
         var snapshot = await SnapshotAsync(session, cached, cancellationToken);
@@ -465,12 +464,12 @@ internal sealed class WorkflowTaskProcessor(
 
         var ids = chosen.Select(row => row.ScheduledEventId).ToHashSet();
         var instance = commit.Instance;
-        var remaining = instance.Outbox.Where(o => !(o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout && o.Message.ScheduledEventId is { } id && ids.Contains(id))).ToList();
+        var remaining = instance.Outbox.Where(o => !(ActivityMessages.ScheduledEventIdOf(o.Message) is { } id && ids.Contains(id))).ToList();
         var checkAt = chosen.Min(row => Activities.ActivityTimeouts.ScheduleDeadline(row) is { } s2c && s2c < Activities.ActivityTimeouts.AttemptDeadline(row).At
             ? s2c : Activities.ActivityTimeouts.AttemptDeadline(row).At) + options.ActivityTimeoutSlack;
         if (instance.ActivityCheckAt is not { } armed || armed <= now || armed > checkAt)
         {
-            var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = checkAt };
+            var check = new ActivityCheckMessage { WorkflowId = instance.WorkflowId, RunId = instance.RunId, CheckAt = checkAt };
             armedChecks.Add(instance.WorkflowId, instance.RunId, await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), check, checkAt, cancellationToken));
             armed = checkAt;
         }
@@ -592,10 +591,10 @@ internal sealed class WorkflowTaskProcessor(
     /// A timer wake-up (or a delayed start's) capped at the queue's delay limit, or rounded down by it, arrives before it is due:
     /// send the next leg.
     /// </summary>
-    private async Task RearmEarlyTimerAsync(TaskMessage message, InstanceRecord instance, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RearmEarlyTimerAsync(WorkflowTaskMessage message, InstanceRecord instance, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (message.TimerAt is { } at && at > now && message.RunId == instance.RunId
-            && (instance.Timers.Any(t => t.FireAt == at) || (message.Kind == TaskKind.Workflow && instance.FirstTaskDueAt == at)))
+            && (instance.Timers.Any(t => t.FireAt == at) || instance.FirstTaskDueAt == at))
         {
             await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), message, at, cancellationToken);
         }

@@ -52,7 +52,7 @@ internal sealed class MessageLease : IAsyncDisposable
         using var deadline = new CancellationTokenSource(ReleaseTimeout);
         try
         {
-            await queues.SetVisibilityAsync(DeliveryCount.Settled(held), TimeSpan.Zero, deadline.Token);
+            await queues.SetVisibilityAsync(Redelivery.Settled(held), TimeSpan.Zero, deadline.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

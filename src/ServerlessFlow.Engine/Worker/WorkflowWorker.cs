@@ -180,7 +180,7 @@ public sealed class WorkflowWorker
                 // out and is then a duplicate; a retry this task asked for must not wait on it, so a copy carries the delay.
                 if (outcome is TaskOutcome.RetryOutcome lostRetry && TaskMessage.TryParse(message.Body) is { } task)
                 {
-                    await queues.SendAsync(message.Queue, lostRetry.Replacement ?? DeliveryCount.Carried(message, task), lostRetry.Delay, cancellationToken);
+                    await queues.SendAsync(message.Queue, lostRetry.Replacement ?? Redelivery.Carried(message, task), Redelivery.DelayOf(lostRetry, queues), cancellationToken);
                     wakeups.NotifyAfter(message.Queue, lostRetry.Delay, time);
                 }
 
@@ -190,7 +190,7 @@ public sealed class WorkflowWorker
             if (outcome is TaskOutcome.RetryOutcome { Replacement: { } replacement } replaced)
             {
                 // Replacement first, then delete: a crash in between leaves a duplicate, never nothing.
-                await queues.SendAsync(message.Queue, replacement, replaced.Delay, cancellationToken);
+                await queues.SendAsync(message.Queue, replacement, Redelivery.DelayOf(replaced, queues), cancellationToken);
                 wakeups.NotifyAfter(message.Queue, replaced.Delay, time);
                 await queues.DeleteAsync(current, cancellationToken);
                 return;
@@ -198,7 +198,7 @@ public sealed class WorkflowWorker
 
             await (outcome switch
             {
-                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(DeliveryCount.Settled(current), retry.Delay, cancellationToken),
+                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(Redelivery.Settled(current), Redelivery.DelayOf(retry, queues), cancellationToken),
                 TaskOutcome.DeadLetterOutcome dead => queues.DeadLetterAsync(current, dead.Reason, cancellationToken),
                 _ => queues.DeleteAsync(current, cancellationToken),
             });
