@@ -13,10 +13,9 @@ public sealed record WorkerOptions
     public int MaxConcurrentActivities { get; init; } = 32;
 
     /// <summary>
-    /// How long an idle poller waits between two polls of its queue (a poll that came back full is followed by another at
-    /// once). Work this process creates for itself (messages it sends, delayed ones when they come due, retries it puts back)
-    /// wakes its pollers at once whatever this is, so it bounds only how late work sent by other processes is noticed, and
-    /// sets the idle cost: one receive per interval on each of two queues per task queue.
+    /// Longest wait between polls of an idle queue (idle pollers back off up to this). Work this process creates for itself
+    /// (messages it sends, delayed ones when they come due, retries it puts back) wakes its pollers at once whatever this is,
+    /// so it bounds only how late work sent by other processes is noticed, and the idle cost: two queues per task queue.
     /// </summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(10);
 

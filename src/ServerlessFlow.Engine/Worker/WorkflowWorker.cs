@@ -8,13 +8,15 @@ namespace ServerlessFlow.Engine.Worker;
 /// A polling worker for hosts that own their loop (the dev server, a console app, a unit test): it
 /// receives workflow and activity tasks from the task queues it serves, runs them within the
 /// concurrency limits, keeps each message hidden while its task runs, applies the outcome, and runs
-/// the recovery sweep. An idle poller polls once per <see cref="WorkerOptions.MaxPollInterval"/>; a message this process sends
-/// to itself wakes it at once.
+/// the recovery sweep. Idle pollers back off; a message this process sends to itself wakes them at once.
 /// </summary>
 public sealed class WorkflowWorker
 {
     /// <summary>Messages received per request at most (the Azure Queues limit).</summary>
     public const int MaxBatch = 32;
+
+    /// <summary>First poll interval of an idle queue; it doubles up to <see cref="WorkerOptions.MaxPollInterval"/>.</summary>
+    private static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// How long a stopping worker waits for the tasks it is running: each sees the stop at once and hands its message back
@@ -112,6 +114,7 @@ public sealed class WorkflowWorker
         wakeups.MessageSent += OnSent;
         try
         {
+            var idle = MinPollInterval;
             while (!cancellationToken.IsCancellationRequested)
             {
                 // A free slot is waited for, but not held while the receive is in flight: most polls find nothing, and an eager
@@ -128,6 +131,22 @@ public sealed class WorkflowWorker
                 {
                     Log.PollFailed(logger, queue, e);
                     received = [];
+                    idle = options.MaxPollInterval;
+                }
+
+                if (received.Count == 0)
+                {
+                    await wake.WaitAsync(idle, cancellationToken);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollInterval.Ticks));
+                    continue;
+                }
+
+                // Only a full batch of several (a backlog) restarts the back-off: a message now and then (a wake-up this process
+                // sent, a check coming due; at concurrency 1 every message fills its batch of one) is followed by one more poll at
+                // once, not by the whole ramp of quick empty polls again.
+                if (requested > 1 && received.Count >= requested)
+                {
+                    idle = MinPollInterval;
                 }
 
                 // A message waits (hidden by its lease) for a slot an eager attempt took meanwhile.
@@ -135,15 +154,6 @@ public sealed class WorkflowWorker
                 {
                     await slots.WaitAsync(cancellationToken);
                     inFlight.Track(RunOneAsync(message, slots, cancellationToken));
-                }
-
-                // A full batch may have left more behind (a backlog): poll again at once. Otherwise the queue held nothing more that
-                // was visible, and the next poll waits for a message this process sends (or one it sent coming due), which wakes
-                // it at once, or for the poll interval, which bounds only how late work from other processes is noticed. No quicker
-                // polls in between: they would find only other processes' work, and cost a request each when there is none.
-                if (received.Count < requested)
-                {
-                    await wake.WaitAsync(options.MaxPollInterval, cancellationToken);
                 }
             }
         }
