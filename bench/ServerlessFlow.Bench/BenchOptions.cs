@@ -22,7 +22,7 @@ internal enum Workload
 internal sealed record BenchOptions
 {
     public const string Usage = """
-        usage: ServerlessFlow.Bench [--workload sequence,fanout,long,idle] [--peer dtfx] [--runs N] [--json]
+        usage: ServerlessFlow.Bench [--workload sequence,fanout,long,idle] [--peer dtfx] [--runs N] [--json] [--no-eager]
                                     [--workflows N] [--concurrency N] [--activities N] [--delay-ms N] [--fanout N]
                                     [--steps N] [--idle-seconds N] [--drain-seconds N] [--timeout-minutes N]
                                     [--connection-string CS]
@@ -31,6 +31,8 @@ internal sealed record BenchOptions
                              alternating with ours (ours, dtfx, ours, dtfx...)
           --runs N           interleaved runs per engine and workload; figures are their medians (default 1)
           --json             print one JSON object per engine and workload instead of the table
+          --no-eager         run our engine with eager start and eager activities off: every workflow task and
+                             activity goes through its queue, as work does for a second worker or a Functions scale-out
           --workflows, --concurrency   default 200/50 (sequence), 50/10 (fanout), 1/50 (long)
           --activities N     activities of a sequence (default 5);  --fanout N  activities of a fan-out (default 20)
           --delay-ms N       each sequence or fan-out activity waits this long (default 0)
@@ -48,6 +50,9 @@ internal sealed record BenchOptions
     public int Runs { get; init; } = 1;
 
     public bool Json { get; init; }
+
+    /// <summary>Our engine runs with eager start and eager activities off, so every step goes through the queues.</summary>
+    public bool NoEager { get; init; }
 
     public int? Workflows { get; init; }
 
@@ -109,6 +114,7 @@ internal sealed record BenchOptions
                 "--peer" => Value() == "dtfx" ? options with { WithPeer = true } : throw new ArgumentException("--peer takes 'dtfx', the only peer."),
                 "--runs" => options with { Runs = Math.Max(1, Int()) },
                 "--json" => options with { Json = true },
+                "--no-eager" => options with { NoEager = true },
                 "--workflows" => options with { Workflows = Math.Max(1, Int()) },
                 "--concurrency" => options with { Concurrency = Math.Max(1, Int()) },
                 "--activities" => options with { Activities = Int() },
@@ -141,6 +147,11 @@ internal sealed record BenchOptions
         Add("--idle-seconds", IdleSeconds);
         Add("--drain-seconds", DrainSeconds);
         Add("--timeout-minutes", TimeoutMinutes);
+        if (NoEager)
+        {
+            args.Add("--no-eager");
+        }
+
         return args;
     }
 

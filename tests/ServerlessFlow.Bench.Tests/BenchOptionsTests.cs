@@ -23,6 +23,27 @@ public sealed class BenchOptionsTests
         Assert.Equal(1, options.WorkflowsOf(Workload.Long));
     }
 
+    [Fact]
+    public void Parse_NoEager_IsSetAndPassedToEachChildRun()
+    {
+        var options = BenchOptions.Parse(["--workload", "sequence", "--no-eager", "--peer", "dtfx"]);
+
+        Assert.True(options.NoEager);
+        Assert.True(options.WithPeer);
+        var child = BenchOptions.Parse(options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true"));
+        Assert.True(child.NoEager);
+        Assert.Equal("ours", child.ChildEngine);
+    }
+
+    [Fact]
+    public void Parse_WithoutNoEager_KeepsEagerExecutionInEachChildRun()
+    {
+        var options = BenchOptions.Parse(["--workload", "sequence"]);
+
+        Assert.False(options.NoEager);
+        Assert.DoesNotContain("--no-eager", options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true"));
+    }
+
     [Theory]
     [InlineData("--workload", "bursty")]
     [InlineData("--peer", "temporal")]

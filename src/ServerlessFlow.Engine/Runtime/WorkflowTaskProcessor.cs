@@ -24,6 +24,7 @@ internal sealed class WorkflowTaskProcessor(
     ArmedChecks armedChecks,
     WorkflowTaskSlots slots,
     EagerRuns eagerRuns,
+    InProcessTimers timers,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -169,10 +170,10 @@ internal sealed class WorkflowTaskProcessor(
             }
 
             firstRound = false;
-            if (session.Running.Count > 0 && time.GetUtcNow() < session.EagerUntil)
+            if (session.HasWork(time.GetUtcNow()))
             {
-                // Drive the workflow on: the next step is committed as soon as an eager activity ends (or a wake-up comes).
-                // The message stays held (its lease covers the wait), but not the worker's workflow-task slot.
+                // Drive the workflow on: the next step is committed as soon as an eager activity ends or the timer waited for
+                // fires (or a wake-up comes). The message stays held (its lease covers the wait), but not the worker's workflow-task slot.
                 TaskSlot.Held?.Release();
                 await session.WaitAsync(inProgress.WokenAsync(message.WorkflowId), time, cancellationToken);
                 continue;
@@ -223,6 +224,7 @@ internal sealed class WorkflowTaskProcessor(
 
     private async Task<Round> RunRoundAsync(WorkflowTaskMessage message, WorkflowTaskSession session, bool firstRound, CancellationToken cancellationToken)
     {
+        session.TimerAt = null;
         var cached = cache.Take(message.WorkflowId);
         var snapshot = await SnapshotAsync(session, cached, cancellationToken);
         if (snapshot is null)
@@ -300,6 +302,7 @@ internal sealed class WorkflowTaskProcessor(
         if (!execution.HasUnrunStart && current.Count == 0 && due.Count == 0 && stale.Count == 0 && ended.Count == 0)
         {
             cache.Put(message.WorkflowId, execution);
+            session.TimerAt = timers.WaitFor(session, instance);
             return Round.Done;
         }
 
@@ -324,7 +327,7 @@ internal sealed class WorkflowTaskProcessor(
         }
 
         var (eagerCommit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
-        var commit = IndexLeftToCheck(eagerCommit, time.GetUtcNow());
+        var commit = IndexLeftToCheck(await timers.SendAheadAsync(eagerCommit, session, cancellationToken), time.GetUtcNow());
         var committed = await store.CommitAsync(commit, cancellationToken);
         if (committed is null)
         {
@@ -368,6 +371,8 @@ internal sealed class WorkflowTaskProcessor(
             await FinishCloseAsync(committed, cancellationToken);
         }
 
+        await timers.WithdrawFiredAsync(committed, session, cancellationToken);
+        session.TimerAt = timers.WaitFor(session, committed);
         return consumedAll ? Round.Done : Round.Again;
     }
 
@@ -596,7 +601,10 @@ internal sealed class WorkflowTaskProcessor(
         if (message.TimerAt is { } at && at > now && message.RunId == instance.RunId
             && (instance.Timers.Any(t => t.FireAt == at) || instance.FirstTaskDueAt == at))
         {
-            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), message, at, cancellationToken);
+            // Queues count delays in whole seconds, rounding down: a leg delayed by the exact remainder would come early again (at
+            // once when less than a second is left) and be re-armed over and over. Rounded up, it comes on time or within a second.
+            var leg = TimeSpan.FromSeconds(Math.Ceiling((at - now).TotalSeconds));
+            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), message, now + leg, cancellationToken);
         }
     }
 
