@@ -50,7 +50,7 @@ internal sealed class InProcessTimers(OutboxSender outbox, LocalWakeups wakeups)
             return commit;
         }
 
-        var ahead = instance.Outbox.Where(o => o.Message is { Kind: TaskKind.Workflow, TimerAt: { } at }
+        var ahead = instance.Outbox.Where(o => o.Message is WorkflowTaskMessage { TimerAt: { } at }
             && at <= session.EagerUntil && instance.Timers.Any(t => t.FireAt == at)).ToList();
         if (ahead.Count == 0)
         {
@@ -59,7 +59,7 @@ internal sealed class InProcessTimers(OutboxSender outbox, LocalWakeups wakeups)
 
         foreach (var wakeUp in ahead)
         {
-            var fireAt = wakeUp.Message.TimerAt!.Value;
+            var fireAt = ((WorkflowTaskMessage)wakeUp.Message).TimerAt!.Value;
             session.TimerMessages.Add((fireAt, await outbox.SendOneAsync(wakeUp.Queue, wakeUp.Message, fireAt + SafetyLag, cancellationToken)));
         }
 
