@@ -72,6 +72,9 @@ internal sealed record BenchOptions
     /// <summary>Set in a child process: the one engine it runs.</summary>
     public string? ChildEngine { get; init; }
 
+    /// <summary>Set in a child process when the parent started Azurite: its process, whose CPU time the child reads.</summary>
+    public int? StoragePid { get; init; }
+
     public int WorkflowsOf(Workload workload) => Workflows ?? workload switch
     {
         Workload.Sequence => 200,
@@ -120,6 +123,7 @@ internal sealed record BenchOptions
                 "--timeout-minutes" => options with { TimeoutMinutes = Math.Max(1, Int()) },
                 "--connection-string" => options with { ConnectionString = Value() },
                 "--child-engine" => options with { ChildEngine = Value() },
+                "--storage-pid" => options with { StoragePid = Int() },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
@@ -128,10 +132,15 @@ internal sealed record BenchOptions
     }
 
     /// <summary>The arguments of a child process that runs <paramref name="workload"/> once on <paramref name="engine"/>.</summary>
-    public IReadOnlyList<string> ChildArguments(Workload workload, string engine, string connectionString)
+    public IReadOnlyList<string> ChildArguments(Workload workload, string engine, string connectionString, int? storagePid)
     {
         var args = new List<string> { "--child-engine", engine, "--workload", NameOf(workload), "--connection-string", connectionString };
         void Add(string name, int value) => args.AddRange([name, value.ToString(CultureInfo.InvariantCulture)]);
+        if (storagePid is { } pid)
+        {
+            Add("--storage-pid", pid);
+        }
+
         Add("--workflows", WorkflowsOf(workload));
         Add("--concurrency", ConcurrencyOf(workload));
         Add("--activities", Activities);

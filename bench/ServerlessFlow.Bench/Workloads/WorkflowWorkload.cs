@@ -9,7 +9,7 @@ namespace ServerlessFlow.Bench.Workloads;
 /// Runs N workflows of one spec on one engine, at most C at a time, then keeps the engine running until the
 /// messages the run left behind have fired and been handled, and measures all of it.
 /// </summary>
-internal sealed class WorkflowWorkload(IEngineDriver engine, RequestTally tally, StorageProbe probe, BenchOptions options, Workload workload)
+internal sealed class WorkflowWorkload(IEngineDriver engine, RequestTally tally, CpuClock cpu, StorageProbe probe, BenchOptions options, Workload workload)
 {
     /// <summary>How many steps each step-time window spans.</summary>
     private const int StepWindow = 20;
@@ -54,6 +54,7 @@ internal sealed class WorkflowWorkload(IEngineDriver engine, RequestTally tally,
         }
 
         var before = tally.Snapshot();
+        var cpuBefore = cpu.Read();
         var latencies = new double[workflows];
         var closes = new DateTimeOffset[workflows];
         var timeout = TimeSpan.FromMinutes(options.TimeoutMinutes);
@@ -74,8 +75,10 @@ internal sealed class WorkflowWorkload(IEngineDriver engine, RequestTally tally,
                 gate.Release();
             }
         }));
-        var elapsed = closes.Max() - first;
         var afterRun = tally.Snapshot();
+        var cpuRun = cpu.Read().Since(cpuBefore);
+        var window = DateTimeOffset.UtcNow - first;
+        var elapsed = closes.Max() - first;
         var drain = Stopwatch.StartNew();
         var owed = await DrainAsync(cancellationToken);
         var deferredSeconds = drain.Elapsed.TotalSeconds;
@@ -102,6 +105,11 @@ internal sealed class WorkflowWorkload(IEngineDriver engine, RequestTally tally,
             DeferredRequestsPerWorkflow = (double)deferred.Total / workflows,
             DeferredSeconds = deferredSeconds,
             OwedMessages = owed,
+            BenchRequestsPerWorkflow = (double)run.BenchOwn / workflows,
+            CpuMsPerWorkflow = cpuRun.Engine.TotalMilliseconds / workflows,
+            StorageCpuMsPerWorkflow = cpuRun.Storage?.TotalMilliseconds / workflows,
+            CpuCoresBusy = cpuRun.Engine / window,
+            StorageCpuCoresBusy = cpuRun.Storage / window,
             PeakMemoryMiB = PeakMemoryMiB(),
             EarlyStepMs = gaps.Length == 0 ? null : Statistics.Median(gaps.Skip(Math.Min(10, gaps.Length - 1)).Take(StepWindow)),
             LateStepMs = gaps.Length == 0 ? null : Statistics.Median(gaps.TakeLast(StepWindow)),
