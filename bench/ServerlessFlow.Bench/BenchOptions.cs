@@ -25,7 +25,7 @@ internal sealed record BenchOptions
         usage: ServerlessFlow.Bench [--workload sequence,fanout,long,idle] [--peer dtfx] [--runs N] [--json] [--no-eager]
                                     [--workflows N] [--concurrency N] [--activities N] [--delay-ms N] [--fanout N]
                                     [--steps N] [--idle-seconds N] [--drain-seconds N] [--timeout-minutes N]
-                                    [--connection-string CS]
+                                    [--warmup N] [--connection-string CS]
           --workload         one or more, comma-separated or repeated (default: all four)
           --peer dtfx        also run each workload on the Durable Task Framework's Azure Storage engine,
                              alternating with ours (ours, dtfx, ours, dtfx...)
@@ -38,6 +38,9 @@ internal sealed record BenchOptions
           --delay-ms N       each sequence or fan-out activity waits this long (default 0)
           --steps N          steps of the long workflow (default 2000)
           --idle-seconds N   how long the idle engine is watched (default 60)
+          --warmup N         workflows run, unmeasured, before the measurement so that the engine's hot paths are
+                             compiled as in a server that has been running (default: the concurrency for sequence,
+                             0 for the others; one small workflow always runs first, to create storage)
           --drain-seconds N  after the last workflow closes, how long to wait for the messages the run left
                              behind to fire and be handled before they are reported as owed (default 150)
         Without --connection-string it starts a fresh in-memory Azurite and stops it at the end.
@@ -72,10 +75,15 @@ internal sealed record BenchOptions
 
     public int TimeoutMinutes { get; init; } = 15;
 
+    public int? WarmUp { get; init; }
+
     public string? ConnectionString { get; init; }
 
     /// <summary>Set in a child process: the one engine it runs.</summary>
     public string? ChildEngine { get; init; }
+
+    /// <summary>Set in a child process when the parent started Azurite: its process, whose CPU time the child reads.</summary>
+    public int? StoragePid { get; init; }
 
     public int WorkflowsOf(Workload workload) => Workflows ?? workload switch
     {
@@ -83,6 +91,8 @@ internal sealed record BenchOptions
         Workload.FanOut => 50,
         _ => 1,
     };
+
+    public int WarmUpOf(Workload workload) => WarmUp ?? (workload == Workload.Sequence ? ConcurrencyOf(workload) : 0);
 
     public int ConcurrencyOf(Workload workload) => Concurrency ?? workload switch
     {
@@ -124,8 +134,10 @@ internal sealed record BenchOptions
                 "--idle-seconds" => options with { IdleSeconds = Math.Max(1, Int()) },
                 "--drain-seconds" => options with { DrainSeconds = Int() },
                 "--timeout-minutes" => options with { TimeoutMinutes = Math.Max(1, Int()) },
+                "--warmup" => options with { WarmUp = Int() },
                 "--connection-string" => options with { ConnectionString = Value() },
                 "--child-engine" => options with { ChildEngine = Value() },
+                "--storage-pid" => options with { StoragePid = Int() },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
@@ -134,10 +146,15 @@ internal sealed record BenchOptions
     }
 
     /// <summary>The arguments of a child process that runs <paramref name="workload"/> once on <paramref name="engine"/>.</summary>
-    public IReadOnlyList<string> ChildArguments(Workload workload, string engine, string connectionString)
+    public IReadOnlyList<string> ChildArguments(Workload workload, string engine, string connectionString, int? storagePid)
     {
         var args = new List<string> { "--child-engine", engine, "--workload", NameOf(workload), "--connection-string", connectionString };
         void Add(string name, int value) => args.AddRange([name, value.ToString(CultureInfo.InvariantCulture)]);
+        if (storagePid is { } pid)
+        {
+            Add("--storage-pid", pid);
+        }
+
         Add("--workflows", WorkflowsOf(workload));
         Add("--concurrency", ConcurrencyOf(workload));
         Add("--activities", Activities);
@@ -147,6 +164,7 @@ internal sealed record BenchOptions
         Add("--idle-seconds", IdleSeconds);
         Add("--drain-seconds", DrainSeconds);
         Add("--timeout-minutes", TimeoutMinutes);
+        Add("--warmup", WarmUpOf(workload));
         if (NoEager)
         {
             args.Add("--no-eager");

@@ -31,7 +31,7 @@ internal static class ChildRun
         var probe = new StorageProbe(connectionString, engine.ResourcePrefix);
         var result = workload == Workload.Idle
             ? await new IdleWorkload(engine, tally, probe, options).RunAsync(cancellationToken)
-            : await new WorkflowWorkload(engine, tally, probe, options, workload).RunAsync(cancellationToken);
+            : await new WorkflowWorkload(engine, tally, new CpuClock(options.StoragePid), probe, options, workload).RunAsync(cancellationToken);
         Console.WriteLine(ResultMarker + JsonSerializer.Serialize(result, Json));
     }
 }

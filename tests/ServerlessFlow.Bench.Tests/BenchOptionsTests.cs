@@ -55,4 +55,23 @@ public sealed class BenchOptionsTests
 
         Assert.Contains(name == "--workload" ? value : name, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WarmUpOf_NoWarmupGiven_SequenceWarmsWithItsConcurrencyOthersWithNone()
+    {
+        var options = BenchOptions.Parse(["--concurrency", "20"]);
+
+        Assert.Equal((20, 0, 0), (options.WarmUpOf(Workload.Sequence), options.WarmUpOf(Workload.FanOut), options.WarmUpOf(Workload.Long)));
+        Assert.Equal(5, BenchOptions.Parse(["--warmup", "5"]).WarmUpOf(Workload.FanOut));
+    }
+
+    [Fact]
+    public void ChildArguments_StorageStartedByTheBenchmark_PassItsPidAndTheWarmUp()
+    {
+        var child = BenchOptions.Parse(["--warmup", "7"]).ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true", storagePid: 4242);
+        var parsed = BenchOptions.Parse(child);
+
+        Assert.Equal((4242, 7, "ours"), (parsed.StoragePid, parsed.WarmUpOf(Workload.Sequence), parsed.ChildEngine));
+        Assert.Null(BenchOptions.Parse(BenchOptions.Parse([]).ChildArguments(Workload.Sequence, "dtfx", "UseDevelopmentStorage=true", storagePid: null)).StoragePid);
+    }
 }
