@@ -30,7 +30,7 @@ public sealed class BenchOptionsTests
 
         Assert.True(options.NoEager);
         Assert.True(options.WithPeer);
-        var child = BenchOptions.Parse(options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true"));
+        var child = BenchOptions.Parse(options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true", storagePid: null));
         Assert.True(child.NoEager);
         Assert.Equal("ours", child.ChildEngine);
     }
@@ -41,7 +41,7 @@ public sealed class BenchOptionsTests
         var options = BenchOptions.Parse(["--workload", "sequence"]);
 
         Assert.False(options.NoEager);
-        Assert.DoesNotContain("--no-eager", options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true"));
+        Assert.DoesNotContain("--no-eager", options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true", storagePid: null));
     }
 
     [Theory]
