@@ -22,20 +22,25 @@ internal enum Workload
 internal sealed record BenchOptions
 {
     public const string Usage = """
-        usage: ServerlessFlow.Bench [--workload sequence,fanout,long,idle] [--peer dtfx] [--runs N] [--json]
+        usage: ServerlessFlow.Bench [--workload sequence,fanout,long,idle] [--peer dtfx] [--runs N] [--json] [--no-eager]
                                     [--workflows N] [--concurrency N] [--activities N] [--delay-ms N] [--fanout N]
                                     [--steps N] [--idle-seconds N] [--drain-seconds N] [--timeout-minutes N]
-                                    [--connection-string CS]
+                                    [--warmup N] [--connection-string CS]
           --workload         one or more, comma-separated or repeated (default: all four)
           --peer dtfx        also run each workload on the Durable Task Framework's Azure Storage engine,
                              alternating with ours (ours, dtfx, ours, dtfx...)
           --runs N           interleaved runs per engine and workload; figures are their medians (default 1)
           --json             print one JSON object per engine and workload instead of the table
+          --no-eager         run our engine with eager start and eager activities off: every workflow task and
+                             activity goes through its queue, as work does for a second worker or a Functions scale-out
           --workflows, --concurrency   default 200/50 (sequence), 50/10 (fanout), 1/50 (long)
           --activities N     activities of a sequence (default 5);  --fanout N  activities of a fan-out (default 20)
           --delay-ms N       each sequence or fan-out activity waits this long (default 0)
           --steps N          steps of the long workflow (default 2000)
           --idle-seconds N   how long the idle engine is watched (default 60)
+          --warmup N         workflows run, unmeasured, before the measurement so that the engine's hot paths are
+                             compiled as in a server that has been running (default: the concurrency for sequence,
+                             0 for the others; one small workflow always runs first, to create storage)
           --drain-seconds N  after the last workflow closes, how long to wait for the messages the run left
                              behind to fire and be handled before they are reported as owed (default 150)
         Without --connection-string it starts a fresh in-memory Azurite and stops it at the end.
@@ -48,6 +53,9 @@ internal sealed record BenchOptions
     public int Runs { get; init; } = 1;
 
     public bool Json { get; init; }
+
+    /// <summary>Our engine runs with eager start and eager activities off, so every step goes through the queues.</summary>
+    public bool NoEager { get; init; }
 
     public int? Workflows { get; init; }
 
@@ -67,10 +75,15 @@ internal sealed record BenchOptions
 
     public int TimeoutMinutes { get; init; } = 15;
 
+    public int? WarmUp { get; init; }
+
     public string? ConnectionString { get; init; }
 
     /// <summary>Set in a child process: the one engine it runs.</summary>
     public string? ChildEngine { get; init; }
+
+    /// <summary>Set in a child process when the parent started Azurite: its process, whose CPU time the child reads.</summary>
+    public int? StoragePid { get; init; }
 
     public int WorkflowsOf(Workload workload) => Workflows ?? workload switch
     {
@@ -78,6 +91,8 @@ internal sealed record BenchOptions
         Workload.FanOut => 50,
         _ => 1,
     };
+
+    public int WarmUpOf(Workload workload) => WarmUp ?? (workload == Workload.Sequence ? ConcurrencyOf(workload) : 0);
 
     public int ConcurrencyOf(Workload workload) => Concurrency ?? workload switch
     {
@@ -109,6 +124,7 @@ internal sealed record BenchOptions
                 "--peer" => Value() == "dtfx" ? options with { WithPeer = true } : throw new ArgumentException("--peer takes 'dtfx', the only peer."),
                 "--runs" => options with { Runs = Math.Max(1, Int()) },
                 "--json" => options with { Json = true },
+                "--no-eager" => options with { NoEager = true },
                 "--workflows" => options with { Workflows = Math.Max(1, Int()) },
                 "--concurrency" => options with { Concurrency = Math.Max(1, Int()) },
                 "--activities" => options with { Activities = Int() },
@@ -118,8 +134,10 @@ internal sealed record BenchOptions
                 "--idle-seconds" => options with { IdleSeconds = Math.Max(1, Int()) },
                 "--drain-seconds" => options with { DrainSeconds = Int() },
                 "--timeout-minutes" => options with { TimeoutMinutes = Math.Max(1, Int()) },
+                "--warmup" => options with { WarmUp = Int() },
                 "--connection-string" => options with { ConnectionString = Value() },
                 "--child-engine" => options with { ChildEngine = Value() },
+                "--storage-pid" => options with { StoragePid = Int() },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
@@ -128,10 +146,15 @@ internal sealed record BenchOptions
     }
 
     /// <summary>The arguments of a child process that runs <paramref name="workload"/> once on <paramref name="engine"/>.</summary>
-    public IReadOnlyList<string> ChildArguments(Workload workload, string engine, string connectionString)
+    public IReadOnlyList<string> ChildArguments(Workload workload, string engine, string connectionString, int? storagePid)
     {
         var args = new List<string> { "--child-engine", engine, "--workload", NameOf(workload), "--connection-string", connectionString };
         void Add(string name, int value) => args.AddRange([name, value.ToString(CultureInfo.InvariantCulture)]);
+        if (storagePid is { } pid)
+        {
+            Add("--storage-pid", pid);
+        }
+
         Add("--workflows", WorkflowsOf(workload));
         Add("--concurrency", ConcurrencyOf(workload));
         Add("--activities", Activities);
@@ -141,6 +164,12 @@ internal sealed record BenchOptions
         Add("--idle-seconds", IdleSeconds);
         Add("--drain-seconds", DrainSeconds);
         Add("--timeout-minutes", TimeoutMinutes);
+        Add("--warmup", WarmUpOf(workload));
+        if (NoEager)
+        {
+            args.Add("--no-eager");
+        }
+
         return args;
     }
 

@@ -24,14 +24,14 @@ internal static class ChildRun
         var concurrency = options.ConcurrencyOf(workload);
         await using IEngineDriver engine = engineName switch
         {
-            "ours" => new OursDriver(connectionString, tally, concurrency),
+            "ours" => new OursDriver(connectionString, tally, concurrency, eager: !options.NoEager),
             "dtfx" => new DtfxDriver(connectionString, tally, concurrency),
             _ => throw new ArgumentException($"Unknown engine '{engineName}'."),
         };
         var probe = new StorageProbe(connectionString, engine.ResourcePrefix);
         var result = workload == Workload.Idle
             ? await new IdleWorkload(engine, tally, probe, options).RunAsync(cancellationToken)
-            : await new WorkflowWorkload(engine, tally, probe, options, workload).RunAsync(cancellationToken);
+            : await new WorkflowWorkload(engine, tally, new CpuClock(options.StoragePid), probe, options, workload).RunAsync(cancellationToken);
         Console.WriteLine(ResultMarker + JsonSerializer.Serialize(result, Json));
     }
 }

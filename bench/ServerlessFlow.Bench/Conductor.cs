@@ -10,7 +10,8 @@ namespace ServerlessFlow.Bench;
 /// </summary>
 internal static class Conductor
 {
-    public static async Task<(List<EngineResult> Results, List<string> Failures)> RunAsync(BenchOptions options, string connectionString, CancellationToken cancellationToken)
+    /// <summary>Runs every run of every workload on every engine; <paramref name="storagePid"/> (Azurite's process, when the benchmark started it) lets each child read Azurite's CPU time.</summary>
+    public static async Task<(List<EngineResult> Results, List<string> Failures)> RunAsync(BenchOptions options, string connectionString, int? storagePid, CancellationToken cancellationToken)
     {
         string[] engines = options.WithPeer ? ["ours", "dtfx"] : ["ours"];
         var results = new List<EngineResult>();
@@ -23,7 +24,7 @@ internal static class Conductor
                 {
                     await Console.Error.WriteLineAsync($"[run {run}/{options.Runs}] {BenchOptions.NameOf(workload)} on {engine}...");
                     var clock = Stopwatch.StartNew();
-                    var (result, error) = await RunChildAsync(options.ChildArguments(workload, engine, connectionString), cancellationToken);
+                    var (result, error) = await RunChildAsync(options.ChildArguments(workload, engine, connectionString, storagePid), cancellationToken);
                     if (result is not null)
                     {
                         results.Add(result);

@@ -32,12 +32,12 @@ try
     if (options.ConnectionString is { } connectionString)
     {
         await Console.Error.WriteLineAsync("storage: the storage given by --connection-string");
-        return await RunAllAsync(connectionString);
+        return await RunAllAsync(connectionString, null);
     }
 
     await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(), cancellationToken: cancel.Token);
     await Console.Error.WriteLineAsync($"storage: in-memory Azurite (PID {azurite.Pid}), fresh for this benchmark; each engine run has its own tables and queues");
-    return await RunAllAsync(azurite.ConnectionString);
+    return await RunAllAsync(azurite.ConnectionString, azurite.Pid);
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)
 {
@@ -51,9 +51,9 @@ catch (Exception e) when (e is IOException or InvalidOperationException or Argum
     return 1;
 }
 
-async Task<int> RunAllAsync(string connectionString)
+async Task<int> RunAllAsync(string connectionString, int? storagePid)
 {
-    var (results, failures) = await Conductor.RunAsync(options, connectionString, cancel.Token);
+    var (results, failures) = await Conductor.RunAsync(options, connectionString, storagePid, cancel.Token);
     var medians = results.GroupBy(r => (r.Workload, r.Engine)).Select(g => Medians.Of([.. g])).ToList();
     if (options.Json)
     {

@@ -29,6 +29,9 @@ internal sealed class AzureTaskQueues : ITaskQueues
     }
 
     /// <inheritdoc />
+    public TimeSpan MaxDelay => AzureLimits.MaxVisibility;
+
+    /// <inheritdoc />
     public async Task EnsureQueueAsync(string queue, CancellationToken cancellationToken)
     {
         if (ensured.ContainsKey(queue))
@@ -140,7 +143,10 @@ internal sealed class AzureTaskQueues : ITaskQueues
     private QueueClient Client(string queue) =>
         clients.GetOrAdd(queue, name => service.GetQueueClient(AzureStorageBackend.PhysicalQueueName(prefix, name)));
 
-    /// <summary>The visibility delay of a send or a put-back: <paramref name="delay"/> within storage's limit, [0, 7 days] (a longer wait is re-armed by its handler).</summary>
+    /// <summary>
+    /// The visibility delay of a send or a put-back. The engine caps its delays (<c>Redelivery.Clamp</c>); a raw send (a dead letter
+    /// requeued) may not, and storage refuses a negative one: so a delay is sent within [0, <see cref="MaxDelay"/>].
+    /// </summary>
     private static TimeSpan Visibility(TimeSpan delay) =>
         delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > AzureLimits.MaxVisibility ? AzureLimits.MaxVisibility : delay;
 }

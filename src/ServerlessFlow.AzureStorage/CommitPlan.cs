@@ -50,11 +50,12 @@ internal sealed class CommitPlan
     {
         var instance = commit.Instance;
         var instanceRow = InstanceRows.ToEntity(partitionKey, instance, commitId);
-        var operations = new List<PlannedOperation>
+        var operations = new List<PlannedOperation> { new(OperationKind.Instance, null) };
+        if (WritesRunRow(commit))
         {
-            new(OperationKind.Instance, null),
-            new(OperationKind.RunRow, new TableTransactionAction(TableTransactionActionType.UpsertReplace, RunRows.ToEntity(partitionKey, instance.RunId, instance.LastEventId, commitId))),
-        };
+            operations.Add(new(OperationKind.RunRow, new TableTransactionAction(TableTransactionActionType.UpsertReplace, RunRows.ToEntity(partitionKey, instance.RunId, instance.LastEventId, commitId))));
+        }
+
         if (InboxSequenceOperation(partitionKey, commit, commitId) is { } inboxSequence)
         {
             operations.Add(inboxSequence);
@@ -146,6 +147,14 @@ internal sealed class CommitPlan
 
         return new CommitPlan(instanceRow, operations, overflow, afterCommit);
     }
+
+    /// <summary>
+    /// Whether the commit writes the run row: at the run's start and at its close. The run row tells the committed last event of
+    /// a run the instance row no longer shows (a new run replaced it), and a run is only ever replaced once closed, so the close's
+    /// value is the one ever read; while the run is open its instance row tells. Writing it on every step cost an operation per commit.
+    /// </summary>
+    private static bool WritesRunRow(WorkflowCommit commit) =>
+        commit.Instance.Status != WorkflowStatus.Running || (commit.NewEvents.Count > 0 && commit.NewEvents[0].EventId == 1);
 
     /// <summary>
     /// The commit's operation on the inbox sequence row (<see cref="InboxSequenceRow"/>), if any. A fenced commit (a close)

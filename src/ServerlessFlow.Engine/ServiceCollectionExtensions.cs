@@ -35,6 +35,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArmedChecks>();
         services.AddSingleton<WorkflowTaskSlots>();
         services.AddSingleton<EagerRuns>();
+        services.AddSingleton<InProcessTimers>();
         services.AddSingleton<WorkflowCache>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkflowTaskProcessor>();

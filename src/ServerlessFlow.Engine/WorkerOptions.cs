@@ -53,8 +53,10 @@ public sealed record WorkerOptions
 
     /// <summary>
     /// How long one workflow task keeps driving its workflow eagerly: running the activities it scheduled in this process
-    /// and committing the steps that follow without a queue hop. Activities still running after it report through the
-    /// workflow's inbox instead, so a long activity does not hold a workflow-task slot (or a Functions invocation).
+    /// and committing the steps that follow without a queue hop (and, where no poller runs in the process, as on Functions,
+    /// waiting for a timer that fires within it). Activities still running after it report through the workflow's inbox
+    /// instead, so a long activity does not hold a workflow-task slot (or a Functions invocation). <see cref="TimeSpan.Zero"/>
+    /// turns eager execution off: every activity goes through its queue.
     /// </summary>
     public TimeSpan EagerExecutionBudget { get; init; } = TimeSpan.FromSeconds(10);
 

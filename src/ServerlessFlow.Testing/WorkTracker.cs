@@ -69,6 +69,8 @@ internal sealed class WorkTracker
 /// <summary>The task queues as the worker sees them, reporting each receive and settlement to the <see cref="WorkTracker"/>.</summary>
 internal sealed class TrackedTaskQueues(ITaskQueues inner, WorkTracker tracker) : ITaskQueues
 {
+    public TimeSpan MaxDelay => inner.MaxDelay;
+
     public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
 
     public async Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public sealed class DeadLetterTests(AzuriteFixture azurite) : IAsyncLifetime
         var letter = await backend.DeadLetters.GetAsync(Queue, received.MessageId, Ct);
         Assert.NotNull(letter);
         Assert.Equal((received.Body, "poison: handler threw 10 times", 1L), (letter.Body, letter.Reason, letter.DequeueCount));
-        Assert.Equal("w/1", TaskMessage.TryParse(letter.Body)?.WorkflowId);
+        Assert.Equal("w/1", TaskMessage.TryParse(letter.Body)?.Subject);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class DeadLetterTests(AzuriteFixture azurite) : IAsyncLifetime
         }
 
         var other = QueueNames.Workflow("default");
-        await backend.Queues.SendAsync(other, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = "x" }, TimeSpan.Zero, Ct);
+        await backend.Queues.SendAsync(other, new WorkflowTaskMessage { WorkflowId = "x" }, TimeSpan.Zero, Ct);
         await backend.Queues.DeadLetterAsync(Assert.Single(await backend.Queues.ReceiveAsync(other, 1, TimeSpan.FromMinutes(1), Ct)), "poison", Ct);
 
         var seen = new List<string>();
@@ -96,7 +96,7 @@ public sealed class DeadLetterTests(AzuriteFixture azurite) : IAsyncLifetime
 
     private async Task<ReceivedMessage> SendAndReceiveAsync(string workflowId)
     {
-        await backend.Queues.SendAsync(Queue, new TaskMessage { Kind = TaskKind.Activity, WorkflowId = workflowId, RunId = "r", ScheduledEventId = 2, Attempt = 1 }, TimeSpan.Zero, Ct);
+        await backend.Queues.SendAsync(Queue, new ActivityTaskMessage { WorkflowId = workflowId, RunId = "r", ScheduledEventId = 2, Attempt = 1 }, TimeSpan.Zero, Ct);
         return Assert.Single(await backend.Queues.ReceiveAsync(Queue, 1, TimeSpan.FromMinutes(1), Ct));
     }
 }

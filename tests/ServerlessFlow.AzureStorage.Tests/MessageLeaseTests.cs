@@ -62,7 +62,7 @@ public sealed class MessageLeaseTests(AzuriteFixture azurite)
         var backend = await TestBackends.CreateAsync(azurite, policy);
         var queue = QueueNames.Workflow(QueueNames.DefaultTaskQueue);
         await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
-        await backend.Queues.SendAsync(queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = "leased" }, TimeSpan.Zero, CancellationToken.None);
+        await backend.Queues.SendAsync(queue, new WorkflowTaskMessage { WorkflowId = "leased" }, TimeSpan.Zero, CancellationToken.None);
         return (backend, queue);
     }
 

@@ -28,7 +28,7 @@ public sealed class RefusedCommitTests(AzuriteFixture azurite)
         var handler = services.GetRequiredService<ITaskHandler>();
         var workflowId = "refused-" + Guid.NewGuid().ToString("N");
         var handle = await client.StartWorkflowAsync(nameof(WaitsForSignal), null, new StartWorkflowOptions { Id = workflowId });
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = handle.RunId };
+        var wake = new WorkflowTaskMessage { WorkflowId = workflowId, RunId = handle.RunId };
         Assert.IsType<TaskOutcome.CompletedOutcome>(await handler.HandleAsync(Received(wake), CancellationToken.None));
         await backend.Store.AddInboxAsync(workflowId, new InboxItem
         {

@@ -29,9 +29,12 @@ public sealed class StartDelayRecoveryTests(AzuriteFixture azurite)
         var client = services.GetRequiredService<IWorkflowClient>();
         var id = "delayed-" + Guid.NewGuid().ToString("N");
 
-        // Every attempt of the start's one send (the SDK's retries included) fails before it reaches storage.
-        faults.FailNext(FaultInjectionPolicy.IsQueueSend, FaultTiming.BeforeSend, times: 1 + new AzureStorageOptions().MaxRetries);
+        // Every attempt of the start's one send (the SDK's retries included) fails before it reaches storage — and so does any
+        // other send until the start has failed: the sweep may find the start's outbox pending meanwhile and send it (or a wake-up
+        // whose task sends it), and a fault budget it used up would let the start's last retry through.
+        faults.FailNext(FaultInjectionPolicy.IsQueueSend, FaultTiming.BeforeSend, times: int.MaxValue);
         await Assert.ThrowsAnyAsync<Exception>(() => client.StartWorkflowAsync(nameof(WaitsForSignal), null, new StartWorkflowOptions { Id = id, StartDelay = TimeSpan.FromSeconds(2) }));
+        faults.Clear();
         var orphaned = await client.DescribeWorkflowAsync(id);
         await client.SignalWorkflowAsync(id, "go", null);
         var closed = await client.WaitForCloseAsync(id, TimeSpan.FromSeconds(60));

@@ -23,6 +23,27 @@ public sealed class BenchOptionsTests
         Assert.Equal(1, options.WorkflowsOf(Workload.Long));
     }
 
+    [Fact]
+    public void Parse_NoEager_IsSetAndPassedToEachChildRun()
+    {
+        var options = BenchOptions.Parse(["--workload", "sequence", "--no-eager", "--peer", "dtfx"]);
+
+        Assert.True(options.NoEager);
+        Assert.True(options.WithPeer);
+        var child = BenchOptions.Parse(options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true", storagePid: null));
+        Assert.True(child.NoEager);
+        Assert.Equal("ours", child.ChildEngine);
+    }
+
+    [Fact]
+    public void Parse_WithoutNoEager_KeepsEagerExecutionInEachChildRun()
+    {
+        var options = BenchOptions.Parse(["--workload", "sequence"]);
+
+        Assert.False(options.NoEager);
+        Assert.DoesNotContain("--no-eager", options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true", storagePid: null));
+    }
+
     [Theory]
     [InlineData("--workload", "bursty")]
     [InlineData("--peer", "temporal")]
@@ -33,5 +54,24 @@ public sealed class BenchOptionsTests
         var error = Assert.Throws<ArgumentException>(() => BenchOptions.Parse([name, value]));
 
         Assert.Contains(name == "--workload" ? value : name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WarmUpOf_NoWarmupGiven_SequenceWarmsWithItsConcurrencyOthersWithNone()
+    {
+        var options = BenchOptions.Parse(["--concurrency", "20"]);
+
+        Assert.Equal((20, 0, 0), (options.WarmUpOf(Workload.Sequence), options.WarmUpOf(Workload.FanOut), options.WarmUpOf(Workload.Long)));
+        Assert.Equal(5, BenchOptions.Parse(["--warmup", "5"]).WarmUpOf(Workload.FanOut));
+    }
+
+    [Fact]
+    public void ChildArguments_StorageStartedByTheBenchmark_PassItsPidAndTheWarmUp()
+    {
+        var child = BenchOptions.Parse(["--warmup", "7"]).ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true", storagePid: 4242);
+        var parsed = BenchOptions.Parse(child);
+
+        Assert.Equal((4242, 7, "ours"), (parsed.StoragePid, parsed.WarmUpOf(Workload.Sequence), parsed.ChildEngine));
+        Assert.Null(BenchOptions.Parse(BenchOptions.Parse([]).ChildArguments(Workload.Sequence, "dtfx", "UseDevelopmentStorage=true", storagePid: null)).StoragePid);
     }
 }

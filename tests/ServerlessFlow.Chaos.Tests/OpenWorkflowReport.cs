@@ -34,7 +34,7 @@ internal static class OpenWorkflowReport
                 $"children [{string.Join(", ", instance.PendingChildren.Select(c => $"{c.ScheduledEventId}→{c.ChildWorkflowId}"))}], " +
                 $"timers [{string.Join(", ", instance.Timers.Select(t => $"{t.StartedEventId}@{t.FireAt:HH:mm:ss.fff}"))}]; activity check at {instance.ActivityCheckAt?.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) ?? "none"}");
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"    outbox pending: {instance.OutboxPending} [{string.Join(", ", instance.Outbox.Select(o => $"{o.Message.Kind}→{o.Message.WorkflowId}"))}]; " +
+                $"    outbox pending: {instance.OutboxPending} [{string.Join(", ", instance.Outbox.Select(o => $"{o.Message.Kind}→{o.Message.Subject}"))}]; " +
                 $"inbox [{string.Join(", ", inbox.Select(i => $"{i.Key}:{i.Event.Describe()}"))}]");
             text.AppendLine("    history: " + string.Join(", ", history.Select(e => $"{e.EventId} {e.Describe()} {e.Timestamp:HH:mm:ss.fff}")));
         }

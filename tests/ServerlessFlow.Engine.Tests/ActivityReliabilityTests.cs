@@ -203,8 +203,9 @@ public abstract class ActivityReliabilityTests : EngineSuite
     {
         await using var engine = new EngineHarness(Register, NewBackend());
         var handler = engine.Get<ITaskHandler>();
-        var noRun = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = "x", ScheduledEventId = 1 }.ToJson();
-        var unknownKind = new TaskMessage { Kind = (TaskKind)99, WorkflowId = "x" }.ToJson();
+        // Wire forms no version writes: an activity task without its run, and a kind no version knows.
+        const string noRun = """{"k":2,"w":"x","r":null,"e":1,"te":null,"a":1,"t":null,"p":null,"pl":null,"f":null,"sd":null,"v":null}""";
+        const string unknownKind = """{"k":99,"w":"x","r":null,"e":null,"te":null,"a":null,"t":null,"p":null,"pl":null,"f":null,"sd":null,"v":null}""";
 
         Assert.IsType<TaskOutcome.DeadLetterOutcome>(await handler.HandleAsync(new ReceivedMessage("act-default", "m1", "r", noRun, 1), CancellationToken.None));
         Assert.IsType<TaskOutcome.DeadLetterOutcome>(await handler.HandleAsync(new ReceivedMessage("wf-default", "m2", "r", unknownKind, 1), CancellationToken.None));
@@ -220,7 +221,7 @@ public abstract class ActivityReliabilityTests : EngineSuite
         // A worker that does not know the workflow's type fails outside user code on every delivery.
         await using var stranger = new EngineHarness(b => b.AddWorkflow<FiveSteps>().AddActivities<ReliableActivities>(), backend);
         var handler = stranger.Get<ITaskHandler>();
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = id }.ToJson();
+        var wake = new WorkflowTaskMessage { WorkflowId = id }.ToJson();
         var limit = stranger.Get<WorkerOptions>().MaxDeliveries;
         Assert.True(limit > 1);
 

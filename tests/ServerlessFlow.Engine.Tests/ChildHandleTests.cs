@@ -71,7 +71,7 @@ public abstract class ChildHandleTests : EngineSuite
         await Eventually.WaitAsync(() => engine.Client.GetHistoryAsync("target"), h => h.OfType<WorkflowSignaled>().Any());
 
         // A second delivery of the same request (the queue is at-least-once) must not signal the target again.
-        var again = new TaskMessage { Kind = TaskKind.ExternalRequest, WorkflowId = "sender", RunId = sender.RunId, ScheduledEventId = requested.EventId };
+        var again = new ExternalRequestMessage { WorkflowId = "sender", RunId = sender.RunId, RequestEventId = requested.EventId };
         Assert.Equal(TaskOutcome.Completed, await engine.Get<ExternalRequestProcessor>().HandleAsync(again, CancellationToken.None));
         await engine.Client.SignalWorkflowAsync("target", "Add", 100);
 

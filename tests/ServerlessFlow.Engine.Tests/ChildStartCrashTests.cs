@@ -37,7 +37,7 @@ public sealed class ChildStartCrashTests(AzuriteFixture azurite)
                 await engine.Client.SignalWorkflowAsync(parent, "Finish", null);
                 Assert.Equal(WorkflowStatus.Completed, (await engine.Client.WaitForCloseAsync(parent, TimeSpan.FromSeconds(30))).Status);
                 await Eventually.WaitAsync(
-                    () => Task.FromResult(queues.Settled), settled => settled.Any(m => m.Kind == TaskKind.ParentClosed && m.WorkflowId == child));
+                    () => Task.FromResult(queues.Settled), settled => settled.Any(m => m is ParentClosedMessage closed && closed.WorkflowId == child));
 
                 // The delivery then commits the child, and dies at its next look at the parent (every SDK attempt of it fails).
                 faults.FailNext(

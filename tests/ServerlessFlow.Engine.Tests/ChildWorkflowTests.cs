@@ -85,7 +85,7 @@ public abstract class ChildWorkflowTests : EngineSuite
         var backend = NewBackend();
         var queues = new HoldingQueues(backend.Queues);
         await using var engine = new EngineHarness(Register, backend with { Queues = queues });
-        queues.Hold(m => m.Kind == TaskKind.ChildClosed);
+        queues.Hold(m => m is ChildClosedMessage);
         var parent = (await engine.Client.StartWorkflowAsync(nameof(ParentOfNamedChild), 21, new StartWorkflowOptions { Id = "reporter" })).Id;
         await Eventually.WaitAsync(() => Task.FromResult(queues.Held.Count), held => held == 1);
 
@@ -111,18 +111,21 @@ public abstract class ChildWorkflowTests : EngineSuite
         var parent = (await engine.Client.StartWorkflowAsync(nameof(ParentOfContinuingChild), policy, new StartWorkflowOptions { Id = $"between-{policy}" })).Id;
         var child = parent + "-kid";
         var firstRun = await Eventually.WaitAsync(() => DescribeIfStartedAsync(engine.Client, child), d => d is { Status: WorkflowStatus.Running });
-        await Eventually.WaitAsync(() => Task.FromResult(queues.Settled), settled => settled.Any(m => m.Kind == TaskKind.Workflow && m.WorkflowId == child));
+        // Every wake-up of its first run has been handled (its start may send several): no task of this process owns it now, so
+        // none goes on from the continue-as-new below into the next run.
+        await Eventually.WaitAsync(
+            () => Task.FromResult(queues.Finished(m => m is WorkflowTaskMessage wake && wake.WorkflowId == child)), finished => finished);
 
         // Its first task ran, so only the signal wakes it now. It continues as new, and the wake-up that starts its next run
         // is late (as is any wake-up of the sweep): it stays between two runs.
-        queues.Hold(m => m.Kind == TaskKind.Workflow && m.WorkflowId == child && m.RunId is null);
+        queues.Hold(m => m is WorkflowTaskMessage { RunId: null } wake && wake.WorkflowId == child);
         await engine.Client.SignalWorkflowAsync(child, "Next", null);
         await Eventually.WaitAsync(() => engine.Client.DescribeWorkflowAsync(child), d => d.Status == WorkflowStatus.ContinuedAsNew);
 
         // The parent closes, and its policy message is handled while the child is between runs.
         await engine.Client.SignalWorkflowAsync(parent, "Finish", null);
         Assert.Equal(WorkflowStatus.Completed, (await engine.Client.WaitForCloseAsync(parent, TimeSpan.FromSeconds(30))).Status);
-        await Eventually.WaitAsync(() => Task.FromResult(queues.Settled), settled => settled.Any(m => m.Kind == TaskKind.ParentClosed && m.WorkflowId == child));
+        await Eventually.WaitAsync(() => Task.FromResult(queues.Settled), settled => settled.Any(m => m is ParentClosedMessage closed && closed.WorkflowId == child));
         await queues.ReleaseAsync();
         var closed = await engine.Client.WaitForCloseAsync(child, TimeSpan.FromSeconds(30));
 

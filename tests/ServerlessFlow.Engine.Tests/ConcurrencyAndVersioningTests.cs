@@ -49,7 +49,7 @@ public abstract class ConcurrencyAndVersioningTests : EngineSuite
         // Hammer every workflow with duplicate wake-ups through both engines' handlers while their workers also run.
         var handlers = new[] { a.Get<ITaskHandler>(), b.Get<ITaskHandler>() };
         var storms = ids.SelectMany(id => Enumerable.Range(0, 20).Select(n => Task.Run(() => handlers[n % 2].HandleAsync(
-            new ReceivedMessage("wf-default", $"dup-{n}", "r", new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = id }.ToJson(), 1), CancellationToken.None))));
+            new ReceivedMessage("wf-default", $"dup-{n}", "r", new WorkflowTaskMessage { WorkflowId = id }.ToJson(), 1), CancellationToken.None))));
         await Task.WhenAll(storms);
 
         foreach (var id in ids)

@@ -45,7 +45,7 @@ public abstract class DeliveryCountTests : EngineSuite
         for (var putBack = 1; putBack <= MaxDeliveries + 2; putBack++)
         {
             // What the worker does with a message whose handler asked to see it again later (a back-off, a re-armed check).
-            await backend.Queues.SetVisibilityAsync(DeliveryCount.Settled(await ReceiveAsync(backend, TimeSpan.FromMinutes(1))), TimeSpan.Zero, CancellationToken.None);
+            await backend.Queues.SetVisibilityAsync(Redelivery.Settled(await ReceiveAsync(backend, TimeSpan.FromMinutes(1))), TimeSpan.Zero, CancellationToken.None);
         }
 
         await ReceiveAsync(backend, ShortLease); // one delivery whose process dies
@@ -71,7 +71,7 @@ public abstract class DeliveryCountTests : EngineSuite
     {
         await backend.Store.InitializeAsync(CancellationToken.None);
         await backend.Queues.EnsureQueueAsync(Queue, CancellationToken.None);
-        await backend.Queues.SendAsync(Queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId }, TimeSpan.Zero, CancellationToken.None);
+        await backend.Queues.SendAsync(Queue, new WorkflowTaskMessage { WorkflowId = workflowId }, TimeSpan.Zero, CancellationToken.None);
     }
 
     /// <summary>The one message of the queue, once visible, hidden for <paramref name="lease"/>.</summary>

@@ -21,12 +21,12 @@ public abstract class EagerExecutionTests : EngineSuite
 
         Assert.Equal(5, closed.GetResult<int>());
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{i} attempt 1"), Journal(closed.Id));
-        var sent = queues.Sent.Where(s => s.Message.WorkflowId == closed.Id).ToList();
+        var sent = queues.Sent.Where(s => s.Message.Subject == closed.Id).ToList();
         Assert.DoesNotContain(sent, s => s.Queue == QueueNames.Activity("default"));
         Assert.DoesNotContain(sent, s => s.Message.Kind == TaskKind.ActivityTimeout);
         // One check for the five activities (under load the recovery sweep may wake the run before its first commit clears
         // the start's outbox, which sends that same check again: messages are hints).
-        Assert.Single(sent.Where(s => s.Message.Kind == TaskKind.ActivityCheck).Select(s => s.Message.TimerAt).Distinct());
+        Assert.Single(sent.Select(s => s.Message).OfType<ActivityCheckMessage>().Select(check => check.CheckAt).Distinct());
         var history = await engine.Client.GetHistoryAsync(closed.Id);
         Assert.Equal(5, history.OfType<ActivityCompleted>().Count(c => c.Attempt == 1));
     }
@@ -40,10 +40,10 @@ public abstract class EagerExecutionTests : EngineSuite
         var closed = await engine.RunAsync(nameof(FiveSteps), null);
 
         Assert.Equal(WorkflowStatus.Completed, closed.Status);
-        var sent = queues.Sent.Where(s => s.Message.WorkflowId == closed.Id).ToList();
+        var sent = queues.Sent.Where(s => s.Message.Subject == closed.Id).ToList();
         Assert.DoesNotContain(sent, s => s.Message.Kind == TaskKind.Workflow);
         var checks = sent.Where(s => s.Message.Kind == TaskKind.ActivityCheck).ToList();
-        Assert.Single(checks.Select(s => s.Message.TimerAt).Distinct()); // one check (a sweep under load may send it again)
+        Assert.Single(checks.Select(s => ((ActivityCheckMessage)s.Message).CheckAt).Distinct()); // one check (a sweep under load may send it again)
         Assert.All(checks, check => Assert.Equal(QueueNames.Workflow("default"), check.Queue));
     }
 
@@ -57,7 +57,7 @@ public abstract class EagerExecutionTests : EngineSuite
 
         Assert.Equal(WorkflowStatus.Completed, closed.Status);
         // The start's wake-up goes through the queue (the harness's fast recovery sweep may send a duplicate: messages are hints).
-        Assert.Contains(queues.Sent, s => s.Message.WorkflowId == closed.Id && s.Message.Kind == TaskKind.Workflow);
+        Assert.Contains(queues.Sent, s => s.Message.Subject == closed.Id && s.Message.Kind == TaskKind.Workflow);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public abstract class EagerExecutionTests : EngineSuite
         Assert.NotNull(await engine.Backend.Store.CommitAsync(close with { Instance = close.Instance with { OutboxPending = false } }, CancellationToken.None));
         Assert.Empty((await engine.Client.ListWorkflowsAsync(new WorkflowListQuery { IdPrefix = id })).Items);
 
-        var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = id, RunId = started.RunId, TimerAt = checkAt };
+        var check = new ActivityCheckMessage { WorkflowId = id, RunId = started.RunId, CheckAt = checkAt };
         await engine.Backend.Queues.SendAsync(QueueNames.Workflow("default"), check, TimeSpan.Zero, CancellationToken.None);
 
         var listed = await ServerlessFlow.TestSupport.Polling.UntilAsync(TimeSpan.FromSeconds(30), "the closed run's index entry", async () =>
@@ -130,8 +130,8 @@ public abstract class EagerExecutionTests : EngineSuite
 
         Assert.Equal(6, closed.GetResult<int>());
         Assert.Equal(6, Journal(closed.Id).Count);
-        var messages = queues.Sent.Where(s => s.Message.WorkflowId == closed.Id && s.Queue == QueueNames.Activity("default")).Select(s => s.Message).ToList();
-        var queued = messages.Sum(m => (m.ThroughScheduledEventId ?? m.ScheduledEventId!.Value) - m.ScheduledEventId!.Value + 1);
+        var messages = queues.Sent.Where(s => s.Message.Subject == closed.Id && s.Queue == QueueNames.Activity("default")).Select(s => s.Message).Cast<ActivityTaskMessage>().ToList();
+        var queued = messages.Sum(m => (m.ThroughScheduledEventId ?? m.ScheduledEventId) - m.ScheduledEventId + 1);
         Assert.InRange(queued, 4, 6); // at most the two free slots ran eagerly
         Assert.Single(messages); // the rest, consecutive, went as one batch
     }

@@ -13,6 +13,8 @@ internal sealed class HoldingQueues(ITaskQueues inner) : ITaskQueues
 {
     private readonly ConcurrentQueue<(string Queue, TaskMessage Message, TimeSpan Delay)> held = new();
     private readonly ConcurrentQueue<TaskMessage> settled = new();
+    private readonly ConcurrentQueue<TaskMessage> sent = new();
+    private readonly ConcurrentQueue<TaskMessage> finished = new();
     private volatile Func<TaskMessage, bool>? hold;
 
     /// <summary>Messages held back so far and not released.</summary>
@@ -20,6 +22,12 @@ internal sealed class HoldingQueues(ITaskQueues inner) : ITaskQueues
 
     /// <summary>Messages whose handling ended, in order.</summary>
     public IReadOnlyList<TaskMessage> Settled => [.. settled];
+
+    /// <summary>
+    /// True when messages <paramref name="match"/> accepts went to the queue and each has been deleted or dead-lettered: no
+    /// handler still holds one (a settled redelivery does not count, nor does a message put back for later).
+    /// </summary>
+    public bool Finished(Func<TaskMessage, bool> match) => sent.Any(match) && finished.Count(match) >= sent.Count(match);
 
     /// <summary>Holds back every message sent from now on that <paramref name="match"/> accepts.</summary>
     public void Hold(Func<TaskMessage, bool> match) => hold = match;
@@ -30,9 +38,12 @@ internal sealed class HoldingQueues(ITaskQueues inner) : ITaskQueues
         hold = null;
         while (held.TryDequeue(out var message))
         {
+            sent.Enqueue(message.Message);
             await inner.SendAsync(message.Queue, message.Message, message.Delay, CancellationToken.None);
         }
     }
+
+    public TimeSpan MaxDelay => inner.MaxDelay;
 
     public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
 
@@ -45,6 +56,7 @@ internal sealed class HoldingQueues(ITaskQueues inner) : ITaskQueues
             return Task.FromResult(new ReceivedMessage(queue, Guid.NewGuid().ToString(), Guid.NewGuid().ToString("N"), message.ToJson(), 0));
         }
 
+        sent.Enqueue(message);
         return inner.SendAsync(queue, message, delay, cancellationToken);
     }
 
@@ -54,27 +66,31 @@ internal sealed class HoldingQueues(ITaskQueues inner) : ITaskQueues
     public async Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         await inner.DeleteAsync(message, cancellationToken);
-        Settle(message);
+        Settle(message, final: true);
     }
 
     public async Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         var updated = await inner.SetVisibilityAsync(message, delay, cancellationToken);
-        Settle(message);
+        Settle(message, final: false);
         return updated;
     }
 
     public async Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken)
     {
         await inner.DeadLetterAsync(message, reason, cancellationToken);
-        Settle(message);
+        Settle(message, final: true);
     }
 
-    private void Settle(ReceivedMessage message)
+    private void Settle(ReceivedMessage message, bool final)
     {
         if (TaskMessage.TryParse(message.Body) is { } parsed)
         {
             settled.Enqueue(parsed);
+            if (final)
+            {
+                finished.Enqueue(parsed);
+            }
         }
     }
 }

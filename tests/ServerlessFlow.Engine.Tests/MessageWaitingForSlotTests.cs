@@ -26,7 +26,7 @@ public sealed class MessageWaitingForSlotTests(ServerlessFlow.TestSupport.Azurit
         // Both visible before the worker polls: one receive takes the two (two slots are free).
         foreach (var id in new[] { "first", "second" })
         {
-            await backend.Queues.SendAsync(queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = id }, TimeSpan.Zero, CancellationToken.None);
+            await backend.Queues.SendAsync(queue, new WorkflowTaskMessage { WorkflowId = id }, TimeSpan.Zero, CancellationToken.None);
         }
 
         TakesTheOtherSlot? handler = null;

@@ -20,9 +20,9 @@ public sealed class ParentCloseBackoffTests
         var child = await store.CommitAsync(start with { Instance = start.Instance with { Parent = link } }, CancellationToken.None);
         var between = BackendTestData.Next(child!, []);
         Assert.NotNull(await store.CommitAsync(between with { Instance = between.Instance with { Status = WorkflowStatus.ContinuedAsNew } }, CancellationToken.None));
-        var message = new TaskMessage
+        TaskMessage message = new ParentClosedMessage
         {
-            Kind = TaskKind.ParentClosed, WorkflowId = child!.WorkflowId, RunId = link.RunId, ScheduledEventId = link.ScheduledEventId, Policy = ParentClosePolicy.Terminate,
+            WorkflowId = child!.WorkflowId, ParentRunId = link.RunId, ScheduledEventId = link.ScheduledEventId, Policy = ParentClosePolicy.Terminate,
         };
 
         var waits = new List<TimeSpan>();

@@ -11,6 +11,8 @@ internal sealed class RecordingQueues(ITaskQueues inner) : ITaskQueues
     /// <summary>Every message sent so far, in order.</summary>
     public IReadOnlyList<(string Queue, TaskMessage Message)> Sent => [.. sent];
 
+    public TimeSpan MaxDelay => inner.MaxDelay;
+
     public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
 
     public async Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)

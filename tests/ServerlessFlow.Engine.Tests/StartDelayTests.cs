@@ -94,7 +94,7 @@ public abstract class StartDelayTests : EngineSuite
         // The start's delayed wake-up is sent (the sender is told so) and never arrives: dead-lettered, or deleted from the queue.
         var backend = NewBackend();
         var queues = new HoldingQueues(backend.Queues);
-        queues.Hold(message => message is { Kind: TaskKind.Workflow, TimerAt: not null });
+        queues.Hold(message => message is WorkflowTaskMessage { TimerAt: not null });
         await using var engine = new EngineHarness(b => b.AddWorkflow<BeginsAndEnds>(), backend with { Queues = queues });
         var handle = await engine.Client.StartWorkflowAsync(nameof(BeginsAndEnds), null, new StartWorkflowOptions { StartDelay = TimeSpan.FromSeconds(1) });
 
@@ -147,7 +147,7 @@ public sealed class StartDelayOnFakeClockTests
         // Eager start is on (the harness's worker serves the default queue): it must leave the first task to the delayed wake-up.
         var handle = await engine.Client.StartWorkflowAsync(nameof(DelayedStartWorkflow), null, new StartWorkflowOptions { StartDelay = TimeSpan.FromDays(10) });
         await engine.Client.SignalWorkflowAsync(handle.Id, "word", "kept");
-        await WaitForOnlyTheStartAsync(engine, Start + Runtime.OutboxSender.MaxMessageDelay); // the first leg, capped at the queue's limit
+        await WaitForOnlyTheStartAsync(engine, Start + Worker.Redelivery.MaxDelay(engine.Get<ITaskQueues>())); // the first leg, capped at the queue's limit
         var atStart = await engine.Client.DescribeWorkflowAsync(handle.Id);
 
         // Past the queue's 7-day limit: the first leg arrives early and is re-armed for the due time; the sweep leaves the signal waiting.

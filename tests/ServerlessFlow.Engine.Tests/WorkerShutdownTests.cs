@@ -48,7 +48,7 @@ public abstract class WorkerShutdownTests : EngineSuite
         try
         {
             await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
-            await backend.Queues.SendAsync(queue, new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId }, TimeSpan.Zero, CancellationToken.None);
+            await backend.Queues.SendAsync(queue, new WorkflowTaskMessage { WorkflowId = workflowId }, TimeSpan.Zero, CancellationToken.None);
             await received.WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally

@@ -1,7 +1,9 @@
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using ServerlessFlow.Engine;
 using ServerlessFlow.History;
 using ServerlessFlow.Hosting.Configuration;
 using ServerlessFlow.Hosting.Messaging;
@@ -34,6 +36,68 @@ public sealed class FunctionAppDrivingTests(AzuriteFixture azurite)
         Assert.Equal("[0,1,2,3,4]", closed.Result?.GetRawText());
         Assert.Null((await app.WorkflowQueue.ReceiveMessageAsync()).Value); // nothing was left for a trigger
         Assert.Null((await app.ActivityQueue.ReceiveMessageAsync()).Value);
+    }
+
+    [Fact]
+    public async Task Start_SequenceWithShortTimer_TheStartingInvocationWaitsForTheTimerAndRunsToTheEndWithNoQueueTrigger()
+    {
+        await using var app = await FunctionApp.StartAsync(azurite);
+        var id = "pause-" + Guid.NewGuid().ToString("N");
+
+        await app.Client.StartWorkflowAsync(nameof(HelloSequence), new HelloInput(2, 0, PauseMs: 1000), new StartWorkflowOptions { Id = id });
+        var closed = await app.Client.WaitForCloseAsync(id, Wait);
+
+        // Nothing played the trigger: the timer fired in the process that started the run, which then ran the second step.
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        Assert.Equal("[0,1]", closed.Result?.GetRawText());
+        var history = await app.Client.GetHistoryAsync(id);
+        Assert.Single(history.OfType<TimerFired>());
+        Assert.Equal(2, history.OfType<ActivityCompleted>().Count());
+
+        // The timer's wake-up, sent as the safety net, is withdrawn once the timer has fired (and the run's activity check with
+        // the close): the queues end empty, counting messages not yet visible, so no invocation is owed for this run.
+        await Polling.UntilAsync(Wait, "the workflow queue to be empty", async () =>
+            ((await app.WorkflowQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, 0));
+        Assert.Equal(0, (await app.ActivityQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task Start_SequenceWithTimerBeyondTheEagerBudget_TheInvocationEndsAndTheTimersMessageDrivesTheRest()
+    {
+        var budget = TimeSpan.FromSeconds(2);
+        await using var app = await FunctionApp.StartAsync(azurite, o => o with { EagerExecutionBudget = budget });
+        var id = "pause-" + Guid.NewGuid().ToString("N");
+
+        // The timer fires three seconds after the first step, past the starting invocation's two-second budget.
+        await app.Client.StartWorkflowAsync(nameof(HelloSequence), new HelloInput(2, 0, PauseMs: 3000), new StartWorkflowOptions { Id = id });
+
+        // Play the triggers until the run closes. The first message handed over finds the timer not yet fired: the starting
+        // invocation ended at its budget, and only a triggered one (woken by the timer's message, or by a first step that
+        // outlasted the budget and reported through the inbox) takes the run past the timer.
+        var handled = 0;
+        while ((await app.Client.DescribeWorkflowAsync(id)).Status == WorkflowStatus.Running)
+        {
+            var (queue, message) = await Polling.UntilAsync(Wait, "a message for a trigger", async () =>
+                (await app.WorkflowQueue.ReceiveMessageAsync()).Value is { } workflowTask ? (true, (app.WorkflowQueue, workflowTask))
+                : (await app.ActivityQueue.ReceiveMessageAsync()).Value is { } activityTask ? (true, (app.ActivityQueue, activityTask))
+                : (false, default));
+            if (handled++ == 0)
+            {
+                Assert.DoesNotContain(await app.Client.GetHistoryAsync(id), e => e is TimerFired);
+            }
+
+            await (queue == app.WorkflowQueue
+                ? app.Handler.HandleWorkflowMessageAsync(message, CancellationToken.None)
+                : app.Handler.HandleActivityMessageAsync(message, CancellationToken.None));
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt); // the trigger's delete on return
+        }
+
+        var described = await app.Client.DescribeWorkflowAsync(id);
+        Assert.Equal(WorkflowStatus.Completed, described.Status);
+        Assert.Equal("[0,1]", described.Result?.GetRawText());
+        Assert.True(handled > 0);
+        await Polling.UntilAsync(Wait, "the workflow queue to be empty", async () =>
+            ((await app.WorkflowQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, 0));
     }
 
     [Fact]
@@ -88,7 +152,9 @@ public sealed class FunctionAppDrivingTests(AzuriteFixture azurite)
         /// <summary>The storage queue the RunActivityTask trigger binds to.</summary>
         public QueueClient ActivityQueue { get; }
 
-        public static async Task<FunctionApp> StartAsync(AzuriteFixture azurite)
+        /// <param name="azurite">The storage.</param>
+        /// <param name="worker">Changes to the worker options the app's settings make, for a test that needs a setting at a scale it can wait for.</param>
+        public static async Task<FunctionApp> StartAsync(AzuriteFixture azurite, Func<WorkerOptions, WorkerOptions>? worker = null)
         {
             var prefix = "f" + Guid.NewGuid().ToString("N")[..12];
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -96,11 +162,17 @@ public sealed class FunctionAppDrivingTests(AzuriteFixture azurite)
                 [HostingSettingNames.StorageConnection] = azurite.ConnectionString,
                 [HostingSettingNames.StoragePrefix] = prefix,
             }).Build();
-            var services = new ServiceCollection()
+            var collection = new ServiceCollection()
                 .AddSingleton<IConfiguration>(configuration)
                 .AddLogging()
-                .AddFunctionApp(configuration)
-                .BuildServiceProvider();
+                .AddFunctionApp(configuration);
+            if (worker is not null)
+            {
+                var configured = (WorkerOptions)collection.Single(d => d.ServiceType == typeof(WorkerOptions)).ImplementationInstance!;
+                collection.Replace(ServiceDescriptor.Singleton(worker(configured)));
+            }
+
+            var services = collection.BuildServiceProvider();
             var hosted = services.GetServices<IHostedService>().ToList();
             foreach (var service in hosted)
             {

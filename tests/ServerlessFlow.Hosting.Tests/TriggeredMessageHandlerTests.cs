@@ -34,7 +34,7 @@ public sealed class TriggeredMessageHandlerTests
 
         var (queue, message, delay) = Assert.Single(queues.Sent);
         Assert.Equal("act-default", queue);
-        Assert.Equal("wf-2", message.WorkflowId);
+        Assert.Equal("wf-2", Assert.IsType<WorkflowTaskMessage>(message).WorkflowId);
         Assert.Equal(TimeSpan.FromSeconds(3), delay);
     }
 
@@ -89,7 +89,7 @@ public sealed class TriggeredMessageHandlerTests
         return new TriggeredMessageHandler(engine, queues, Bindings, NullLogger<TriggeredMessageHandler>.Instance);
     }
 
-    private static string Body(string workflowId) => new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId }.ToJson();
+    private static string Body(string workflowId) => new WorkflowTaskMessage { WorkflowId = workflowId }.ToJson();
 
     private static QueueMessage Message(string body) =>
         QueuesModelFactory.QueueMessage("m1", "r1", BinaryData.FromString(body), dequeueCount: 2);
@@ -110,6 +110,8 @@ public sealed class TriggeredMessageHandlerTests
         public List<(string Queue, TaskMessage Message, TimeSpan Delay)> Sent { get; } = [];
 
         public List<(ReceivedMessage Message, string Reason)> DeadLettered { get; } = [];
+
+        public TimeSpan MaxDelay => TimeSpan.FromDays(7);
 
         public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -34,7 +34,7 @@ public abstract class QueueConformanceTests : IAsyncLifetime
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>A workflow task message.</summary>
-    protected static TaskMessage Message(string workflowId = "w/1") => new() { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = "r1" };
+    protected static WorkflowTaskMessage Message(string workflowId = "w/1") => new() { WorkflowId = workflowId, RunId = "r1" };
 
     /// <summary>Receives exactly one message, hidden for a minute.</summary>
     protected async Task<ReceivedMessage> ReceiveOneAsync() =>
@@ -64,7 +64,7 @@ public abstract class QueueConformanceTests : IAsyncLifetime
 
         // Both were visible at once: only the one not deleted is delivered.
         Assert.Equal((Queue, 0L), (other.Queue, other.DequeueCount));
-        Assert.Equal("w/2", TaskMessage.TryParse((await ReceiveOneAsync()).Body)!.WorkflowId);
+        Assert.Equal("w/2", TaskMessage.TryParse((await ReceiveOneAsync()).Body)!.Subject);
     }
 
     [Fact]

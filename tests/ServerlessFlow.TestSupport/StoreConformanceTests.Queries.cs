@@ -11,7 +11,7 @@ public abstract partial class StoreConformanceTests
     protected Task<InstanceRecord> StartWithPendingOutboxAsync(string? workflowId = null)
     {
         var start = StartCommit(workflowId ?? NewWorkflowId());
-        var message = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = start.Instance.WorkflowId, RunId = start.Instance.RunId };
+        var message = new WorkflowTaskMessage { WorkflowId = start.Instance.WorkflowId, RunId = start.Instance.RunId };
         return StartAsync(commit: start with
         {
             Instance = start.Instance with { OutboxPending = true, Outbox = [new OutboundMessage(QueueNames.Workflow("default"), message)] },

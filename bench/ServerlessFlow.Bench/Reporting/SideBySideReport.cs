@@ -22,6 +22,12 @@ internal static class SideBySideReport
         ("step time at the last steps, ms", r => r.LateStepMs, "F1"),
         ("late / early step time", r => r.LateStepMs / r.EarlyStepMs, "F2"),
         ("largest step gap (stall), ms", r => r.StallMs, "F0"),
+        ("engine CPU per workflow, ms", r => r.CpuMsPerWorkflow, "F1"),
+        ("Azurite CPU per workflow, ms", r => r.StorageCpuMsPerWorkflow, "F1"),
+        ("engine + Azurite CPU per workflow, ms", r => r.CpuMsPerWorkflow + r.StorageCpuMsPerWorkflow, "F1"),
+        ("engine cores busy", r => r.CpuCoresBusy, "F2"),
+        ("Azurite cores busy", r => r.StorageCpuCoresBusy, "F2"),
+        ("bench's own requests per workflow", r => r.BenchRequestsPerWorkflow, "F1"),
         ("idle requests/s", r => r.IdleRequestsPerSecond, "F2"),
         ("peak memory, MiB", r => r.PeakMemoryMiB, "F0"),
     ];

@@ -39,6 +39,21 @@ internal sealed record EngineResult
     /// <summary>Messages still in the queues when the drain deadline passed: work the run still owes.</summary>
     public long? OwedMessages { get; init; }
 
+    /// <summary>The benchmark's own requests (its polling for results) per workflow: in no request figure, but Azurite serves them.</summary>
+    public double? BenchRequestsPerWorkflow { get; init; }
+
+    /// <summary>CPU time (user + system) of the engine's process from the first start until the last workflow closed, per workflow.</summary>
+    public double? CpuMsPerWorkflow { get; init; }
+
+    /// <summary>CPU time of Azurite's process over the same window, per workflow (null when the benchmark did not start Azurite).</summary>
+    public double? StorageCpuMsPerWorkflow { get; init; }
+
+    /// <summary>The engine process's CPU time over the run's wall-clock time: how many cores it kept busy on average.</summary>
+    public double? CpuCoresBusy { get; init; }
+
+    /// <summary>Azurite's CPU time over the run's wall-clock time (Azurite is single-threaded: near 1 means it is the bottleneck).</summary>
+    public double? StorageCpuCoresBusy { get; init; }
+
     public double? IdleRequestsPerSecond { get; init; }
 
     public double PeakMemoryMiB { get; init; }

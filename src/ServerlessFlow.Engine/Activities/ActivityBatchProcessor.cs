@@ -29,10 +29,10 @@ internal sealed class ActivityBatchProcessor(
     /// </summary>
     private const double MaxWaitShare = 0.25;
 
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    public async Task<TaskOutcome> HandleAsync(ActivityTaskMessage message, CancellationToken cancellationToken)
     {
-        var (first, last) = (message.ScheduledEventId!.Value, message.ThroughScheduledEventId!.Value);
-        var open = (await store.ReadActivitiesAsync(message.WorkflowId, message.RunId!, first, last, cancellationToken)).Where(row => row.State != ActivityState.Closed).ToList();
+        var (first, last) = (message.ScheduledEventId, message.ThroughScheduledEventId ?? message.ScheduledEventId);
+        var open = (await store.ReadActivitiesAsync(message.WorkflowId, message.RunId, first, last, cancellationToken)).Where(row => row.State != ActivityState.Closed).ToList();
         var now = time.GetUtcNow();
         var ready = open.Where(row => row.State == ActivityState.Scheduled && (row.NextAttemptAt is not { } next || next <= now)).ToList();
         await SendEachAsync(open.Except(ready), cancellationToken);
@@ -55,9 +55,9 @@ internal sealed class ActivityBatchProcessor(
         // One check for the claimed attempts, on the workflow's queue (handled even when no worker serves this one): should this
         // worker die, it expires every attempt of the batch still open at its deadline.
         var checkAt = claimed.Min(row => ActivityTimeouts.AttemptDeadline(row).At) + options.ActivityTimeoutSlack;
-        var check = await outbox.SendOneAsync(QueueNames.Workflow(claimed[0].WorkflowTaskQueue), new TaskMessage
+        var check = await outbox.SendOneAsync(QueueNames.Workflow(claimed[0].WorkflowTaskQueue), new ActivityTimeoutMessage
         {
-            Kind = TaskKind.ActivityTimeout, WorkflowId = message.WorkflowId, RunId = message.RunId,
+            WorkflowId = message.WorkflowId, RunId = message.RunId,
             ScheduledEventId = claimed[0].ScheduledEventId, ThroughScheduledEventId = claimed[^1].ScheduledEventId,
         }, checkAt, cancellationToken);
 
@@ -212,7 +212,7 @@ internal sealed class ActivityBatchProcessor(
     {
         foreach (var row in rows)
         {
-            var single = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = row.WorkflowId, RunId = row.RunId, ScheduledEventId = row.ScheduledEventId, Attempt = row.Attempt };
+            var single = new ActivityTaskMessage { WorkflowId = row.WorkflowId, RunId = row.RunId, ScheduledEventId = row.ScheduledEventId, Attempt = row.Attempt };
             await outbox.SendOneAsync(QueueNames.Activity(row.TaskQueue), single, null, cancellationToken);
         }
     }

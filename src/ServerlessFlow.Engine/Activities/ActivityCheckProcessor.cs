@@ -4,7 +4,7 @@ using ServerlessFlow.Engine.Runtime;
 namespace ServerlessFlow.Engine.Activities;
 
 /// <summary>
-/// Handles <see cref="TaskKind.ActivityCheck"/>: the one delayed message per workflow that enforces the timeouts of the
+/// Handles <see cref="ActivityCheckMessage"/>: the one delayed message per workflow that enforces the timeouts of the
 /// activities a worker runs eagerly, should that worker die. It looks at every open activity of the run, applies the
 /// timeouts that passed, and comes back (the same message, delayed) only while some activity still has a deadline ahead.
 /// A check superseded by a later one that a commit armed is dropped, so a workflow has one check in flight, not one per activity.
@@ -16,7 +16,7 @@ internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeo
     /// <summary>How long a check whose index write failed waits before it tries again.</summary>
     private static readonly TimeSpan IndexRetryDelay = TimeSpan.FromSeconds(5);
 
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    public async Task<TaskOutcome> HandleAsync(ActivityCheckMessage message, CancellationToken cancellationToken)
     {
         if (closedRuns.TakeClosed(message.WorkflowId, message.RunId))
         {
@@ -28,11 +28,11 @@ internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeo
         {
             // A check armed by an eager start of an earlier version, and the run's first task never committed: the starter died.
             // Wake the workflow. (Eager starts now arm none: the recovery sweep finds their start's pending outbox flag.)
-            return TaskOutcome.RetryAs(new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId }, TimeSpan.Zero);
+            return TaskOutcome.RetryAs(new WorkflowTaskMessage { WorkflowId = instance.WorkflowId, RunId = instance.RunId }, TimeSpan.Zero);
         }
 
         if (instance is { Status: not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew), OutboxPending: false } && instance.RunId == message.RunId
-            && instance.ActivityCheckAt == message.TimerAt)
+            && instance.ActivityCheckAt == message.CheckAt)
         {
             // The run's close left its index write to this check: the closing process did it unless it died first. Writing again is
             // harmless (the index ignores a write that is not newer).
@@ -44,7 +44,7 @@ internal sealed class ActivityCheckProcessor(IWorkflowStore store, ActivityTimeo
             return TaskOutcome.Completed;
         }
 
-        if (instance.ActivityCheckAt is { } armed && message.TimerAt is { } mine && armed > mine)
+        if (instance.ActivityCheckAt is { } armed && armed > message.CheckAt)
         {
             return TaskOutcome.Completed; // A later commit armed a later check, which covers everything this one would.
         }

@@ -13,8 +13,8 @@ namespace ServerlessFlow.Engine.Activities;
 internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox, TimeProvider time, ILogger<ActivityOutcomes> logger)
 {
     /// <summary>Reads the activity a message is about; null when it is closed or gone (the message is then done).</summary>
-    public async Task<ActivityTaskRecord?> ReadOpenAsync(TaskMessage message, CancellationToken cancellationToken) =>
-        await store.ReadActivityAsync(message.WorkflowId, message.RunId!, message.ScheduledEventId!.Value, cancellationToken) is { State: not ActivityState.Closed } row
+    public async Task<ActivityTaskRecord?> ReadOpenAsync(string workflowId, string runId, long scheduledEventId, CancellationToken cancellationToken) =>
+        await store.ReadActivityAsync(workflowId, runId, scheduledEventId, cancellationToken) is { State: not ActivityState.Closed } row
             ? row
             : null;
 
@@ -31,7 +31,7 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
         }
 
         Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = row.WorkflowId, RunId = row.RunId };
+        var wake = new WorkflowTaskMessage { WorkflowId = row.WorkflowId, RunId = row.RunId };
         await outbox.SendOneAsync(QueueNames.Workflow(row.WorkflowTaskQueue), wake, null, cancellationToken);
         return true;
     }
@@ -53,7 +53,7 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
             Key = InboxItem.ActivityKey(o.Row.RunId, o.Row.ScheduledEventId), RunId = o.Row.RunId, Event = o.Outcome, CreatedAt = now,
         })).ToList();
         var first = outcomes[0].Row;
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = first.WorkflowId, RunId = first.RunId };
+        var wake = new WorkflowTaskMessage { WorkflowId = first.WorkflowId, RunId = first.RunId };
         int recorded;
         try
         {
@@ -130,7 +130,7 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
     {
         if (await store.UpdateActivityAsync(next, cancellationToken) is { } stored)
         {
-            var retry = new TaskMessage { Kind = TaskKind.Activity, WorkflowId = stored.WorkflowId, RunId = stored.RunId, ScheduledEventId = stored.ScheduledEventId, Attempt = stored.Attempt };
+            var retry = new ActivityTaskMessage { WorkflowId = stored.WorkflowId, RunId = stored.RunId, ScheduledEventId = stored.ScheduledEventId, Attempt = stored.Attempt };
             await outbox.SendOneAsync(QueueNames.Activity(stored.TaskQueue), retry, stored.NextAttemptAt, cancellationToken);
         }
     }

@@ -20,14 +20,14 @@ internal sealed class ActivityTaskProcessor(
     WorkerOptions options,
     TimeProvider time)
 {
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    public async Task<TaskOutcome> HandleAsync(ActivityTaskMessage message, CancellationToken cancellationToken)
     {
-        if (message.ThroughScheduledEventId is { } through && through > message.ScheduledEventId)
+        if (message.IsBatch)
         {
             return await batches.HandleAsync(message, cancellationToken);
         }
 
-        if (await outcomes.ReadOpenAsync(message, cancellationToken) is not { } row)
+        if (await outcomes.ReadOpenAsync(message.WorkflowId, message.RunId, message.ScheduledEventId, cancellationToken) is not { } row)
         {
             return TaskOutcome.Completed;
         }
@@ -58,7 +58,7 @@ internal sealed class ActivityTaskProcessor(
             return TaskOutcome.RetryAfter(TimeSpan.FromSeconds(1));
         }
 
-        var check = new TaskMessage { Kind = TaskKind.ActivityTimeout, WorkflowId = claimed.WorkflowId, RunId = claimed.RunId, ScheduledEventId = claimed.ScheduledEventId, Attempt = claimed.Attempt };
+        var check = new ActivityTimeoutMessage { WorkflowId = claimed.WorkflowId, RunId = claimed.RunId, ScheduledEventId = claimed.ScheduledEventId, Attempt = claimed.Attempt };
         var sent = await outbox.SendOneAsync(QueueNames.Workflow(claimed.WorkflowTaskQueue), check, ActivityTimeouts.AttemptDeadline(claimed).At + options.ActivityTimeoutSlack, cancellationToken);
         var result = await runner.RunAsync(claimed, CancellationToken.None, cancellationToken);
         var outcome = await outcomes.RecordAsync(result, cancellationToken);

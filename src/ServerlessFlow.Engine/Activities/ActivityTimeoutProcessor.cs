@@ -9,14 +9,14 @@ namespace ServerlessFlow.Engine.Activities;
 /// </summary>
 internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOutcomes outcomes, WorkerOptions options, TimeProvider time)
 {
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    public async Task<TaskOutcome> HandleAsync(ActivityTimeoutMessage message, CancellationToken cancellationToken)
     {
         if (message.ThroughScheduledEventId is { } through && through > message.ScheduledEventId)
         {
             return await HandleBatchAsync(message, through, cancellationToken);
         }
 
-        if (await outcomes.ReadOpenAsync(message, cancellationToken) is not { } row)
+        if (await outcomes.ReadOpenAsync(message.WorkflowId, message.RunId, message.ScheduledEventId, cancellationToken) is not { } row)
         {
             return TaskOutcome.Completed;
         }
@@ -26,11 +26,11 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
     }
 
     /// <summary>The one check of a batch of activities claimed together (<see cref="ActivityBatchProcessor"/>): every open row of the range in one read.</summary>
-    private async Task<TaskOutcome> HandleBatchAsync(TaskMessage message, long through, CancellationToken cancellationToken)
+    private async Task<TaskOutcome> HandleBatchAsync(ActivityTimeoutMessage message, long through, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         DateTimeOffset? next = null;
-        foreach (var row in await store.ReadActivitiesAsync(message.WorkflowId, message.RunId!, message.ScheduledEventId!.Value, through, cancellationToken))
+        foreach (var row in await store.ReadActivitiesAsync(message.WorkflowId, message.RunId, message.ScheduledEventId, through, cancellationToken))
         {
             if (row.State != ActivityState.Closed && await EnforceAsync(row, now, cancellationToken) is { } due && (next is null || due < next))
             {

@@ -6,11 +6,17 @@ namespace ServerlessFlow.Engine.Backend;
 /// </summary>
 public interface ITaskQueues
 {
+    /// <summary>
+    /// The longest delay <see cref="SendAsync"/> and <see cref="SetVisibilityAsync"/> take (Azure Storage queues: 7 days). The engine
+    /// gives no message a longer one: a handler whose wait is longer gets its message early and puts it back.
+    /// </summary>
+    TimeSpan MaxDelay { get; }
+
     /// <summary>Creates the queue if needed; idempotent.</summary>
     Task EnsureQueueAsync(string queue, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Sends a message, visible after <paramref name="delay"/> (capped at the queue's 7-day limit by the caller), with
+    /// Sends a message, visible after <paramref name="delay"/> (at most <see cref="MaxDelay"/>: the caller caps it), with
     /// <see cref="TaskMessage.DueAt"/> set to when it becomes visible. Returns the message's handle (dequeue count 0), with which
     /// the sender can delete it before it is delivered, once it knows the message is not needed (a backstop whose work was done).
     /// </summary>
@@ -23,7 +29,7 @@ public interface ITaskQueues
     Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Makes the message visible again after <paramref name="delay"/> (0 = now), with <c>message.Body</c> as its content (a worker
+    /// Makes the message visible again after <paramref name="delay"/> (0 = now; at most <see cref="MaxDelay"/>), with <c>message.Body</c> as its content (a worker
     /// putting a message back records its deliveries in it); returns the updated handle, or null if the receipt is stale.
     /// </summary>
     Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken);
@@ -36,6 +42,6 @@ public interface ITaskQueues
 /// <param name="Queue">Logical queue name.</param>
 /// <param name="MessageId">The queue's message ID.</param>
 /// <param name="PopReceipt">The receipt of this delivery.</param>
-/// <param name="Body">The raw body; parse with <see cref="TaskMessage.TryParse"/>.</param>
+/// <param name="Body">The raw body; parse with <see cref="TaskMessage.TryParse(string)"/>.</param>
 /// <param name="DequeueCount">How many times it has been delivered, this time included.</param>
 public sealed record ReceivedMessage(string Queue, string MessageId, string PopReceipt, string Body, long DequeueCount);

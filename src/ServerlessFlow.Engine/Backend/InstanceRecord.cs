@@ -85,7 +85,7 @@ public sealed record InstanceRecord
     /// <summary>
     /// When the run's first workflow task is due, for a start with <see cref="StartWorkflowOptions.StartDelay"/>; null for a run that
     /// started at once. Until then no workflow task runs: what arrives waits in the inbox, as during a suspension. The start's
-    /// delayed wake-up (<see cref="TaskMessage.TimerAt"/> set to this time) begins the run, re-armed if it arrives early.
+    /// delayed wake-up (<see cref="WorkflowTaskMessage.TimerAt"/> set to this time) begins the run, re-armed if it arrives early.
     /// </summary>
     public DateTimeOffset? FirstTaskDueAt { get; init; }
 

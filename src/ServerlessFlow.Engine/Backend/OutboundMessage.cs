@@ -7,7 +7,8 @@ namespace ServerlessFlow.Engine.Backend;
 public sealed record OutboundMessage(string Queue, TaskMessage Message, DateTimeOffset? VisibleAt = null)
 {
     /// <summary>
-    /// When set, the entry stands for one message per scheduled event ID from <c>Message.ScheduledEventId</c> through this one, each
+    /// When set, the entry stands for one message per scheduled event ID from the message's own (an activity's, a child's or a request's event: the wire
+    /// form's <c>e</c>) through this one, each
     /// otherwise like <see cref="Message"/>: a step that schedules thousands of activities keeps its outbox (stored in the instance
     /// row, which holds at most one row's bytes) to a few entries.
     /// </summary>
@@ -22,7 +23,7 @@ public sealed record OutboundMessage(string Queue, TaskMessage Message, DateTime
     /// <summary>The entries this one stands for, one per message to send (<see cref="Expand"/>, with activity tasks in batches).</summary>
     public IEnumerable<OutboundMessage> ToSend()
     {
-        if (Message.Kind != TaskKind.Activity || ThroughScheduledEventId is not { } last || Message.ScheduledEventId is not { } first)
+        if (Message is not ActivityTaskMessage activity || ThroughScheduledEventId is not { } last)
         {
             foreach (var one in Expand())
             {
@@ -32,17 +33,18 @@ public sealed record OutboundMessage(string Queue, TaskMessage Message, DateTime
             yield break;
         }
 
-        for (var from = first; from <= last; from += MaxActivitiesPerMessage)
+        for (var from = activity.ScheduledEventId; from <= last; from += MaxActivitiesPerMessage)
         {
             var through = Math.Min(last, from + MaxActivitiesPerMessage - 1);
-            yield return new OutboundMessage(Queue, Message with { ScheduledEventId = from, ThroughScheduledEventId = through == from ? null : through }, VisibleAt);
+            yield return new OutboundMessage(Queue, activity with { ScheduledEventId = from, ThroughScheduledEventId = through == from ? null : through }, VisibleAt);
         }
     }
 
     /// <summary>The messages this entry stands for, one per scheduled event.</summary>
     public IEnumerable<OutboundMessage> Expand()
     {
-        if (ThroughScheduledEventId is not { } last || Message.ScheduledEventId is not { } first)
+        // The event ID is the wire form's "e", whatever the kind calls it (an activity's, a child's, a request's event).
+        if (ThroughScheduledEventId is not { } last || TaskMessageWire.From(Message) is not { ScheduledEventId: { } first } wire)
         {
             yield return this;
             yield break;
@@ -50,7 +52,7 @@ public sealed record OutboundMessage(string Queue, TaskMessage Message, DateTime
 
         for (var id = first; id <= last; id++)
         {
-            yield return new OutboundMessage(Queue, Message with { ScheduledEventId = id }, VisibleAt);
+            yield return new OutboundMessage(Queue, (wire with { ScheduledEventId = id }).ToMessage(), VisibleAt);
         }
     }
 
@@ -61,17 +63,20 @@ public sealed record OutboundMessage(string Queue, TaskMessage Message, DateTime
     public static List<OutboundMessage> Compact(IEnumerable<OutboundMessage> outbox)
     {
         var result = new List<OutboundMessage>();
-        var openRanges = new Dictionary<(string Queue, DateTimeOffset? VisibleAt, TaskMessage Shape), int>();
+        var openRanges = new Dictionary<(string Queue, DateTimeOffset? VisibleAt, TaskMessageWire Shape), int>();
         foreach (var entry in outbox.SelectMany(o => o.Expand()))
         {
-            if (entry.Message.ScheduledEventId is not { } id)
+            // Compared in the wire form, where every kind's event ID is the same field: the rest of the message is the range's shape.
+            var wire = TaskMessageWire.From(entry.Message);
+            if (wire.ScheduledEventId is not { } id)
             {
                 result.Add(entry);
                 continue;
             }
 
-            var key = (entry.Queue, entry.VisibleAt, entry.Message with { ScheduledEventId = null });
-            if (openRanges.TryGetValue(key, out var index) && (result[index].ThroughScheduledEventId ?? result[index].Message.ScheduledEventId) == id - 1)
+            var key = (entry.Queue, entry.VisibleAt, wire with { ScheduledEventId = null });
+            if (openRanges.TryGetValue(key, out var index)
+                && (result[index].ThroughScheduledEventId ?? TaskMessageWire.From(result[index].Message).ScheduledEventId) == id - 1)
             {
                 result[index] = result[index] with { ThroughScheduledEventId = id };
                 continue;

@@ -99,7 +99,7 @@ internal sealed partial class WorkflowClient
     {
         await store.AddInboxAsync(instance.WorkflowId, item, cancellationToken);
         // Sent in every case: a row that reached a closed run is discarded by the task it wakes rather than left for the sweep.
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = runId };
+        var wake = new WorkflowTaskMessage { WorkflowId = instance.WorkflowId, RunId = runId };
         await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
         var now = await store.ReadInstanceAsync(instance.WorkflowId, cancellationToken);
         if (now is { Status: WorkflowStatus.Running } && now.RunId == runId)

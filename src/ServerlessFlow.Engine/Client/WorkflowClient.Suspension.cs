@@ -55,7 +55,7 @@ internal sealed partial class WorkflowClient
 
             // The wake-up is in the commit's outbox, so a crash after the commit cannot leave the kept work unapplied.
             var wakeUp = new OutboundMessage(
-                QueueNames.Workflow(instance.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId });
+                QueueNames.Workflow(instance.TaskQueue), new WorkflowTaskMessage { WorkflowId = instance.WorkflowId, RunId = instance.RunId });
             if (await CommitSuspensionAsync(instance, suspension: null, wakeUp, cancellationToken))
             {
                 return true;

@@ -44,7 +44,7 @@ internal sealed partial class WorkflowClient
                 Event = new WorkflowUpdateAccepted { UpdateId = id, UpdateName = updateName, Input = input },
             };
             await store.AddInboxAsync(workflowId, item, cancellationToken);
-            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = instance.RunId }, null, cancellationToken);
+            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), new WorkflowTaskMessage { WorkflowId = workflowId, RunId = instance.RunId }, null, cancellationToken);
         }
 
         return await WaitForUpdateAsync(workflowId, instance.RunId, updateName, id, wait ?? DefaultUpdateWait, cancellationToken);

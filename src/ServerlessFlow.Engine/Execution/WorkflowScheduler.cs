@@ -49,20 +49,8 @@ internal sealed class WorkflowScheduler : TaskScheduler, IWorkflowContextProvide
         ThrowIfViolated();
 
         // The code runs on a thread of its own so that a blocked workflow thread cannot block the worker: after the
-        // limit the task fails and this scheduler is abandoned (its execution is dropped from the cache). Not a pool
-        // thread: this one waits for it, and many workflow tasks at once (an eager start each) would starve the pool.
-        using var started = new ManualResetEventSlim();
-        var drain = Task.Factory.StartNew(
-            () =>
-            {
-                started.Set();
-                Drain();
-            },
-            CancellationToken.None,
-            TaskCreationOptions.DenyChildAttach | TaskCreationOptions.LongRunning,
-            Default);
-        started.Wait(); // the limit counts from the start, so a busy thread pool is not taken for blocked code
-        if (!drain.Wait(BlockingLimit))
+        // limit the task fails and this scheduler is abandoned (its execution is dropped from the cache).
+        if (!WorkflowCodeThreads.Shared.Run(Drain, BlockingLimit))
         {
             abandoned = true;
             Violate($"workflow code ran for more than {BlockingLimit.TotalSeconds:0} s without yielding: something blocks the workflow thread " +

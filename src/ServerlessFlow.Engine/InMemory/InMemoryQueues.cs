@@ -39,6 +39,9 @@ internal sealed partial class InMemoryBackend : ITaskQueues
         return Task.CompletedTask;
     }
 
+    /// <summary>Azure's limit, so that unit tests on memory meet the long waits that production re-arms.</summary>
+    public TimeSpan MaxDelay => TimeSpan.FromDays(7);
+
     public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         lock (gate)

@@ -8,7 +8,7 @@ namespace ServerlessFlow.Engine.Retention;
 
 /// <summary>
 /// Deletes workflows closed longer ago than <see cref="WorkerOptions.Retention"/>, one bounded batch per call,
-/// found through the index's close-time rows. A full batch queues a <see cref="TaskKind.Retention"/> message
+/// found through the index's close-time rows. A full batch queues a <see cref="RetentionMessage"/>
 /// whose handler runs the next one, so a backlog is worked off in short steps that any worker can take; a batch
 /// that deletes nothing (its entries lag or are held) ends the chain, and housekeeping starts a new one later.
 /// </summary>
@@ -42,7 +42,7 @@ internal sealed class RetentionProcessor(
 
         if (expired.Count == BatchSize && purged > 0)
         {
-            var next = new TaskMessage { Kind = TaskKind.Retention, WorkflowId = "retention" };
+            var next = new RetentionMessage();
             await outbox.SendOneAsync(QueueNames.Workflow(options.TaskQueues[0]), next, null, cancellationToken);
         }
 
@@ -54,7 +54,7 @@ internal sealed class RetentionProcessor(
         return purged;
     }
 
-    /// <summary>Handles a <see cref="TaskKind.Retention"/> message.</summary>
+    /// <summary>Handles a <see cref="RetentionMessage"/>.</summary>
     public async Task<TaskOutcome> HandleAsync(CancellationToken cancellationToken)
     {
         await RunBatchAsync(cancellationToken);

@@ -13,27 +13,10 @@ namespace ServerlessFlow.Engine.Runtime;
 /// </summary>
 internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender outbox, IWorkflowClient client, TimeProvider time)
 {
-    /// <summary>
-    /// How long a parent-close message first waits for a child between two runs of a continue-as-new: the next run starts within
-    /// moments. Later waits back off (<see cref="Worker.RetryBackoff"/>): a child whose next run does not start soon (its task keeps
-    /// failing) must not be polled twice a second for as long as that lasts.
-    /// </summary>
-    private static readonly TimeSpan ContinueAsNewWait = TimeSpan.FromMilliseconds(500);
-
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken) => message.Kind switch
+    /// <summary>Starts the child a parent's <c>ChildWorkflowScheduled</c> event names, once, and reports the start to the parent.</summary>
+    public async Task<TaskOutcome> StartChildAsync(StartChildMessage message, CancellationToken cancellationToken)
     {
-        TaskKind.StartChild => await StartChildAsync(message, cancellationToken),
-        TaskKind.ChildClosed => await ReportCloseAsync(message, cancellationToken),
-        _ => await ApplyParentClosePolicyAsync(message, cancellationToken),
-    };
-
-    private async Task<TaskOutcome> StartChildAsync(TaskMessage message, CancellationToken cancellationToken)
-    {
-        if (message is not { ScheduledEventId: { } scheduledEventId, RunId: { } parentRunId })
-        {
-            return TaskOutcome.Completed;
-        }
-
+        var (scheduledEventId, parentRunId) = (message.ScheduledEventId, message.RunId);
         var parent = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
         if (parent is not { Status: WorkflowStatus.Running } || parent.RunId != parentRunId)
         {
@@ -114,21 +97,24 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
             return TaskOutcome.Completed;
         }
 
-        var parentClosed = new TaskMessage
+        var parentClosed = new ParentClosedMessage
         {
-            Kind = TaskKind.ParentClosed, WorkflowId = scheduled.ChildWorkflowId, RunId = parentRunId, ScheduledEventId = scheduledEventId, Policy = scheduled.ParentClosePolicy,
+            WorkflowId = scheduled.ChildWorkflowId, ParentRunId = parentRunId, ScheduledEventId = scheduledEventId, Policy = scheduled.ParentClosePolicy,
         };
         return await ApplyParentClosePolicyAsync(parentClosed, cancellationToken) is TaskOutcome.RetryOutcome retry
             ? TaskOutcome.RetryAs(retry.Replacement ?? parentClosed, retry.Delay)
             : TaskOutcome.Completed;
     }
 
-    private async Task<TaskOutcome> ReportCloseAsync(TaskMessage message, CancellationToken cancellationToken)
+    /// <summary>Writes how a child's run ended to its parent's inbox and wakes the parent.</summary>
+    public async Task<TaskOutcome> ReportCloseAsync(ChildClosedMessage message, CancellationToken cancellationToken)
     {
-        if (message is not { Parent: { } parent, RunId: { } runId, ScheduledEventId: { } closingEventId })
+        if (message is not { Parent: { } parent, ClosingEventId: { } closingEventId })
         {
             return await ReportCurrentRunCloseAsync(message, cancellationToken);
         }
+
+        var runId = message.RunId;
 
         // The closed run's history stays when its ID is reused, so its closing event says how it ended whatever run is current now.
         var closing = await store.ReadEventAsync(message.WorkflowId, runId, closingEventId, cancellationToken);
@@ -142,7 +128,7 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
     }
 
     /// <summary>A child-closed message from an earlier version names only the child's run: it is reported while that run still holds the ID.</summary>
-    private async Task<TaskOutcome> ReportCurrentRunCloseAsync(TaskMessage message, CancellationToken cancellationToken)
+    private async Task<TaskOutcome> ReportCurrentRunCloseAsync(ChildClosedMessage message, CancellationToken cancellationToken)
     {
         var child = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
         if (child is not { Parent: { } parent } || child.RunId != message.RunId || child.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew)
@@ -163,7 +149,8 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
             Failure = RunOutcome.FailureOf(closing) ?? new FailureInfo { Type = status.ToString(), Message = $"The child ended as {status}." },
         };
 
-    private async Task<TaskOutcome> ApplyParentClosePolicyAsync(TaskMessage message, CancellationToken cancellationToken)
+    /// <summary>Applies a closed parent's policy to its child: terminate, or request cancellation (abandon does nothing).</summary>
+    public async Task<TaskOutcome> ApplyParentClosePolicyAsync(ParentClosedMessage message, CancellationToken cancellationToken)
     {
         // The link is carried from run to run of a child that continues as new: the policy reaches whichever run is current.
         var child = await store.ReadInstanceAsync(message.WorkflowId, cancellationToken);
@@ -174,7 +161,7 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
 
         if (child!.Status == WorkflowStatus.ContinuedAsNew)
         {
-            return WaitForNextRun(message); // Between two runs: the next one is about to start, and the policy applies to it.
+            return Worker.Redelivery.WaitForChildNextRun(message); // Between two runs: the next one is about to start, and the policy applies to it.
         }
 
         if (child.Status != WorkflowStatus.Running)
@@ -186,7 +173,7 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         if (message.Policy != ParentClosePolicy.RequestCancel)
         {
             // Fenced by the run's instance row: false when the run closed or continued as new meanwhile; look again.
-            return await client.TerminateWorkflowAsync(child.WorkflowId, reason, cancellationToken) ? TaskOutcome.Completed : WaitForNextRun(message);
+            return await client.TerminateWorkflowAsync(child.WorkflowId, reason, cancellationToken) ? TaskOutcome.Completed : Worker.Redelivery.WaitForChildNextRun(message);
         }
 
         // The request is written for the run read by the client. If that run continued as new before it could see the request,
@@ -194,18 +181,8 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         var requested = await client.CancelWorkflowAsync(child.WorkflowId, reason, cancellationToken);
         var after = await store.ReadInstanceAsync(child.WorkflowId, cancellationToken);
         return !requested || (IsChildOf(after, message) && (after!.Status == WorkflowStatus.ContinuedAsNew || after.RunId != child.RunId))
-            ? WaitForNextRun(message)
+            ? Worker.Redelivery.WaitForChildNextRun(message)
             : TaskOutcome.Completed;
-    }
-
-    /// <summary>
-    /// The parent-close message again, later: first after <see cref="ContinueAsNewWait"/>, then backing off. The count travels in the
-    /// message (<see cref="TaskMessage.Attempt"/>), since on Functions each retry is a fresh copy whose dequeue count starts again.
-    /// </summary>
-    private static TaskOutcome WaitForNextRun(TaskMessage message)
-    {
-        var attempt = message.Attempt ?? 1;
-        return TaskOutcome.RetryAs(message with { Attempt = attempt + 1 }, attempt == 1 ? ContinueAsNewWait : Worker.RetryBackoff.After(attempt - 1));
     }
 
     /// <summary>Tells the parent its child runs (its handle completes); keyed apart from the outcome report, which may follow while this is unconsumed.</summary>
@@ -216,14 +193,14 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         : Task.CompletedTask;
 
     /// <summary>True when <paramref name="child"/> (any run of it) was started by the parent run and event that <paramref name="message"/> names, and is open.</summary>
-    private static bool IsChildOf(InstanceRecord? child, TaskMessage message) =>
+    private static bool IsChildOf(InstanceRecord? child, ParentClosedMessage message) =>
         child is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew, Parent: { } parent }
-        && parent.RunId == message.RunId && parent.ScheduledEventId == message.ScheduledEventId;
+        && parent.RunId == message.ParentRunId && parent.ScheduledEventId == message.ScheduledEventId;
 
     private async Task ReportAsync(ParentLink parent, HistoryEvent outcome, CancellationToken cancellationToken, string keyPrefix = "k")
     {
         var item = new InboxItem { Key = $"{keyPrefix}-{parent.RunId}-{parent.ScheduledEventId}", RunId = parent.RunId, Event = outcome, CreatedAt = time.GetUtcNow() };
         await store.AddInboxAsync(parent.WorkflowId, item, cancellationToken);
-        await outbox.SendOneAsync(QueueNames.Workflow(parent.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = parent.WorkflowId, RunId = parent.RunId }, null, cancellationToken);
+        await outbox.SendOneAsync(QueueNames.Workflow(parent.TaskQueue), new WorkflowTaskMessage { WorkflowId = parent.WorkflowId, RunId = parent.RunId }, null, cancellationToken);
     }
 }

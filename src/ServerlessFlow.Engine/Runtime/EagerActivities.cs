@@ -9,7 +9,7 @@ namespace ServerlessFlow.Engine.Runtime;
 /// <summary>
 /// Runs activities eagerly: in the process whose workflow task scheduled them, without a queue message or a claim.
 /// The commit that schedules such an activity writes its row already started (the lease: the attempt's deadline follows
-/// from its start time and timeouts), and the per-workflow <see cref="TaskKind.ActivityCheck"/> message takes the attempt
+/// from its start time and timeouts), and the per-workflow <see cref="ActivityCheckMessage"/> takes the attempt
 /// over if this process dies. The outcome becomes an event the workflow task records with its next step; a retry goes
 /// through the activity queue like any other.
 /// </summary>

@@ -18,9 +18,9 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
     public const string RefusedFailureType = "ExternalWorkflowRequestRefused";
 
     /// <summary>The message that a commit recording <paramref name="requestedEventId"/> sends after it.</summary>
-    public static OutboundMessage Message(InstanceRecord requester, long requestedEventId) => new(QueueNames.Workflow(requester.TaskQueue), new TaskMessage
+    public static OutboundMessage Message(InstanceRecord requester, long requestedEventId) => new(QueueNames.Workflow(requester.TaskQueue), new ExternalRequestMessage
     {
-        Kind = TaskKind.ExternalRequest, WorkflowId = requester.WorkflowId, RunId = requester.RunId, ScheduledEventId = requestedEventId,
+        WorkflowId = requester.WorkflowId, RunId = requester.RunId, RequestEventId = requestedEventId,
     });
 
     /// <summary>
@@ -29,10 +29,9 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
     /// </summary>
     public static string SignalRequestId(string requesterRunId, long requestedEventId) => $"ext-{requesterRunId}-{requestedEventId}";
 
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    public async Task<TaskOutcome> HandleAsync(ExternalRequestMessage message, CancellationToken cancellationToken)
     {
-        var runId = message.RunId!;
-        var eventId = message.ScheduledEventId!.Value;
+        var (runId, eventId) = (message.RunId, message.RequestEventId);
         var requested = await store.ReadEventAsync(message.WorkflowId, runId, eventId, cancellationToken);
         if (requested is not (null or ExternalWorkflowSignalRequested or ExternalWorkflowCancelRequested))
         {
@@ -107,6 +106,6 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
 
         var item = new InboxItem { Key = $"x-{runId}-{eventId}", RunId = runId, Event = outcome, CreatedAt = time.GetUtcNow() };
         await store.AddInboxAsync(requesterId, item, cancellationToken);
-        await outbox.SendOneAsync(QueueNames.Workflow(requester.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = requesterId, RunId = runId }, null, cancellationToken);
+        await outbox.SendOneAsync(QueueNames.Workflow(requester.TaskQueue), new WorkflowTaskMessage { WorkflowId = requesterId, RunId = runId }, null, cancellationToken);
     }
 }

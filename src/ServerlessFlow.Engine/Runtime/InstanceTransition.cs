@@ -33,16 +33,16 @@ internal static class InstanceTransition
                         ActivityName = scheduled.ActivityName, Input = scheduled.Input, TaskQueue = scheduled.TaskQueue,
                         WorkflowTaskQueue = before.TaskQueue, Options = scheduled.Options, ScheduledAt = now, TraceParent = before.TraceParent,
                     });
-                    outbox.Add(new OutboundMessage(QueueNames.Activity(scheduled.TaskQueue), new TaskMessage
+                    outbox.Add(new OutboundMessage(QueueNames.Activity(scheduled.TaskQueue), new ActivityTaskMessage
                     {
-                        Kind = TaskKind.Activity, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId, Attempt = 1,
+                        WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId, Attempt = 1,
                     }));
                     if (Activities.ActivityTimeouts.ScheduleDeadline(created[^1]) is { } scheduleDeadline)
                     {
                         // Schedule-level timeouts are checked on the workflow's queue: they must fire even if no worker serves the activity's queue.
-                        outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
+                        outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new ActivityTimeoutMessage
                         {
-                            Kind = TaskKind.ActivityTimeout, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId, Attempt = 1,
+                            WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = scheduled.EventId, Attempt = 1,
                         }, scheduleDeadline));
                     }
 
@@ -53,7 +53,7 @@ internal static class InstanceTransition
                     // has no row and no message yet: it is never created or sent.
                     deleted.AddRange(activities.Select(a => a.ScheduledEventId).Where(id => created.All(c => c.ScheduledEventId != id)));
                     created.Clear();
-                    outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout || o.Message.TimerAt is not null);
+                    outbox.RemoveAll(o => o.Message is ActivityTaskMessage or ActivityTimeoutMessage or WorkflowTaskMessage { TimerAt: not null });
                     activities.Clear();
                     timers.Clear();
                     break;
@@ -66,7 +66,7 @@ internal static class InstanceTransition
                 case ActivityCanceled canceled when created.RemoveAll(c => c.ScheduledEventId == canceled.ScheduledEventId) > 0:
                     // Scheduled by this very commit: its row and messages are simply never written.
                     activities.RemoveAll(a => a.ScheduledEventId == canceled.ScheduledEventId);
-                    outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout && o.Message.ScheduledEventId == canceled.ScheduledEventId);
+                    outbox.RemoveAll(o => ActivityMessages.ScheduledEventIdOf(o.Message) == canceled.ScheduledEventId);
                     break;
                 case ActivityCanceled canceled:
                     // Deleting the row is what a heartbeating attempt sees as cancellation; a late outcome finds no row and is dropped.
@@ -74,9 +74,9 @@ internal static class InstanceTransition
                     break;
                 case ChildWorkflowScheduled child:
                     children.Add(new PendingChild(child.EventId, child.ChildWorkflowId, child.ParentClosePolicy));
-                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
+                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new StartChildMessage
                     {
-                        Kind = TaskKind.StartChild, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = child.EventId,
+                        WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = child.EventId,
                     }));
                     break;
                 case ExternalWorkflowSignalRequested or ExternalWorkflowCancelRequested:
@@ -91,9 +91,9 @@ internal static class InstanceTransition
                     break;
                 case TimerStarted started:
                     timers.Add(new PendingTimer(started.EventId, started.FireAt));
-                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
+                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new WorkflowTaskMessage
                     {
-                        Kind = TaskKind.Workflow, WorkflowId = before.WorkflowId, RunId = before.RunId, TimerAt = started.FireAt,
+                        WorkflowId = before.WorkflowId, RunId = before.RunId, TimerAt = started.FireAt,
                     }, started.FireAt));
                     break;
                 case TimerFired fired:
@@ -101,7 +101,7 @@ internal static class InstanceTransition
                     break;
                 case TimerCanceled canceled:
                     timers.RemoveAll(t => t.StartedEventId == canceled.StartedEventId);
-                    outbox.RemoveAll(o => o.Message.TimerAt is not null && newEvents.OfType<TimerStarted>().Any(t => t.EventId == canceled.StartedEventId && t.FireAt == o.Message.TimerAt));
+                    outbox.RemoveAll(o => o.Message is WorkflowTaskMessage { TimerAt: { } at } && newEvents.OfType<TimerStarted>().Any(t => t.EventId == canceled.StartedEventId && t.FireAt == at));
                     break;
                 case SearchAttributesUpserted upserted:
                     searchAttributes = Visibility.SearchAttributeRegistry.Merge(searchAttributes, upserted.Changes);
@@ -121,7 +121,7 @@ internal static class InstanceTransition
                 case WorkflowContinuedAsNew:
                     // The next workflow task starts the new run (see WorkflowTaskProcessor); wake it.
                     status = WorkflowStatus.ContinuedAsNew;
-                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = before.WorkflowId }));
+                    outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new WorkflowTaskMessage { WorkflowId = before.WorkflowId }));
                     break;
             }
         }
@@ -143,34 +143,34 @@ internal static class InstanceTransition
             created.Clear();
             activities.Clear();
             timers.Clear();
-            outbox.RemoveAll(o => o.Message.Kind is TaskKind.Activity or TaskKind.StartChild or TaskKind.ActivityTimeout || o.Message.TimerAt is not null);
+            outbox.RemoveAll(o => o.Message is ActivityTaskMessage or StartChildMessage or ActivityTimeoutMessage or WorkflowTaskMessage { TimerAt: not null });
 
             // Children still open get the parent close policy; a child started by this very commit was never started.
             outbox.AddRange(children.Where(c => c.Policy != ParentClosePolicy.Abandon && newEvents.All(e => e.EventId != c.ScheduledEventId))
-                .Select(c => new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage
+                .Select(c => new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new ParentClosedMessage
                 {
-                    Kind = TaskKind.ParentClosed, WorkflowId = c.ChildWorkflowId, RunId = before.RunId, ScheduledEventId = c.ScheduledEventId, Policy = c.Policy,
+                    WorkflowId = c.ChildWorkflowId, ParentRunId = before.RunId, ScheduledEventId = c.ScheduledEventId, Policy = c.Policy,
                 })));
             children.Clear();
             if (before.Parent is { } parent && status != WorkflowStatus.ContinuedAsNew)
             {
                 // The closing event is this commit's last; the message names it and the parent, so the report does not depend on
                 // which run holds the child's ID when it is handled.
-                outbox.Add(new OutboundMessage(QueueNames.Workflow(parent.TaskQueue), new TaskMessage
+                outbox.Add(new OutboundMessage(QueueNames.Workflow(parent.TaskQueue), new ChildClosedMessage
                 {
-                    Kind = TaskKind.ChildClosed, WorkflowId = before.WorkflowId, RunId = before.RunId, ScheduledEventId = newEvents[^1].EventId, Parent = parent,
+                    WorkflowId = before.WorkflowId, RunId = before.RunId, ClosingEventId = newEvents[^1].EventId, Parent = parent,
                 }));
             }
 
             if (before.ScheduledBy is { } schedule && status != WorkflowStatus.ContinuedAsNew)
             {
                 // The schedule learns of the close atomically with it: a buffered action may start now.
-                outbox.Add(new OutboundMessage(QueueNames.Workflow(schedule.TaskQueue), new TaskMessage { Kind = TaskKind.Schedule, WorkflowId = schedule.ScheduleId }));
+                outbox.Add(new OutboundMessage(QueueNames.Workflow(schedule.TaskQueue), new ScheduleMessage { ScheduleId = schedule.ScheduleId }));
             }
 
             if (status == WorkflowStatus.ContinuedAsNew && outbox.Count == 0)
             {
-                outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = before.WorkflowId }));
+                outbox.Add(new OutboundMessage(QueueNames.Workflow(before.TaskQueue), new WorkflowTaskMessage { WorkflowId = before.WorkflowId }));
             }
         }
 

@@ -25,6 +25,12 @@ public sealed class LocalWakeups
     /// <summary>Raised with the logical queue name after a message visible now was sent to it.</summary>
     public event Action<string>? MessageSent;
 
+    /// <summary>
+    /// True while a poller of this process listens: a message sent here, or a delayed one when it comes due, then wakes it.
+    /// False where none runs (a Functions host, whose queue trigger polls on its own schedule).
+    /// </summary>
+    internal bool Listening => MessageSent is not null;
+
     /// <summary>Timers armed now (for tests).</summary>
     internal int Armed => Volatile.Read(ref armed);
 

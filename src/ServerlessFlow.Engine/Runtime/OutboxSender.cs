@@ -14,9 +14,6 @@ internal sealed class OutboxSender(
     ITaskQueues queues, IWorkflowStore store, IVisibilityStore visibility, WorkflowRegistry registry, LocalWakeups wakeups, TimeProvider time,
     Microsoft.Extensions.Logging.ILogger<OutboxSender> logger)
 {
-    /// <summary>Longest delay a queue message can have: Azure's 7-day visibility limit less a minute of clock slack.</summary>
-    public static readonly TimeSpan MaxMessageDelay = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
-
     /// <summary>Messages of one outbox in flight at once: enough to send a fan-out's hundreds quickly, few enough not to crowd other work.</summary>
     private const int MaxConcurrentSends = 16;
 
@@ -80,10 +77,10 @@ internal sealed class OutboxSender(
         }
     }
 
-    /// <summary>Sends one message, delayed until <paramref name="visibleAt"/> (capped at the queue limit); returns its handle.</summary>
+    /// <summary>Sends one message, delayed until <paramref name="visibleAt"/> (capped: <see cref="Worker.Redelivery.Clamp"/>); returns its handle.</summary>
     public async Task<ReceivedMessage> SendOneAsync(string queue, TaskMessage message, DateTimeOffset? visibleAt, CancellationToken cancellationToken)
     {
-        var delay = visibleAt is { } at ? Clamp(at - time.GetUtcNow()) : TimeSpan.Zero;
+        var delay = visibleAt is { } at ? Worker.Redelivery.Clamp(at - time.GetUtcNow(), queues) : TimeSpan.Zero;
         var sent = await queues.SendAsync(queue, message, delay, cancellationToken);
         wakeups.NotifyAfter(queue, delay, time, sent.MessageId);
         return sent;
@@ -105,8 +102,4 @@ internal sealed class OutboxSender(
             Log.WithdrawFailed(logger, workflowId, sent.MessageId, sent.Queue, e);
         }
     }
-
-    /// <summary><paramref name="delay"/> within [0, <see cref="MaxMessageDelay"/>]: the one clamp of a queue message's delay (a longer wait is re-armed by its handler).</summary>
-    internal static TimeSpan Clamp(TimeSpan delay) =>
-        delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxMessageDelay ? MaxMessageDelay : delay;
 }

@@ -25,7 +25,7 @@ internal static class StartCommit
         {
             WorkflowId = workflowId, RunId = runId, WorkflowType = workflowType, TaskQueue = taskQueue, Status = WorkflowStatus.Running,
             CreatedAt = now, LastEventId = 1, OutboxPending = true, ETag = replacing?.ETag, Parent = parent,
-            Outbox = [new OutboundMessage(QueueNames.Workflow(taskQueue), new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId, RunId = runId })],
+            Outbox = [new OutboundMessage(QueueNames.Workflow(taskQueue), new WorkflowTaskMessage { WorkflowId = workflowId, RunId = runId })],
             // A new ID starts at the clock so that it outranks index entries of a purged namesake (see InstanceRecord.Version).
             Version = replacing is null ? now.UtcTicks : replacing.Version + 1,
             VisibilityChanged = true,
@@ -53,7 +53,7 @@ internal static class StartCommit
         var started = (WorkflowStarted)start.NewEvents[0];
         var instance = start.Instance;
         var dueAt = started.Timestamp + delay;
-        var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = dueAt };
+        var wake = new WorkflowTaskMessage { WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = dueAt };
         return start with
         {
             Instance = instance with { Outbox = [new OutboundMessage(QueueNames.Workflow(instance.TaskQueue), wake, dueAt)], FirstTaskDueAt = dueAt, AwaitingFirstTask = true },

@@ -24,6 +24,7 @@ internal sealed class WorkflowTaskProcessor(
     ArmedChecks armedChecks,
     WorkflowTaskSlots slots,
     EagerRuns eagerRuns,
+    InProcessTimers timers,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkflowTaskProcessor> logger)
@@ -52,7 +53,7 @@ internal sealed class WorkflowTaskProcessor(
         Again,
     }
 
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, long deliveryCount, CancellationToken cancellationToken)
+    public async Task<TaskOutcome> HandleAsync(WorkflowTaskMessage message, long deliveryCount, CancellationToken cancellationToken)
     {
         // A wake-up for a workflow this process is already working on is folded into that work: the
         // owner loads again before it stops, and sees every inbox row written before this message was
@@ -76,8 +77,7 @@ internal sealed class WorkflowTaskProcessor(
             await RecordFailureAsync(message.WorkflowId, e.Message, cancellationToken);
 
             // The retry count travels in the message: on Functions a retry is a fresh copy whose dequeue count starts again.
-            var retries = Math.Max(deliveryCount, (message.Failures ?? 0) + 1);
-            return TaskOutcome.RetryAs(message with { Failures = (int)Math.Min(retries, int.MaxValue) }, Worker.RetryBackoff.After(retries));
+            return Worker.Redelivery.AfterWorkflowTaskFailure(message, deliveryCount);
         }
         catch (StoreException e) when (IsRefusal(e) && message.Failures is >= 1)
         {
@@ -113,11 +113,11 @@ internal sealed class WorkflowTaskProcessor(
         {
             Loaded = started is null ? null : new WorkflowSnapshot { Instance = committed, Inbox = [], History = [started], HistoryAfter = 0 },
         };
-        var message = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = committed.WorkflowId, RunId = committed.RunId };
+        var message = new WorkflowTaskMessage { WorkflowId = committed.WorkflowId, RunId = committed.RunId };
         eagerRuns.Run(stopping => RunStartedAsync(message, committed.TaskQueue, session, stopping));
     }
 
-    private async Task RunStartedAsync(TaskMessage message, string taskQueue, WorkflowTaskSession session, CancellationToken stopping)
+    private async Task RunStartedAsync(WorkflowTaskMessage message, string taskQueue, WorkflowTaskSession session, CancellationToken stopping)
     {
         // The first task counts against the workflow-task concurrency like a received message (and, like one, gives its slot
         // back while it waits on eager activities). A start made while handling a message (a schedule's) holds a slot of its own.
@@ -159,7 +159,7 @@ internal sealed class WorkflowTaskProcessor(
     }
 
     /// <summary>Runs rounds, and keeps driving the workflow while eager activities run; false when commits kept losing races.</summary>
-    private async Task<bool> DriveAsync(TaskMessage message, WorkflowTaskSession session, CancellationToken cancellationToken)
+    private async Task<bool> DriveAsync(WorkflowTaskMessage message, WorkflowTaskSession session, CancellationToken cancellationToken)
     {
         var firstRound = true;
         while (true)
@@ -170,10 +170,10 @@ internal sealed class WorkflowTaskProcessor(
             }
 
             firstRound = false;
-            if (session.Running.Count > 0 && time.GetUtcNow() < session.EagerUntil)
+            if (session.HasWork(time.GetUtcNow()))
             {
-                // Drive the workflow on: the next step is committed as soon as an eager activity ends (or a wake-up comes).
-                // The message stays held (its lease covers the wait), but not the worker's workflow-task slot.
+                // Drive the workflow on: the next step is committed as soon as an eager activity ends or the timer waited for
+                // fires (or a wake-up comes). The message stays held (its lease covers the wait), but not the worker's workflow-task slot.
                 TaskSlot.Held?.Release();
                 await session.WaitAsync(inProgress.WokenAsync(message.WorkflowId), time, cancellationToken);
                 continue;
@@ -209,7 +209,7 @@ internal sealed class WorkflowTaskProcessor(
     private static bool IsRefusal(StoreException e) => e.Status is >= 400 and < 500 and not (408 or 429);
 
     /// <summary>Runs rounds until nothing is left to do; false when commits kept losing races.</summary>
-    private async Task<bool> RunRoundsAsync(TaskMessage message, WorkflowTaskSession session, bool firstCall, CancellationToken cancellationToken)
+    private async Task<bool> RunRoundsAsync(WorkflowTaskMessage message, WorkflowTaskSession session, bool firstCall, CancellationToken cancellationToken)
     {
         for (var round = 0; round < MaxRounds; round++)
         {
@@ -222,8 +222,9 @@ internal sealed class WorkflowTaskProcessor(
         return false;
     }
 
-    private async Task<Round> RunRoundAsync(TaskMessage message, WorkflowTaskSession session, bool firstRound, CancellationToken cancellationToken)
+    private async Task<Round> RunRoundAsync(WorkflowTaskMessage message, WorkflowTaskSession session, bool firstRound, CancellationToken cancellationToken)
     {
+        session.TimerAt = null;
         var cached = cache.Take(message.WorkflowId);
         var snapshot = await SnapshotAsync(session, cached, cancellationToken);
         if (snapshot is null)
@@ -301,6 +302,7 @@ internal sealed class WorkflowTaskProcessor(
         if (!execution.HasUnrunStart && current.Count == 0 && due.Count == 0 && stale.Count == 0 && ended.Count == 0)
         {
             cache.Put(message.WorkflowId, execution);
+            session.TimerAt = timers.WaitFor(session, instance);
             return Round.Done;
         }
 
@@ -325,7 +327,7 @@ internal sealed class WorkflowTaskProcessor(
         }
 
         var (eagerCommit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
-        var commit = IndexLeftToCheck(eagerCommit, time.GetUtcNow());
+        var commit = IndexLeftToCheck(await timers.SendAheadAsync(eagerCommit, session, cancellationToken), time.GetUtcNow());
         var committed = await store.CommitAsync(commit, cancellationToken);
         if (committed is null)
         {
@@ -369,6 +371,8 @@ internal sealed class WorkflowTaskProcessor(
             await FinishCloseAsync(committed, cancellationToken);
         }
 
+        await timers.WithdrawFiredAsync(committed, session, cancellationToken);
+        session.TimerAt = timers.WaitFor(session, committed);
         return consumedAll ? Round.Done : Round.Again;
     }
 
@@ -465,12 +469,12 @@ internal sealed class WorkflowTaskProcessor(
 
         var ids = chosen.Select(row => row.ScheduledEventId).ToHashSet();
         var instance = commit.Instance;
-        var remaining = instance.Outbox.Where(o => !(o.Message.Kind is TaskKind.Activity or TaskKind.ActivityTimeout && o.Message.ScheduledEventId is { } id && ids.Contains(id))).ToList();
+        var remaining = instance.Outbox.Where(o => !(ActivityMessages.ScheduledEventIdOf(o.Message) is { } id && ids.Contains(id))).ToList();
         var checkAt = chosen.Min(row => Activities.ActivityTimeouts.ScheduleDeadline(row) is { } s2c && s2c < Activities.ActivityTimeouts.AttemptDeadline(row).At
             ? s2c : Activities.ActivityTimeouts.AttemptDeadline(row).At) + options.ActivityTimeoutSlack;
         if (instance.ActivityCheckAt is not { } armed || armed <= now || armed > checkAt)
         {
-            var check = new TaskMessage { Kind = TaskKind.ActivityCheck, WorkflowId = instance.WorkflowId, RunId = instance.RunId, TimerAt = checkAt };
+            var check = new ActivityCheckMessage { WorkflowId = instance.WorkflowId, RunId = instance.RunId, CheckAt = checkAt };
             armedChecks.Add(instance.WorkflowId, instance.RunId, await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), check, checkAt, cancellationToken));
             armed = checkAt;
         }
@@ -594,12 +598,15 @@ internal sealed class WorkflowTaskProcessor(
     /// A timer wake-up (or a delayed start's) capped at the queue's delay limit, or rounded down by it, arrives before it is due:
     /// send the next leg.
     /// </summary>
-    private async Task RearmEarlyTimerAsync(TaskMessage message, InstanceRecord instance, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RearmEarlyTimerAsync(WorkflowTaskMessage message, InstanceRecord instance, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (message.TimerAt is { } at && at > now && message.RunId == instance.RunId
-            && (instance.Timers.Any(t => t.FireAt == at) || (message.Kind == TaskKind.Workflow && instance.FirstTaskDueAt == at)))
+            && (instance.Timers.Any(t => t.FireAt == at) || instance.FirstTaskDueAt == at))
         {
-            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), message, at, cancellationToken);
+            // Queues count delays in whole seconds, rounding down: a leg delayed by the exact remainder would come early again (at
+            // once when less than a second is left) and be re-armed over and over. Rounded up, it comes on time or within a second.
+            var leg = TimeSpan.FromSeconds(Math.Ceiling((at - now).TotalSeconds));
+            await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), message, now + leg, cancellationToken);
         }
     }
 

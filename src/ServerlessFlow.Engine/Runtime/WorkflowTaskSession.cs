@@ -4,7 +4,8 @@ namespace ServerlessFlow.Engine.Runtime;
 
 /// <summary>
 /// What one workflow task carries from round to round: the instance row it committed last (so the next step needs no
-/// read while nobody else could have changed it) and the activities it runs eagerly, until their outcomes are committed.
+/// read while nobody else could have changed it), the activities it runs eagerly until their outcomes are committed, and
+/// the timer it waits for in-process (<see cref="InProcessTimers"/>).
 /// </summary>
 internal sealed class WorkflowTaskSession(string workflowId, bool owns, DateTimeOffset eagerUntil)
 {
@@ -36,18 +37,31 @@ internal sealed class WorkflowTaskSession(string workflowId, bool owns, DateTime
     /// <summary>Eager attempts whose outcomes are not committed yet.</summary>
     public List<EagerAttempt> Running { get; } = [];
 
-    /// <summary>Waits until an eager attempt ends, the workflow is woken, or the eager budget runs out.</summary>
+    /// <summary>
+    /// When the run's earliest timer fires, if this task waits for it in-process (it is due within the eager budget and nothing
+    /// else in this process would wake the workflow for it); null otherwise. Set by each round from the state it ended with.
+    /// </summary>
+    public DateTimeOffset? TimerAt { get; set; }
+
+    /// <summary>The delayed wake-ups this task sent for the timers it waits for, to withdraw once they have fired.</summary>
+    public List<(DateTimeOffset FireAt, ReceivedMessage Sent)> TimerMessages { get; } = [];
+
+    /// <summary>True while the task has something to wait for in-process: an eager attempt, or a timer within the budget.</summary>
+    public bool HasWork(DateTimeOffset now) => (Running.Count > 0 || TimerAt is not null) && now < EagerUntil;
+
+    /// <summary>Waits until an eager attempt ends, the timer waited for fires, the workflow is woken, or the eager budget runs out.</summary>
     public async Task WaitAsync(Task woken, TimeProvider time, CancellationToken cancellationToken)
     {
-        var left = EagerUntil - time.GetUtcNow();
+        var until = TimerAt is { } timerAt && timerAt < EagerUntil ? timerAt : EagerUntil;
+        var left = until - time.GetUtcNow();
         if (left <= TimeSpan.Zero)
         {
             return;
         }
 
         using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var budget = Task.Delay(left, time, stopWaiting.Token);
-        await Task.WhenAny(Task.WhenAny(Running.Select(a => a.Outcome)), woken, budget);
+        var waits = Running.Select(a => (Task)a.Outcome).Append(woken).Append(Task.Delay(left, time, stopWaiting.Token));
+        await Task.WhenAny(waits);
         await stopWaiting.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
     }

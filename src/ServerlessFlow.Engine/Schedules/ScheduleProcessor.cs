@@ -29,11 +29,11 @@ internal sealed class ScheduleProcessor(
     public static string WorkflowIdFor(string scheduleId, DateTimeOffset nominal) =>
         scheduleId + "-" + nominal.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Handles a <see cref="TaskKind.Schedule"/> message: a wake-up or a close notification. An early wake-up (delays are capped at the queue's 7-day limit) arms the next leg.</summary>
-    public async Task<TaskOutcome> HandleAsync(TaskMessage message, CancellationToken cancellationToken)
+    /// <summary>Handles a <see cref="ScheduleMessage"/>: a wake-up or a close notification. An early wake-up (delays are capped at the queue's limit) arms the next leg.</summary>
+    public async Task<TaskOutcome> HandleAsync(ScheduleMessage message, CancellationToken cancellationToken)
     {
-        var early = message.TimerAt is { } wakeAt && wakeAt > time.GetUtcNow();
-        await RunPassAsync(message.WorkflowId, rearm: early, cancellationToken);
+        var early = message.WakeAt is { } wakeAt && wakeAt > time.GetUtcNow();
+        await RunPassAsync(message.ScheduleId, rearm: early, cancellationToken);
         return TaskOutcome.Completed;
     }
 
@@ -64,7 +64,7 @@ internal sealed class ScheduleProcessor(
                 // Sent before the row records it, so a crash in between leaves a duplicate wake-up (harmless), never none.
                 // Queues count delays in whole seconds, rounding down: one second more keeps the wake-up from arriving early.
                 var taskQueue = QueueNames.Validate(next.Definition.Action.TaskQueue);
-                var message = new TaskMessage { Kind = TaskKind.Schedule, WorkflowId = scheduleId, TimerAt = nextWake };
+                var message = new ScheduleMessage { ScheduleId = scheduleId, WakeAt = nextWake };
                 await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, nextWake > now ? nextWake + TimeSpan.FromSeconds(1) : null, cancellationToken);
                 next = next with { ArmedFor = nextWake };
             }

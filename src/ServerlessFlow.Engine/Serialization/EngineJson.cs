@@ -18,6 +18,9 @@ internal static class EngineJson
 
     public static JsonTypeInfo<TaskMessage> TaskMessage { get; } = Info<TaskMessage>();
 
+    /// <summary>The wire form every task message kind is read and written through (<see cref="TaskMessageJsonConverter"/>).</summary>
+    public static JsonTypeInfo<TaskMessageWire> TaskMessageWire { get; } = Info<TaskMessageWire>();
+
     public static JsonTypeInfo<ScheduleState> ScheduleState { get; } = Info<ScheduleState>();
 
     public static JsonTypeInfo<InMemoryVisibilityStore.Cursor> Cursor { get; } = Info<InMemoryVisibilityStore.Cursor>();
@@ -39,6 +42,7 @@ internal static class EngineJson
 /// <summary>Generated metadata of the engine's own serialized records.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(TaskMessage))]
+[JsonSerializable(typeof(TaskMessageWire))]
 [JsonSerializable(typeof(ScheduleState))]
 [JsonSerializable(typeof(InMemoryVisibilityStore.Cursor))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]

@@ -61,38 +61,46 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, TimeProvider time, 
     private const int MaxAttempts = 5;
 
     /// <summary>The scheduled events of the waiting run the message was about; nulls for a wake-up.</summary>
-    private static (long? First, long? Last) WaitedOn(TaskMessage task) => task.Kind switch
+    private static (long? First, long? Last) WaitedOn(TaskMessage task) => task switch
     {
-        TaskKind.ChildClosed => (task.Parent?.ScheduledEventId, task.Parent?.ScheduledEventId),
-        TaskKind.Activity or TaskKind.ActivityTimeout or TaskKind.StartChild or TaskKind.ExternalRequest when task.ScheduledEventId is { } first =>
-            (first, task.ThroughScheduledEventId ?? first),
+        ChildClosedMessage closed => (closed.Parent?.ScheduledEventId, closed.Parent?.ScheduledEventId),
+        ActivityTaskMessage m => (m.ScheduledEventId, m.ThroughScheduledEventId ?? m.ScheduledEventId),
+        ActivityTimeoutMessage m => (m.ScheduledEventId, m.ThroughScheduledEventId ?? m.ScheduledEventId),
+        StartChildMessage m => (m.ScheduledEventId, m.ScheduledEventId),
+        ExternalRequestMessage m => (m.RequestEventId, m.RequestEventId),
         _ => (null, null),
     };
 
     /// <summary>The workflow (and run) that waits on the message; null for messages nothing waits on (schedules, retention, a policy for a closed parent's child).</summary>
-    private static (string WorkflowId, string? RunId)? Waiting(TaskMessage task) => task.Kind switch
+    private static (string WorkflowId, string? RunId)? Waiting(TaskMessage task) => task switch
     {
-        TaskKind.ChildClosed => task.Parent is { } parent ? (parent.WorkflowId, parent.RunId) : null,
-        TaskKind.Workflow or TaskKind.Activity or TaskKind.ActivityTimeout or TaskKind.ActivityCheck or TaskKind.StartChild or TaskKind.ExternalRequest => (task.WorkflowId, task.RunId),
+        ChildClosedMessage closed => closed.Parent is { } parent ? (parent.WorkflowId, parent.RunId) : null,
+        WorkflowTaskMessage m => (m.WorkflowId, m.RunId),
+        ActivityTaskMessage m => (m.WorkflowId, m.RunId),
+        ActivityTimeoutMessage m => (m.WorkflowId, m.RunId),
+        ActivityCheckMessage m => (m.WorkflowId, m.RunId),
+        StartChildMessage m => (m.WorkflowId, m.RunId),
+        ExternalRequestMessage m => (m.WorkflowId, m.RunId),
         _ => null,
     };
 
     private static string Describe(ReceivedMessage message, TaskMessage task, string reason)
     {
-        var about = task.Kind switch
+        var about = task switch
         {
             // A batch message stands for every activity of its range (e through te): the note names them all.
-            TaskKind.Activity when task.ThroughScheduledEventId is { } through && through > task.ScheduledEventId =>
-                $"the task of the batch of activity events {task.ScheduledEventId} through {through}",
-            TaskKind.Activity => $"the task of activity event {task.ScheduledEventId} (attempt {task.Attempt})",
-            TaskKind.ActivityTimeout when task.ThroughScheduledEventId is { } through && through > task.ScheduledEventId =>
-                $"the timeout check of activity events {task.ScheduledEventId} through {through}",
-            TaskKind.ActivityTimeout => $"the timeout check of activity event {task.ScheduledEventId}",
-            TaskKind.ActivityCheck => "the activity check",
-            TaskKind.StartChild => $"the start of the child workflow of event {task.ScheduledEventId}",
-            TaskKind.ChildClosed => $"the report of child workflow '{task.WorkflowId}' that it closed",
-            TaskKind.ExternalRequest => $"the request to another workflow of event {task.ScheduledEventId}",
-            _ => task.TimerAt is { } at ? $"a wake-up for the timer due at {at:O}" : "a wake-up",
+            ActivityTaskMessage { ThroughScheduledEventId: { } through } batch when through > batch.ScheduledEventId =>
+                $"the task of the batch of activity events {batch.ScheduledEventId} through {through}",
+            ActivityTaskMessage activity => $"the task of activity event {activity.ScheduledEventId} (attempt {activity.Attempt})",
+            ActivityTimeoutMessage { ThroughScheduledEventId: { } through } batch when through > batch.ScheduledEventId =>
+                $"the timeout check of activity events {batch.ScheduledEventId} through {through}",
+            ActivityTimeoutMessage check => $"the timeout check of activity event {check.ScheduledEventId}",
+            ActivityCheckMessage => "the activity check",
+            StartChildMessage start => $"the start of the child workflow of event {start.ScheduledEventId}",
+            ChildClosedMessage closed => $"the report of child workflow '{closed.WorkflowId}' that it closed",
+            ExternalRequestMessage request => $"the request to another workflow of event {request.RequestEventId}",
+            WorkflowTaskMessage { TimerAt: { } at } => $"a wake-up for the timer due at {at:O}",
+            _ => "a wake-up",
         };
         return $"A message this workflow waits on, {about}, was dead-lettered and will not be sent again: {reason} " +
                $"Fix the cause, then requeue it from the dead letters (queue '{message.Queue}', message '{message.MessageId}'); the workflow goes on from there.";

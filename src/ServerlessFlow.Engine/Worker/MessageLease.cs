@@ -51,7 +51,7 @@ internal sealed class MessageLease : IAsyncDisposable
 
         try
         {
-            await queues.SetVisibilityAsync(DeliveryCount.Settled(held), TimeSpan.Zero, deadline);
+            await queues.SetVisibilityAsync(Redelivery.Settled(held), TimeSpan.Zero, deadline);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

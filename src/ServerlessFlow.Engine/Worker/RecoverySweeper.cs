@@ -54,7 +54,7 @@ public sealed class RecoverySweeper
                 continue;
             }
 
-            var wake = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = workflowId };
+            var wake = new WorkflowTaskMessage { WorkflowId = workflowId };
             await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), wake, null, cancellationToken);
             Log.SweepWoke(logger, workflowId);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Activities;
 using ServerlessFlow.Engine.Backend;
@@ -40,60 +41,59 @@ internal sealed class TaskHandler(
 
     private async Task<TaskOutcome> RouteAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
-        var parsed = TaskMessage.TryParse(message.Body);
-        if (parsed is null)
+        if (TaskMessage.TryParse(message.Body, out var problem) is not { } parsed)
         {
             Log.BadMessage(logger, message.MessageId, message.Queue);
-            return TaskOutcome.DeadLetter("The message body is not a ServerlessFlow task message (expected JSON with at least 'k' and 'w').");
+            return TaskOutcome.DeadLetter($"The message body is not a ServerlessFlow task message (expected JSON with at least 'k' and 'w', and the fields its kind needs): {problem}");
         }
 
         // Counted before the message is handled again: a message that kills every process handling it must still end here.
-        var unfinished = DeliveryCount.Unfinished(message, parsed);
-        var task = DeliveryCount.Carried(message, parsed);
-        if (unfinished > 0 && task.Failures >= options.MaxDeliveries)
+        if (Redelivery.DeadLetterIfCrashing(message, parsed, options.MaxDeliveries) is { } crashing)
         {
-            return TaskOutcome.DeadLetter(
-                $"Delivered {message.DequeueCount} times; the handling of {unfinished} of those deliveries never ended (the process handling it died, " +
-                $"or hung past its lease), and {task.Failures} failed deliveries reach the limit of {options.MaxDeliveries}.");
+            return crashing;
         }
 
-        if (task.Kind is TaskKind.Activity or TaskKind.ActivityTimeout or TaskKind.ExternalRequest && (task.RunId is null || task.ScheduledEventId is null))
-        {
-            return TaskOutcome.DeadLetter($"{task.Kind} message for workflow '{task.WorkflowId}' lacks its run ID or scheduled event ID.");
-        }
-
-        if (task.Kind is TaskKind.ActivityCheck && task.RunId is null)
-        {
-            return TaskOutcome.DeadLetter($"{task.Kind} message for workflow '{task.WorkflowId}' lacks its run ID.");
-        }
-
+        var task = Redelivery.Carried(message, parsed);
         ServerlessFlowTelemetry.RecordQueueLag(message.Queue, task, message.DequeueCount, time.GetUtcNow());
 
         // Scopes belong to the logger factory, not this logger: every log line of the message's work (the engine's, the activity's own) carries the IDs.
-        using var logScope = task.Kind is TaskKind.Schedule or TaskKind.Retention ? null : WorkflowLogScope.Begin(logger, task.WorkflowId, task.RunId);
+        using var logScope = LogScopeOf(task) is var (workflowId, runId) ? WorkflowLogScope.Begin(logger, workflowId, runId) : null;
         try
         {
-            return task.Kind switch
+            return task switch
             {
-                TaskKind.Workflow => await workflows.HandleAsync(task, message.DequeueCount, cancellationToken),
-                TaskKind.Activity => await activities.HandleAsync(task, cancellationToken),
-                TaskKind.ActivityTimeout => await activityTimeouts.HandleAsync(task, cancellationToken),
-                TaskKind.ActivityCheck => await activityChecks.HandleAsync(task, cancellationToken),
-                TaskKind.StartChild or TaskKind.ChildClosed or TaskKind.ParentClosed => await children.HandleAsync(task, cancellationToken),
-                TaskKind.ExternalRequest => await externalRequests.HandleAsync(task, cancellationToken),
-                TaskKind.Schedule => await schedules.HandleAsync(task, cancellationToken),
-                TaskKind.Retention => await retention.HandleAsync(cancellationToken),
-                _ => TaskOutcome.DeadLetter($"Unknown task kind {(int)task.Kind}."),
+                WorkflowTaskMessage wake => await workflows.HandleAsync(wake, message.DequeueCount, cancellationToken),
+                ActivityTaskMessage activity => await activities.HandleAsync(activity, cancellationToken),
+                ActivityTimeoutMessage check => await activityTimeouts.HandleAsync(check, cancellationToken),
+                ActivityCheckMessage check => await activityChecks.HandleAsync(check, cancellationToken),
+                StartChildMessage start => await children.StartChildAsync(start, cancellationToken),
+                ChildClosedMessage closed => await children.ReportCloseAsync(closed, cancellationToken),
+                ParentClosedMessage closed => await children.ApplyParentClosePolicyAsync(closed, cancellationToken),
+                ExternalRequestMessage request => await externalRequests.HandleAsync(request, cancellationToken),
+                ScheduleMessage pass => await schedules.HandleAsync(pass, cancellationToken),
+                RetentionMessage => await retention.HandleAsync(cancellationToken),
+                _ => throw new UnreachableException($"Task message kind {task.Kind} has no handler."),
             };
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             // Only failures count toward dead-lettering, not benign retries (back-offs, timers), so the count travels in the message.
-            Log.HandlerFailed(logger, task.WorkflowId, message.MessageId, message.Queue, e);
-            var failures = (task.Failures ?? 0) + 1;
-            return failures >= options.MaxDeliveries
-                ? TaskOutcome.DeadLetter($"Handling failed {failures} times; last error {e.GetType().FullName}: {e.Message}")
-                : TaskOutcome.RetryAs(task with { Failures = failures }, RetryBackoff.After(failures));
+            Log.HandlerFailed(logger, task.Subject, message.MessageId, message.Queue, e);
+            return Redelivery.AfterHandlerFailure(task, e, options.MaxDeliveries);
         }
     }
+
+    /// <summary>The workflow and run a message's work is about, for its log scope; null for work about no one workflow.</summary>
+    private static (string WorkflowId, string? RunId)? LogScopeOf(TaskMessage task) => task switch
+    {
+        WorkflowTaskMessage m => (m.WorkflowId, m.RunId),
+        ActivityTaskMessage m => (m.WorkflowId, m.RunId),
+        ActivityTimeoutMessage m => (m.WorkflowId, m.RunId),
+        ActivityCheckMessage m => (m.WorkflowId, m.RunId),
+        StartChildMessage m => (m.WorkflowId, m.RunId),
+        ChildClosedMessage m => (m.WorkflowId, m.RunId),
+        ParentClosedMessage m => (m.WorkflowId, null), // the run it names is the parent's
+        ExternalRequestMessage m => (m.WorkflowId, m.RunId),
+        _ => null,
+    };
 }

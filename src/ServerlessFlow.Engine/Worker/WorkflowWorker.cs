@@ -198,17 +198,22 @@ public sealed class WorkflowWorker
             var current = await lease.StopAsync();
             if (current is null)
             {
-                // The lease was lost (a renewal found the receipt stale: storage applied an earlier renewal whose answer was lost and
-                // the SDK's retry sent the old receipt, or the lease ran out). The message itself comes back when its visibility runs
-                // out, within a lease, and is handled again then — a retry this task asked for waits that long at most. No copy is sent:
-                // the message and its copy would each be handled and each send follow-ups, one logical task become two chains.
+                // The lease was lost (a renewal found the receipt stale: storage applied an earlier renewal whose answer was lost
+                // and the SDK's retry sent the old receipt, or the lease ran out). The message comes back when its visibility runs
+                // out and is then a duplicate; a retry this task asked for must not wait on it, so a copy carries the delay.
+                if (outcome is TaskOutcome.RetryOutcome lostRetry && TaskMessage.TryParse(message.Body) is { } task)
+                {
+                    await queues.SendAsync(message.Queue, lostRetry.Replacement ?? Redelivery.Carried(message, task), Redelivery.DelayOf(lostRetry, queues), cancellationToken);
+                    wakeups.NotifyAfter(message.Queue, lostRetry.Delay, time);
+                }
+
                 return;
             }
 
             if (outcome is TaskOutcome.RetryOutcome { Replacement: { } replacement } replaced)
             {
                 // Replacement first, then delete: a crash in between leaves a duplicate, never nothing.
-                await queues.SendAsync(message.Queue, replacement, replaced.Delay, cancellationToken);
+                await queues.SendAsync(message.Queue, replacement, Redelivery.DelayOf(replaced, queues), cancellationToken);
                 wakeups.NotifyAfter(message.Queue, replaced.Delay, time);
                 await queues.DeleteAsync(current, cancellationToken);
                 return;
@@ -216,7 +221,7 @@ public sealed class WorkflowWorker
 
             await (outcome switch
             {
-                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(DeliveryCount.Settled(current), retry.Delay, cancellationToken),
+                TaskOutcome.RetryOutcome retry => queues.SetVisibilityAsync(Redelivery.Settled(current), Redelivery.DelayOf(retry, queues), cancellationToken),
                 TaskOutcome.DeadLetterOutcome dead => queues.DeadLetterAsync(current, dead.Reason, cancellationToken),
                 _ => queues.DeleteAsync(current, cancellationToken),
             });

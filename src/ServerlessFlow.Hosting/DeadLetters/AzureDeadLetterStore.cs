@@ -19,6 +19,6 @@ internal sealed class AzureDeadLetterStore(AzureDeadLetters deadLetters) : IDead
         deadLetters.DeleteAsync(queue, messageId, cancellationToken);
 
     private static DeadLetterEntry ToEntry(DeadLetter letter) => new(
-        DeadLetterIds.Format(letter.Queue, letter.MessageId), letter.Queue, letter.MessageId, TaskMessage.TryParse(letter.Body)?.WorkflowId,
+        DeadLetterIds.Format(letter.Queue, letter.MessageId), letter.Queue, letter.MessageId, TaskMessage.TryParse(letter.Body)?.Subject,
         letter.Reason, letter.DequeueCount, letter.DeadLetteredAt, letter.Body);
 }

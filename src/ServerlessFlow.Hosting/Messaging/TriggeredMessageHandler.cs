@@ -2,7 +2,7 @@ using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine;
 using ServerlessFlow.Engine.Backend;
-using ServerlessFlow.Engine.Runtime;
+using ServerlessFlow.Engine.Worker;
 using ServerlessFlow.Hosting.Configuration;
 
 namespace ServerlessFlow.Hosting.Messaging;
@@ -52,9 +52,9 @@ public sealed class TriggeredMessageHandler
             case TaskOutcome.RetryOutcome retry when TaskMessage.TryParse(received.Body) is { } parsed:
                 // The trigger cannot delay its own message, so a copy carries the delay. Its dequeue count
                 // starts again at 1: the engine's own counts (attempts, and failures carried in the message) bound the retries.
-                var delay = OutboxSender.Clamp(retry.Delay);
-                await queues.SendAsync(queue, retry.Replacement ?? Engine.Worker.DeliveryCount.Carried(received, parsed), delay, cancellationToken);
-                Log.MessageRetried(logger, received.MessageId, queue, parsed.WorkflowId, delay);
+                var delay = Redelivery.DelayOf(retry, queues);
+                await queues.SendAsync(queue, retry.Replacement ?? Redelivery.Carried(received, parsed), delay, cancellationToken);
+                Log.MessageRetried(logger, received.MessageId, queue, parsed.Subject, delay);
                 break;
             case TaskOutcome.RetryOutcome:
                 await DeadLetterAsync(received, "The message asked for a retry but its body is not a task message.", cancellationToken);
@@ -70,6 +70,6 @@ public sealed class TriggeredMessageHandler
     private async Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken)
     {
         await queues.DeadLetterAsync(message, reason, cancellationToken);
-        Log.MessageDeadLettered(logger, message.MessageId, message.Queue, TaskMessage.TryParse(message.Body)?.WorkflowId ?? "?", reason);
+        Log.MessageDeadLettered(logger, message.MessageId, message.Queue, TaskMessage.TryParse(message.Body)?.Subject ?? "?", reason);
     }
 }

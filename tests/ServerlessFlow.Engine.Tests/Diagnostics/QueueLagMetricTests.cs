@@ -56,7 +56,7 @@ public sealed class QueueLagMetricTests : IDisposable
     {
         var queues = provider.GetRequiredService<ITaskQueues>();
         var handler = provider.GetRequiredService<ITaskHandler>();
-        var message = new TaskMessage { Kind = TaskKind.Workflow, WorkflowId = "no-such-workflow" };
+        var message = new WorkflowTaskMessage { WorkflowId = "no-such-workflow" };
         await queues.SendAsync(QueueName, message, TimeSpan.Zero, CancellationToken.None);
         await queues.SendAsync(QueueName, message, TimeSpan.FromSeconds(10), CancellationToken.None);
 

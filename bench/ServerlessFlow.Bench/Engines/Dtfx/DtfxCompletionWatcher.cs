@@ -2,14 +2,16 @@ using System.Collections.Concurrent;
 using DurableTask.AzureStorage;
 using DurableTask.AzureStorage.Tracking;
 using DurableTask.Core;
+using ServerlessFlow.Bench.Counting;
 
 namespace ServerlessFlow.Bench.Engines.Dtfx;
 
 /// <summary>
 /// Learns when Durable Task orchestrations close with one instance-table query per interval for all of them
-/// (its own polling waits seconds per instance), through an uncounted service of the same task hub.
+/// (its own polling waits seconds per instance), through a second service of the same task hub whose requests
+/// the tally leaves out of the engine's figures.
 /// </summary>
-internal sealed class DtfxCompletionWatcher(AzureStorageOrchestrationService uncounted) : IAsyncDisposable
+internal sealed class DtfxCompletionWatcher(AzureStorageOrchestrationService uncounted, RequestTally tally) : IAsyncDisposable
 {
     /// <summary>How often the instance table is read while someone waits: short against step times, light on Azurite.</summary>
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
@@ -35,6 +37,7 @@ internal sealed class DtfxCompletionWatcher(AzureStorageOrchestrationService unc
     private async Task PollAsync(CancellationToken cancellationToken)
     {
         var condition = new OrchestrationInstanceStatusQueryCondition { RuntimeStatus = Closed, FetchInput = false };
+        using var notTheEngines = tally.Exclude();
         while (!cancellationToken.IsCancellationRequested)
         {
             if (waiters.IsEmpty)

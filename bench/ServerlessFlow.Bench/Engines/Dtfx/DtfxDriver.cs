@@ -28,7 +28,7 @@ internal sealed class DtfxDriver : IEngineDriver
         worker.AddTaskOrchestrations(typeof(DtfxSequence), typeof(DtfxFanOut), typeof(DtfxTimedSteps));
         worker.AddTaskActivities(typeof(DtfxWork), typeof(DtfxMarkStep));
         client = new TaskHubClient(service);
-        watcher = new DtfxCompletionWatcher(new AzureStorageOrchestrationService(Settings(connectionString, null, concurrency)));
+        watcher = new DtfxCompletionWatcher(new AzureStorageOrchestrationService(Settings(connectionString, tally, concurrency)), tally);
     }
 
     public string Name => "dtfx";
@@ -84,17 +84,14 @@ internal sealed class DtfxDriver : IEngineDriver
         worker.Dispose();
     }
 
-    private AzureStorageOrchestrationServiceSettings Settings(string connectionString, RequestTally? tally, int concurrency)
+    private AzureStorageOrchestrationServiceSettings Settings(string connectionString, RequestTally tally, int concurrency)
     {
         var blob = new BlobClientOptions();
         var queue = new QueueClientOptions();
         var table = new TableClientOptions();
-        if (tally is not null)
-        {
-            blob.AddPolicy(tally, HttpPipelinePosition.PerRetry);
-            queue.AddPolicy(tally, HttpPipelinePosition.PerRetry);
-            table.AddPolicy(tally, HttpPipelinePosition.PerRetry);
-        }
+        blob.AddPolicy(tally, HttpPipelinePosition.PerRetry);
+        queue.AddPolicy(tally, HttpPipelinePosition.PerRetry);
+        table.AddPolicy(tally, HttpPipelinePosition.PerRetry);
 
         return new AzureStorageOrchestrationServiceSettings
         {

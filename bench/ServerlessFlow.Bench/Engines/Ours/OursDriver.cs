@@ -18,7 +18,15 @@ internal sealed class OursDriver : IEngineDriver
     private readonly CancellationTokenSource stop = new();
     private Task? worker;
 
-    public OursDriver(string connectionString, RequestTally tally, int concurrency)
+    /// <param name="connectionString">The storage.</param>
+    /// <param name="tally">Counts the engine's storage requests.</param>
+    /// <param name="concurrency">Workflow tasks and activities at once.</param>
+    /// <param name="eager">
+    /// False to turn eager start and eager activities off (<see cref="WorkerOptions.EagerStart"/>, and a zero
+    /// <see cref="WorkerOptions.EagerExecutionBudget"/>): every step goes through the queues, the path a second worker or a Functions
+    /// scale-out takes.
+    /// </param>
+    public OursDriver(string connectionString, RequestTally tally, int concurrency, bool eager = true)
     {
         this.tally = tally;
         ResourcePrefix = "sf" + Guid.NewGuid().ToString("N")[..8];
@@ -27,7 +35,8 @@ internal sealed class OursDriver : IEngineDriver
         services.AddServerlessFlow(b => b.AddSamples()
             .AddWorkflow<BenchFanOut>().AddWorkflow<BenchTimedSteps>().AddActivities<BenchActivities>()
             .UseAzureStorage(new AzureStorageOptions { ConnectionString = connectionString, Prefix = ResourcePrefix, Policies = [tally] })
-            .ConfigureWorker(o => o with { MaxConcurrentWorkflowTasks = concurrency, MaxConcurrentActivities = concurrency }));
+            .ConfigureWorker(o => o with { MaxConcurrentWorkflowTasks = concurrency, MaxConcurrentActivities = concurrency })
+            .ConfigureWorker(o => eager ? o : o with { EagerStart = false, EagerExecutionBudget = TimeSpan.Zero }));
         provider = services.BuildServiceProvider();
     }
 
