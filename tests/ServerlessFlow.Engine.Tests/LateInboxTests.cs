@@ -22,10 +22,11 @@ public abstract class LateInboxTests : EngineSuite
     {
         var (backend, beforeInsert) = NewHookedBackend();
         await using var engine = new EngineHarness(b => b.AddWorkflow<CollectsSignals>(), backend);
-        var id = (await engine.Client.StartWorkflowAsync(nameof(CollectsSignals), null, new StartWorkflowOptions())).Id;
+        var handle = await engine.Client.StartWorkflowAsync(nameof(CollectsSignals), null, new StartWorkflowOptions());
+        var id = handle.Id;
         await engine.Client.SignalWorkflowAsync(id, "add", "early", "early");
-        // The sender has read the run as running; its row reaches storage only once the run has closed.
-        beforeInsert("s-late", async () =>
+        // The sender has read the run as running; its row (keyed by run and request ID) reaches storage only once the run has closed.
+        beforeInsert($"s-{handle.RunId}-late", async () =>
         {
             await engine.Client.SignalWorkflowAsync(id, "finish", null, "finish");
             await engine.Client.WaitForCloseAsync(id, TimeSpan.FromSeconds(30));
