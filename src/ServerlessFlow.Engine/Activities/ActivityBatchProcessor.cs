@@ -74,6 +74,7 @@ internal sealed class ActivityBatchProcessor(
         }
 
         // The message's own slot runs one lane; each extra slot taken runs another and is given back when the batch runs dry.
+        var handedBack = 0;
         var lanes = Enumerable.Range(0, extra + 1).Select(lane => RunLaneAsync(queue, reporter, failed, lane > 0, cancellationToken)).ToList();
         try
         {
@@ -84,8 +85,17 @@ internal sealed class ActivityBatchProcessor(
             // Claimed rows no lane ran (the worker is stopping) or whose handling failed go back to "scheduled" now, for the batch
             // message's next delivery, instead of staying started until their deadline. Outcomes already in hand are recorded
             // even when a lane failed: they are real results.
-            await UnclaimAsync([.. Drain(queue), .. failed.Select(f => f.Row)], windDown.Token);
+            var unrun = Drain(queue);
+            handedBack = unrun.Count;
+            await UnclaimAsync([.. unrun, .. failed.Select(f => f.Row)], windDown.Token);
             await reporter.CompleteAsync();
+        }
+
+        if (handedBack > 0)
+        {
+            // The lanes stopped early because the worker is stopping: the message (and its timeout check) must stay, or the rows
+            // handed back would wait for a dispatch that never comes.
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         if (failed.Count > 0)
