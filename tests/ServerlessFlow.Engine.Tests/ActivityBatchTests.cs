@@ -80,6 +80,28 @@ public abstract class ActivityBatchTests : EngineSuite
         Assert.DoesNotContain("4/2", JournalOf(handle.Id));
     }
 
+    [Fact]
+    public async Task Batch_ASlotFreesWhileItsClaimedRowsWait_AnotherLaneRunsThem()
+    {
+        var backend = NewBackend();
+        // 0 and 1 run eagerly, 1 holding its slot until the gate opens; 2–7 are one batch, claimed when 0 frees its slot, so it
+        // starts with one lane, which 2 holds up for the whole (long) timeout.
+        var input = new BatchInput(8, FailFirstEvery: 0, HangFirst: true, StartToCloseMs: 600_000, HangOnly: [2], GatedOn: [1]);
+        await using var engine = new EngineHarness(Register, backend);
+        var handle = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), input, new StartWorkflowOptions());
+        await Eventually.WaitAsync(
+            async () => (Rows: await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None), Journal: JournalOf(handle.Id)),
+            seen => seen.Rows.Count(row => row.State == ActivityState.Started) == 7 && seen.Journal.Contains("2/1"));
+        Assert.DoesNotContain("3/1", JournalOf(handle.Id));
+
+        // The slot 1 gives back runs a second lane, which takes the rest of the batch rather than leaving it behind 2.
+        BatchActivities.GateOf(handle.Id).SetResult();
+        await Eventually.WaitAsync(() => Task.FromResult(JournalOf(handle.Id)), journal => new[] { "3/1", "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
+        await Eventually.WaitAsync(
+            () => backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None),
+            rows => rows.Count(row => row.State == ActivityState.Started) == 1);
+    }
+
     private static string[] JournalOf(string workflowId) => BatchActivities.Journal.TryGetValue(workflowId, out var journal) ? [.. journal] : [];
 
     private static async Task AssertEachRecordedOnceAsync(EngineHarness engine, WorkflowHandle handle, int count)
@@ -104,8 +126,11 @@ public sealed class ActivityBatchTestsOnAzurite(ServerlessFlow.TestSupport.Azuri
     internal override TestBackend NewBackend() => TestBackend.Azure(azurite);
 }
 
-/// <summary>How many activities, which of them fail their first attempt (every n-th; 0 for none), whether first attempts hang (only those of the indexes in HangOnly, when set), and their start-to-close timeout.</summary>
-public sealed record BatchInput(int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs, IReadOnlyList<int>? HangOnly = null);
+/// <summary>
+/// How many activities, which of them fail their first attempt (every n-th; 0 for none), whether first attempts hang (only those of
+/// the indexes in HangOnly, when set), their start-to-close timeout, and which first attempts wait for their workflow's gate.
+/// </summary>
+public sealed record BatchInput(int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs, IReadOnlyList<int>? HangOnly = null, IReadOnlyList<int>? GatedOn = null);
 
 /// <summary>Schedules all its activities in one task, with the input's start-to-close timeout and quick retries.</summary>
 [Workflow]
@@ -125,6 +150,11 @@ public sealed class BatchActivities
     /// <summary>Attempts started, by workflow: "index/attempt".</summary>
     public static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Journal = new();
 
+    /// <summary>What the first attempts of the input's GatedOn wait for, by workflow.</summary>
+    public static readonly ConcurrentDictionary<string, TaskCompletionSource> Gates = new();
+
+    public static TaskCompletionSource GateOf(string workflowId) => Gates.GetOrAdd(workflowId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+
     /// <summary>Fails or hangs its first attempt as <paramref name="input"/> says; returns "{index} ok on attempt {n}".</summary>
     [Activity]
     public async Task<string> RunAsync(int index, BatchInput input)
@@ -132,6 +162,11 @@ public sealed class BatchActivities
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
         Journal.GetOrAdd(context.Info.WorkflowId, _ => new()).Enqueue($"{index}/{context.Info.Attempt}");
+        if (context.Info.Attempt == 1 && input.GatedOn?.Contains(index) == true)
+        {
+            await GateOf(context.Info.WorkflowId).Task.WaitAsync(context.CancellationToken);
+        }
+
         if (context.Info.Attempt == 1 && input.HangFirst && (input.HangOnly is null || input.HangOnly.Contains(index)))
         {
             await Task.Delay(Timeout.Infinite, context.CancellationToken);

@@ -67,18 +67,18 @@ internal sealed class ActivityBatchProcessor(
         var reporter = new BatchReporter(outcomes, windDown.Token);
         var queue = new Queue<ActivityTaskRecord>(claimed);
         var failed = new List<(ActivityTaskRecord Row, Exception Error)>();
-        var extra = 0;
-        while (extra < claimed.Count - 1 && slots.TryTake())
-        {
-            extra++;
-        }
 
-        // The message's own slot runs one lane; each extra slot taken runs another and is given back when the batch runs dry.
+        // The message's own slot runs one lane; every slot that is free now, or frees while claimed rows wait, runs another (given
+        // back when the batch runs dry) — a lane held up by a long attempt must not hold the rest of the batch behind it.
         var handedBack = 0;
-        var lanes = Enumerable.Range(0, extra + 1).Select(lane => RunLaneAsync(queue, reporter, failed, lane > 0, cancellationToken)).ToList();
+        using var recruiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var lane = new BatchLane(queue, row => RunOneAsync(row, reporter, cancellationToken), slots, logger, failed, recruiting, cancellationToken);
+        var lanes = new List<Task> { lane.RunAsync(ownsSlot: false) };
         try
         {
-            await Task.WhenAll(lanes);
+            // The recruiter ends once the queue is empty or the worker stops; no lane starts after it.
+            await lane.RecruitAsync(lanes);
+            await Task.WhenAll(BatchLane.Snapshot(lanes));
         }
         finally
         {
@@ -109,35 +109,105 @@ internal sealed class ActivityBatchProcessor(
         return TaskOutcome.Completed;
     }
 
-    private async Task RunLaneAsync(
-        Queue<ActivityTaskRecord> queue, BatchReporter reporter, List<(ActivityTaskRecord Row, Exception Error)> failed, bool ownsSlot, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lanes of one batch: each takes the next claimed row until none is left; the recruiter starts a lane for each activity slot
+    /// that is or becomes free while rows wait, and stops when the first lane finds the queue empty or the worker stops.
+    /// </summary>
+    private sealed class BatchLane(
+        Queue<ActivityTaskRecord> queue,
+        Func<ActivityTaskRecord, Task> runOne,
+        ActivitySlots slots,
+        ILogger logger,
+        List<(ActivityTaskRecord Row, Exception Error)> failed,
+        CancellationTokenSource recruiting,
+        CancellationToken cancellationToken)
     {
-        try
+        public static Task[] Snapshot(List<Task> lanes)
         {
-            // A stopping worker starts nothing more: what is left in the queue is handed back.
-            while (!cancellationToken.IsCancellationRequested && Next(queue) is { } row)
+            lock (lanes)
+            {
+                return [.. lanes];
+            }
+        }
+
+        public async Task RecruitAsync(List<Task> lanes)
+        {
+            while (Waiting() > 0)
             {
                 try
                 {
-                    await RunOneAsync(row, reporter, cancellationToken);
+                    await slots.TakeAsync(recruiting.Token);
                 }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
-                    // One row's failure (storage, mostly) ends neither its lane nor the batch: the other rows run on.
-                    Log.HandlerFailed(logger, row.WorkflowId, $"batch event {row.ScheduledEventId}", QueueNames.Activity(row.TaskQueue), e);
-                    lock (failed)
-                    {
-                        failed.Add((row, e));
-                    }
+                    return;
+                }
+
+                if (Waiting() == 0)
+                {
+                    slots.Release();
+                    return;
+                }
+
+                lock (lanes)
+                {
+                    lanes.Add(RunAsync(ownsSlot: true));
                 }
             }
         }
-        finally
+
+        public async Task RunAsync(bool ownsSlot)
         {
-            if (ownsSlot)
+            try
             {
-                slots.Release();
+                // A stopping worker starts nothing more: what is left in the queue is handed back.
+                while (!cancellationToken.IsCancellationRequested && Next() is { } row)
+                {
+                    try
+                    {
+                        await runOne(row);
+                    }
+                    catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // One row's failure (storage, mostly) ends neither its lane nor the batch: the other rows run on.
+                        Log.HandlerFailed(logger, row.WorkflowId, $"batch event {row.ScheduledEventId}", QueueNames.Activity(row.TaskQueue), e);
+                        lock (failed)
+                        {
+                            failed.Add((row, e));
+                        }
+                    }
+                }
             }
+            finally
+            {
+                if (ownsSlot)
+                {
+                    slots.Release();
+                }
+            }
+        }
+
+        private int Waiting()
+        {
+            lock (queue)
+            {
+                return queue.Count;
+            }
+        }
+
+        private ActivityTaskRecord? Next()
+        {
+            lock (queue)
+            {
+                if (queue.TryDequeue(out var row))
+                {
+                    return row;
+                }
+            }
+
+            // Nothing left to hand out: no more lanes are needed.
+            recruiting.Cancel();
+            return null;
         }
     }
 
@@ -193,14 +263,6 @@ internal sealed class ActivityBatchProcessor(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Log.HandlerFailed(logger, rows[0].WorkflowId, "batch hand-back", QueueNames.Activity(rows[0].TaskQueue), e);
-        }
-    }
-
-    private static ActivityTaskRecord? Next(Queue<ActivityTaskRecord> queue)
-    {
-        lock (queue)
-        {
-            return queue.TryDequeue(out var row) ? row : null;
         }
     }
 

@@ -17,6 +17,9 @@ internal sealed class ActivitySlots(WorkerOptions options)
     /// <summary>Takes a slot if one is free.</summary>
     public bool TryTake() => slots.Wait(0);
 
+    /// <summary>Waits for a slot and takes it.</summary>
+    public Task TakeAsync(CancellationToken cancellationToken) => slots.WaitAsync(cancellationToken);
+
     /// <summary>Gives a slot back.</summary>
     public void Release() => slots.Release();
 }
