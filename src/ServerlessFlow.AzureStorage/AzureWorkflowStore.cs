@@ -105,14 +105,27 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A point read of the event's main row, not a query: Azurite scans the whole table for a query, and the fence is the caller's.
+    /// Continuation rows (a big event) are read, by point reads too, only when the main row says there are some.
+    /// </remarks>
     public async Task<HistoryEvent?> ReadEventAsync(string workflowId, string runId, long eventId, CancellationToken cancellationToken)
     {
+        if (eventId < 1)
+        {
+            return null;
+        }
+
         var partitionKey = KeyEscaping.PartitionKey(workflowId);
-        var eventKey = RowKeys.History(runId, eventId);
-        var rows = await PartitionRows.QueryAsync(table, stored, EventFilter(partitionKey, runId, eventKey), $"Reading event {eventId} of workflow '{workflowId}'", cancellationToken);
-        return eventId >= 1 && eventId <= CommittedLastEventId(rows, runId) && rows.Find(eventKey) is { } main
-            ? HistoryRows.Read(main, rows.Find, stored)
-            : null;
+        if (await ReadRowAsync(partitionKey, RowKeys.History(runId, eventId), cancellationToken) is not { } main)
+        {
+            return null;
+        }
+
+        var continuationKeys = PayloadRows.ContinuationKeys(main);
+        var continuations = await Task.WhenAll(continuationKeys.Select(key => ReadRowAsync(partitionKey, key, cancellationToken)));
+        var found = continuations.OfType<TableEntity>().ToDictionary(row => row.RowKey, StringComparer.Ordinal);
+        return HistoryRows.Read(main, found.GetValueOrDefault, stored);
     }
 
     /// <summary>Point read; null when the row does not exist.</summary>
@@ -133,11 +146,6 @@ internal sealed partial class AzureWorkflowStore : IWorkflowStore
         var rows = await PartitionRows.QueryAsync(table, stored, filter, $"Reading history of workflow '{workflowId}'", cancellationToken);
         return rows.History(workflowId, runId, after, last);
     }
-
-    /// <summary>Instance row, run row, and the rows of one event.</summary>
-    private static string EventFilter(string partitionKey, string runId, string eventKey) =>
-        TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partitionKey} and (RowKey eq {RowKeys.Instance} or RowKey eq {RowKeys.Run(runId)} or (RowKey ge {eventKey} and RowKey lt {RowKeys.ContinuationEnd(eventKey)}))");
 
     /// <summary>
     /// The last committed event of a run: the instance row's for the current run, the run row's for an

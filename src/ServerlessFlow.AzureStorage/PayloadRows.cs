@@ -39,16 +39,18 @@ internal static class PayloadRows
         return rows;
     }
 
+    /// <summary>The keys of the continuation rows <paramref name="main"/> says it has (none for a payload that fits one row).</summary>
+    public static IReadOnlyList<string> ContinuationKeys(TableEntity main) =>
+        Enumerable.Range(1, Math.Max(0, (main.GetInt32(PartsColumn) ?? 1) - 1)).Select(part => RowKeys.Continuation(main.RowKey, part)).ToList();
+
     /// <summary>Reads the payload of <paramref name="main"/>, finding continuation rows with <paramref name="findRow"/>.</summary>
     public static byte[] Read(TableEntity main, Func<string, TableEntity?> findRow)
     {
         var size = main.GetInt32(SizeColumn) ?? throw Corrupt(main, "has no Size column");
-        var parts = main.GetInt32(PartsColumn) ?? 1;
         var payload = new byte[size];
         var offset = ReadChunks(main, payload, 0);
-        for (var part = 1; part < parts; part++)
+        foreach (var key in ContinuationKeys(main))
         {
-            var key = RowKeys.Continuation(main.RowKey, part);
             var row = findRow(key) ?? throw Corrupt(main, $"misses continuation row '{key}'");
             offset = ReadChunks(row, payload, offset);
         }

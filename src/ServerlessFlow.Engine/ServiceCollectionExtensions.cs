@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(builder.WorkerOptions);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LocalWakeups>();
+        services.TryAddSingleton(CallerClock.Real);
         services.AddSingleton<CompletionNotifier>();
         services.AddSingleton<ClosedRuns>();
         services.AddSingleton<ArmedChecks>();

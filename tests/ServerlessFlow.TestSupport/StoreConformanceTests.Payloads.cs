@@ -64,6 +64,21 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(commit.NewEvents.Select(Canonical), history.Select(Canonical));
     }
 
+    [Fact]
+    public async Task ReadEventAsync_TwoMegabyteEvents_AreReadWhole()
+    {
+        var input = Payload(TwoMegabytes);
+        var started = await StartAsync(commit: StartCommit(NewWorkflowId(), input: input));
+        var commit = Next(started, [new ActivityCompleted { ScheduledEventId = 1, Result = Payload(TwoMegabytes, 'r'), Attempt = 1 }]);
+        await CommitAsync(commit);
+
+        var first = await Store.ReadEventAsync(started.WorkflowId, started.RunId, 1, Ct);
+        var second = await Store.ReadEventAsync(started.WorkflowId, started.RunId, 2, Ct);
+
+        Assert.Equal(input.GetString(), Assert.IsType<WorkflowStarted>(first).Input?.GetString());
+        Assert.Equal(Canonical(commit.NewEvents[0]), Canonical(second!));
+    }
+
     [Theory]
     [MemberData(nameof(HostileIds))]
     public async Task CommitAsync_HostileWorkflowId_RoundTrips(string workflowId)

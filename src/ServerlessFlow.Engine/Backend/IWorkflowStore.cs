@@ -29,7 +29,13 @@ public interface IWorkflowStore
     /// <summary>Reads a run's history events with IDs above <paramref name="afterEventId"/>, in order, up to the committed last event.</summary>
     Task<IReadOnlyList<HistoryEvent>> ReadHistoryAsync(string workflowId, string runId, long afterEventId, CancellationToken cancellationToken);
 
-    /// <summary>Reads one history event; null if it does not exist.</summary>
+    /// <summary>
+    /// Reads one committed history event: the caller knows the run committed it — it read an instance row of that run whose
+    /// <c>LastEventId</c> is at least <paramref name="eventId"/>, or holds a message sent after the commit that recorded it. The read
+    /// is not fenced again (a point read where the store allows): a row above the committed last event, which a commit that lost its
+    /// race may leave, is not told apart here; read uncommitted ranges with <see cref="LoadAsync"/> or <see cref="ReadHistoryAsync"/>.
+    /// Null if the event does not exist (the workflow was purged, or the run never had it).
+    /// </summary>
     Task<HistoryEvent?> ReadEventAsync(string workflowId, string runId, long eventId, CancellationToken cancellationToken);
 
     /// <summary>

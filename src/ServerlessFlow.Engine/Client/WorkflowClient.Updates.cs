@@ -52,16 +52,18 @@ internal sealed partial class WorkflowClient
 
     private async Task<JsonElement?> WaitForUpdateAsync(string workflowId, string runId, string updateName, string updateId, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var waited = RealTime.GetTimestamp();
-        var poll = TimeSpan.FromMilliseconds(10);
+        var clock = callerClock.Time;
+        var waited = clock.GetTimestamp();
+        var poll = FallbackReads.FirstInterval;
         var after = 0L;
+        // Watched before each read of history, so that a commit between the two wakes the next look.
+        using var watch = notifier.Watch(workflowId);
         while (true)
         {
-            var committed = notifier.NextCommit(workflowId);
+            watch.Take();
             var events = await store.ReadHistoryAsync(workflowId, runId, after, cancellationToken);
             if (events.OfType<WorkflowUpdateCompleted>().FirstOrDefault(u => u.UpdateId == updateId) is { } done)
             {
-                notifier.Forget(workflowId, committed);
                 return done.Failure is { } failure ? throw new WorkflowUpdateFailedException(workflowId, updateName, rejected: false, failure) : done.Result;
             }
 
@@ -71,14 +73,14 @@ internal sealed partial class WorkflowClient
                 throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' closed before update '{updateName}' ({updateId}) finished.");
             }
 
-            var left = wait - RealTime.GetElapsedTime(waited);
+            var left = wait - clock.GetElapsedTime(waited);
             if (left <= TimeSpan.Zero)
             {
                 throw new TimeoutException($"Update '{updateName}' ({updateId}) of workflow '{workflowId}' was accepted but did not finish within {wait}. Call again with the same update ID to keep waiting.");
             }
 
-            await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, RealTime, cancellationToken));
-            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxWaitPoll.Ticks));
+            await Task.WhenAny(watch.Arrived, Task.Delay(left < poll ? left : poll, clock, cancellationToken));
+            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, FallbackReads.MaxInterval.Ticks));
         }
     }
 }

@@ -18,14 +18,9 @@ internal sealed partial class WorkflowClient(
     WorkflowTaskProcessor workflowTasks,
     Worker.StorageInitializer storage,
     WorkerOptions workerOptions,
-    TimeProvider time) : IWorkflowClient
+    TimeProvider time,
+    CallerClock callerClock) : IWorkflowClient
 {
-    /// <summary>Longest interval between two looks at a workflow another process may close.</summary>
-    private static readonly TimeSpan MaxWaitPoll = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>The clock of callers' waits, which are real time even when workflows run on a fake or skipping clock.</summary>
-    private static readonly TimeProvider RealTime = TimeProvider.System;
-
     public Task<WorkflowHandle> StartWorkflowAsync(string workflowType, object? input, StartWorkflowOptions options, CancellationToken cancellationToken = default) =>
         StartWorkflowAsync(workflowType, input, options, scheduledBy: null, cancellationToken);
 
@@ -141,6 +136,9 @@ internal sealed partial class WorkflowClient(
                 return (new WorkflowHandle(id, runId), null);
             }
 
+            // This process runs the first task: a wait on the workflow begun here learns of its commits as they happen, with no reads.
+            notifier.Committed(committed);
+
             // The first task's commit replaces the outbox and its flag: clearing them now would be a write for nothing (and the flag
             // is what the recovery sweep finds if this process dies before that commit).
             var sent = await outbox.SendAsync(committed, clear: false, cancellationToken);
@@ -150,61 +148,46 @@ internal sealed partial class WorkflowClient(
         }
     }
 
-    public async Task<WorkflowDescription> DescribeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default)
-    {
-        var instance = await ReadAsync(workflowId, cancellationToken);
-        var started = await store.ReadEventAsync(workflowId, instance.RunId, 1, cancellationToken) as WorkflowStarted;
-        var closing = instance.Status == WorkflowStatus.Running ? null : await store.ReadEventAsync(workflowId, instance.RunId, instance.LastEventId, cancellationToken);
-        var pending = new List<PendingActivityDescription>();
-        foreach (var activity in instance.PendingActivities)
-        {
-            var row = await store.ReadActivityAsync(workflowId, instance.RunId, activity.ScheduledEventId, cancellationToken);
-            pending.Add(new PendingActivityDescription(activity.ScheduledEventId, activity.ActivityName, activity.TaskQueue)
-            {
-                State = row?.State.ToString(), Attempt = row?.Attempt ?? 0, StartedAt = row?.StartedAt, LastHeartbeatAt = row?.LastHeartbeatAt,
-                HeartbeatDetails = row?.HeartbeatDetails, NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
-            });
-        }
-
-        return Describe(instance) with
-        {
-            PendingActivities = pending,
-            Input = started?.Input,
-            Memo = started?.Memo,
-            Result = (closing as WorkflowCompleted)?.Result,
-            Failure = RunOutcome.FailureOf(closing),
-        };
-    }
+    public async Task<WorkflowDescription> DescribeWorkflowAsync(string workflowId, CancellationToken cancellationToken = default) =>
+        await DescribeAsync(await ReadAsync(workflowId, cancellationToken), cancellationToken);
 
     public async Task<WorkflowDescription> WaitForCloseAsync(string workflowId, TimeSpan wait, CancellationToken cancellationToken = default)
     {
         // The caller's wait is in real time, whatever clock the workflows run on: a fake clock that stands still must not make it endless.
-        var waited = RealTime.GetTimestamp();
-        var poll = TimeSpan.FromMilliseconds(10);
-        while (true)
+        var clock = callerClock.Time;
+        var waited = clock.GetTimestamp();
+        // Watch before the first read: a commit made here between the two is then seen, not lost.
+        using var watch = notifier.Watch(WorkflowIds.Validate(workflowId));
+        var instance = await ReadAsync(workflowId, cancellationToken);
+        var reads = new FallbackReads(clock, runHere: watch.CommittedHereAt is not null);
+        while (!IsClosed(instance))
         {
-            var committed = notifier.NextCommit(workflowId);
-            try
+            var left = wait - clock.GetElapsedTime(waited);
+            if (left <= TimeSpan.Zero)
             {
-                var instance = await ReadAsync(workflowId, cancellationToken);
-                var left = wait - RealTime.GetElapsedTime(waited);
-                // ContinuedAsNew is the moment between two runs of the same ID: keep waiting for the new run.
-                if (instance.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew) || left <= TimeSpan.Zero)
+                return await DescribeWorkflowAsync(workflowId, cancellationToken); // as it is now, not as last heard
+            }
+
+            if (reads.UntilDue is var due && due > TimeSpan.Zero)
+            {
+                await Task.WhenAny(watch.Arrived, Task.Delay(left < due ? left : due, clock, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+                if (watch.Take() is [_, ..] commits)
                 {
-                    return await DescribeWorkflowAsync(workflowId, cancellationToken);
+                    // What the commits stored is the workflow's state: no read. A close among them ends the wait, even if a late report of
+                    // an earlier commit came after it.
+                    instance = commits.FirstOrDefault(IsClosed) ?? commits[^1];
+                    reads.CommitSeen();
                 }
 
-                // Woken at once by a commit in this process; otherwise look again soon, for commits elsewhere.
-                await Task.WhenAny(committed, Task.Delay(left < poll ? left : poll, RealTime, cancellationToken));
-                cancellationToken.ThrowIfCancellationRequested();
-                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxWaitPoll.Ticks));
+                continue;
             }
-            finally
-            {
-                // Whatever ends this look (a close, the caller giving up, an unknown ID), its entry goes, unless a commit took it.
-                notifier.Forget(workflowId, committed);
-            }
+
+            instance = await ReadAsync(workflowId, cancellationToken);
+            reads.Read();
         }
+
+        return await DescribeAsync(instance, cancellationToken);
     }
 
     public async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string workflowId, CancellationToken cancellationToken = default)
@@ -239,7 +222,7 @@ internal sealed partial class WorkflowClient(
             var commit = InstanceTransition.Build(snapshot.Instance, [terminated], snapshot.Inbox.Select(i => i.Key).Take(WorkflowTaskProcessor.MaxInboxPerTask).ToList(), now);
             if (await store.CommitAsync(commit, cancellationToken) is { } committed)
             {
-                notifier.Committed(workflowId);
+                notifier.Committed(committed);
                 await outbox.SendAsync(committed, cancellationToken);
                 return true;
             }
@@ -255,6 +238,41 @@ internal sealed partial class WorkflowClient(
 
     private async Task<InstanceRecord> ReadAsync(string workflowId, CancellationToken cancellationToken) =>
         await store.ReadInstanceAsync(WorkflowIds.Validate(workflowId), cancellationToken) ?? throw new WorkflowNotFoundException(workflowId);
+
+    /// <summary>ContinuedAsNew is the moment between two runs of the same ID: not a close, the wait goes on for the next run.</summary>
+    private static bool IsClosed(InstanceRecord instance) => instance.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew);
+
+    /// <summary>
+    /// Describes the run of <paramref name="instance"/>, an instance row read (or a record committed in this process) just before:
+    /// it is the fence of the run's history, so its first and closing events are read as committed events, by point reads.
+    /// </summary>
+    private async Task<WorkflowDescription> DescribeAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        var (workflowId, runId) = (instance.WorkflowId, instance.RunId);
+        var startedRead = store.ReadEventAsync(workflowId, runId, 1, cancellationToken);
+        var closingRead = instance.Status == WorkflowStatus.Running ? Task.FromResult<HistoryEvent?>(null) : store.ReadEventAsync(workflowId, runId, instance.LastEventId, cancellationToken);
+        var started = await startedRead as WorkflowStarted;
+        var closing = await closingRead;
+        var pending = new List<PendingActivityDescription>();
+        foreach (var activity in instance.PendingActivities)
+        {
+            var row = await store.ReadActivityAsync(workflowId, runId, activity.ScheduledEventId, cancellationToken);
+            pending.Add(new PendingActivityDescription(activity.ScheduledEventId, activity.ActivityName, activity.TaskQueue)
+            {
+                State = row?.State.ToString(), Attempt = row?.Attempt ?? 0, StartedAt = row?.StartedAt, LastHeartbeatAt = row?.LastHeartbeatAt,
+                HeartbeatDetails = row?.HeartbeatDetails, NextAttemptAt = row?.NextAttemptAt, LastFailure = row?.LastFailure,
+            });
+        }
+
+        return Describe(instance) with
+        {
+            PendingActivities = pending,
+            Input = started?.Input,
+            Memo = started?.Memo,
+            Result = (closing as WorkflowCompleted)?.Result,
+            Failure = RunOutcome.FailureOf(closing),
+        };
+    }
 
     private static WorkflowDescription Describe(InstanceRecord instance) => new()
     {

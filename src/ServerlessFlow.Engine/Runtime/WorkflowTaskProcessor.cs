@@ -361,7 +361,7 @@ internal sealed class WorkflowTaskProcessor(
             cache.Put(message.WorkflowId, execution);
         }
 
-        notifier.Committed(message.WorkflowId);
+        notifier.Committed(committed);
         if (committed.Status == WorkflowStatus.Running)
         {
             await outbox.SendAsync(committed, cancellationToken);
