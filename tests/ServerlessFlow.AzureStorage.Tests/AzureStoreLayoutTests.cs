@@ -56,6 +56,23 @@ public sealed class AzureStoreLayoutTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task ReadEventAsync_EventInSeveralRows_ReadsTheMainRowThenEachContinuationRowOnce()
+    {
+        var started = await StartAsync();
+        var big = new ActivityCompleted { EventId = 2, ScheduledEventId = 1, Result = Payload(2 * 1024 * 1024, 'c'), Attempt = 1 };
+        await Store.CommitAsync(Next(started, [big]), Ct);
+        var main = (await table.GetEntityAsync<TableEntity>(KeyEscaping.PartitionKey(started.WorkflowId), RowKeys.History(started.RunId, 2))).Value;
+        counter.Reset();
+
+        var read = await Store.ReadEventAsync(started.WorkflowId, started.RunId, 2, Ct);
+
+        Assert.Equal(Canonical(big), Canonical(read!));
+        var parts = main.GetInt32(PayloadRows.PartsColumn);
+        Assert.True(parts > 1, $"The event fits {parts} row(s); the test needs continuation rows.");
+        Assert.Equal(parts, (int)counter.Snapshot().Total); // point reads, one per row: no query
+    }
+
+    [Fact]
     public async Task CommitAsync_AfterLoad_IsOneRequest()
     {
         var started = await StartAsync();
