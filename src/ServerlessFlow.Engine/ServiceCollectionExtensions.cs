@@ -38,6 +38,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InProcessTimers>();
         services.AddSingleton<WorkflowCache>();
         services.AddSingleton<OutboxSender>();
+        services.AddSingleton<WorkInProgress>();
+        services.AddSingleton<WorkflowRunLoader>();
         services.AddSingleton<WorkflowTaskProcessor>();
         services.AddSingleton<ActivityTaskProcessor>();
         services.AddSingleton<ActivityBatchProcessor>();

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Execution;
-using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Runtime;
@@ -16,7 +15,8 @@ internal sealed class WorkflowTaskProcessor(
     IWorkflowStore store,
     OutboxSender outbox,
     WorkflowCache cache,
-    WorkflowRegistry registry,
+    WorkflowRunLoader loader,
+    WorkInProgress inProgress,
     CompletionNotifier notifier,
     EagerActivities eager,
     LocalActivityRunner localActivities,
@@ -44,8 +44,6 @@ internal sealed class WorkflowTaskProcessor(
     /// that armed the check and this one).
     /// </summary>
     private static readonly TimeSpan MinCheckLead = TimeSpan.FromSeconds(10);
-
-    private readonly WorkInProgress inProgress = new();
 
     private enum Round
     {
@@ -226,7 +224,7 @@ internal sealed class WorkflowTaskProcessor(
     {
         session.TimerAt = null;
         var cached = cache.Take(message.WorkflowId);
-        var snapshot = await SnapshotAsync(session, cached, cancellationToken);
+        var snapshot = await loader.SnapshotAsync(session, cached, cancellationToken);
         if (snapshot is null)
         {
             Log.UnknownWorkflow(logger, message.WorkflowId);
@@ -291,7 +289,7 @@ internal sealed class WorkflowTaskProcessor(
             return Round.Done;
         }
 
-        var execution = await PrepareAsync(cached, snapshot, cancellationToken);
+        var execution = await loader.PrepareAsync(cached, snapshot, cancellationToken);
         var now = time.GetUtcNow();
         var waiting = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).ToList();
         var current = waiting.Take(MaxInboxPerTask).ToList();
@@ -414,24 +412,6 @@ internal sealed class WorkflowTaskProcessor(
         }
     }
 
-    /// <summary>The state to run a round on: what this task committed last if nothing can have changed it since, else a load.</summary>
-    private async Task<WorkflowSnapshot?> SnapshotAsync(WorkflowTaskSession session, WorkflowExecution? cached, CancellationToken cancellationToken)
-    {
-        if (session.Loaded is { } loaded)
-        {
-            session.Loaded = null;
-            return loaded;
-        }
-
-        if (session.Fresh is { } fresh && !(session.Owns && inProgress.TakeWoken(session.WorkflowId)))
-        {
-            return new WorkflowSnapshot { Instance = fresh, Inbox = [], History = [], HistoryAfter = fresh.LastEventId };
-        }
-
-        session.Fresh = null;
-        return await store.LoadAsync(session.WorkflowId, cached?.Info.RunId, cached?.LastEventId ?? 0, cancellationToken);
-    }
-
     /// <summary>
     /// Picks the activities this commit schedules that this process runs at once (it serves their task queue and has a free
     /// slot, within the eager budget): their rows are written started, they need no queue message, and one activity check per
@@ -549,33 +529,6 @@ internal sealed class WorkflowTaskProcessor(
         var started = (WorkflowStarted)commit.NewEvents[0] with { PriorSignalRequestIds = closing.SignalRequestIds };
         var next = commit with { Instance = commit.Instance with { Outbox = [] }, NewEvents = [started] };
         return await store.CommitAsync(next, cancellationToken) is not null;
-    }
-
-    /// <summary>Returns an execution that has applied the whole committed history: the cached one, brought forward, or a fresh replay.</summary>
-    private async Task<WorkflowExecution> PrepareAsync(WorkflowExecution? cached, WorkflowSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        var instance = snapshot.Instance;
-        if (cached is not null && cached.Info.RunId == instance.RunId && snapshot.HistoryAfter == cached.LastEventId)
-        {
-            if (cached.LastEventId != instance.LastEventId)
-            {
-                // Another worker advanced this workflow: replay just the events it added.
-                Log.StaleCache(logger, instance.WorkflowId, cached.LastEventId, instance.LastEventId);
-                cached.Replay(snapshot.History);
-            }
-
-            return cached;
-        }
-
-        var history = snapshot.HistoryAfter == 0
-            ? snapshot.History
-            : await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, 0, cancellationToken);
-        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), registry.SearchAttributes, instance.WorkflowId, instance.RunId, instance.TaskQueue)
-        {
-            LogTo = logger,
-        };
-        execution.Replay(history);
-        return execution;
     }
 
     /// <summary>
