@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<WorkInProgress>();
         services.AddSingleton<WorkflowRunLoader>();
+        services.AddSingleton<EagerActivityChooser>();
         services.AddSingleton<WorkflowTaskProcessor>();
         services.AddSingleton<ActivityTaskProcessor>();
         services.AddSingleton<ActivityBatchProcessor>();
