@@ -41,6 +41,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkInProgress>();
         services.AddSingleton<WorkflowRunLoader>();
         services.AddSingleton<EagerActivityChooser>();
+        services.AddSingleton<RunCloser>();
+        services.AddSingleton<HistoryLimits>();
         services.AddSingleton<WorkflowTaskProcessor>();
         services.AddSingleton<ActivityTaskProcessor>();
         services.AddSingleton<ActivityBatchProcessor>();

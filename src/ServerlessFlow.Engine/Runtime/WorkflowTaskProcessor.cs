@@ -21,8 +21,8 @@ internal sealed class WorkflowTaskProcessor(
     EagerActivities eager,
     EagerActivityChooser eagerChoice,
     LocalActivityRunner localActivities,
-    ClosedRuns closedRuns,
-    ArmedChecks armedChecks,
+    RunCloser closer,
+    HistoryLimits historyLimits,
     WorkflowTaskSlots slots,
     EagerRuns eagerRuns,
     InProcessTimers timers,
@@ -38,13 +38,6 @@ internal sealed class WorkflowTaskProcessor(
 
     /// <summary>How long an eager start whose first task failed in this process waits before its queue takes it.</summary>
     private static readonly TimeSpan EagerStartRetryDelay = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// How long after a close the run's armed activity check must still be due for the close to leave its index write to it:
-    /// the check must not be delivered before the commit lands (its own latency, SDK retries, clock skew between the process
-    /// that armed the check and this one).
-    /// </summary>
-    private static readonly TimeSpan MinCheckLead = TimeSpan.FromSeconds(10);
 
     private enum Round
     {
@@ -260,12 +253,12 @@ internal sealed class WorkflowTaskProcessor(
 
         if (instance.Status == WorkflowStatus.ContinuedAsNew)
         {
-            return await StartContinuedRunAsync(instance, cancellationToken) ? Round.Again : Round.Done;
+            return await closer.StartContinuedRunAsync(instance, cancellationToken) ? Round.Again : Round.Done;
         }
 
         if (instance.Status != WorkflowStatus.Running)
         {
-            return await DiscardInboxOfClosedRunAsync(snapshot, cancellationToken);
+            return await closer.DiscardInboxOfClosedRunAsync(snapshot, cancellationToken) ? Round.Again : Round.Done;
         }
 
         if (instance.Suspension is not null)
@@ -313,7 +306,7 @@ internal sealed class WorkflowTaskProcessor(
             .Concat(due.Select(t => (HistoryEvent)new TimerFired { StartedEventId = t.StartedEventId }))
             .ToList();
         var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? await localActivities.RunTaskAsync(execution, inbound, now, cancellationToken) : [];
-        var built = FencedIfClosing(EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now));
+        var built = RunCloser.FencedIfClosing(historyLimits.Enforce(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now));
         if (built.Instance.Status != WorkflowStatus.Running && delivered.Count < waiting.Count)
         {
             // The code closed the run having seen only part of its inbox: the rest would be discarded with the closed run's inbox.
@@ -326,7 +319,7 @@ internal sealed class WorkflowTaskProcessor(
         }
 
         var (eagerCommit, chosen) = await eagerChoice.ChooseAsync(built, session, now, cancellationToken);
-        var commit = IndexLeftToCheck(await timers.SendAheadAsync(eagerCommit, session, cancellationToken), time.GetUtcNow());
+        var commit = RunCloser.IndexLeftToCheck(await timers.SendAheadAsync(eagerCommit, session, cancellationToken), time.GetUtcNow());
         var committed = await store.CommitAsync(commit, cancellationToken);
         if (committed is null)
         {
@@ -367,50 +360,12 @@ internal sealed class WorkflowTaskProcessor(
         }
         else
         {
-            await FinishCloseAsync(committed, cancellationToken);
+            await closer.FinishCloseAsync(committed, cancellationToken);
         }
 
         await timers.WithdrawFiredAsync(committed, session, cancellationToken);
         session.TimerAt = timers.WaitFor(session, committed);
         return consumedAll ? Round.Done : Round.Again;
-    }
-
-    /// <summary>
-    /// A close that sends nothing and whose run has an activity check due well after it (armed for its eager activities) leaves
-    /// its index write to that check instead of to the outbox flag: written right after the commit as usual, but with no flag to
-    /// clear afterwards (a merge saved). If this process dies before the write, the check finds the run closed with no flag and
-    /// writes the entry (<see cref="Activities.ActivityCheckProcessor"/>). A continue-as-new keeps the flag: its next commit must
-    /// happen even if this process dies, and the check does not make it.
-    /// </summary>
-    private static WorkflowCommit IndexLeftToCheck(WorkflowCommit commit, DateTimeOffset now) =>
-        commit.Instance is { Status: not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew), Outbox.Count: 0, ActivityCheckAt: { } checkAt } && checkAt > now + MinCheckLead
-            ? commit with { Instance = commit.Instance with { OutboxPending = false } }
-            : commit;
-
-    /// <summary>
-    /// After a close: its outbox and index entry go out (under the flag, or for a close that left it to the run's check, the entry
-    /// alone); then the run's activity check this process armed, which has nothing left to do, is deleted before it comes due.
-    /// A check kept (a write failed, or another process armed it) is delivered and handled as usual.
-    /// </summary>
-    private async Task FinishCloseAsync(InstanceRecord committed, CancellationToken cancellationToken)
-    {
-        var check = armedChecks.Take(committed.WorkflowId, committed.RunId);
-        var written = committed.OutboxPending
-            ? await outbox.SendAsync(committed, cancellationToken)
-            : !committed.VisibilityChanged || await outbox.WriteIndexAsync(committed, cancellationToken);
-        if (!written)
-        {
-            return;
-        }
-
-        if (check is null)
-        {
-            closedRuns.Add(committed.WorkflowId, committed.RunId);
-        }
-        else
-        {
-            await outbox.WithdrawAsync(check, committed.WorkflowId, cancellationToken);
-        }
     }
 
     private static HistoryEvent? OutcomeOf(EagerAttempt attempt) => attempt.Outcome.IsCompletedSuccessfully ? attempt.Outcome.Result : null;
@@ -421,77 +376,6 @@ internal sealed class WorkflowTaskProcessor(
         ActivityFailed failed => failed.ScheduledEventId,
         _ => null,
     };
-
-    /// <summary>
-    /// A commit that closes the run (complete, fail, cancel, continue-as-new, a termination at the history limits) is fenced by
-    /// the inbox: a signal, update or cancel request inserted since this task loaded makes it fail like a lost race, and the
-    /// next round loads and hands the message to the code (Temporal refuses such a close as an unhandled command). Otherwise
-    /// the message would be deleted with the closed run's inbox after its sender was told it was accepted. Commits that keep
-    /// the run open are not fenced: a storm of signals must never keep a workflow from making progress.
-    /// </summary>
-    private static WorkflowCommit FencedIfClosing(WorkflowCommit commit) =>
-        commit.Instance.Status == WorkflowStatus.Running ? commit : commit with { FenceInbox = true };
-
-    /// <summary>Terminates a run whose history would pass the limits (instead of this commit); warns as it nears them.</summary>
-    private WorkflowCommit EnforceHistoryLimits(WorkflowCommit commit, InstanceRecord before, DateTimeOffset now)
-    {
-        var after = commit.Instance;
-        if (after.LastEventId <= options.MaxHistoryEvents && after.HistorySizeBytes <= options.MaxHistoryBytes)
-        {
-            if ((after.LastEventId >= options.HistoryWarningEvents && before.LastEventId < options.HistoryWarningEvents)
-                || (after.HistorySizeBytes >= options.HistoryWarningBytes && before.HistorySizeBytes < options.HistoryWarningBytes))
-            {
-                Log.HistoryLarge(logger, after.WorkflowId, after.LastEventId, after.HistorySizeBytes, options.MaxHistoryEvents, options.MaxHistoryBytes);
-            }
-
-            return commit;
-        }
-
-        var terminated = new WorkflowTerminated
-        {
-            EventId = before.LastEventId + 1, Timestamp = now,
-            Reason = $"History limit exceeded: the run would reach {after.LastEventId} events and {after.HistorySizeBytes} bytes " +
-                     $"(limits {options.MaxHistoryEvents} events, {options.MaxHistoryBytes} bytes). Use Workflow.CreateContinueAsNewException to keep histories short.",
-        };
-        return InstanceTransition.Build(before, [terminated], commit.ConsumedInbox, now);
-    }
-
-    /// <summary>
-    /// The second half of continue-as-new: the closed run's last event names the new run and its input;
-    /// this commit switches the instance to it with a fresh history. False when another worker did it first.
-    /// </summary>
-    private async Task<bool> StartContinuedRunAsync(InstanceRecord instance, CancellationToken cancellationToken)
-    {
-        var closing = await store.ReadEventAsync(instance.WorkflowId, instance.RunId, instance.LastEventId, cancellationToken) as WorkflowContinuedAsNew
-            ?? throw new InvalidOperationException($"Workflow '{instance.WorkflowId}' is ContinuedAsNew but its last event is not WorkflowContinuedAsNew.");
-        // Memo, search attributes and the schedule link carry over to the new run, as in Temporal.
-        var memo = (await store.ReadEventAsync(instance.WorkflowId, instance.RunId, 1, cancellationToken) as WorkflowStarted)?.Memo;
-        var commit = StartCommit.Build(
-            instance.WorkflowId, closing.NewRunId, instance.WorkflowType, instance.TaskQueue, closing.Input, time.GetUtcNow(), instance, instance.Parent,
-            new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy), instance.TraceParent);
-
-        // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent; the next round writes its index entry.
-        // It knows the signals the chain applied, so that a retry of one of them is not applied again.
-        var started = (WorkflowStarted)commit.NewEvents[0] with { PriorSignalRequestIds = closing.SignalRequestIds };
-        var next = commit with { Instance = commit.Instance with { Outbox = [] }, NewEvents = [started] };
-        return await store.CommitAsync(next, cancellationToken) is not null;
-    }
-
-    /// <summary>
-    /// Inbox rows that reach a closed run (a late signal, a terminated child's report) are consumed by a
-    /// fenced commit without events, so they neither pile up nor keep the recovery sweep busy.
-    /// </summary>
-    private async Task<Round> DiscardInboxOfClosedRunAsync(WorkflowSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        if (snapshot.Inbox.Count == 0 || snapshot.Instance.Status == WorkflowStatus.ContinuedAsNew)
-        {
-            return Round.Done;
-        }
-
-        var keys = snapshot.Inbox.Take(MaxInboxPerTask).Select(i => i.Key).ToList();
-        var commit = InstanceTransition.Build(snapshot.Instance, [], keys, time.GetUtcNow());
-        return await store.CommitAsync(commit, cancellationToken) is null || snapshot.Inbox.Count > keys.Count ? Round.Again : Round.Done;
-    }
 
     /// <summary>
     /// A timer wake-up (or a delayed start's) capped at the queue's delay limit, or rounded down by it, arrives before it is due:
