@@ -11,6 +11,11 @@ namespace ServerlessFlow.Engine.Runtime;
 /// with the inbox events and due timers, and commit everything as one fenced write. Idempotent: a
 /// message about work already done finds nothing to do and is acknowledged.
 /// </summary>
+/// <remarks>
+/// This file drives a task round by round; <see cref="WorkflowRunLoader"/> loads the run, <see cref="EagerActivityChooser"/>
+/// picks the activities run at once, <see cref="HistoryLimits"/> and <see cref="RunCloser"/> shape and follow up a closing
+/// commit, and WorkflowTaskProcessor.EagerStart.cs runs a new run's first task.
+/// </remarks>
 internal sealed partial class WorkflowTaskProcessor(
     IWorkflowStore store,
     OutboxSender outbox,
