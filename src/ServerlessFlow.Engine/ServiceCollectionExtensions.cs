@@ -39,6 +39,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InProcessTimers>();
         services.AddSingleton<WorkflowCache>();
         services.AddSingleton<OutboxSender>();
+        services.AddSingleton<WorkInProgress>();
+        services.AddSingleton<WorkflowRunLoader>();
+        services.AddSingleton<EagerActivityChooser>();
+        services.AddSingleton<RunCloser>();
+        services.AddSingleton<HistoryLimits>();
         services.AddSingleton<WorkflowTaskProcessor>();
         services.AddSingleton<ActivityTaskProcessor>();
         services.AddSingleton<ActivityBatchProcessor>();

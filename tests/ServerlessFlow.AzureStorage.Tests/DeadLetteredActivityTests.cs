@@ -15,42 +15,25 @@ public sealed class DeadLetteredActivityTests(AzuriteFixture azurite)
 {
     private const int MaxDeliveries = 3;
     private const string RemoteQueue = "remote";
+    private static readonly string ActivityQueue = QueueNames.Activity(RemoteQueue);
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     [Fact]
     public async Task DeadLetter_ActivityTaskPastItsDeliveryLimit_DescribeNamesItAndARequeueCompletesTheRun()
     {
-        var backend = await TestBackends.CreateAsync(azurite);
-        await using var home = Engine(backend, QueueNames.DefaultTaskQueue);
-        await using var remote = Engine(backend, RemoteQueue);
-        var client = home.GetRequiredService<IWorkflowClient>();
-        using var stop = new CancellationTokenSource();
-        var homeWorker = home.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
         var id = "dead-activity-" + Guid.NewGuid().ToString("N");
-        var activityQueue = QueueNames.Activity(RemoteQueue);
+        await using var engines = await DriveToDeadLetterAsync(nameof(CallsRemoteActivity), id);
+        var (backend, client) = (engines.Backend, engines.Client);
 
-        await client.StartWorkflowAsync(nameof(CallsRemoteActivity), null, new StartWorkflowOptions { Id = id });
-        // The activity's message is delivered up to the limit with no handling that ends (a process that takes it and dies).
-        await Polling.UntilAsync(TimeSpan.FromSeconds(30), "the activity task to be sent", async () =>
-            ((await backend.Store.ReadInstanceAsync(id, Ct)) is { PendingActivities.Count: 1, OutboxPending: false }, 0));
-        await backend.Queues.EnsureQueueAsync(activityQueue, Ct);
-        for (var delivery = 0; delivery < MaxDeliveries; delivery++)
-        {
-            var taken = Assert.Single(await backend.Queues.ReceiveAsync(activityQueue, 1, TimeSpan.FromMinutes(1), Ct));
-            await backend.Queues.SetVisibilityAsync(taken, TimeSpan.Zero, Ct);
-        }
-
-        var remoteWorker = remote.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
         var stuck = await Polling.UntilAsync(TimeSpan.FromSeconds(30), "describe to name the dead letter", async () =>
         {
             var described = await client.DescribeWorkflowAsync(id);
             return (described.LastTaskFailure is not null, described);
         });
-        var letter = Assert.Single((await backend.DeadLetters.ListAsync(activityQueue, 10, null, Ct)).Items);
+        var letter = Assert.Single((await backend.DeadLetters.ListAsync(ActivityQueue, 10, null, Ct)).Items);
         await backend.DeadLetters.RequeueAsync(letter.Queue, letter.MessageId, Ct);
         var closed = await client.WaitForCloseAsync(id, TimeSpan.FromSeconds(60));
-        await stop.CancelAsync();
-        await Task.WhenAll(homeWorker, remoteWorker);
+        await engines.StopAsync();
 
         Assert.Equal(WorkflowStatus.Running, stuck.Status);
         Assert.Contains("activity event", stuck.LastTaskFailure, StringComparison.Ordinal);
@@ -63,26 +46,10 @@ public sealed class DeadLetteredActivityTests(AzuriteFixture azurite)
     [Fact]
     public async Task DeadLetter_ActivityTaskDeadLetteredThenAnUnrelatedTaskCommits_DescribeStillShowsItUntilTheRequeueSettlesIt()
     {
-        var backend = await TestBackends.CreateAsync(azurite);
-        await using var home = Engine(backend, QueueNames.DefaultTaskQueue);
-        await using var remote = Engine(backend, RemoteQueue);
-        var client = home.GetRequiredService<IWorkflowClient>();
-        using var stop = new CancellationTokenSource();
-        var homeWorker = home.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
         var id = "dead-then-signal-" + Guid.NewGuid().ToString("N");
-        var activityQueue = QueueNames.Activity(RemoteQueue);
+        await using var engines = await DriveToDeadLetterAsync(nameof(CallsRemoteActivityAndTakesPings), id);
+        var (backend, client) = (engines.Backend, engines.Client);
 
-        await client.StartWorkflowAsync(nameof(CallsRemoteActivityAndTakesPings), null, new StartWorkflowOptions { Id = id });
-        await Polling.UntilAsync(TimeSpan.FromSeconds(30), "the activity task to be sent", async () =>
-            ((await backend.Store.ReadInstanceAsync(id, Ct)) is { PendingActivities.Count: 1, OutboxPending: false }, 0));
-        await backend.Queues.EnsureQueueAsync(activityQueue, Ct);
-        for (var delivery = 0; delivery < MaxDeliveries; delivery++)
-        {
-            var taken = Assert.Single(await backend.Queues.ReceiveAsync(activityQueue, 1, TimeSpan.FromMinutes(1), Ct));
-            await backend.Queues.SetVisibilityAsync(taken, TimeSpan.Zero, Ct);
-        }
-
-        var remoteWorker = remote.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token);
         await Polling.UntilAsync(TimeSpan.FromSeconds(30), "describe to name the dead letter", async () => ((await client.DescribeWorkflowAsync(id)).DeadLetters.Count == 1, 0));
 
         // An unrelated workflow task commits (a signal is applied): the dead letter is still what the run waits on.
@@ -91,11 +58,10 @@ public sealed class DeadLetteredActivityTests(AzuriteFixture azurite)
             ((await client.GetHistoryAsync(id)).OfType<History.WorkflowSignaled>().Any(), 0));
         var afterSignal = await client.DescribeWorkflowAsync(id);
 
-        var letter = Assert.Single((await backend.DeadLetters.ListAsync(activityQueue, 10, null, Ct)).Items);
+        var letter = Assert.Single((await backend.DeadLetters.ListAsync(ActivityQueue, 10, null, Ct)).Items);
         await backend.DeadLetters.RequeueAsync(letter.Queue, letter.MessageId, Ct);
         var closed = await client.WaitForCloseAsync(id, TimeSpan.FromSeconds(60));
-        await stop.CancelAsync();
-        await Task.WhenAll(homeWorker, remoteWorker);
+        await engines.StopAsync();
 
         Assert.Null(afterSignal.LastTaskFailure); // the task failure is the last task's, and that task succeeded
         var note = Assert.Single(afterSignal.DeadLetters);
@@ -103,6 +69,37 @@ public sealed class DeadLetteredActivityTests(AzuriteFixture azurite)
         Assert.Contains(letter.MessageId, note, StringComparison.Ordinal);
         Assert.Equal((WorkflowStatus.Completed, 7), (closed.Status, closed.GetResult<int>()));
         Assert.Empty(closed.DeadLetters);
+    }
+
+    /// <summary>
+    /// Starts the workflow on the home engine, whose worker runs, and delivers its activity task up to the delivery limit with no
+    /// handling that ends (a process that takes it and dies); then starts the remote queue's worker, which dead-letters the task.
+    /// </summary>
+    private async Task<Engines> DriveToDeadLetterAsync(string workflowType, string id)
+    {
+        var backend = await TestBackends.CreateAsync(azurite);
+        var engines = new Engines(backend, Engine(backend, QueueNames.DefaultTaskQueue), Engine(backend, RemoteQueue));
+        try
+        {
+            engines.Run(engines.Home);
+            await engines.Client.StartWorkflowAsync(workflowType, null, new StartWorkflowOptions { Id = id });
+            await Polling.UntilAsync(TimeSpan.FromSeconds(30), "the activity task to be sent", async () =>
+                ((await backend.Store.ReadInstanceAsync(id, Ct)) is { PendingActivities.Count: 1, OutboxPending: false }, 0));
+            await backend.Queues.EnsureQueueAsync(ActivityQueue, Ct);
+            for (var delivery = 0; delivery < MaxDeliveries; delivery++)
+            {
+                var taken = Assert.Single(await backend.Queues.ReceiveAsync(ActivityQueue, 1, TimeSpan.FromMinutes(1), Ct));
+                await backend.Queues.SetVisibilityAsync(taken, TimeSpan.Zero, Ct);
+            }
+
+            engines.Run(engines.Remote);
+            return engines;
+        }
+        catch
+        {
+            await engines.DisposeAsync();
+            throw;
+        }
     }
 
     private static ServiceProvider Engine(AzureStorageBackend backend, string taskQueue) => TestBackends.Engine(backend, flow => flow
@@ -114,6 +111,38 @@ public sealed class DeadLetteredActivityTests(AzuriteFixture azurite)
             TaskQueues = [taskQueue], MaxDeliveries = MaxDeliveries, MaxPollInterval = TimeSpan.FromMilliseconds(50), SweepInterval = TimeSpan.FromMilliseconds(200),
             StallThreshold = TimeSpan.FromMilliseconds(500), Retention = null,
         }));
+
+    /// <summary>The engines of a dead-letter test on one backend: the workflow's (home) and the remote activity queue's, with their workers.</summary>
+    private sealed class Engines(AzureStorageBackend backend, ServiceProvider home, ServiceProvider remote) : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly List<Task> workers = [];
+
+        public AzureStorageBackend Backend { get; } = backend;
+
+        public ServiceProvider Home { get; } = home;
+
+        public ServiceProvider Remote { get; } = remote;
+
+        public IWorkflowClient Client => Home.GetRequiredService<IWorkflowClient>();
+
+        /// <summary>Starts the worker of <paramref name="engine"/>.</summary>
+        public void Run(ServiceProvider engine) => workers.Add(engine.GetRequiredService<WorkflowWorker>().RunAsync(stop.Token));
+
+        /// <summary>Stops the workers and waits for them.</summary>
+        public async Task StopAsync()
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(workers);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            stop.Dispose();
+            await Remote.DisposeAsync();
+            await Home.DisposeAsync();
+        }
+    }
 }
 
 /// <summary>Runs one activity on the "remote" task queue and returns its result.</summary>

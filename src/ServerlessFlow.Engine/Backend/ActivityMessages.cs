@@ -30,6 +30,16 @@ public sealed record ActivityTaskMessage : TaskMessage
 
     /// <summary>True when the message stands for more than one activity.</summary>
     public bool IsBatch => ThroughScheduledEventId is { } through && through > ScheduledEventId;
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => (WorkflowId, RunId);
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => new(
+        WorkflowId, RunId, ScheduledEventId, ThroughScheduledEventId ?? ScheduledEventId,
+        IsBatch // a batch message stands for every activity of its range (e through te): the note names them all
+            ? $"the task of the batch of activity events {ScheduledEventId} through {ThroughScheduledEventId}"
+            : $"the task of activity event {ScheduledEventId} (attempt {Attempt})");
 }
 
 /// <summary>
@@ -61,6 +71,16 @@ public sealed record ActivityTimeoutMessage : TaskMessage
 
     /// <summary>True when the check covers more than one activity.</summary>
     public bool IsBatch => ThroughScheduledEventId is { } through && through > ScheduledEventId;
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => (WorkflowId, RunId);
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => new(
+        WorkflowId, RunId, ScheduledEventId, ThroughScheduledEventId ?? ScheduledEventId,
+        IsBatch
+            ? $"the timeout check of activity events {ScheduledEventId} through {ThroughScheduledEventId}"
+            : $"the timeout check of activity event {ScheduledEventId}");
 }
 
 /// <summary>
@@ -83,6 +103,12 @@ public sealed record ActivityCheckMessage : TaskMessage
 
     /// <summary>The time the check was armed for (the instance row's <c>ActivityCheckAt</c> names the latest one armed).</summary>
     public required DateTimeOffset CheckAt { get; init; }
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => (WorkflowId, RunId);
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => new(WorkflowId, RunId, null, null, "the activity check");
 }
 
 /// <summary>Reads of the activity messages an outbox holds.</summary>

@@ -27,6 +27,18 @@ public abstract record TaskMessage
     public abstract string Subject { get; }
 
     /// <summary>
+    /// The workflow and run the message's work is about, for the log scope of its handling; null for work about no one workflow
+    /// (a schedule pass, a retention batch).
+    /// </summary>
+    internal abstract (string WorkflowId, string? RunId)? WorksFor { get; }
+
+    /// <summary>
+    /// The run that waits on the message, where its dead letter is noted; null for messages nothing waits on (schedules, retention,
+    /// a policy for a closed parent's child, a child's report without its parent link).
+    /// </summary>
+    internal abstract WaitingRun? WaitedOnBy { get; }
+
+    /// <summary>
     /// How many deliveries of this task failed outside user code so far. Carried in the message because a
     /// retry may travel as a fresh copy (Functions) whose queue dequeue count starts again. Counted by <c>Redelivery</c>.
     /// </summary>

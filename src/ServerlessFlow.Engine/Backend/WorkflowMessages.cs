@@ -20,6 +20,12 @@ public sealed record WorkflowTaskMessage : TaskMessage
     /// re-armed). Null for other wake-ups.
     /// </summary>
     public DateTimeOffset? TimerAt { get; init; }
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => (WorkflowId, RunId);
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => new(WorkflowId, RunId, null, null, TimerAt is { } at ? $"a wake-up for the timer due at {at:O}" : "a wake-up");
 }
 
 /// <summary>Run a pass of a schedule: take due actions, start buffered ones after a close.</summary>
@@ -36,6 +42,12 @@ public sealed record ScheduleMessage : TaskMessage
 
     /// <summary>The wake time the message was sent for (a wake-up capped at the queue's delay limit arrives early); null for a pass at once.</summary>
     public DateTimeOffset? WakeAt { get; init; }
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => null;
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => null;
 }
 
 /// <summary>Run the next retention batch. About no workflow: any worker takes it.</summary>
@@ -52,4 +64,10 @@ public sealed record RetentionMessage : TaskMessage
 
     /// <inheritdoc/>
     public override string Subject => WireWorkflowId;
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => null;
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => null;
 }

@@ -17,6 +17,12 @@ public sealed record StartChildMessage : TaskMessage
 
     /// <summary>The parent's <c>ChildWorkflowScheduled</c> event.</summary>
     public required long ScheduledEventId { get; init; }
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => (WorkflowId, RunId);
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => new(WorkflowId, RunId, ScheduledEventId, ScheduledEventId, $"the start of the child workflow of event {ScheduledEventId}");
 }
 
 /// <summary>Tell a child's parent that the child closed.</summary>
@@ -43,6 +49,14 @@ public sealed record ChildClosedMessage : TaskMessage
     /// holds the ID.
     /// </summary>
     public ParentLink? Parent { get; init; }
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => (WorkflowId, RunId);
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => Parent is { } parent
+        ? new(parent.WorkflowId, parent.RunId, parent.ScheduledEventId, parent.ScheduledEventId, $"the report of child workflow '{WorkflowId}' that it closed")
+        : null;
 }
 
 /// <summary>Apply a closed parent's policy to a child it started.</summary>
@@ -68,6 +82,12 @@ public sealed record ParentClosedMessage : TaskMessage
 
     /// <summary>How many times the policy was tried (a child between two runs of a continue-as-new is waited for); null before the first wait.</summary>
     public int? Attempt { get; init; }
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => (WorkflowId, null); // the run it names is the parent's
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => null;
 }
 
 /// <summary>
@@ -90,4 +110,10 @@ public sealed record ExternalRequestMessage : TaskMessage
 
     /// <summary>The requesting event (<c>ExternalWorkflowSignalRequested</c> or <c>ExternalWorkflowCancelRequested</c>).</summary>
     public required long RequestEventId { get; init; }
+
+    /// <inheritdoc/>
+    internal override (string WorkflowId, string? RunId)? WorksFor => (WorkflowId, RunId);
+
+    /// <inheritdoc/>
+    internal override WaitingRun? WaitedOnBy => new(WorkflowId, RunId, RequestEventId, RequestEventId, $"the request to another workflow of event {RequestEventId}");
 }

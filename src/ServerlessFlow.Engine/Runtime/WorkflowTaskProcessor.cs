@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Engine.Diagnostics;
 using ServerlessFlow.Engine.Execution;
-using ServerlessFlow.Engine.Registry;
 using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Runtime;
@@ -12,16 +11,23 @@ namespace ServerlessFlow.Engine.Runtime;
 /// with the inbox events and due timers, and commit everything as one fenced write. Idempotent: a
 /// message about work already done finds nothing to do and is acknowledged.
 /// </summary>
-internal sealed class WorkflowTaskProcessor(
+/// <remarks>
+/// This file drives a task round by round; <see cref="WorkflowRunLoader"/> loads the run, <see cref="EagerActivityChooser"/>
+/// picks the activities run at once, <see cref="HistoryLimits"/> and <see cref="RunCloser"/> shape and follow up a closing
+/// commit, and WorkflowTaskProcessor.EagerStart.cs runs a new run's first task.
+/// </remarks>
+internal sealed partial class WorkflowTaskProcessor(
     IWorkflowStore store,
     OutboxSender outbox,
     WorkflowCache cache,
-    WorkflowRegistry registry,
+    WorkflowRunLoader loader,
+    WorkInProgress inProgress,
     CompletionNotifier notifier,
     EagerActivities eager,
+    EagerActivityChooser eagerChoice,
     LocalActivityRunner localActivities,
-    ClosedRuns closedRuns,
-    ArmedChecks armedChecks,
+    RunCloser closer,
+    HistoryLimits historyLimits,
     WorkflowTaskSlots slots,
     EagerRuns eagerRuns,
     InProcessTimers timers,
@@ -34,18 +40,6 @@ internal sealed class WorkflowTaskProcessor(
 
     /// <summary>Commit attempts in one delivery before the message is released to be retried later.</summary>
     private const int MaxRounds = 8;
-
-    /// <summary>How long an eager start whose first task failed in this process waits before its queue takes it.</summary>
-    private static readonly TimeSpan EagerStartRetryDelay = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// How long after a close the run's armed activity check must still be due for the close to leave its index write to it:
-    /// the check must not be delivered before the commit lands (its own latency, SDK retries, clock skew between the process
-    /// that armed the check and this one).
-    /// </summary>
-    private static readonly TimeSpan MinCheckLead = TimeSpan.FromSeconds(10);
-
-    private readonly WorkInProgress inProgress = new();
 
     private enum Round
     {
@@ -92,69 +86,6 @@ internal sealed class WorkflowTaskProcessor(
         finally
         {
             End(session);
-        }
-    }
-
-    /// <summary>
-    /// Eager start: runs the first task of a run this process has just started, at once and without a queue hop, in the
-    /// background (the starter does not wait for it). The start commit sent no wake-up: should this process die before the
-    /// first task commits, the recovery sweep finds the start's outbox flag and wakes the workflow through its queue.
-    /// </summary>
-    /// <param name="committed">The instance row as the start committed it, with its outbox already sent.</param>
-    /// <param name="started">The run's first event, to run on without a load; null to load (something else was written since).</param>
-    public void RunStarted(InstanceRecord committed, WorkflowStarted? started)
-    {
-        if (!inProgress.TryEnter(committed.WorkflowId))
-        {
-            return; // Already in hand here (a wake-up from elsewhere came first): the owner loads again before it stops.
-        }
-
-        var session = new WorkflowTaskSession(committed.WorkflowId, owns: true, time.GetUtcNow() + options.EagerExecutionBudget)
-        {
-            Loaded = started is null ? null : new WorkflowSnapshot { Instance = committed, Inbox = [], History = [started], HistoryAfter = 0 },
-        };
-        var message = new WorkflowTaskMessage { WorkflowId = committed.WorkflowId, RunId = committed.RunId };
-        eagerRuns.Run(stopping => RunStartedAsync(message, committed.TaskQueue, session, stopping));
-    }
-
-    private async Task RunStartedAsync(WorkflowTaskMessage message, string taskQueue, WorkflowTaskSession session, CancellationToken stopping)
-    {
-        // The first task counts against the workflow-task concurrency like a received message (and, like one, gives its slot
-        // back while it waits on eager activities). A start made while handling a message (a schedule's) holds a slot of its own.
-        var slot = await slots.TakeForStartAsync();
-        TaskSlot.Hold(slot);
-        try
-        {
-            // No caller waits: the run belongs to the process, as a held message would, and stops when the process does.
-            if (await DriveAsync(message, session, stopping))
-            {
-                return;
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // The process is stopping: the queue takes the workflow, below.
-        }
-        catch (Exception e)
-        {
-            Log.HandlerFailed(logger, message.WorkflowId, "eager start", QueueNames.Workflow(taskQueue), e);
-        }
-        finally
-        {
-            End(session);
-            slot.Release();
-        }
-
-        // Commits kept losing races, or the task failed: hand the workflow to its queue as any failed task would be retried.
-        try
-        {
-            var retryAt = stopping.IsCancellationRequested ? (DateTimeOffset?)null : time.GetUtcNow() + EagerStartRetryDelay;
-            await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, retryAt, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            // The recovery sweep wakes the workflow (the start's outbox flag stays set until its first task commits).
-            Log.HandlerFailed(logger, message.WorkflowId, "eager start", QueueNames.Workflow(taskQueue), e);
         }
     }
 
@@ -226,7 +157,7 @@ internal sealed class WorkflowTaskProcessor(
     {
         session.TimerAt = null;
         var cached = cache.Take(message.WorkflowId);
-        var snapshot = await SnapshotAsync(session, cached, cancellationToken);
+        var snapshot = await loader.SnapshotAsync(session, cached, cancellationToken);
         if (snapshot is null)
         {
             Log.UnknownWorkflow(logger, message.WorkflowId);
@@ -261,12 +192,12 @@ internal sealed class WorkflowTaskProcessor(
 
         if (instance.Status == WorkflowStatus.ContinuedAsNew)
         {
-            return await StartContinuedRunAsync(instance, cancellationToken) ? Round.Again : Round.Done;
+            return await closer.StartContinuedRunAsync(instance, cancellationToken) ? Round.Again : Round.Done;
         }
 
         if (instance.Status != WorkflowStatus.Running)
         {
-            return await DiscardInboxOfClosedRunAsync(snapshot, cancellationToken);
+            return await closer.DiscardInboxOfClosedRunAsync(snapshot, cancellationToken) ? Round.Again : Round.Done;
         }
 
         if (instance.Suspension is not null)
@@ -291,7 +222,7 @@ internal sealed class WorkflowTaskProcessor(
             return Round.Done;
         }
 
-        var execution = await PrepareAsync(cached, snapshot, cancellationToken);
+        var execution = await loader.PrepareAsync(cached, snapshot, cancellationToken);
         var now = time.GetUtcNow();
         var waiting = snapshot.Inbox.Where(i => i.RunId == instance.RunId).OrderBy(i => i.CreatedAt).ToList();
         var current = waiting.Take(MaxInboxPerTask).ToList();
@@ -314,7 +245,7 @@ internal sealed class WorkflowTaskProcessor(
             .Concat(due.Select(t => (HistoryEvent)new TimerFired { StartedEventId = t.StartedEventId }))
             .ToList();
         var newEvents = inbound.Count > 0 || execution.HasUnrunStart ? await localActivities.RunTaskAsync(execution, inbound, now, cancellationToken) : [];
-        var built = FencedIfClosing(EnforceHistoryLimits(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now));
+        var built = RunCloser.FencedIfClosing(historyLimits.Enforce(InstanceTransition.Build(instance, newEvents, current.Concat(stale).Select(i => i.Key).ToList(), now), instance, now));
         if (built.Instance.Status != WorkflowStatus.Running && delivered.Count < waiting.Count)
         {
             // The code closed the run having seen only part of its inbox: the rest would be discarded with the closed run's inbox.
@@ -326,8 +257,8 @@ internal sealed class WorkflowTaskProcessor(
             return Round.Again;
         }
 
-        var (eagerCommit, chosen) = await ChooseEagerAsync(built, session, now, cancellationToken);
-        var commit = IndexLeftToCheck(await timers.SendAheadAsync(eagerCommit, session, cancellationToken), time.GetUtcNow());
+        var (eagerCommit, chosen) = await eagerChoice.ChooseAsync(built, session, now, cancellationToken);
+        var commit = RunCloser.IndexLeftToCheck(await timers.SendAheadAsync(eagerCommit, session, cancellationToken), time.GetUtcNow());
         var committed = await store.CommitAsync(commit, cancellationToken);
         if (committed is null)
         {
@@ -368,124 +299,13 @@ internal sealed class WorkflowTaskProcessor(
         }
         else
         {
-            await FinishCloseAsync(committed, cancellationToken);
+            await closer.FinishCloseAsync(committed, cancellationToken);
         }
 
         await timers.WithdrawFiredAsync(committed, session, cancellationToken);
         session.TimerAt = timers.WaitFor(session, committed);
         return consumedAll ? Round.Done : Round.Again;
     }
-
-    /// <summary>
-    /// A close that sends nothing and whose run has an activity check due well after it (armed for its eager activities) leaves
-    /// its index write to that check instead of to the outbox flag: written right after the commit as usual, but with no flag to
-    /// clear afterwards (a merge saved). If this process dies before the write, the check finds the run closed with no flag and
-    /// writes the entry (<see cref="Activities.ActivityCheckProcessor"/>). A continue-as-new keeps the flag: its next commit must
-    /// happen even if this process dies, and the check does not make it.
-    /// </summary>
-    private static WorkflowCommit IndexLeftToCheck(WorkflowCommit commit, DateTimeOffset now) =>
-        commit.Instance is { Status: not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew), Outbox.Count: 0, ActivityCheckAt: { } checkAt } && checkAt > now + MinCheckLead
-            ? commit with { Instance = commit.Instance with { OutboxPending = false } }
-            : commit;
-
-    /// <summary>
-    /// After a close: its outbox and index entry go out (under the flag, or for a close that left it to the run's check, the entry
-    /// alone); then the run's activity check this process armed, which has nothing left to do, is deleted before it comes due.
-    /// A check kept (a write failed, or another process armed it) is delivered and handled as usual.
-    /// </summary>
-    private async Task FinishCloseAsync(InstanceRecord committed, CancellationToken cancellationToken)
-    {
-        var check = armedChecks.Take(committed.WorkflowId, committed.RunId);
-        var written = committed.OutboxPending
-            ? await outbox.SendAsync(committed, cancellationToken)
-            : !committed.VisibilityChanged || await outbox.WriteIndexAsync(committed, cancellationToken);
-        if (!written)
-        {
-            return;
-        }
-
-        if (check is null)
-        {
-            closedRuns.Add(committed.WorkflowId, committed.RunId);
-        }
-        else
-        {
-            await outbox.WithdrawAsync(check, committed.WorkflowId, cancellationToken);
-        }
-    }
-
-    /// <summary>The state to run a round on: what this task committed last if nothing can have changed it since, else a load.</summary>
-    private async Task<WorkflowSnapshot?> SnapshotAsync(WorkflowTaskSession session, WorkflowExecution? cached, CancellationToken cancellationToken)
-    {
-        if (session.Loaded is { } loaded)
-        {
-            session.Loaded = null;
-            return loaded;
-        }
-
-        if (session.Fresh is { } fresh && !(session.Owns && inProgress.TakeWoken(session.WorkflowId)))
-        {
-            return new WorkflowSnapshot { Instance = fresh, Inbox = [], History = [], HistoryAfter = fresh.LastEventId };
-        }
-
-        session.Fresh = null;
-        return await store.LoadAsync(session.WorkflowId, cached?.Info.RunId, cached?.LastEventId ?? 0, cancellationToken);
-    }
-
-    /// <summary>
-    /// Picks the activities this commit schedules that this process runs at once (it serves their task queue and has a free
-    /// slot, within the eager budget): their rows are written started, they need no queue message, and one activity check per
-    /// workflow (sent before the commit; a check about a commit that then fails finds nothing to do) covers them if this process dies.
-    /// </summary>
-    private async Task<(WorkflowCommit Commit, List<ActivityTaskRecord> Chosen)> ChooseEagerAsync(
-        WorkflowCommit commit, WorkflowTaskSession session, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var chosen = new List<ActivityTaskRecord>();
-        if (!session.Owns || now >= session.EagerUntil || commit.Instance.Status != WorkflowStatus.Running || commit.NewActivities.Count == 0)
-        {
-            return (Compacted(commit), chosen);
-        }
-
-        // Stamped now, not when the round began: the attempt's timeouts count from this start, and a slow round must not spend them.
-        var startedAt = time.GetUtcNow();
-        var rows = new List<ActivityTaskRecord>(commit.NewActivities.Count);
-        foreach (var row in commit.NewActivities)
-        {
-            if (eager.CanRun(row) && eager.TryTakeSlot())
-            {
-                chosen.Add(row with { State = ActivityState.Started, StartedAt = startedAt });
-                rows.Add(chosen[^1]);
-            }
-            else
-            {
-                rows.Add(row);
-            }
-        }
-
-        if (chosen.Count == 0)
-        {
-            return (Compacted(commit), chosen);
-        }
-
-        var ids = chosen.Select(row => row.ScheduledEventId).ToHashSet();
-        var instance = commit.Instance;
-        var remaining = instance.Outbox.Where(o => !(ActivityMessages.ScheduledEventIdOf(o.Message) is { } id && ids.Contains(id))).ToList();
-        var checkAt = chosen.Min(row => Activities.ActivityTimeouts.ScheduleDeadline(row) is { } s2c && s2c < Activities.ActivityTimeouts.AttemptDeadline(row).At
-            ? s2c : Activities.ActivityTimeouts.AttemptDeadline(row).At) + options.ActivityTimeoutSlack;
-        if (instance.ActivityCheckAt is not { } armed || armed <= now || armed > checkAt)
-        {
-            var check = new ActivityCheckMessage { WorkflowId = instance.WorkflowId, RunId = instance.RunId, CheckAt = checkAt };
-            armedChecks.Add(instance.WorkflowId, instance.RunId, await outbox.SendOneAsync(QueueNames.Workflow(instance.TaskQueue), check, checkAt, cancellationToken));
-            armed = checkAt;
-        }
-
-        var updated = instance with { Outbox = remaining, OutboxPending = remaining.Count > 0 || instance.VisibilityChanged, ActivityCheckAt = armed };
-        return (Compacted(commit with { Instance = updated, NewActivities = rows }), chosen);
-    }
-
-    /// <summary>The commit with its activity messages folded into ranges: the outbox lives in the instance row, however many a step schedules.</summary>
-    private static WorkflowCommit Compacted(WorkflowCommit commit) =>
-        commit.Instance.Outbox.Count < 2 ? commit : commit with { Instance = commit.Instance with { Outbox = OutboundMessage.Compact(commit.Instance.Outbox) } };
 
     private static HistoryEvent? OutcomeOf(EagerAttempt attempt) => attempt.Outcome.IsCompletedSuccessfully ? attempt.Outcome.Result : null;
 
@@ -495,104 +315,6 @@ internal sealed class WorkflowTaskProcessor(
         ActivityFailed failed => failed.ScheduledEventId,
         _ => null,
     };
-
-    /// <summary>
-    /// A commit that closes the run (complete, fail, cancel, continue-as-new, a termination at the history limits) is fenced by
-    /// the inbox: a signal, update or cancel request inserted since this task loaded makes it fail like a lost race, and the
-    /// next round loads and hands the message to the code (Temporal refuses such a close as an unhandled command). Otherwise
-    /// the message would be deleted with the closed run's inbox after its sender was told it was accepted. Commits that keep
-    /// the run open are not fenced: a storm of signals must never keep a workflow from making progress.
-    /// </summary>
-    private static WorkflowCommit FencedIfClosing(WorkflowCommit commit) =>
-        commit.Instance.Status == WorkflowStatus.Running ? commit : commit with { FenceInbox = true };
-
-    /// <summary>Terminates a run whose history would pass the limits (instead of this commit); warns as it nears them.</summary>
-    private WorkflowCommit EnforceHistoryLimits(WorkflowCommit commit, InstanceRecord before, DateTimeOffset now)
-    {
-        var after = commit.Instance;
-        if (after.LastEventId <= options.MaxHistoryEvents && after.HistorySizeBytes <= options.MaxHistoryBytes)
-        {
-            if ((after.LastEventId >= options.HistoryWarningEvents && before.LastEventId < options.HistoryWarningEvents)
-                || (after.HistorySizeBytes >= options.HistoryWarningBytes && before.HistorySizeBytes < options.HistoryWarningBytes))
-            {
-                Log.HistoryLarge(logger, after.WorkflowId, after.LastEventId, after.HistorySizeBytes, options.MaxHistoryEvents, options.MaxHistoryBytes);
-            }
-
-            return commit;
-        }
-
-        var terminated = new WorkflowTerminated
-        {
-            EventId = before.LastEventId + 1, Timestamp = now,
-            Reason = $"History limit exceeded: the run would reach {after.LastEventId} events and {after.HistorySizeBytes} bytes " +
-                     $"(limits {options.MaxHistoryEvents} events, {options.MaxHistoryBytes} bytes). Use Workflow.CreateContinueAsNewException to keep histories short.",
-        };
-        return InstanceTransition.Build(before, [terminated], commit.ConsumedInbox, now);
-    }
-
-    /// <summary>
-    /// The second half of continue-as-new: the closed run's last event names the new run and its input;
-    /// this commit switches the instance to it with a fresh history. False when another worker did it first.
-    /// </summary>
-    private async Task<bool> StartContinuedRunAsync(InstanceRecord instance, CancellationToken cancellationToken)
-    {
-        var closing = await store.ReadEventAsync(instance.WorkflowId, instance.RunId, instance.LastEventId, cancellationToken) as WorkflowContinuedAsNew
-            ?? throw new InvalidOperationException($"Workflow '{instance.WorkflowId}' is ContinuedAsNew but its last event is not WorkflowContinuedAsNew.");
-        // Memo, search attributes and the schedule link carry over to the new run, as in Temporal.
-        var memo = (await store.ReadEventAsync(instance.WorkflowId, instance.RunId, 1, cancellationToken) as WorkflowStarted)?.Memo;
-        var commit = StartCommit.Build(
-            instance.WorkflowId, closing.NewRunId, instance.WorkflowType, instance.TaskQueue, closing.Input, time.GetUtcNow(), instance, instance.Parent,
-            new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy), instance.TraceParent);
-
-        // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent; the next round writes its index entry.
-        // It knows the signals the chain applied, so that a retry of one of them is not applied again.
-        var started = (WorkflowStarted)commit.NewEvents[0] with { PriorSignalRequestIds = closing.SignalRequestIds };
-        var next = commit with { Instance = commit.Instance with { Outbox = [] }, NewEvents = [started] };
-        return await store.CommitAsync(next, cancellationToken) is not null;
-    }
-
-    /// <summary>Returns an execution that has applied the whole committed history: the cached one, brought forward, or a fresh replay.</summary>
-    private async Task<WorkflowExecution> PrepareAsync(WorkflowExecution? cached, WorkflowSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        var instance = snapshot.Instance;
-        if (cached is not null && cached.Info.RunId == instance.RunId && snapshot.HistoryAfter == cached.LastEventId)
-        {
-            if (cached.LastEventId != instance.LastEventId)
-            {
-                // Another worker advanced this workflow: replay just the events it added.
-                Log.StaleCache(logger, instance.WorkflowId, cached.LastEventId, instance.LastEventId);
-                cached.Replay(snapshot.History);
-            }
-
-            return cached;
-        }
-
-        var history = snapshot.HistoryAfter == 0
-            ? snapshot.History
-            : await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, 0, cancellationToken);
-        var execution = new WorkflowExecution(registry.GetWorkflow(instance.WorkflowType), registry.SearchAttributes, instance.WorkflowId, instance.RunId, instance.TaskQueue)
-        {
-            LogTo = logger,
-        };
-        execution.Replay(history);
-        return execution;
-    }
-
-    /// <summary>
-    /// Inbox rows that reach a closed run (a late signal, a terminated child's report) are consumed by a
-    /// fenced commit without events, so they neither pile up nor keep the recovery sweep busy.
-    /// </summary>
-    private async Task<Round> DiscardInboxOfClosedRunAsync(WorkflowSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        if (snapshot.Inbox.Count == 0 || snapshot.Instance.Status == WorkflowStatus.ContinuedAsNew)
-        {
-            return Round.Done;
-        }
-
-        var keys = snapshot.Inbox.Take(MaxInboxPerTask).Select(i => i.Key).ToList();
-        var commit = InstanceTransition.Build(snapshot.Instance, [], keys, time.GetUtcNow());
-        return await store.CommitAsync(commit, cancellationToken) is null || snapshot.Inbox.Count > keys.Count ? Round.Again : Round.Done;
-    }
 
     /// <summary>
     /// A timer wake-up (or a delayed start's) capped at the queue's delay limit, or rounded down by it, arrives before it is due:

@@ -17,13 +17,12 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, TimeProvider time, 
     /// <summary>Records the note on the waiting workflow's open run; never throws (the dead-lettering must go on).</summary>
     public async Task RecordAsync(ReceivedMessage message, TaskMessage task, string reason, CancellationToken cancellationToken)
     {
-        if (Waiting(task) is not var (workflowId, runId))
+        if (task.WaitedOnBy is not var (workflowId, runId, first, last, about))
         {
             return;
         }
 
-        var text = Describe(message, task, reason);
-        var (first, last) = WaitedOn(task);
+        var text = Describe(message, about, reason);
         try
         {
             // A fenced commit with no events, retried on a lost race: the note is kept apart from lastTaskFailure, which the next
@@ -60,49 +59,7 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, TimeProvider time, 
     /// <summary>Attempts at the note's commit when other writers keep winning the race for the instance row.</summary>
     private const int MaxAttempts = 5;
 
-    /// <summary>The scheduled events of the waiting run the message was about; nulls for a wake-up.</summary>
-    private static (long? First, long? Last) WaitedOn(TaskMessage task) => task switch
-    {
-        ChildClosedMessage closed => (closed.Parent?.ScheduledEventId, closed.Parent?.ScheduledEventId),
-        ActivityTaskMessage m => (m.ScheduledEventId, m.ThroughScheduledEventId ?? m.ScheduledEventId),
-        ActivityTimeoutMessage m => (m.ScheduledEventId, m.ThroughScheduledEventId ?? m.ScheduledEventId),
-        StartChildMessage m => (m.ScheduledEventId, m.ScheduledEventId),
-        ExternalRequestMessage m => (m.RequestEventId, m.RequestEventId),
-        _ => (null, null),
-    };
-
-    /// <summary>The workflow (and run) that waits on the message; null for messages nothing waits on (schedules, retention, a policy for a closed parent's child).</summary>
-    private static (string WorkflowId, string? RunId)? Waiting(TaskMessage task) => task switch
-    {
-        ChildClosedMessage closed => closed.Parent is { } parent ? (parent.WorkflowId, parent.RunId) : null,
-        WorkflowTaskMessage m => (m.WorkflowId, m.RunId),
-        ActivityTaskMessage m => (m.WorkflowId, m.RunId),
-        ActivityTimeoutMessage m => (m.WorkflowId, m.RunId),
-        ActivityCheckMessage m => (m.WorkflowId, m.RunId),
-        StartChildMessage m => (m.WorkflowId, m.RunId),
-        ExternalRequestMessage m => (m.WorkflowId, m.RunId),
-        _ => null,
-    };
-
-    private static string Describe(ReceivedMessage message, TaskMessage task, string reason)
-    {
-        var about = task switch
-        {
-            // A batch message stands for every activity of its range (e through te): the note names them all.
-            ActivityTaskMessage { ThroughScheduledEventId: { } through } batch when through > batch.ScheduledEventId =>
-                $"the task of the batch of activity events {batch.ScheduledEventId} through {through}",
-            ActivityTaskMessage activity => $"the task of activity event {activity.ScheduledEventId} (attempt {activity.Attempt})",
-            ActivityTimeoutMessage { ThroughScheduledEventId: { } through } batch when through > batch.ScheduledEventId =>
-                $"the timeout check of activity events {batch.ScheduledEventId} through {through}",
-            ActivityTimeoutMessage check => $"the timeout check of activity event {check.ScheduledEventId}",
-            ActivityCheckMessage => "the activity check",
-            StartChildMessage start => $"the start of the child workflow of event {start.ScheduledEventId}",
-            ChildClosedMessage closed => $"the report of child workflow '{closed.WorkflowId}' that it closed",
-            ExternalRequestMessage request => $"the request to another workflow of event {request.RequestEventId}",
-            WorkflowTaskMessage { TimerAt: { } at } => $"a wake-up for the timer due at {at:O}",
-            _ => "a wake-up",
-        };
-        return $"A message this workflow waits on, {about}, was dead-lettered and will not be sent again: {reason} " +
-               $"Fix the cause, then requeue it from the dead letters (queue '{message.Queue}', message '{message.MessageId}'); the workflow goes on from there.";
-    }
+    private static string Describe(ReceivedMessage message, string about, string reason) =>
+        $"A message this workflow waits on, {about}, was dead-lettered and will not be sent again: {reason} " +
+        $"Fix the cause, then requeue it from the dead letters (queue '{message.Queue}', message '{message.MessageId}'); the workflow goes on from there.";
 }

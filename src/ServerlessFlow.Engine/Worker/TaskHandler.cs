@@ -57,7 +57,7 @@ internal sealed class TaskHandler(
         ServerlessFlowTelemetry.RecordQueueLag(message.Queue, task, message.DequeueCount, time.GetUtcNow());
 
         // Scopes belong to the logger factory, not this logger: every log line of the message's work (the engine's, the activity's own) carries the IDs.
-        using var logScope = LogScopeOf(task) is var (workflowId, runId) ? WorkflowLogScope.Begin(logger, workflowId, runId) : null;
+        using var logScope = task.WorksFor is var (workflowId, runId) ? WorkflowLogScope.Begin(logger, workflowId, runId) : null;
         try
         {
             return task switch
@@ -82,18 +82,4 @@ internal sealed class TaskHandler(
             return Redelivery.AfterHandlerFailure(task, e, options.MaxDeliveries);
         }
     }
-
-    /// <summary>The workflow and run a message's work is about, for its log scope; null for work about no one workflow.</summary>
-    private static (string WorkflowId, string? RunId)? LogScopeOf(TaskMessage task) => task switch
-    {
-        WorkflowTaskMessage m => (m.WorkflowId, m.RunId),
-        ActivityTaskMessage m => (m.WorkflowId, m.RunId),
-        ActivityTimeoutMessage m => (m.WorkflowId, m.RunId),
-        ActivityCheckMessage m => (m.WorkflowId, m.RunId),
-        StartChildMessage m => (m.WorkflowId, m.RunId),
-        ChildClosedMessage m => (m.WorkflowId, m.RunId),
-        ParentClosedMessage m => (m.WorkflowId, null), // the run it names is the parent's
-        ExternalRequestMessage m => (m.WorkflowId, m.RunId),
-        _ => null,
-    };
 }
