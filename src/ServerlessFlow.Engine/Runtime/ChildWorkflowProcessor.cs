@@ -36,8 +36,14 @@ internal sealed class ChildWorkflowProcessor(IWorkflowStore store, OutboxSender 
         var existing = await store.ReadInstanceAsync(scheduled.ChildWorkflowId, cancellationToken);
         if (existing?.Parent == link)
         {
-            // Already started by an earlier delivery, which may have stopped short of its report.
+            // Already started by an earlier delivery, which may have stopped short of its report, and of sending the child's first
+            // wake-up: a run whose history holds only its start with its outbox unsent gets it now, rather than wait for the sweep.
             await ReportStartedAsync(link, scheduled, cancellationToken);
+            if (existing is { Status: WorkflowStatus.Running, LastEventId: 1, OutboxPending: true })
+            {
+                await outbox.SendAsync(existing, cancellationToken);
+            }
+
             return TaskOutcome.Completed;
         }
 
