@@ -81,8 +81,8 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a worker with its fault seed and journal file.</summary>
-    public static ChaosWorkerProcess Start(string name, string connectionString, string prefix, string journal, int seed, FaultRates rates)
+    /// <summary>Starts a worker with its fault seed and journal file; a queued one runs without eager execution.</summary>
+    public static ChaosWorkerProcess Start(string name, string connectionString, string prefix, string journal, int seed, FaultRates rates, bool queued)
     {
         Assert.True(File.Exists(WorkerPath), $"The chaos worker is not built at {WorkerPath}.");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -96,7 +96,7 @@ internal sealed class ChaosWorkerProcess : IAsyncDisposable
             WorkerPath, "--connection-string", connectionString, "--prefix", prefix, "--journal", journal, "--seed", Text(seed),
             "--fail-before", Text(rates.BeforeSend), "--fail-after", Text(rates.AfterSend),
             "--duplicate-sends", Text(rates.DuplicateSend), "--delay-sends", Text(rates.DelaySend),
-            "--max-extra-delay-ms", Text((int)rates.MaxExtraDelay.TotalMilliseconds),
+            "--max-extra-delay-ms", Text((int)rates.MaxExtraDelay.TotalMilliseconds), "--queued", queued ? "true" : "false",
         ];
         foreach (var argument in arguments)
         {

@@ -118,9 +118,11 @@ internal sealed class WorkerFleet : IAsyncDisposable
         lock (all)
         {
             var incarnation = all.Count;
-            var name = $"worker-{slot}.{incarnation}";
+            // Odd slots run queued (no eager start or activities), so both paths of the protocol are killed and faulted.
+            var queued = slot % 2 == 1;
+            var name = $"worker-{slot}.{incarnation}{(queued ? "-queued" : "")}";
             var worker = ChaosWorkerProcess.Start(
-                name, connectionString, prefix, Path.Combine(journalDirectory, name + ".journal"), settings.SeedFor("faults", incarnation), settings.Rates);
+                name, connectionString, prefix, Path.Combine(journalDirectory, name + ".journal"), settings.SeedFor("faults", incarnation), settings.Rates, queued);
             all.Add(worker);
             return worker;
         }

@@ -27,10 +27,11 @@ public static class ChaosTiming
     /// <summary>How often each worker sweeps (default 15 s).</summary>
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(3);
 
-    /// <summary>Applies the chaos clocks to the worker options.</summary>
-    public static WorkerOptions Apply(WorkerOptions options)
+    /// <summary>Applies the chaos clocks to the worker options, and turns eager execution off for a queued worker.</summary>
+    public static WorkerOptions Apply(WorkerOptions options, bool queued)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options with { MessageLease = MessageLease, StallThreshold = StallThreshold, SweepInterval = SweepInterval };
+        var timed = options with { MessageLease = MessageLease, StallThreshold = StallThreshold, SweepInterval = SweepInterval };
+        return queued ? timed with { EagerStart = false, EagerExecutionBudget = TimeSpan.Zero } : timed;
     }
 }

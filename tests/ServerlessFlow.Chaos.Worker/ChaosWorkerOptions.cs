@@ -9,7 +9,7 @@ public sealed record ChaosWorkerOptions
     /// <summary>The usage text printed on a bad command line.</summary>
     public const string Usage =
         "usage: ServerlessFlow.Chaos.Worker --connection-string S --prefix P --journal FILE [--seed N] [--fail-before R] [--fail-after R] " +
-        "[--duplicate-sends R] [--delay-sends R] [--max-extra-delay-ms N] [--max-retries N]";
+        "[--duplicate-sends R] [--delay-sends R] [--max-extra-delay-ms N] [--max-retries N] [--queued true|false]";
 
     /// <summary>The storage connection string (Azurite's).</summary>
     public required string ConnectionString { get; init; }
@@ -28,6 +28,9 @@ public sealed record ChaosWorkerOptions
 
     /// <summary>The storage SDK's retries of a transient failure; low so that some injected faults reach the engine.</summary>
     public int MaxRetries { get; init; } = 1;
+
+    /// <summary>Eager start and eager activities off: every workflow task and activity of this worker goes through its queue.</summary>
+    public bool Queued { get; init; }
 
     /// <summary>Parses the command line.</summary>
     /// <exception cref="ArgumentException">An option is unknown, lacks its value, or is out of range.</exception>
@@ -57,6 +60,7 @@ public sealed record ChaosWorkerOptions
             Seed = Number("seed", 0),
             Rates = new FaultRates(Rate("fail-before"), Rate("fail-after"), Rate("duplicate-sends"), Rate("delay-sends"), TimeSpan.FromMilliseconds(Number("max-extra-delay-ms", 3_000))),
             MaxRetries = Number("max-retries", 1),
+            Queued = values.Remove("queued", out var queued) && bool.Parse(queued),
         };
         if (values.Count > 0)
         {

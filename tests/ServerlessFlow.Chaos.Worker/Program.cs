@@ -40,7 +40,7 @@ builder.Services.AddServerlessFlow(flow => flow
         MaxRetries = options.MaxRetries,
         RetryDelay = ChaosTiming.StorageRetryDelay,
     })
-    .ConfigureWorker(ChaosTiming.Apply)
+    .ConfigureWorker(worker => ChaosTiming.Apply(worker, options.Queued))
     .AddChaosWorkflows());
 builder.Services.AddServerlessFlowPollingWorker();
 builder.Services.AddHostedService<FaultReport>();
