@@ -85,6 +85,11 @@ internal sealed class CommitWriter(TableClient table, InboxShapeCache inboxShape
             var inboxETag = plan.InboxSequenceIndex is { } sequence ? response.Value[sequence].Headers.ETag?.ToString() : commit.Instance.InboxETag;
             return new Outcome.Committed(commit.Instance with { ETag = response.Value[0].Headers.ETag?.ToString(), InboxETag = inboxETag });
         }
+        catch (RequestFailedException e) when (StorageErrors.IsTableNotFound(e))
+        {
+            // No table, so no row to resolve the outcome by: the caller creates the tables and tries again.
+            throw StorageErrors.Translate(e, operation);
+        }
         catch (RequestFailedException e) when (StorageErrors.IsConcurrencyConflict(e))
         {
             if (await ResolveAsync(partitionKey, commit, plan, commitId, etag, cancellationToken) is { } resolved)

@@ -57,6 +57,9 @@ internal static class StorageErrors
     /// <summary>404: the entity, message or queue does not exist.</summary>
     public static bool IsNotFound(RequestFailedException e) => e.Status == 404;
 
+    /// <summary>The table itself does not exist (not yet created, or deleted): nothing in it can have been written or read.</summary>
+    public static bool IsTableNotFound(RequestFailedException e) => e.Status == 404 && e.ErrorCode == "TableNotFound";
+
     /// <summary>Any of the answers that mean "someone else changed or removed it": 404, 409, 412.</summary>
     public static bool IsConcurrencyConflict(RequestFailedException e) => e.Status is 404 or 409 or 412;
 

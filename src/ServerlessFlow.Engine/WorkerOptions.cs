@@ -62,8 +62,8 @@ public sealed record WorkerOptions
 
     /// <summary>
     /// Eager start: a start made in a process that serves the workflow's task queue runs the first workflow task there at
-    /// once, without a queue hop. The start then sends no wake-up; a delayed activity check, due five seconds later,
-    /// wakes the workflow through its queue should that process die first.
+    /// once, without a queue hop. The start then sends no wake-up: its outbox flag, cleared by that first task's commit, is
+    /// what the recovery sweep finds (past <see cref="StallThreshold"/>) to wake the workflow should that process die first.
     /// </summary>
     public bool EagerStart { get; init; } = true;
 

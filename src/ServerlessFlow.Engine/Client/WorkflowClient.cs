@@ -116,9 +116,11 @@ internal sealed partial class WorkflowClient(
             }
             catch (StoreException e) when (e.Status == 404 && !initialized)
             {
-                // The tables do not exist yet (a start racing the worker's start-up): create them, as the worker would, and try again.
+                // The tables do not exist yet (a start racing the worker's start-up): create them, as the worker would, and insert
+                // again — with no read first, since a table that did not exist holds no row of this ID.
                 await storage.InitializeAsync(cancellationToken);
                 initialized = true;
+                look = false;
                 continue;
             }
 
