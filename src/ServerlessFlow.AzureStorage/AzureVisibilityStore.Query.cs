@@ -21,7 +21,16 @@ internal sealed partial class AzureVisibilityStore
             var cursors = VisibilityKeys.Partitions.Select((partitionKey, shard) => new VisibilityShardCursor(table, plan, partitionKey, entries[shard], cancellationToken)).ToList();
             try
             {
-                await Task.WhenAll(cursors.Select(cursor => cursor.AdvanceAsync()));
+                try
+                {
+                    await Task.WhenAll(cursors.Select(cursor => cursor.AdvanceAsync()));
+                }
+                catch (Azure.RequestFailedException e) when (StorageErrors.IsTableNotFound(e))
+                {
+                    // The index is not created yet (a fresh deployment, before any worker started): nothing is indexed.
+                    return new VisibilityPage([], null);
+                }
+
                 var items = new List<VisibilityRecord>(Math.Min(plan.PageSize, 100));
                 while (items.Count < plan.PageSize
                     && cursors.Where(cursor => cursor.Head is not null).MinBy(cursor => cursor.Head!.RowKey, StringComparer.Ordinal) is { } next)

@@ -4,10 +4,21 @@ using ServerlessFlow.TestSupport;
 
 namespace ServerlessFlow.AzureStorage.Tests;
 
-/// <summary>A start that reaches storage before any worker created its tables creates them itself and inserts the run.</summary>
+/// <summary>Calls that reach storage before any worker created its tables: a start creates them itself, a listing finds nothing.</summary>
 [Collection(AzuriteSuite.Name)]
-public sealed class StartBeforeTablesTests(AzuriteFixture azurite)
+public sealed class BeforeTablesTests(AzuriteFixture azurite)
 {
+    [Fact]
+    public async Task List_IndexTableNotCreatedYet_ReturnsAnEmptyPage()
+    {
+        var backend = AzureStorageBackend.Create(TestBackends.Options(azurite)); // no tables created
+
+        var page = await backend.Visibility.QueryAsync(new WorkflowListQuery(), CancellationToken.None);
+
+        Assert.Empty(page.Items);
+        Assert.Null(page.ContinuationToken);
+    }
+
     [Fact]
     public async Task Start_TablesNotCreatedYet_CreatesThemAndInsertsWithoutReadingTheId()
     {
