@@ -28,12 +28,14 @@ internal static class Medians
             CpuCoresBusy = Median(r => r.CpuCoresBusy),
             StorageCpuCoresBusy = Median(r => r.StorageCpuCoresBusy),
             IdleRequestsPerSecond = Median(r => r.IdleRequestsPerSecond),
+            AfterBurstRequestsPerSecond = Median(r => r.AfterBurstRequestsPerSecond),
             PeakMemoryMiB = Statistics.Median(runs.Select(r => r.PeakMemoryMiB)),
             EarlyStepMs = Median(r => r.EarlyStepMs),
             LateStepMs = Median(r => r.LateStepMs),
             StallMs = Median(r => r.StallMs),
             RequestsByKind = MedianByKey(runs.Select(r => r.RequestsByKind)),
             DeferredByKind = MedianByKey(runs.Select(r => r.DeferredByKind)),
+            AfterBurstByKind = MedianByKey(runs.Select(r => r.AfterBurstByKind)),
             TableRows = runs[^1].TableRows,
         };
     }

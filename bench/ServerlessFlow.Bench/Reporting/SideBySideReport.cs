@@ -29,6 +29,7 @@ internal static class SideBySideReport
         ("Azurite cores busy", r => r.StorageCpuCoresBusy, "F2"),
         ("bench's own requests per workflow", r => r.BenchRequestsPerWorkflow, "F1"),
         ("idle requests/s", r => r.IdleRequestsPerSecond, "F2"),
+        ("requests/s 10–70 s after the last close", r => r.AfterBurstRequestsPerSecond, "F2"),
         ("peak memory, MiB", r => r.PeakMemoryMiB, "F0"),
     ];
 
@@ -61,6 +62,11 @@ internal static class SideBySideReport
                 if (result.DeferredByKind.Count > 0)
                 {
                     text.AppendLine(CultureInfo.InvariantCulture, $"  {result.Engine} deferred requests by kind, per workflow: {Breakdown(result.DeferredByKind)}");
+                }
+
+                if (result.AfterBurstByKind.Count > 0)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"  {result.Engine} requests by kind 10–70 s after the last close, per second: {Breakdown(result.AfterBurstByKind)}");
                 }
 
                 text.AppendLine(CultureInfo.InvariantCulture, $"  {result.Engine} table rows: {string.Join(", ", result.TableRows.Select(t => $"{t.Key} {t.Value}"))}");

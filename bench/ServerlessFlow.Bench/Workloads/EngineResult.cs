@@ -56,6 +56,9 @@ internal sealed record EngineResult
 
     public double? IdleRequestsPerSecond { get; init; }
 
+    /// <summary>The engine's requests per second 10–70 s after the last workflow closed (and the run's leftovers drained).</summary>
+    public double? AfterBurstRequestsPerSecond { get; init; }
+
     public double PeakMemoryMiB { get; init; }
 
     /// <summary>Long workflow: median step time over the steps near step 20.</summary>
@@ -72,6 +75,9 @@ internal sealed record EngineResult
 
     /// <summary>Deferred requests per workflow by kind.</summary>
     public IReadOnlyDictionary<string, double> DeferredByKind { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Requests per second by kind 10–70 s after the last workflow closed.</summary>
+    public IReadOnlyDictionary<string, double> AfterBurstByKind { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Rows per table of this run's fresh tables at the end.</summary>
     public IReadOnlyDictionary<string, long> TableRows { get; init; } = new Dictionary<string, long>();
