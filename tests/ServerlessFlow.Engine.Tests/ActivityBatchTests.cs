@@ -102,6 +102,29 @@ public abstract class ActivityBatchTests : EngineSuite
             rows => rows.Count(row => row.State == ActivityState.Started) == 1);
     }
 
+    [Fact]
+    public async Task Batch_AnAttemptBlocksItsThread_AnotherLaneRunsTheRestMeanwhile()
+    {
+        var backend = NewBackend();
+        // 0 and 1 run eagerly and complete; 2–7 are one batch, and 2, its first row, blocks its thread (as a synchronous activity
+        // does) until released. A lane must not run it on the thread that goes on to start the other lanes.
+        var input = new BatchInput(8, FailFirstEvery: 0, HangFirst: false, StartToCloseMs: 600_000, BlockedOn: [2]);
+        await using var engine = new EngineHarness(Register, backend);
+        var handle = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), input, new StartWorkflowOptions());
+        try
+        {
+            await Eventually.WaitAsync(() => Task.FromResult(JournalOf(handle.Id)), journal => new[] { "2/1", "3/1", "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
+        }
+        finally
+        {
+            BatchActivities.BlockOf(handle.Id).Set();
+        }
+
+        var closed = await engine.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromMinutes(1));
+        Assert.Equal(WorkflowStatus.Completed, closed.Status);
+        await AssertEachRecordedOnceAsync(engine, handle, 8);
+    }
+
     private static string[] JournalOf(string workflowId) => BatchActivities.Journal.TryGetValue(workflowId, out var journal) ? [.. journal] : [];
 
     private static async Task AssertEachRecordedOnceAsync(EngineHarness engine, WorkflowHandle handle, int count)
@@ -128,9 +151,11 @@ public sealed class ActivityBatchTestsOnAzurite(ServerlessFlow.TestSupport.Azuri
 
 /// <summary>
 /// How many activities, which of them fail their first attempt (every n-th; 0 for none), whether first attempts hang (only those of
-/// the indexes in HangOnly, when set), their start-to-close timeout, and which first attempts wait for their workflow's gate.
+/// the indexes in HangOnly, when set), their start-to-close timeout, which first attempts wait for their workflow's gate, and which
+/// first attempts block their thread until their workflow's block is released.
 /// </summary>
-public sealed record BatchInput(int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs, IReadOnlyList<int>? HangOnly = null, IReadOnlyList<int>? GatedOn = null);
+public sealed record BatchInput(
+    int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs, IReadOnlyList<int>? HangOnly = null, IReadOnlyList<int>? GatedOn = null, IReadOnlyList<int>? BlockedOn = null);
 
 /// <summary>Schedules all its activities in one task, with the input's start-to-close timeout and quick retries.</summary>
 [Workflow]
@@ -155,6 +180,11 @@ public sealed class BatchActivities
 
     public static TaskCompletionSource GateOf(string workflowId) => Gates.GetOrAdd(workflowId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
 
+    /// <summary>What the first attempts of the input's BlockedOn block their thread on, by workflow.</summary>
+    public static readonly ConcurrentDictionary<string, ManualResetEventSlim> Blocks = new();
+
+    public static ManualResetEventSlim BlockOf(string workflowId) => Blocks.GetOrAdd(workflowId, _ => new(initialState: false));
+
     /// <summary>Fails or hangs its first attempt as <paramref name="input"/> says; returns "{index} ok on attempt {n}".</summary>
     [Activity]
     public async Task<string> RunAsync(int index, BatchInput input)
@@ -162,6 +192,12 @@ public sealed class BatchActivities
         ArgumentNullException.ThrowIfNull(input);
         var context = ActivityExecutionContext.Current;
         Journal.GetOrAdd(context.Info.WorkflowId, _ => new()).Enqueue($"{index}/{context.Info.Attempt}");
+        if (context.Info.Attempt == 1 && input.BlockedOn?.Contains(index) == true)
+        {
+            // Before any await: the attempt holds the thread that called it, as a synchronous activity does.
+            BlockOf(context.Info.WorkflowId).Wait(context.CancellationToken);
+        }
+
         if (context.Info.Attempt == 1 && input.GatedOn?.Contains(index) == true)
         {
             await GateOf(context.Info.WorkflowId).Task.WaitAsync(context.CancellationToken);
