@@ -41,7 +41,10 @@ internal sealed partial class AzureWorkflowStore
         var records = new List<ActivityTaskRecord>(rows.Count);
         foreach (var row in rows.OrderBy(r => r.RowKey, StringComparer.Ordinal))
         {
-            records.Add(await WithInputAsync(row, cancellationToken));
+            if (await WithInputAsync(row, cancellationToken) is { } record)
+            {
+                records.Add(record);
+            }
         }
 
         return records;
@@ -115,8 +118,13 @@ internal sealed partial class AzureWorkflowStore
             : throw new ArgumentException($"Activity {activity.ScheduledEventId} of workflow '{activity.WorkflowId}' has no ETag: pass the record as read from the store.", nameof(activity));
     }
 
-    /// <summary>The record of an activity row, with its input taken from history when the row does not carry it.</summary>
-    private async Task<ActivityTaskRecord> WithInputAsync(TableEntity row, CancellationToken cancellationToken)
+    /// <summary>
+    /// The record of an activity row, with its input taken from history when the row does not carry it; null for a row whose
+    /// event is not an ActivityScheduled: a leftover of a commit that wrote the row with its overflow and then lost its race,
+    /// whose event ID the winner used for another event (the winner clears leftovers only when it has overflow of its own).
+    /// Nothing waits on such a row (the instance does not list it as pending), so it is not an activity; the purge removes it.
+    /// </summary>
+    private async Task<ActivityTaskRecord?> WithInputAsync(TableEntity row, CancellationToken cancellationToken)
     {
         var record = ActivityRows.Read(row, stored);
         if (!ActivityRows.NeedsInputFromHistory(row))
@@ -124,10 +132,9 @@ internal sealed partial class AzureWorkflowStore
             return record;
         }
 
-        var scheduled = await ReadEventAsync(record.WorkflowId, record.RunId, record.ScheduledEventId, cancellationToken) as ActivityScheduled
-            ?? throw new StoreException(
-                $"Activity row '{row.RowKey}' of workflow '{record.WorkflowId}' keeps its input in event {record.ScheduledEventId}, which is not an ActivityScheduled event of run '{record.RunId}'.", 0);
-        return record with { Input = scheduled.Input };
+        return await ReadEventAsync(record.WorkflowId, record.RunId, record.ScheduledEventId, cancellationToken) is ActivityScheduled scheduled
+            ? record with { Input = scheduled.Input }
+            : null;
     }
 
     private async Task<ActivityTaskRecord?> ResolveActivityUpdateAsync(

@@ -166,6 +166,24 @@ public sealed class AzureStoreLayoutTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task ReadActivitiesAsync_LeftoverRowWhoseEventIsATimer_IsLeftOutAndTheRestRead()
+    {
+        var started = await StartAsync();
+        var scheduled = Scheduled(Json("small")) with { EventId = 2 };
+        var committed = (await Store.CommitAsync(Next(started, [scheduled, .. Timers(1)]) with { NewActivities = [Activity(started, scheduled)] }, Ct))!;
+
+        // What a commit that lost its race leaves when it wrote an activity row with its overflow: a row at event 3, its input
+        // kept in history, where the winner committed a timer.
+        var lost = Scheduled(Payload(1024 * 1024)) with { EventId = 3 };
+        await table.UpsertEntityAsync(ActivityRows.ToEntity(KeyEscaping.PartitionKey(started.WorkflowId), Activity(committed, lost), "lost-commit", new StoredJson(null)));
+
+        var activities = await Store.ReadActivitiesAsync(started.WorkflowId, started.RunId, Ct);
+
+        Assert.Equal([2L], activities.Select(a => a.ScheduledEventId));
+        Assert.Null(await Store.ReadActivityAsync(started.WorkflowId, started.RunId, 3, Ct));
+    }
+
+    [Fact]
     public async Task CommitAsync_HostileWorkflowId_IsStoredUnderItsEscapedPartitionKey()
     {
         var started = await StartAsync("tenant/7#orders?x=1");
