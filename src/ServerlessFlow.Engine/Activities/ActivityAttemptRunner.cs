@@ -43,6 +43,10 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
         };
         try
         {
+            // Off the caller's thread first: the activity runs on the thread that calls it until its first await, all of it when it is
+            // synchronous, and the caller may be a queue's poller (on the in-memory backend every call before this one completes at
+            // once), which would stop receiving the queue's other messages until the activity ended.
+            await Task.Yield();
             await using var scope = scopes.CreateAsyncScope();
             var instance = definition.CreateInstance(scope.ServiceProvider);
             using (ActivityExecutionContext.Enter(new ActivityExecutionContext(info, claimed.HeartbeatDetails, monitor.Record, monitor.Token)))
