@@ -17,7 +17,8 @@ internal sealed partial class WorkflowClient
         WorkflowIds.ValidateName(updateName, "update name");
         WorkflowIds.ValidateRequestId(updateId, "update ID");
         using var span = ServerlessFlowTelemetry.StartClientSpan("UpdateWorkflow", workflowId, updateName);
-        var instance = await ReadAsync(workflowId, cancellationToken);
+        // The current run: one that continued as new is replaced by the run it named, started if it has not yet (as for a terminate).
+        var instance = await CurrentRunAsync(workflowId, cancellationToken);
         ServerlessFlowTelemetry.LinkToRun(span, instance.RunId, instance.TraceParent);
         if (instance.Status != WorkflowStatus.Running)
         {
