@@ -177,11 +177,13 @@ internal sealed partial class WorkflowClient(
             {
                 await Task.WhenAny(watch.Arrived, Task.Delay(left < due ? left : due, clock, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
-                if (watch.Take() is [_, ..] commits)
+                // Only commits newer than the instance in hand count: Version rises by one with every commit and carries across runs
+                // of the ID (InstanceRecord.Version), so a report that comes late — an earlier commit's, or the close of an earlier run
+                // reported after the ID was started again and read here as the new run — is older news and must not end the wait.
+                if (watch.Take().Where(c => c.Version > instance.Version).ToList() is [_, ..] commits)
                 {
-                    // What the commits stored is the workflow's state: no read. A close among them ends the wait, even if a late report of
-                    // an earlier commit came after it.
-                    instance = commits.FirstOrDefault(IsClosed) ?? commits[^1];
+                    // What the commits stored is the workflow's state: no read. A close among them ends the wait.
+                    instance = commits.FirstOrDefault(IsClosed) ?? commits.MaxBy(c => c.Version)!;
                     reads.CommitSeen();
                 }
 
