@@ -47,7 +47,9 @@ internal static class InstanceRows
     /// <summary>Builds the row a commit stores.</summary>
     public static TableEntity ToEntity(string partitionKey, InstanceRecord instance, string commitId)
     {
-        var json = StoredJson.SerializePlain(instance with { ETag = null, OutboxPending = false, LastTaskFailure = null });
+        // Dead-letter notes are diagnostic text in the row's state, like LastTaskFailure in its column: each is cut the same way.
+        var notes = instance.DeadLetters.Count == 0 ? instance.DeadLetters : [.. instance.DeadLetters.Select(n => n with { Note = Diagnostic(n.Note)! })];
+        var json = StoredJson.SerializePlain(instance with { ETag = null, OutboxPending = false, LastTaskFailure = null, DeadLetters = notes });
         if (json.Length > AzureLimits.MaxPayloadBytesPerRow)
         {
             throw new StoreException(

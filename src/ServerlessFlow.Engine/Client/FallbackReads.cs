@@ -1,7 +1,7 @@
 namespace ServerlessFlow.Engine.Client;
 
 /// <summary>
-/// When a wait for a workflow's close reads the workflow again, for commits made by other processes (commits made in this process
+/// When a wait on a workflow (for its close, or for an update's outcome) reads the workflow again, for commits made by other processes (commits made in this process
 /// reach the wait through its <see cref="Runtime.CommitWatch"/>, with no read). A read falls due only after a quiet interval with
 /// no news of the workflow — no commit seen here, no read — so none is made while this process keeps committing the workflow.
 /// <list type="bullet">

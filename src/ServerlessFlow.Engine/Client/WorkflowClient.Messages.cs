@@ -31,41 +31,57 @@ internal sealed partial class WorkflowClient
         // A signal goes to the workflow ID's open run. One that continues as new meanwhile hands it to its new run (as in Temporal):
         // the signal is delivered there, never refused or lost; a retry of one an earlier run of the chain applied is dropped there.
         var id = requestId ?? Guid.NewGuid().ToString("N");
+        var refused = await DeliverToOpenRunAsync(
+            instance,
+            runId => new InboxItem
+            {
+                // Keyed by run as well: a row left for a run that continued as new must not stand in for the one its new run needs.
+                Key = $"s-{runId}-{id}", RunId = runId, Event = new WorkflowSignaled { SignalName = signalName, Input = input, RequestId = id }, CreatedAt = time.GetUtcNow(),
+            },
+            history => history.OfType<WorkflowSignaled>().Any(s => s.RequestId == id),
+            cancellationToken);
+        if (refused is not null)
+        {
+            throw new InvalidWorkflowRequestException(instance.Status is not (WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew)
+                ? $"Workflow '{workflowId}' is {instance.Status}; only running workflows take signals."
+                : $"Workflow '{workflowId}' run '{refused}' closed before the signal reached it; only running workflows take signals. Nothing was delivered.");
+        }
+    }
+
+    /// <summary>How many runs a message follows when each continues as new (or closes and another starts) before the message lands.</summary>
+    private const int MaxRunsFollowed = 5;
+
+    /// <summary>
+    /// Delivers the inbox row <paramref name="item"/> makes for a run to the workflow ID's open run (<see cref="OpenRunAsync"/>), as
+    /// <see cref="DeliverAsync(InstanceRecord, string, InboxItem, Func{IReadOnlyList{HistoryEvent}, bool}, CancellationToken)"/> does;
+    /// a run that closed before the row reached it, while another run of the ID is open (it continued as new), hands the message to
+    /// that run, for up to <see cref="MaxRunsFollowed"/> runs. Null when delivered; otherwise the run that did not take it (the
+    /// run <paramref name="instance"/> was read as when no run was open).
+    /// </summary>
+    private async Task<string?> DeliverToOpenRunAsync(
+        InstanceRecord instance, Func<string, InboxItem> item, Func<IReadOnlyList<HistoryEvent>, bool> recorded, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             if (await OpenRunAsync(instance, cancellationToken) is not { } runId)
             {
-                throw new InvalidWorkflowRequestException($"Workflow '{workflowId}' is {instance.Status}; only running workflows take signals.");
+                return instance.RunId;
             }
 
-            var item = new InboxItem
+            if (await DeliverAsync(instance, runId, item(runId), recorded, cancellationToken))
             {
-                // Keyed by run as well: a row left for a run that continued as new must not stand in for the one its new run needs.
-                Key = $"s-{runId}-{id}",
-                RunId = runId,
-                Event = new WorkflowSignaled { SignalName = signalName, Input = input, RequestId = id },
-                CreatedAt = time.GetUtcNow(),
-            };
-
-            // The inbox row is the signal; the message only wakes a worker. A lost wake-up is found by the recovery sweep.
-            if (await DeliverAsync(instance, runId, item, history => history.OfType<WorkflowSignaled>().Any(s => s.RequestId == id), cancellationToken))
-            {
-                return;
+                return null;
             }
 
-            var after = await ReadAsync(workflowId, cancellationToken);
-            if (attempt == MaxSignalDeliveries || await OpenRunAsync(after, cancellationToken) is not { } nextRun || nextRun == runId)
+            var after = await ReadAsync(instance.WorkflowId, cancellationToken);
+            if (attempt == MaxRunsFollowed || await OpenRunAsync(after, cancellationToken) is not { } nextRun || nextRun == runId)
             {
-                throw new InvalidWorkflowRequestException(
-                    $"Workflow '{workflowId}' run '{runId}' closed before the signal reached it; only running workflows take signals. Nothing was delivered.");
+                return runId;
             }
 
             instance = after;
         }
     }
-
-    /// <summary>How many runs a signal follows when each continues as new (or closes and another starts) before the signal lands.</summary>
-    private const int MaxSignalDeliveries = 5;
 
     /// <summary>
     /// The run that takes messages for the workflow <paramref name="instance"/> was read as: its run while it is running, or, in the
@@ -79,20 +95,14 @@ internal sealed partial class WorkflowClient
     };
 
     /// <summary>
-    /// Inserts <paramref name="item"/> into the inbox of the run <paramref name="instance"/> was read as, wakes the workflow, and tells
-    /// whether the run takes it. The run was open when read but may have closed since: a row that lands after the close would be
-    /// discarded with the closed run's inbox while its sender was told it was accepted (Temporal answers such a signal with an error,
-    /// and so do we). So the instance row is read again after the insert (one point read): the same run still open will take the
-    /// row, since a close is fenced by every inbox insert before it. A run closed by then either took the row into the history that
-    /// closed it (the close committed after the insert) — <paramref name="recorded"/> finds it there — or closed first.
-    /// </summary>
-    private async Task<bool> DeliverAsync(InstanceRecord instance, InboxItem item, Func<IReadOnlyList<HistoryEvent>, bool> recorded, CancellationToken cancellationToken) =>
-        await DeliverAsync(instance, instance.RunId, item, recorded, cancellationToken);
-
-    /// <summary>
-    /// <see cref="DeliverAsync(InstanceRecord, InboxItem, Func{IReadOnlyList{HistoryEvent}, bool}, CancellationToken)"/> for the run
-    /// <paramref name="runId"/>, which is the run <paramref name="instance"/> was read as, or the run it named when it continued as new
-    /// (not started yet: the row waits for it, since nothing discards the inbox between the two runs).
+    /// Inserts <paramref name="item"/> into the inbox of the run <paramref name="runId"/> — the run <paramref name="instance"/> was read
+    /// as, or the run it named when it continued as new (not started yet: the row waits for it, since nothing discards the inbox
+    /// between the two runs) — wakes the workflow, and tells whether the run takes it. The run was open when read but may have closed
+    /// since: a row that lands after the close would be discarded with the closed run's inbox while its sender was told it was
+    /// accepted (Temporal answers such a signal with an error, and so do we). So the instance row is read again after the insert (one
+    /// point read): the same run still open will take the row, since a close is fenced by every inbox insert before it. A run closed
+    /// by then either took the row into the history that closed it (the close committed after the insert) — <paramref name="recorded"/>
+    /// finds it there — or closed first.
     /// </summary>
     private async Task<bool> DeliverAsync(
         InstanceRecord instance, string runId, InboxItem item, Func<IReadOnlyList<HistoryEvent>, bool> recorded, CancellationToken cancellationToken)
@@ -179,19 +189,19 @@ internal sealed partial class WorkflowClient
     /// <summary>A cancellation request recorded with <paramref name="requestId"/> (<see cref="WorkflowCancelRequested.RequestId"/>).</summary>
     internal async Task<bool> CancelWorkflowAsync(string workflowId, string? reason, string? requestId, CancellationToken cancellationToken)
     {
+        // One cancellation request per run: the key makes repeats no-ops. It goes to the workflow ID's open run, as a signal does (and
+        // as in Temporal): between the two commits of a continue-as-new that is the new run, which takes it from its first task.
+        // A request that reached a run only after it closed, with no run open since, is answered as a cancel of a closed run.
         var instance = await ReadAsync(workflowId, cancellationToken);
-        if (instance.Status != WorkflowStatus.Running)
-        {
-            return false;
-        }
-
-        // One cancellation request per run: the key makes repeats no-ops.
-        var item = new InboxItem
-        {
-            Key = "c-" + instance.RunId, RunId = instance.RunId, Event = new WorkflowCancelRequested { Reason = reason, RequestId = requestId }, CreatedAt = time.GetUtcNow(),
-        };
-        // A request that reached the run only after it closed is answered as a cancel of a closed run.
-        return await DeliverAsync(instance, item, history => history.Any(e => e is WorkflowCancelRequested), cancellationToken);
+        var refused = await DeliverToOpenRunAsync(
+            instance,
+            runId => new InboxItem
+            {
+                Key = "c-" + runId, RunId = runId, Event = new WorkflowCancelRequested { Reason = reason, RequestId = requestId }, CreatedAt = time.GetUtcNow(),
+            },
+            history => history.Any(e => e is WorkflowCancelRequested),
+            cancellationToken);
+        return refused is null;
     }
 
     public async Task<JsonElement?> QueryWorkflowAsync(string workflowId, string queryName, object? argument, CancellationToken cancellationToken = default)

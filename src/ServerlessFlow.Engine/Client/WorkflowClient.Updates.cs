@@ -17,7 +17,8 @@ internal sealed partial class WorkflowClient
         WorkflowIds.ValidateName(updateName, "update name");
         WorkflowIds.ValidateRequestId(updateId, "update ID");
         using var span = ServerlessFlowTelemetry.StartClientSpan("UpdateWorkflow", workflowId, updateName);
-        var instance = await ReadAsync(workflowId, cancellationToken);
+        // The current run: one that continued as new is replaced by the run it named, started if it has not yet (as for a terminate).
+        var instance = await CurrentRunAsync(workflowId, cancellationToken);
         ServerlessFlowTelemetry.LinkToRun(span, instance.RunId, instance.TraceParent);
         if (instance.Status != WorkflowStatus.Running)
         {
@@ -54,19 +55,25 @@ internal sealed partial class WorkflowClient
     {
         var clock = callerClock.Time;
         var waited = clock.GetTimestamp();
-        var poll = FallbackReads.FirstInterval;
         var after = 0L;
         // Watched before each read of history, so that a commit between the two wakes the next look.
         using var watch = notifier.Watch(workflowId);
+        // Between commits made here, history is read again on the close wait's schedule (one owner of it: FallbackReads).
+        var reads = new FallbackReads(clock, runHere: watch.CommittedHereAt is not null);
         while (true)
         {
-            watch.Take();
+            if (watch.Take().Count > 0)
+            {
+                reads.CommitSeen();
+            }
+
             var events = await store.ReadHistoryAsync(workflowId, runId, after, cancellationToken);
             if (events.OfType<WorkflowUpdateCompleted>().FirstOrDefault(u => u.UpdateId == updateId) is { } done)
             {
                 return done.Failure is { } failure ? throw new WorkflowUpdateFailedException(workflowId, updateName, rejected: false, failure) : done.Result;
             }
 
+            reads.Read();
             after = events.Count > 0 ? events[^1].EventId : after;
             if (events.Any(e => e is WorkflowCompleted or WorkflowFailed or WorkflowTerminated or WorkflowCanceled or WorkflowContinuedAsNew))
             {
@@ -79,8 +86,8 @@ internal sealed partial class WorkflowClient
                 throw new TimeoutException($"Update '{updateName}' ({updateId}) of workflow '{workflowId}' was accepted but did not finish within {wait}. Call again with the same update ID to keep waiting.");
             }
 
-            await Task.WhenAny(watch.Arrived, Task.Delay(left < poll ? left : poll, clock, cancellationToken));
-            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, FallbackReads.MaxInterval.Ticks));
+            var pause = TimeSpan.FromTicks(Math.Max(0, Math.Min(left.Ticks, reads.UntilDue.Ticks)));
+            await Task.WhenAny(watch.Arrived, Task.Delay(pause, clock, cancellationToken));
         }
     }
 }

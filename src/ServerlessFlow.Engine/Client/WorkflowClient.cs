@@ -16,6 +16,7 @@ internal sealed partial class WorkflowClient(
     WorkflowRegistry registry,
     CompletionNotifier notifier,
     WorkflowTaskProcessor workflowTasks,
+    RunCloser closer,
     Worker.StorageInitializer storage,
     WorkerOptions workerOptions,
     TimeProvider time,
@@ -73,6 +74,8 @@ internal sealed partial class WorkflowClient(
                     case WorkflowIdConflictPolicy.UseExisting:
                         return (new WorkflowHandle(id, existing.RunId), null);
                     case WorkflowIdConflictPolicy.TerminateExisting:
+                        // The terminate ends the ID's current run, also one a continue-as-new named and no worker has started yet (it
+                        // starts it), so each pass makes progress: it answers false only when the run closed meanwhile, which the next read sees.
                         await TerminateWorkflowAsync(id, "Terminated by a new start with IdConflictPolicy.TerminateExisting.", cancellationToken);
                         continue;
                     default:
@@ -174,11 +177,13 @@ internal sealed partial class WorkflowClient(
             {
                 await Task.WhenAny(watch.Arrived, Task.Delay(left < due ? left : due, clock, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
-                if (watch.Take() is [_, ..] commits)
+                // Only commits newer than the instance in hand count: Version rises by one with every commit and carries across runs
+                // of the ID (InstanceRecord.Version), so a report that comes late — an earlier commit's, or the close of an earlier run
+                // reported after the ID was started again and read here as the new run — is older news and must not end the wait.
+                if (watch.Take().Where(c => c.Version > instance.Version).ToList() is [_, ..] commits)
                 {
-                    // What the commits stored is the workflow's state: no read. A close among them ends the wait, even if a late report of
-                    // an earlier commit came after it.
-                    instance = commits.FirstOrDefault(IsClosed) ?? commits[^1];
+                    // What the commits stored is the workflow's state: no read. A close among them ends the wait.
+                    instance = commits.FirstOrDefault(IsClosed) ?? commits.MaxBy(c => c.Version)!;
                     reads.CommitSeen();
                 }
 
@@ -202,7 +207,8 @@ internal sealed partial class WorkflowClient(
     {
         while (true)
         {
-            var instance = await ReadAsync(workflowId, cancellationToken);
+            // The workflow ID's current run, as in Temporal: one that continued as new is replaced by the run it named.
+            var instance = await CurrentRunAsync(workflowId, cancellationToken);
             if (instance.Status != WorkflowStatus.Running)
             {
                 return false;
@@ -227,6 +233,37 @@ internal sealed partial class WorkflowClient(
                 notifier.Committed(committed);
                 await outbox.SendAsync(committed, cancellationToken);
                 return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The instance row of the workflow ID's current run: the open run, or the last one if none is open. Between the two commits of a
+    /// continue-as-new the current run is the one the closed run named — Temporal makes continue-as-new one step, so a terminate or an
+    /// update that races it reaches the new run. Here that run is started by this call, with the same fenced commit the continuing
+    /// worker makes (whichever commits first starts it, once; the other finds it started), rather than waited for: the worker may have
+    /// died, and then only the recovery sweep would start it.
+    /// </summary>
+    private async Task<InstanceRecord> CurrentRunAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var instance = await ReadAsync(workflowId, cancellationToken);
+            if (instance.Status != WorkflowStatus.ContinuedAsNew)
+            {
+                return instance;
+            }
+
+            // The closed run's last messages (its children's close policy, requests to other workflows) go out before its row is replaced.
+            if (instance.OutboxPending && await outbox.SendAsync(instance, cancellationToken))
+            {
+                continue;
+            }
+
+            // The start carries the new run's wake-up (nobody here runs it); a lost race means it started meanwhile: read again.
+            if (await store.CommitAsync(await closer.ContinuedRunAsync(instance, cancellationToken), cancellationToken) is { } started)
+            {
+                await outbox.SendAsync(started, cancellationToken);
             }
         }
     }

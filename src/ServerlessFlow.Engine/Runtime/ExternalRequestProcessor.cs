@@ -27,7 +27,7 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
     /// The request ID of a signal or cancellation another workflow requested: the requesting run and event, so every delivery of one
     /// request is the same request to the target, and a repeat finds it recorded by this field rather than by its wording.
     /// </summary>
-    public static string SignalRequestId(string requesterRunId, long requestedEventId) => $"ext-{requesterRunId}-{requestedEventId}";
+    public static string RequestId(string requesterRunId, long requestedEventId) => $"ext-{requesterRunId}-{requestedEventId}";
 
     public async Task<TaskOutcome> HandleAsync(ExternalRequestMessage message, CancellationToken cancellationToken)
     {
@@ -41,11 +41,11 @@ internal sealed class ExternalRequestProcessor(IWorkflowStore store, OutboxSende
         var outcome = requested switch
         {
             ExternalWorkflowSignalRequested signal => await DeliverAsync(signal.TargetWorkflowId, signal.TargetRunId, eventId, target =>
-                client.SignalWorkflowAsync(target.WorkflowId, signal.SignalName, signal.Input, SignalRequestId(runId, eventId), cancellationToken), cancellationToken),
+                client.SignalWorkflowAsync(target.WorkflowId, signal.SignalName, signal.Input, RequestId(runId, eventId), cancellationToken), cancellationToken),
             ExternalWorkflowCancelRequested cancel => await DeliverAsync(cancel.TargetWorkflowId, cancel.TargetRunId, eventId, async target =>
             {
                 var reason = $"Requested by workflow '{message.WorkflowId}'.";
-                var requestId = SignalRequestId(runId, eventId);
+                var requestId = RequestId(runId, eventId);
                 if (!await client.CancelWorkflowAsync(target.WorkflowId, reason, requestId, cancellationToken) && !await CancelRecordedAsync(target, requestId, cancellationToken))
                 {
                     throw new InvalidWorkflowRequestException($"Workflow '{target.WorkflowId}' is {target.Status}; only running workflows can be canceled.");

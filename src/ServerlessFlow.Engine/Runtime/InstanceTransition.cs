@@ -195,7 +195,7 @@ internal static class InstanceTransition
                 OutboxPending = outbox.Count > 0 || visibilityChanged,
                 LastTaskFailure = null,
                 AwaitingFirstTask = false, // every commit after the start's follows a workflow task
-                DeadLetters = closed || before.DeadLetters.Count == 0 ? [] : [.. before.DeadLetters.Where(n => n.FirstEventId is not null && !newEvents.Any(n.SettledBy))],
+                DeadLetters = closed || before.DeadLetters.Count == 0 ? [] : [.. before.DeadLetters.Where(n => n.KeptThrough(before.PendingActivities, activities, newEvents))],
             },
             NewEvents = newEvents,
             ConsumedInbox = consumedInbox,

@@ -65,6 +65,9 @@ internal static partial class Log
     [LoggerMessage(306, LogLevel.Warning, "Workflow {WorkflowId}: recording that message {MessageId} on queue {Queue} was dead-lettered failed; the dead letter is still listed")]
     public static partial void DeadLetterNoticeFailed(ILogger logger, string workflowId, string messageId, string queue, Exception exception);
 
+    [LoggerMessage(308, LogLevel.Warning, "Workflow {WorkflowId}: recording that message {MessageId} on queue {Queue} was dead-lettered lost the race for the instance row {Attempts} times, and was given up; the dead letter is still listed, but describe does not name it")]
+    public static partial void DeadLetterNoticeGaveUp(ILogger logger, string workflowId, string messageId, string queue, int attempts);
+
     [LoggerMessage(307, LogLevel.Warning, "Renewing the lease of message {MessageId} on queue {Queue} failed; the message keeps the rest of its lease and the next renewal tries again")]
     public static partial void LeaseRenewalFailed(ILogger logger, string messageId, string queue, Exception exception);
 

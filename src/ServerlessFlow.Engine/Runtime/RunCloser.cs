@@ -66,10 +66,23 @@ internal sealed class RunCloser(IWorkflowStore store, OutboxSender outbox, Close
     }
 
     /// <summary>
-    /// The second half of continue-as-new: the closed run's last event names the new run and its input;
-    /// this commit switches the instance to it with a fresh history. False when another worker did it first.
+    /// The second half of continue-as-new, made by the worker that continues the chain: <see cref="ContinuedRunAsync"/>, committed
+    /// without its wake-up, since this worker runs the new run right away (the caller loops). False when another worker (or a client,
+    /// see <see cref="Client.WorkflowClient"/>) did it first.
     /// </summary>
     public async Task<bool> StartContinuedRunAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        var commit = await ContinuedRunAsync(instance, cancellationToken);
+        // The next round writes the new run's index entry.
+        return await store.CommitAsync(commit with { Instance = commit.Instance with { Outbox = [] } }, cancellationToken) is not null;
+    }
+
+    /// <summary>
+    /// The commit that starts the run a continue-as-new named: the closed run's last event names the new run and its input, and this
+    /// commit switches the instance to it with a fresh history, fenced by <paramref name="instance"/>'s ETag (so whoever makes it
+    /// first starts the run, once). Its outbox holds the new run's wake-up.
+    /// </summary>
+    public async Task<WorkflowCommit> ContinuedRunAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
         var closing = await store.ReadEventAsync(instance.WorkflowId, instance.RunId, instance.LastEventId, cancellationToken) as WorkflowContinuedAsNew
             ?? throw new InvalidOperationException($"Workflow '{instance.WorkflowId}' is ContinuedAsNew but its last event is not WorkflowContinuedAsNew.");
@@ -79,11 +92,9 @@ internal sealed class RunCloser(IWorkflowStore store, OutboxSender outbox, Close
             instance.WorkflowId, closing.NewRunId, instance.WorkflowType, instance.TaskQueue, closing.Input, time.GetUtcNow(), instance, instance.Parent,
             new RunMetadata(memo, instance.SearchAttributes, instance.ScheduledBy), instance.TraceParent);
 
-        // The new run is run by this worker right away (the caller loops), so its wake-up need not be sent; the next round writes its index entry.
         // It knows the signals the chain applied, so that a retry of one of them is not applied again.
         var started = (WorkflowStarted)commit.NewEvents[0] with { PriorSignalRequestIds = closing.SignalRequestIds };
-        var next = commit with { Instance = commit.Instance with { Outbox = [] }, NewEvents = [started] };
-        return await store.CommitAsync(next, cancellationToken) is not null;
+        return commit with { NewEvents = [started] };
     }
 
     /// <summary>

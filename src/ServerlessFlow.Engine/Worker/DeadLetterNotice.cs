@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.Engine.Runtime;
+using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Worker;
 
@@ -11,6 +12,8 @@ namespace ServerlessFlow.Engine.Worker;
 /// <see cref="InstanceRecord.LastTaskFailure"/> — what was dead-lettered, why, and the way out (requeue it from the dead letters once
 /// the cause is fixed) — and keeps it in <see cref="InstanceRecord.DeadLetters"/> until the work it is about is settled (describe's
 /// <c>deadLetters</c>), however many unrelated tasks commit meanwhile. The dead letter itself stays listed until it is requeued.
+/// Only work the run still waits on is noted: a dead-lettered duplicate about work history already records (an activity's outcome,
+/// a child's, a request's) would otherwise show a false "waits on" until the run closes.
 /// </summary>
 internal sealed class DeadLetterNotice(IWorkflowStore store, TimeProvider time, ILogger<DeadLetterNotice> logger)
 {
@@ -35,6 +38,11 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, TimeProvider time, 
                 }
 
                 var note = new DeadLetterNote(text, time.GetUtcNow(), first, last);
+                if (!await StillWaitedOnAsync(instance, note, cancellationToken))
+                {
+                    return;
+                }
+
                 var commit = new WorkflowCommit
                 {
                     Instance = instance with
@@ -49,6 +57,8 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, TimeProvider time, 
                     return;
                 }
             }
+
+            Log.DeadLetterNoticeGaveUp(logger, workflowId, message.MessageId, message.Queue, MaxAttempts);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -58,6 +68,24 @@ internal sealed class DeadLetterNotice(IWorkflowStore store, TimeProvider time, 
 
     /// <summary>Attempts at the note's commit when other writers keep winning the race for the instance row.</summary>
     private const int MaxAttempts = 5;
+
+    /// <summary>
+    /// True when <paramref name="instance"/>'s run still waits on the work <paramref name="note"/> is about: always for a wake-up; for
+    /// activities while one of the range is pending (the instance lists them, no read); for a child's start or outcome, or a request to
+    /// another workflow, from the event that scheduled it until history records an event that settles it (one read of the history
+    /// from the note's first event).
+    /// </summary>
+    private async Task<bool> StillWaitedOnAsync(InstanceRecord instance, DeadLetterNote note, CancellationToken cancellationToken)
+    {
+        if (note.FirstEventId is not { } first || instance.PendingActivities.Any(a => note.Covers(a.ScheduledEventId)))
+        {
+            return true;
+        }
+
+        var history = await store.ReadHistoryAsync(instance.WorkflowId, instance.RunId, first - 1, cancellationToken);
+        return history.Any(e => note.Covers(e.EventId) && e is ChildWorkflowScheduled or ExternalWorkflowSignalRequested or ExternalWorkflowCancelRequested)
+            && !history.Any(note.SettledBy);
+    }
 
     private static string Describe(ReceivedMessage message, string about, string reason) =>
         $"A message this workflow waits on, {about}, was dead-lettered and will not be sent again: {reason} " +
