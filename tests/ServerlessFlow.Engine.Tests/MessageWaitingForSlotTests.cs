@@ -91,25 +91,13 @@ public sealed class MessageWaitingForSlotTests(ServerlessFlow.TestSupport.Azurit
     }
 
     /// <summary>Counts visibility updates (lease renewals) per queue message.</summary>
-    private sealed class RenewalCounter : HttpPipelinePolicy
+    private sealed class RenewalCounter : HttpPipelineSynchronousPolicy
     {
         private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
 
         public Dictionary<string, int> PerMessage() => counts.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
 
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Count(message);
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Count(message);
-        }
-
-        private void Count(HttpMessage message)
+        public override void OnReceivedResponse(HttpMessage message)
         {
             var path = message.Request.Uri.Path;
             if (message.Request.Method == RequestMethod.Put && path.Contains("/messages/", StringComparison.Ordinal) && message.Response.Status < 300)

@@ -30,6 +30,39 @@ public abstract class WorkerShutdownTests : EngineSuite
         Assert.Contains("winding-down", Assert.Single(again).Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Stop_WhileItsQueuesAreBeingCreated_WorkerTookNothing()
+    {
+        var backend = NewBackend();
+        var queue = QueueNames.Workflow("default");
+        await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
+        await backend.Queues.SendAsync(queue, new WorkflowTaskMessage { WorkflowId = "waiting-at-start" }, TimeSpan.Zero, CancellationToken.None);
+        var creating = new CreationOutlastsStop(backend.Queues, QueueNames.Activity("default"));
+        var handler = new HoldsUntilStopped();
+        var worker = new EngineHarness(
+            b =>
+            {
+                b.ConfigureWorker(o => o with { MessageLease = TimeSpan.FromMinutes(5) });
+                b.Services.AddSingleton<ITaskHandler>(handler);
+            },
+            backend with { Queues = creating });
+        try
+        {
+            await creating.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await worker.DisposeAsync(); // stopped while its activity queue is being created
+        }
+
+        // Start-up is all or nothing: no poller ran ahead of the queue still being created (one would outlive the worker, its
+        // message taken and hidden for a lease), so the message is there at once, never delivered.
+        Assert.Equal(0, creating.Receives);
+        Assert.False(handler.Received.Task.IsCompleted);
+        var waiting = await backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(1, Assert.Single(waiting).DequeueCount);
+    }
+
     /// <summary>
     /// A worker whose only handler is <paramref name="handler"/> (and whose lease outlasts the test) takes one message for
     /// <paramref name="workflowId"/>, and is stopped once the handler has it (<paramref name="received"/>); the worker has returned.
@@ -80,6 +113,46 @@ public abstract class WorkerShutdownTests : EngineSuite
                 Ended = true;
             }
         }
+    }
+
+    /// <summary>Real queues, except that creating <paramref name="slow"/> takes until the worker stops; counts receives.</summary>
+    private sealed class CreationOutlastsStop(ITaskQueues inner, string slow) : ITaskQueues
+    {
+        private int receives;
+
+        /// <summary>Completes when the worker starts creating the slow queue.</summary>
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Receives => Volatile.Read(ref receives);
+
+        public TimeSpan MaxDelay => inner.MaxDelay;
+
+        public async Task EnsureQueueAsync(string queue, CancellationToken cancellationToken)
+        {
+            if (queue == slow)
+            {
+                Started.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            await inner.EnsureQueueAsync(queue, cancellationToken);
+        }
+
+        public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+            inner.SendAsync(queue, message, delay, cancellationToken);
+
+        public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref receives);
+            return inner.ReceiveAsync(queue, maxMessages, visibilityTimeout, cancellationToken);
+        }
+
+        public Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken) => inner.DeleteAsync(message, cancellationToken);
+
+        public Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+            inner.SetVisibilityAsync(message, delay, cancellationToken);
+
+        public Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken) => inner.DeadLetterAsync(message, reason, cancellationToken);
     }
 
     /// <summary>Takes every message and works on it until the worker stops.</summary>

@@ -8,7 +8,7 @@ namespace ServerlessFlow.Bench.Counting;
 /// Counts storage requests by <see cref="RequestKind"/>. Both engines' clients get this same pipeline policy,
 /// so their figures are counted by the same rules; it runs once per HTTP attempt, so SDK retries count too.
 /// </summary>
-internal sealed class RequestTally(StorageEndpoints endpoints) : HttpPipelinePolicy
+internal sealed class RequestTally(StorageEndpoints endpoints) : HttpPipelineSynchronousPolicy
 {
     private readonly ConcurrentDictionary<string, long> byKind = new(StringComparer.Ordinal);
     private readonly AsyncLocal<bool> excluded = new();
@@ -21,21 +21,10 @@ internal sealed class RequestTally(StorageEndpoints endpoints) : HttpPipelinePol
         return new Scope(this);
     }
 
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        await ProcessNextAsync(message, pipeline);
-        Count(message);
-    }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ProcessNext(message, pipeline);
-        Count(message);
-    }
-
     public RequestCounts Snapshot() => new(new Dictionary<string, long>(byKind, StringComparer.Ordinal), Interlocked.Read(ref benchOwn));
 
-    private void Count(HttpMessage message)
+    /// <summary>Counts each answered attempt.</summary>
+    public override void OnReceivedResponse(HttpMessage message)
     {
         if (excluded.Value)
         {

@@ -18,7 +18,10 @@ internal sealed class InFlightTasks
         _ = task.ContinueWith(ended => running.TryRemove(ended, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Waits up to <paramref name="bound"/> for every tracked task to end; returns how many were still running then.</summary>
+    /// <summary>
+    /// Waits up to <paramref name="bound"/> for every tracked task to end; returns how many were still running then. A task tracked
+    /// after the call is not waited for: call it once whatever tracks work has ended.
+    /// </summary>
     public async Task<int> DrainAsync(TimeSpan bound)
     {
         var pending = running.Keys.ToArray();

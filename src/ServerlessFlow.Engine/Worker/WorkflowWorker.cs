@@ -53,7 +53,11 @@ public sealed class WorkflowWorker
         this.logger = logger;
     }
 
-    /// <summary>Creates storage if needed, then polls and runs tasks until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <summary>
+    /// Creates storage and the queues it serves if needed, then polls and runs tasks until <paramref name="cancellationToken"/> is
+    /// cancelled. Returns once every task it took has finished or handed its message back (within a bound); stopped before its
+    /// queues exist, it has taken nothing.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -77,21 +81,24 @@ public sealed class WorkflowWorker
     private async Task PollAllAsync(CancellationToken cancellationToken)
     {
         await storage.InitializeAsync(cancellationToken);
-        var workflowSlots = this.workflowSlots.Semaphore;
         // Activity slots are shared with the workflow tasks that run activities eagerly.
-        var activitySlots = this.activitySlots.Semaphore;
-        var loops = new List<Task>();
-        foreach (var taskQueue in options.TaskQueues.Select(QueueNames.Validate))
-        {
-            foreach (var (queue, slots) in new[] { (QueueNames.Workflow(taskQueue), workflowSlots), (QueueNames.Activity(taskQueue), activitySlots) })
+        var served = options.TaskQueues.Select(QueueNames.Validate)
+            .SelectMany(taskQueue => new[]
             {
-                await queues.EnsureQueueAsync(queue, cancellationToken);
-                loops.Add(PollAsync(queue, slots, cancellationToken));
-            }
+                (Queue: QueueNames.Workflow(taskQueue), Slots: workflowSlots.Semaphore),
+                (Queue: QueueNames.Activity(taskQueue), Slots: activitySlots.Semaphore),
+            })
+            .ToList();
+
+        // Every queue exists before the first poller starts, so a stop (or a failure) while one is being created leaves nothing
+        // running behind RunAsync. A poller started before then was never awaited: it could track the message it had just taken
+        // after the drain had looked, and the worker returned while that message's handler still ran.
+        foreach (var (queue, _) in served)
+        {
+            await queues.EnsureQueueAsync(queue, cancellationToken);
         }
 
-        loops.Add(SweepAsync(cancellationToken));
-        await Task.WhenAll(loops);
+        await Task.WhenAll(served.Select(s => PollAsync(s.Queue, s.Slots, cancellationToken)).Append(SweepAsync(cancellationToken)));
     }
 
     private async Task PollAsync(string queue, SemaphoreSlim slots, CancellationToken cancellationToken)
