@@ -130,9 +130,19 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
     {
         if (await store.UpdateActivityAsync(next, cancellationToken) is { } stored)
         {
-            var retry = new ActivityTaskMessage { WorkflowId = stored.WorkflowId, RunId = stored.RunId, ScheduledEventId = stored.ScheduledEventId, Attempt = stored.Attempt };
-            await outbox.SendOneAsync(QueueNames.Activity(stored.TaskQueue), retry, stored.NextAttemptAt, cancellationToken);
+            await SendAttemptAsync(stored, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Sends the message of a scheduled attempt, due when its back-off ends. After <see cref="ScheduleRetryAsync"/>'s write, and again by
+    /// a check that finds a retry scheduled, since a send that failed after the write left the row with no message (a duplicate of
+    /// one that was sent is harmless: one claim wins the row's ETag).
+    /// </summary>
+    public Task SendAttemptAsync(ActivityTaskRecord scheduled, CancellationToken cancellationToken)
+    {
+        var message = new ActivityTaskMessage { WorkflowId = scheduled.WorkflowId, RunId = scheduled.RunId, ScheduledEventId = scheduled.ScheduledEventId, Attempt = scheduled.Attempt };
+        return outbox.SendOneAsync(QueueNames.Activity(scheduled.TaskQueue), message, scheduled.NextAttemptAt, cancellationToken);
     }
 
     /// <summary>Fails the activity for good with <paramref name="failure"/>.</summary>

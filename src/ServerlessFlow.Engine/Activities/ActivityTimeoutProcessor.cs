@@ -70,6 +70,14 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
             return null;
         }
 
+        if (row.State == ActivityState.Scheduled && row.Attempt > 1)
+        {
+            // A retry: whoever scheduled it wrote its row and then sent its message, and a send that failed after the write (this
+            // check's own previous delivery, or a worker's) left no message for it. Send one; a duplicate finds the attempt claimed
+            // or closed and ends there.
+            await outcomes.SendAttemptAsync(row, cancellationToken);
+        }
+
         return ActivityTimeouts.ScheduleDeadline(row) is { } next && next > now ? next + options.ActivityTimeoutSlack : null;
     }
 
