@@ -142,7 +142,7 @@ internal sealed partial class WorkflowClient(
             }
 
             // This process runs the first task: a wait on the workflow begun here learns of its commits as they happen, with no reads.
-            notifier.Committed(committed);
+            notifier.Committed(committed, newEvents: commit.NewEvents);
 
             // The first task's commit replaces the outbox and its flag: clearing them now would be a write for nothing (and the flag
             // is what the recovery sweep finds if this process dies before that commit).
@@ -164,6 +164,7 @@ internal sealed partial class WorkflowClient(
         // Watch before the first read: a commit made here between the two is then seen, not lost.
         using var watch = notifier.Watch(WorkflowIds.Validate(workflowId));
         var instance = await ReadAsync(workflowId, cancellationToken);
+        CommitReport? report = null;
         var reads = new FallbackReads(clock, runHere: watch.CommittedHereAt is not null);
         while (!IsClosed(instance))
         {
@@ -180,10 +181,12 @@ internal sealed partial class WorkflowClient(
                 // Only commits newer than the instance in hand count: Version rises by one with every commit and carries across runs
                 // of the ID (InstanceRecord.Version), so a report that comes late — an earlier commit's, or the close of an earlier run
                 // reported after the ID was started again and read here as the new run — is older news and must not end the wait.
-                if (watch.Take().Where(c => c.Version > instance.Version).ToList() is [_, ..] commits)
+                if (watch.Take().Where(c => c.Instance.Version > instance.Version).ToList() is [_, ..] commits)
                 {
-                    // What the commits stored is the workflow's state: no read. A close among them ends the wait.
-                    instance = commits.FirstOrDefault(IsClosed) ?? commits.MaxBy(c => c.Version)!;
+                    // What the commits stored is the workflow's state: no read. A close among them ends the wait, and the events its
+                    // committer had in hand describe it.
+                    report = commits.FirstOrDefault(c => IsClosed(c.Instance)) ?? commits.MaxBy(c => c.Instance.Version)!;
+                    instance = report.Instance;
                     reads.CommitSeen();
                 }
 
@@ -191,10 +194,11 @@ internal sealed partial class WorkflowClient(
             }
 
             instance = await ReadAsync(workflowId, cancellationToken);
+            report = null;
             reads.Read();
         }
 
-        return await DescribeAsync(instance, cancellationToken);
+        return await DescribeAsync(instance, cancellationToken, report);
     }
 
     public async Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string workflowId, CancellationToken cancellationToken = default)
@@ -230,7 +234,7 @@ internal sealed partial class WorkflowClient(
             var commit = InstanceTransition.Build(snapshot.Instance, [terminated], snapshot.Inbox.Select(i => i.Key).Take(WorkflowTaskProcessor.MaxInboxPerTask).ToList(), now);
             if (await store.CommitAsync(commit, cancellationToken) is { } committed)
             {
-                notifier.Committed(committed);
+                notifier.Committed(committed, newEvents: commit.NewEvents);
                 await outbox.SendAsync(committed, cancellationToken);
                 return true;
             }
@@ -283,13 +287,15 @@ internal sealed partial class WorkflowClient(
 
     /// <summary>
     /// Describes the run of <paramref name="instance"/>, an instance row read (or a record committed in this process) just before:
-    /// it is the fence of the run's history, so its first and closing events are read as committed events, by point reads.
+    /// it is the fence of the run's history, so its first and closing events are read as committed events, by point reads — unless
+    /// the commit that stored it was made here and its committer had them in hand (<paramref name="report"/>).
     /// </summary>
-    private async Task<WorkflowDescription> DescribeAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    private async Task<WorkflowDescription> DescribeAsync(InstanceRecord instance, CancellationToken cancellationToken, CommitReport? report = null)
     {
         var (workflowId, runId) = (instance.WorkflowId, instance.RunId);
-        var startedRead = store.ReadEventAsync(workflowId, runId, 1, cancellationToken);
-        var closingRead = instance.Status == WorkflowStatus.Running ? Task.FromResult<HistoryEvent?>(null) : store.ReadEventAsync(workflowId, runId, instance.LastEventId, cancellationToken);
+        var known = ReferenceEquals(report?.Instance, instance) ? report : null;
+        var startedRead = EventAsync(1);
+        var closingRead = instance.Status == WorkflowStatus.Running ? Task.FromResult<HistoryEvent?>(null) : EventAsync(instance.LastEventId);
         var started = await startedRead as WorkflowStarted;
         var closing = await closingRead;
         var pending = new List<PendingActivityDescription>();
@@ -311,6 +317,9 @@ internal sealed partial class WorkflowClient(
             Result = (closing as WorkflowCompleted)?.Result,
             Failure = RunOutcome.FailureOf(closing),
         };
+
+        Task<HistoryEvent?> EventAsync(long eventId) =>
+            known?.Event(eventId) is { } inHand ? Task.FromResult<HistoryEvent?>(inHand) : store.ReadEventAsync(workflowId, runId, eventId, cancellationToken);
     }
 
     private static WorkflowDescription Describe(InstanceRecord instance) => new()

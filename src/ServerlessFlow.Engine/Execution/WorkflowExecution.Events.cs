@@ -33,6 +33,7 @@ internal sealed partial class WorkflowExecution
             case WorkflowUpdateAccepted { UpdateId: var updateId } when !seenRequests.Add("u-" + updateId):
                 break;
             case WorkflowStarted started:
+                Started = started;
                 RememberPriorSignals(started);
                 Random = new Random(started.RandomSeed);
                 currentAttributes = started.SearchAttributes ?? new Dictionary<string, JsonElement>();

@@ -59,6 +59,9 @@ internal sealed partial class WorkflowExecution : IWorkflowContext
 
     public WorkflowInfo Info { get; }
 
+    /// <summary>The run's first event once applied: what a describe of the run reads as event 1 (its input and memo).</summary>
+    public WorkflowStarted? Started { get; private set; }
+
     public DateTime UtcNow => now.UtcDateTime;
 
     public Random Random { get; private set; }

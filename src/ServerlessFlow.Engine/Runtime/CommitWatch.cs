@@ -1,5 +1,3 @@
-using ServerlessFlow.Engine.Backend;
-
 namespace ServerlessFlow.Engine.Runtime;
 
 /// <summary>One waiter's feed of the commits of one workflow made in this process (<see cref="CompletionNotifier.Watch"/>).</summary>
@@ -7,7 +5,7 @@ internal sealed class CommitWatch : IDisposable
 {
     private readonly CompletionNotifier owner;
     private readonly Lock gate = new();
-    private readonly List<InstanceRecord> commits = [];
+    private readonly List<CommitReport> commits = [];
     private TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal CommitWatch(CompletionNotifier owner, string workflowId, long? committedHereAt)
@@ -39,7 +37,7 @@ internal sealed class CommitWatch : IDisposable
     }
 
     /// <summary>The commits that arrived since the last call, oldest first (none if nothing arrived); <see cref="Arrived"/> starts over.</summary>
-    public IReadOnlyList<InstanceRecord> Take()
+    public IReadOnlyList<CommitReport> Take()
     {
         lock (gate)
         {
@@ -59,7 +57,7 @@ internal sealed class CommitWatch : IDisposable
     public void Dispose() => owner.Remove(this);
 
     /// <summary>Adds a commit; wakes the waiter.</summary>
-    internal void Add(InstanceRecord committed)
+    internal void Add(CommitReport committed)
     {
         lock (gate)
         {

@@ -1,4 +1,5 @@
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Runtime;
 
@@ -55,10 +56,11 @@ internal sealed class CompletionNotifier(CallerClock clock)
 
     /// <summary>
     /// Tells every watch of the workflow what this process just committed for it (called right after the commit; the run goes on
-    /// in this process unless the commit closed it).
+    /// in this process unless the commit closed it), with the run's events the committer had in hand (<see cref="CommitReport"/>).
     /// </summary>
-    public void Committed(InstanceRecord committed)
+    public void Committed(InstanceRecord committed, WorkflowStarted? started = null, IReadOnlyList<HistoryEvent>? newEvents = null)
     {
+        var report = new CommitReport(committed, started, newEvents ?? []);
         lock (gate)
         {
             if (committed.Status is WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew)
@@ -73,7 +75,7 @@ internal sealed class CompletionNotifier(CallerClock clock)
 
             if (watches.TryGetValue(committed.WorkflowId, out var list))
             {
-                list.ForEach(watch => watch.Add(committed));
+                list.ForEach(watch => watch.Add(report));
             }
         }
     }

@@ -292,7 +292,7 @@ internal sealed partial class WorkflowTaskProcessor(
             cache.Put(message.WorkflowId, execution);
         }
 
-        notifier.Committed(committed);
+        notifier.Committed(committed, execution.Started, commit.NewEvents);
         if (committed.Status == WorkflowStatus.Running)
         {
             await outbox.SendAsync(committed, cancellationToken);
