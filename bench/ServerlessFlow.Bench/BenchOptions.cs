@@ -25,7 +25,7 @@ internal sealed record BenchOptions
         usage: ServerlessFlow.Bench [--workload sequence,fanout,long,idle] [--peer dtfx] [--runs N] [--json] [--no-eager]
                                     [--workflows N] [--concurrency N] [--activities N] [--delay-ms N] [--fanout N]
                                     [--steps N] [--idle-seconds N] [--drain-seconds N] [--timeout-minutes N]
-                                    [--warmup N] [--connection-string CS]
+                                    [--warmup N] [--task-queues N] [--connection-string CS]
           --workload         one or more, comma-separated or repeated (default: all four)
           --peer dtfx        also run each workload on the Durable Task Framework's Azure Storage engine,
                              alternating with ours (ours, dtfx, ours, dtfx...)
@@ -41,6 +41,8 @@ internal sealed record BenchOptions
           --warmup N         workflows run, unmeasured, before the measurement so that the engine's hot paths are
                              compiled as in a server that has been running (default: the concurrency for sequence,
                              0 for the others; one small workflow always runs first, to create storage)
+          --task-queues N    task queues our engine serves (default 1); the work uses the first: with idle, what
+                             an engine serving many task queues costs at rest (the Durable Task engine has none)
           --drain-seconds N  after the last workflow closes, how long to wait for the messages the run left
                              behind to fire and be handled before they are reported as owed (default 150)
         Without --connection-string it starts a fresh in-memory Azurite and stops it at the end.
@@ -76,6 +78,9 @@ internal sealed record BenchOptions
     public int TimeoutMinutes { get; init; } = 15;
 
     public int? WarmUp { get; init; }
+
+    /// <summary>Task queues our engine's worker serves; the workflows run on the first.</summary>
+    public int TaskQueues { get; init; } = 1;
 
     public string? ConnectionString { get; init; }
 
@@ -135,6 +140,7 @@ internal sealed record BenchOptions
                 "--drain-seconds" => options with { DrainSeconds = Int() },
                 "--timeout-minutes" => options with { TimeoutMinutes = Math.Max(1, Int()) },
                 "--warmup" => options with { WarmUp = Int() },
+                "--task-queues" => options with { TaskQueues = Math.Max(1, Int()) },
                 "--connection-string" => options with { ConnectionString = Value() },
                 "--child-engine" => options with { ChildEngine = Value() },
                 "--storage-pid" => options with { StoragePid = Int() },
@@ -165,6 +171,7 @@ internal sealed record BenchOptions
         Add("--drain-seconds", DrainSeconds);
         Add("--timeout-minutes", TimeoutMinutes);
         Add("--warmup", WarmUpOf(workload));
+        Add("--task-queues", TaskQueues);
         if (NoEager)
         {
             args.Add("--no-eager");

@@ -24,7 +24,7 @@ internal static class ChildRun
         var concurrency = options.ConcurrencyOf(workload);
         await using IEngineDriver engine = engineName switch
         {
-            "ours" => new OursDriver(connectionString, tally, concurrency, eager: !options.NoEager),
+            "ours" => new OursDriver(connectionString, tally, concurrency, eager: !options.NoEager, taskQueues: options.TaskQueues),
             "dtfx" => new DtfxDriver(connectionString, tally, concurrency),
             _ => throw new ArgumentException($"Unknown engine '{engineName}'."),
         };

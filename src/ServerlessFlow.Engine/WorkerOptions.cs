@@ -13,9 +13,11 @@ public sealed record WorkerOptions
     public int MaxConcurrentActivities { get; init; } = 32;
 
     /// <summary>
-    /// Longest wait between polls of an idle queue (idle pollers back off up to this). Work this process creates for itself
-    /// (messages it sends, delayed ones when they come due, retries it puts back) wakes its pollers at once whatever this is,
-    /// so it bounds only how late work sent by other processes is noticed, and the idle cost: two queues per task queue.
+    /// Longest wait between polls of an idle queue, per task queue served: idle pollers back off up to this times the number of
+    /// <see cref="TaskQueues"/>, so an idle process costs the same (two receives per interval) however many task queues it
+    /// serves. Work this process creates for itself (messages it sends, delayed ones when they come due, retries it puts back)
+    /// wakes its pollers at once whatever this is, so it bounds only how late work sent by other processes is noticed: within
+    /// this times the task queues served.
     /// </summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -44,6 +44,16 @@ public sealed class BenchOptionsTests
         Assert.DoesNotContain("--no-eager", options.ChildArguments(Workload.Sequence, "ours", "UseDevelopmentStorage=true", storagePid: null));
     }
 
+    [Fact]
+    public void Parse_TaskQueues_IsSetAndPassedToEachChildRunWithOneAsTheDefault()
+    {
+        var options = BenchOptions.Parse(["--workload", "idle", "--task-queues", "5"]);
+
+        var child = BenchOptions.Parse(options.ChildArguments(Workload.Idle, "ours", "UseDevelopmentStorage=true", storagePid: null));
+        Assert.Equal((5, 5), (options.TaskQueues, child.TaskQueues));
+        Assert.Equal(1, BenchOptions.Parse([]).TaskQueues);
+    }
+
     [Theory]
     [InlineData("--workload", "bursty")]
     [InlineData("--peer", "temporal")]

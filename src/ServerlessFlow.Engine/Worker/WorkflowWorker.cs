@@ -15,9 +15,6 @@ public sealed class WorkflowWorker
     /// <summary>Messages received per request at most (the Azure Queues limit).</summary>
     public const int MaxBatch = 32;
 
-    /// <summary>First poll interval of an idle queue; it doubles up to <see cref="WorkerOptions.MaxPollInterval"/>.</summary>
-    private static readonly TimeSpan MinPollInterval = TimeSpan.FromMilliseconds(10);
-
     /// <summary>
     /// How long a stopping worker waits for the tasks it is running: each sees the stop at once and winds down (hands back what
     /// it claimed, puts its message back) within <see cref="WindDown.Budget"/> of the stop; the margin covers the moments between
@@ -122,7 +119,7 @@ public sealed class WorkflowWorker
         wakeups.MessageSent += OnSent;
         try
         {
-            var idle = MinPollInterval;
+            var backoff = new PollBackoff(PollBackoff.CeilingFor(options));
             while (!cancellationToken.IsCancellationRequested)
             {
                 // A free slot is waited for, but not held while the receive is in flight: most polls find nothing, and an eager
@@ -139,13 +136,12 @@ public sealed class WorkflowWorker
                 {
                     Log.PollFailed(logger, queue, e);
                     received = [];
-                    idle = options.MaxPollInterval;
+                    backoff.Failed();
                 }
 
                 if (received.Count == 0)
                 {
-                    await wake.WaitAsync(idle, cancellationToken);
-                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollInterval.Ticks));
+                    await wake.WaitAsync(backoff.Empty(), cancellationToken);
                     continue;
                 }
 
@@ -154,7 +150,7 @@ public sealed class WorkflowWorker
                 // once, not by the whole ramp of quick empty polls again.
                 if (requested > 1 && received.Count >= requested)
                 {
-                    idle = MinPollInterval;
+                    backoff.Backlog();
                 }
 
                 // A message may wait for a slot an eager attempt or a batch's extra lane took meanwhile, for longer than its visibility

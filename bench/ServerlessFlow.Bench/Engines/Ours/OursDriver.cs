@@ -26,7 +26,8 @@ internal sealed class OursDriver : IEngineDriver
     /// <see cref="WorkerOptions.EagerExecutionBudget"/>): every step goes through the queues, the path a second worker or a Functions
     /// scale-out takes.
     /// </param>
-    public OursDriver(string connectionString, RequestTally tally, int concurrency, bool eager = true)
+    /// <param name="taskQueues">Task queues the worker serves: "default", where the workflows run, and as many more as it takes.</param>
+    public OursDriver(string connectionString, RequestTally tally, int concurrency, bool eager = true, int taskQueues = 1)
     {
         this.tally = tally;
         ResourcePrefix = "sf" + Guid.NewGuid().ToString("N")[..8];
@@ -35,7 +36,11 @@ internal sealed class OursDriver : IEngineDriver
         services.AddServerlessFlow(b => b.AddSamples()
             .AddWorkflow<BenchFanOut>().AddWorkflow<BenchTimedSteps>().AddActivities<BenchActivities>()
             .UseAzureStorage(new AzureStorageOptions { ConnectionString = connectionString, Prefix = ResourcePrefix, Policies = [tally] })
-            .ConfigureWorker(o => o with { MaxConcurrentWorkflowTasks = concurrency, MaxConcurrentActivities = concurrency })
+            .ConfigureWorker(o => o with
+            {
+                MaxConcurrentWorkflowTasks = concurrency, MaxConcurrentActivities = concurrency,
+                TaskQueues = ["default", .. Enumerable.Range(2, taskQueues - 1).Select(i => $"queue{i}")],
+            })
             .ConfigureWorker(o => eager ? o : o with { EagerStart = false, EagerExecutionBudget = TimeSpan.Zero }));
         provider = services.BuildServiceProvider();
     }
