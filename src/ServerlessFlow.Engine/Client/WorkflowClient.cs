@@ -69,17 +69,19 @@ internal sealed partial class WorkflowClient(
             look = true;
             if (existing is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew })
             {
+                // The open run is the ID's current one: while the chain continues as new, the run its closed run named.
+                var open = await OpenRunAsync(existing, cancellationToken) ?? existing.RunId;
                 switch (options.IdConflictPolicy)
                 {
                     case WorkflowIdConflictPolicy.UseExisting:
-                        return (new WorkflowHandle(id, existing.RunId), null);
+                        return (new WorkflowHandle(id, open), null);
                     case WorkflowIdConflictPolicy.TerminateExisting:
                         // The terminate ends the ID's current run, also one a continue-as-new named and no worker has started yet (it
                         // starts it), so each pass makes progress: it answers false only when the run closed meanwhile, which the next read sees.
                         await TerminateWorkflowAsync(id, "Terminated by a new start with IdConflictPolicy.TerminateExisting.", cancellationToken);
                         continue;
                     default:
-                        throw new WorkflowAlreadyStartedException(id, existing.RunId);
+                        throw new WorkflowAlreadyStartedException(id, open);
                 }
             }
 
