@@ -30,7 +30,11 @@ internal sealed partial class WorkflowClient(
         string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
     {
         var (handle, firstTask) = await StartAsync(workflowType, input, options, scheduledBy, cancellationToken);
-        firstTask?.Invoke(true);
+        if (firstTask is not null)
+        {
+            await firstTask(true);
+        }
+
         return handle;
     }
 
@@ -38,7 +42,7 @@ internal sealed partial class WorkflowClient(
     /// Starts a workflow. For an eager start the first task is returned, not run: the caller runs it (true: on the committed
     /// state, with no load) once it has written what the task must see, as signal-with-start does its signal (false: it loads).
     /// </summary>
-    private async Task<(WorkflowHandle Handle, Action<bool>? FirstTask)> StartAsync(
+    private async Task<(WorkflowHandle Handle, Func<bool, Task>? FirstTask)> StartAsync(
         string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -151,7 +155,7 @@ internal sealed partial class WorkflowClient(
             var sent = await outbox.SendAsync(committed, clear: false, cancellationToken);
             var state = sent ? committed with { OutboxPending = false, VisibilityChanged = false } : committed;
             var started = (WorkflowStarted)commit.NewEvents[0];
-            return (new WorkflowHandle(id, runId), asCommitted => workflowTasks.RunStarted(state, asCommitted ? started : null));
+            return (new WorkflowHandle(id, runId), asCommitted => workflowTasks.RunStartedAsync(state, asCommitted ? started : null));
         }
     }
 
