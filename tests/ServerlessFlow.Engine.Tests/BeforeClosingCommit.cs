@@ -44,11 +44,13 @@ internal sealed class BeforeClosingTransaction : IBeforeClosingCommit
 
 /// <summary>
 /// In memory: the store, with the action run before a commit that closes a run (the backend has no request pipeline to hook), or
-/// before the next load (<see cref="ArmBeforeLoad"/>), or before the insert of an inbox row (<see cref="ArmBeforeInbox"/>).
+/// before another commit (<see cref="ArmBeforeCommit"/>), the next load (<see cref="ArmBeforeLoad"/>), or the insert of an inbox row
+/// (<see cref="ArmBeforeInbox"/>).
 /// </summary>
 internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflowStore, IBeforeClosingCommit
 {
     private Func<Task>? armed;
+    private (Func<WorkflowCommit, bool> Match, Func<Task> Action)? beforeCommit;
     private Func<Task>? beforeLoad;
     private (Func<string, bool> Key, Func<Task> Action)? beforeInbox;
     private int fired;
@@ -56,6 +58,9 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
     public int Fired => fired;
 
     public void Arm(Func<Task> action) => armed = action;
+
+    /// <summary>Runs <paramref name="action"/> once, before the first commit <paramref name="match"/> accepts.</summary>
+    public void ArmBeforeCommit(Func<WorkflowCommit, bool> match, Func<Task> action) => beforeCommit = (match, action);
 
     /// <summary>Runs <paramref name="action"/> once, before the next load.</summary>
     public void ArmBeforeLoad(Func<Task> action) => beforeLoad = action;
@@ -69,6 +74,13 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
         {
             Interlocked.Increment(ref fired);
             await action();
+        }
+
+        if (beforeCommit is { } before && before.Match(commit))
+        {
+            beforeCommit = null;
+            Interlocked.Increment(ref fired);
+            await before.Action();
         }
 
         return await inner.CommitAsync(commit, cancellationToken);

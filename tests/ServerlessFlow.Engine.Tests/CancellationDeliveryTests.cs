@@ -12,7 +12,9 @@ public abstract class CancellationDeliveryTests : EngineSuite
         await using (var workflows = new EngineHarness(b => b.AddWorkflow<WaitsAnHourAfterItsActivity>().AddActivities<ReliableActivities>(), backend))
         {
             id = (await workflows.Client.StartWorkflowAsync(nameof(WaitsAnHourAfterItsActivity), null, new StartWorkflowOptions())).Id;
-            await Eventually.WaitAsync(() => workflows.Client.DescribeWorkflowAsync(id), d => d.PendingActivities.Count == 1);
+            // Scheduled and its message sent (the outbox cleared): the commit shows the activity pending before its outbox goes out, and
+            // a worker stopped in between leaves the message unsent, which no process below would send (none serves the workflow's queue).
+            await Eventually.WaitAsync(() => backend.Store.ReadInstanceAsync(id, CancellationToken.None), i => i is { PendingActivities.Count: 1, OutboxPending: false });
         }
 
         // No workflow worker now: the activity's outcome, then the cancel request, wait in the inbox for one task.

@@ -7,8 +7,9 @@ namespace ServerlessFlow.Engine.Tests;
 
 /// <summary>
 /// Between the two commits of a continue-as-new (the run closed as ContinuedAsNew, the run it named not started yet) the workflow
-/// goes on: as in Temporal, where a cancel, terminate or update names the workflow ID's current run, each reaches the new run
-/// instead of being answered "already closed", and a start that terminates the existing run terminates the new one. The worker
+/// goes on: as in Temporal, where a cancel, terminate, update, suspend or resume names the workflow ID's current run, each reaches
+/// the new run instead of being answered "already closed", a start that terminates the existing run terminates the new one, and
+/// one that uses the existing run is given the new one. The worker
 /// that continues the chain is held just before it starts the new run, as one that is slow or has died would be.
 /// </summary>
 [Collection(AzuriteSuite.Name)]
@@ -81,6 +82,48 @@ public sealed class ContinueAsNewGapTests(AzuriteFixture azurite)
         var terminatedRun = await gap.Store.ReadHistoryAsync(gap.Id, gap.NewRunId, 0, CancellationToken.None);
         Assert.IsType<WorkflowStarted>(terminatedRun[0]);
         Assert.IsType<WorkflowTerminated>(terminatedRun[^1]);
+    }
+
+    [Fact]
+    public async Task Suspend_BetweenTheTwoCommitsOfAContinueAsNew_SuspendsTheNewRun()
+    {
+        await using var gap = await ContinuationGap.StartAsync(azurite);
+        var suspended = false;
+
+        await gap.HoldNewRunStartAsync(async () => suspended = await gap.Client.SuspendWorkflowAsync(gap.Id, "in the gap"));
+        var held = await gap.Client.DescribeWorkflowAsync(gap.Id);
+
+        Assert.True(suspended);
+        Assert.Equal((WorkflowStatus.Running, gap.NewRunId, "in the gap"), (held.Status, held.RunId, held.Suspension?.Reason));
+    }
+
+    [Fact]
+    public async Task Resume_BetweenTheTwoCommitsOfAContinueAsNew_AnswersForTheNewRun()
+    {
+        await using var gap = await ContinuationGap.StartAsync(azurite);
+        var resumed = false;
+
+        await gap.HoldNewRunStartAsync(async () => resumed = await gap.Client.ResumeWorkflowAsync(gap.Id));
+        await gap.Client.SignalWorkflowAsync(gap.Id, "next", null, "finish");
+        var closed = await gap.Client.WaitForCloseAsync(gap.Id, TimeSpan.FromSeconds(30));
+
+        Assert.True(resumed);
+        Assert.Equal((WorkflowStatus.Completed, gap.NewRunId), (closed.Status, closed.RunId));
+    }
+
+    [Fact]
+    public async Task Start_UseExistingBetweenTheTwoCommitsOfAContinueAsNew_ReturnsTheNewRun()
+    {
+        await using var gap = await ContinuationGap.StartAsync(azurite);
+        WorkflowHandle? existing = null;
+
+        await gap.HoldNewRunStartAsync(async () => existing = await gap.Client.StartWorkflowAsync(
+            nameof(ContinuesOnSignal), 5, new StartWorkflowOptions { Id = gap.Id, IdConflictPolicy = WorkflowIdConflictPolicy.UseExisting }));
+        await gap.Client.SignalWorkflowAsync(gap.Id, "next", null, "finish");
+        var closed = await gap.Client.WaitForCloseAsync(gap.Id, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(gap.NewRunId, existing?.RunId);
+        Assert.Equal((WorkflowStatus.Completed, gap.NewRunId), (closed.Status, closed.RunId)); // the chain went on; nothing else started
     }
 
     /// <summary>

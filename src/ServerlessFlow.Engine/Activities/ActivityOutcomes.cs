@@ -125,7 +125,10 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
         }
     }
 
-    /// <summary>Stores the next attempt (from <see cref="NextAttempt"/>) and sends the message that runs it after its back-off; nothing when the row changed.</summary>
+    /// <summary>
+    /// Stores a scheduled attempt — the next one (from <see cref="NextAttempt"/>), or one handed back unrun — and sends the message that
+    /// runs it after its back-off; nothing when the row changed.
+    /// </summary>
     public async Task ScheduleRetryAsync(ActivityTaskRecord next, CancellationToken cancellationToken)
     {
         if (await store.UpdateActivityAsync(next, cancellationToken) is { } stored)

@@ -169,7 +169,10 @@ internal sealed partial class WorkflowClient
             }
             finally
             {
-                firstTask?.Invoke(false);
+                if (firstTask is not null)
+                {
+                    await firstTask(false);
+                }
             }
         }
     }

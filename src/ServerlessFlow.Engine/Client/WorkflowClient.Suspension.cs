@@ -20,7 +20,8 @@ internal sealed partial class WorkflowClient
 
         while (true)
         {
-            var instance = await ReadAsync(workflowId, cancellationToken);
+            // The workflow ID's current run, as for a terminate: one that continued as new is replaced by the run it named.
+            var instance = await CurrentRunAsync(workflowId, cancellationToken);
             if (instance.Status != WorkflowStatus.Running)
             {
                 return false;
@@ -42,7 +43,7 @@ internal sealed partial class WorkflowClient
     {
         while (true)
         {
-            var instance = await ReadAsync(workflowId, cancellationToken);
+            var instance = await CurrentRunAsync(workflowId, cancellationToken);
             if (instance.Status != WorkflowStatus.Running)
             {
                 return false;

@@ -30,7 +30,11 @@ internal sealed partial class WorkflowClient(
         string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
     {
         var (handle, firstTask) = await StartAsync(workflowType, input, options, scheduledBy, cancellationToken);
-        firstTask?.Invoke(true);
+        if (firstTask is not null)
+        {
+            await firstTask(true);
+        }
+
         return handle;
     }
 
@@ -38,7 +42,7 @@ internal sealed partial class WorkflowClient(
     /// Starts a workflow. For an eager start the first task is returned, not run: the caller runs it (true: on the committed
     /// state, with no load) once it has written what the task must see, as signal-with-start does its signal (false: it loads).
     /// </summary>
-    private async Task<(WorkflowHandle Handle, Action<bool>? FirstTask)> StartAsync(
+    private async Task<(WorkflowHandle Handle, Func<bool, Task>? FirstTask)> StartAsync(
         string workflowType, object? input, StartWorkflowOptions options, ScheduleLink? scheduledBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -69,17 +73,19 @@ internal sealed partial class WorkflowClient(
             look = true;
             if (existing is { Status: WorkflowStatus.Running or WorkflowStatus.ContinuedAsNew })
             {
+                // The open run is the ID's current one: while the chain continues as new, the run its closed run named.
+                var open = await OpenRunAsync(existing, cancellationToken) ?? existing.RunId;
                 switch (options.IdConflictPolicy)
                 {
                     case WorkflowIdConflictPolicy.UseExisting:
-                        return (new WorkflowHandle(id, existing.RunId), null);
+                        return (new WorkflowHandle(id, open), null);
                     case WorkflowIdConflictPolicy.TerminateExisting:
                         // The terminate ends the ID's current run, also one a continue-as-new named and no worker has started yet (it
                         // starts it), so each pass makes progress: it answers false only when the run closed meanwhile, which the next read sees.
                         await TerminateWorkflowAsync(id, "Terminated by a new start with IdConflictPolicy.TerminateExisting.", cancellationToken);
                         continue;
                     default:
-                        throw new WorkflowAlreadyStartedException(id, existing.RunId);
+                        throw new WorkflowAlreadyStartedException(id, open);
                 }
             }
 
@@ -149,7 +155,7 @@ internal sealed partial class WorkflowClient(
             var sent = await outbox.SendAsync(committed, clear: false, cancellationToken);
             var state = sent ? committed with { OutboxPending = false, VisibilityChanged = false } : committed;
             var started = (WorkflowStarted)commit.NewEvents[0];
-            return (new WorkflowHandle(id, runId), asCommitted => workflowTasks.RunStarted(state, asCommitted ? started : null));
+            return (new WorkflowHandle(id, runId), asCommitted => workflowTasks.RunStartedAsync(state, asCommitted ? started : null));
         }
     }
 

@@ -35,6 +35,36 @@ internal sealed class EagerActivities(
     }
 
     /// <summary>
+    /// Gives back attempts committed as started (holding slots taken by <see cref="TryTakeSlot"/>) that the worker, stopping, does not
+    /// begin: each row goes back to scheduled with a message on its queue, so another worker runs it now instead of when the activity
+    /// check expires it at its deadline. The writes run on the wind-down budget. Best effort: a row that changed meanwhile (cancelled,
+    /// taken over) is left as it is, and one whose write fails stays started for the check.
+    /// </summary>
+    public async Task HandBackAsync(IReadOnlyList<ActivityTaskRecord> committed, CancellationToken workerStopping)
+    {
+        using var windDown = new WindDown(workerStopping);
+        foreach (var row in committed)
+        {
+            try
+            {
+                if (await ReadIfOursAsync(row, windDown.Token) is { } current)
+                {
+                    await outcomes.ScheduleRetryAsync(current with { State = ActivityState.Scheduled, StartedAt = null }, windDown.Token);
+                    Log.EagerHandedBack(logger, row.WorkflowId, row.ScheduledEventId);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.HandlerFailed(logger, row.WorkflowId, "eager hand-back", QueueNames.Activity(row.TaskQueue), e);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    /// <summary>
     /// Hands an attempt the workflow task will not record over to the inbox path: when it ends, its outcome is written to the
     /// workflow's inbox with its row closed (if the row is still this attempt's), and the workflow is woken.
     /// </summary>

@@ -16,7 +16,11 @@ internal sealed partial class WorkflowTaskProcessor
     /// </summary>
     /// <param name="committed">The instance row as the start committed it, with its outbox already sent.</param>
     /// <param name="started">The run's first event, to run on without a load; null to load (something else was written since).</param>
-    public void RunStarted(InstanceRecord committed, WorkflowStarted? started)
+    /// <returns>
+    /// Done once the task is under way; in a process that is stopping (which takes no new eager work), once the run has been handed
+    /// to its queue: otherwise nothing would wake it before the recovery sweep, and nothing at all with the sweep off.
+    /// </returns>
+    public async Task RunStartedAsync(InstanceRecord committed, WorkflowStarted? started)
     {
         if (!inProgress.TryEnter(committed.WorkflowId))
         {
@@ -28,10 +32,14 @@ internal sealed partial class WorkflowTaskProcessor
             Loaded = started is null ? null : new WorkflowSnapshot { Instance = committed, Inbox = [], History = [started], HistoryAfter = 0 },
         };
         var message = new WorkflowTaskMessage { WorkflowId = committed.WorkflowId, RunId = committed.RunId };
-        eagerRuns.Run(stopping => RunStartedAsync(message, committed.TaskQueue, session, stopping));
+        if (!eagerRuns.TryRun(stopping => DriveStartedAsync(message, committed.TaskQueue, session, stopping)))
+        {
+            End(session);
+            await HandToQueueAsync(message, committed.TaskQueue, retryAt: null);
+        }
     }
 
-    private async Task RunStartedAsync(WorkflowTaskMessage message, string taskQueue, WorkflowTaskSession session, CancellationToken stopping)
+    private async Task DriveStartedAsync(WorkflowTaskMessage message, string taskQueue, WorkflowTaskSession session, CancellationToken stopping)
     {
         // The first task counts against the workflow-task concurrency like a received message (and, like one, gives its slot
         // back while it waits on eager activities). A start made while handling a message (a schedule's) holds a slot of its own.
@@ -60,9 +68,14 @@ internal sealed partial class WorkflowTaskProcessor
         }
 
         // Commits kept losing races, or the task failed: hand the workflow to its queue as any failed task would be retried.
+        await HandToQueueAsync(message, taskQueue, stopping.IsCancellationRequested ? null : time.GetUtcNow() + EagerStartRetryDelay);
+    }
+
+    /// <summary>Wakes the workflow through its queue (at <paramref name="retryAt"/>, or at once), for a first task this process does not run.</summary>
+    private async Task HandToQueueAsync(WorkflowTaskMessage message, string taskQueue, DateTimeOffset? retryAt)
+    {
         try
         {
-            var retryAt = stopping.IsCancellationRequested ? (DateTimeOffset?)null : time.GetUtcNow() + EagerStartRetryDelay;
             await outbox.SendOneAsync(QueueNames.Workflow(taskQueue), message, retryAt, CancellationToken.None);
         }
         catch (Exception e)

@@ -283,7 +283,16 @@ internal sealed partial class WorkflowTaskProcessor(
             session.Running.Remove(dropped);
         }
 
-        session.Running.AddRange(chosen.Select(row => eager.Start(row, cancellationToken)));
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // The worker stopped while this commit was made: attempts it committed as started would be abandoned before they began and
+            // wait for the activity check at their deadline. They go back to their queue now instead.
+            await eager.HandBackAsync(chosen, cancellationToken);
+        }
+        else
+        {
+            session.Running.AddRange(chosen.Select(row => eager.Start(row, cancellationToken)));
+        }
         // Inbox rows left for the next round (more than one commit takes) are only seen by a load.
         var consumedAll = snapshot.Inbox.Count == current.Count + stale.Count;
         session.Fresh = consumedAll && committed is { Status: WorkflowStatus.Running, OutboxPending: false } ? committed : null;
