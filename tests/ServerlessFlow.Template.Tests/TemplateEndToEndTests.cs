@@ -75,7 +75,7 @@ public sealed partial class TemplateEndToEndTests(ITestOutputHelper output) : ID
 
         await Commands.RunAsync(app, BuildDeadline, environment, "build", "-c", "Release", "--nologo", "-v", "quiet");
         var tests = await Commands.RunAsync(app, StepDeadline, environment, "test", "-c", "Release", "--no-build", "--nologo");
-        Assert.Matches(@"Passed:\s+3", tests);
+        Assert.Matches(@"Passed:\s+4", tests);
 
         LinkRepositoryAzurite(repository);
         await using var server = await AppDevServer.StartAsync(app, environment, DevServerReadyDeadline, output);
