@@ -152,12 +152,13 @@ public sealed class ActivityBatchTestsOnAzurite(ServerlessFlow.TestSupport.Azuri
 /// <summary>
 /// How many activities, which of them fail their first attempt (every n-th; 0 for none), whether first attempts hang (only those of
 /// the indexes in HangOnly, when set), their start-to-close timeout, which first attempts wait for their workflow's gate, and which
-/// first attempts block their thread until their workflow's block is released.
+/// first attempts block their thread until their workflow's block is released, and the retry policy's initial interval.
 /// </summary>
 public sealed record BatchInput(
-    int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs, IReadOnlyList<int>? HangOnly = null, IReadOnlyList<int>? GatedOn = null, IReadOnlyList<int>? BlockedOn = null);
+    int Count, int FailFirstEvery, bool HangFirst, int StartToCloseMs, IReadOnlyList<int>? HangOnly = null, IReadOnlyList<int>? GatedOn = null, IReadOnlyList<int>? BlockedOn = null,
+    int RetryIntervalMs = 10);
 
-/// <summary>Schedules all its activities in one task, with the input's start-to-close timeout and quick retries.</summary>
+/// <summary>Schedules all its activities in one task, with the input's start-to-close timeout and retry interval (quick by default).</summary>
 [Workflow]
 public sealed class FansOutBatches
 {
@@ -165,7 +166,7 @@ public sealed class FansOutBatches
     public async Task<string[]> RunAsync(BatchInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMilliseconds(input.StartToCloseMs), RetryPolicy = new RetryPolicy { InitialInterval = TimeSpan.FromMilliseconds(10) } };
+        var options = new ActivityOptions { StartToCloseTimeout = TimeSpan.FromMilliseconds(input.StartToCloseMs), RetryPolicy = new RetryPolicy { InitialInterval = TimeSpan.FromMilliseconds(input.RetryIntervalMs) } };
         return await Task.WhenAll(Enumerable.Range(0, input.Count).Select(i => Workflow.ExecuteActivityAsync((BatchActivities a) => a.RunAsync(i, input), options)));
     }
 }

@@ -44,8 +44,8 @@ internal sealed class BeforeClosingTransaction : IBeforeClosingCommit
 
 /// <summary>
 /// In memory: the store, with the action run before a commit that closes a run (the backend has no request pipeline to hook), or
-/// before another commit (<see cref="ArmBeforeCommit"/>), the next load (<see cref="ArmBeforeLoad"/>), or the insert of an inbox row
-/// (<see cref="ArmBeforeInbox"/>).
+/// before the next load (<see cref="ArmBeforeLoad"/>), or before the insert of an inbox row (<see cref="ArmBeforeInbox"/>), or before a
+/// commit a test names by what it writes (<see cref="ArmBeforeCommit"/>, which a request pipeline cannot see in an Azure batch's binary columns).
 /// </summary>
 internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflowStore, IBeforeClosingCommit
 {
@@ -59,28 +59,28 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
 
     public void Arm(Func<Task> action) => armed = action;
 
-    /// <summary>Runs <paramref name="action"/> once, before the first commit <paramref name="match"/> accepts.</summary>
-    public void ArmBeforeCommit(Func<WorkflowCommit, bool> match, Func<Task> action) => beforeCommit = (match, action);
-
     /// <summary>Runs <paramref name="action"/> once, before the next load.</summary>
     public void ArmBeforeLoad(Func<Task> action) => beforeLoad = action;
 
     /// <summary>Runs <paramref name="action"/> once, before the first inbox row whose key <paramref name="key"/> accepts is inserted.</summary>
     public void ArmBeforeInbox(Func<string, bool> key, Func<Task> action) => beforeInbox = (key, action);
 
+    /// <summary>Runs <paramref name="action"/> once, before the first commit that <paramref name="match"/> accepts.</summary>
+    public void ArmBeforeCommit(Func<WorkflowCommit, bool> match, Func<Task> action) => beforeCommit = (match, action);
+
     public async Task<InstanceRecord?> CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken)
     {
+        if (beforeCommit is { } hook && hook.Match(commit))
+        {
+            beforeCommit = null;
+            Interlocked.Increment(ref fired);
+            await hook.Action();
+        }
+
         if (commit.Instance.Status != WorkflowStatus.Running && commit.NewEvents.Count > 0 && Interlocked.Exchange(ref armed, null) is { } action)
         {
             Interlocked.Increment(ref fired);
             await action();
-        }
-
-        if (beforeCommit is { } before && before.Match(commit))
-        {
-            beforeCommit = null;
-            Interlocked.Increment(ref fired);
-            await before.Action();
         }
 
         return await inner.CommitAsync(commit, cancellationToken);

@@ -6,8 +6,8 @@ namespace ServerlessFlow.Engine.Tests;
 
 /// <summary>
 /// A check that expires the attempt of a worker that died writes the next attempt's row, then sends its message. When that send
-/// fails, the row says "scheduled" and no message exists: the check's next delivery must send it, or the activity — and its
-/// workflow — waits forever. On Azurite, the send failed by a fault-injection pipeline policy (every SDK attempt of it).
+/// fails, the row says "scheduled" and no message exists: the check's next delivery must send it once the row has stayed scheduled a
+/// message lease past its back-off (a live message would have claimed it by then), or the activity — and its workflow — waits forever. On Azurite, the send failed by a fault-injection pipeline policy (every SDK attempt of it).
 /// </summary>
 [Collection(AzuriteSuite.Name)]
 public sealed class LostRetrySendTests(AzuriteFixture azurite)
@@ -35,7 +35,8 @@ public sealed class LostRetrySendTests(AzuriteFixture azurite)
             request => request.Method == RequestMethod.Post && request.Uri.Path.Contains("-" + QueueNames.Activity(QueueNames.DefaultTaskQueue) + "/messages", StringComparison.Ordinal),
             FaultTiming.BeforeSend,
             times: 4);
-        await using var second = new EngineHarness(Register, backend);
+        // A short lease: the check sends the lost retry's message once the row has stayed scheduled that long past its back-off.
+        await using var second = new EngineHarness(b => Register(b.ConfigureWorker(o => o with { MessageLease = TimeSpan.FromSeconds(5) })), backend);
         var closed = await second.Client.WaitForCloseAsync(handle.Id, TimeSpan.FromSeconds(90));
 
         Assert.Equal(4, faults.Injected);

@@ -139,8 +139,8 @@ internal sealed class ActivityOutcomes(IWorkflowStore store, OutboxSender outbox
 
     /// <summary>
     /// Sends the message of a scheduled attempt, due when its back-off ends. After <see cref="ScheduleRetryAsync"/>'s write, and again by
-    /// a check that finds a retry scheduled, since a send that failed after the write left the row with no message (a duplicate of
-    /// one that was sent is harmless: one claim wins the row's ETag).
+    /// a check that finds a retry still scheduled a message lease past its back-off, since a send that failed after the write left the
+    /// row with no message (a duplicate of one that was sent is harmless: one claim wins the row's ETag).
     /// </summary>
     public Task SendAttemptAsync(ActivityTaskRecord scheduled, CancellationToken cancellationToken)
     {

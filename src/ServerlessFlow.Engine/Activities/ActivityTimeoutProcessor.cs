@@ -70,15 +70,24 @@ internal sealed class ActivityTimeoutProcessor(IWorkflowStore store, ActivityOut
             return null;
         }
 
-        if (row.State == ActivityState.Scheduled && row.Attempt > 1)
+        var scheduleLook = ActivityTimeouts.ScheduleDeadline(row) is { } next && next > now ? next + options.ActivityTimeoutSlack : (DateTimeOffset?)null;
+        if (row is { State: ActivityState.Scheduled, Attempt: > 1, NextAttemptAt: { } retryAt })
         {
             // A retry: whoever scheduled it wrote its row and then sent its message, and a send that failed after the write (this
-            // check's own previous delivery, or a worker's) left no message for it. Send one; a duplicate finds the attempt claimed
-            // or closed and ends there.
+            // check's own previous delivery, or a worker's) left no message for it. A live message claims the row when its back-off
+            // ends, or comes back a lease later if its worker died first: a row still scheduled after that has none, so send one (a
+            // duplicate finds the attempt claimed or closed and ends there). Before that, the message is most likely waiting out
+            // the back-off: look again then rather than send a duplicate now.
+            var lostBy = retryAt + options.MessageLease + options.ActivityTimeoutSlack;
+            if (now < lostBy)
+            {
+                return scheduleLook is { } look && look < lostBy ? look : lostBy;
+            }
+
             await outcomes.SendAttemptAsync(row, cancellationToken);
         }
 
-        return ActivityTimeouts.ScheduleDeadline(row) is { } next && next > now ? next + options.ActivityTimeoutSlack : null;
+        return scheduleLook;
     }
 
     /// <summary>

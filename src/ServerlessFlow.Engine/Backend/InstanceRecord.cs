@@ -78,7 +78,9 @@ public sealed record InstanceRecord
 
     /// <summary>
     /// When the activity check armed for this run (<see cref="TaskKind.ActivityCheck"/>) fires; null when none is armed.
-    /// A hint that spares a commit from sending another: a check that is missing or already fired is simply sent again.
+    /// A hint that spares a commit from sending another: a check that is missing or already fired is simply sent again. The check
+    /// clears it when it ends with the run open, fenced by the row it read, so a commit that counted on it either landed before that
+    /// read (and was seen) or loses its race and arms another.
     /// </summary>
     public DateTimeOffset? ActivityCheckAt { get; init; }
 

@@ -48,6 +48,8 @@ internal sealed class EagerActivityChooser(EagerActivities eager, OutboxSender o
         var remaining = instance.Outbox.Where(o => !(ActivityMessages.ScheduledEventIdOf(o.Message) is { } id && ids.Contains(id))).ToList();
         var checkAt = chosen.Min(row => Activities.ActivityTimeouts.ScheduleDeadline(row) is { } s2c && s2c < Activities.ActivityTimeouts.AttemptDeadline(row).At
             ? s2c : Activities.ActivityTimeouts.AttemptDeadline(row).At) + options.ActivityTimeoutSlack;
+        // A check armed earlier covers these activities if it comes no later than they need. Should it end before this commit lands,
+        // it has cleared ActivityCheckAt on the row this commit is fenced by: the commit then loses its race and the next round arms one.
         if (instance.ActivityCheckAt is not { } armed || armed <= now || armed > checkAt)
         {
             var check = new ActivityCheckMessage { WorkflowId = instance.WorkflowId, RunId = instance.RunId, CheckAt = checkAt };
