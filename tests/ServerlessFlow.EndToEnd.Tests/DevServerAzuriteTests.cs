@@ -52,6 +52,29 @@ public sealed class DevServerAzuriteTests : IDisposable
     }
 
     [Fact]
+    public async Task DevServer_KilledRightAfterStartingWorkflows_NextStartFindsAndCompletesEveryOne()
+    {
+        string[] arguments = ["--data-folder", Path.Combine(dataDirectory, "azurite")];
+        var ids = Enumerable.Range(0, 8).Select(i => $"hello-{i}-{Guid.NewGuid():N}").ToList();
+        await using (var first = await DevServerProcess.StartAsync(arguments, log.Path))
+        {
+            // Acknowledged (202), then killed at once: the last writes are seconds younger than Azurite's periodic save.
+            await Task.WhenAll(ids.Select(id => first.Client.StartHelloAsync(id, count: 2, delayMs: 200, timeoutMs: 5_000)));
+            await first.KillAsync();
+        }
+
+        await using var second = await DevServerProcess.StartAsync(arguments, log.Path);
+
+        foreach (var id in ids)
+        {
+            var result = await second.Client.WaitForResultAsync(id, ResultTimeout, diagnostics: () => second.Output);
+            Assert.Equal([0, 1], result.GetProperty("result").EnumerateArray().Select(e => e.GetInt32()));
+        }
+
+        await StopGracefullyAsync(second);
+    }
+
+    [Fact]
     public async Task DevServer_DataFolderInUseByARunningDevServer_RefusesAndLeavesItsAzuriteAlone()
     {
         string[] arguments = ["--data-folder", Path.Combine(dataDirectory, "azurite")];
