@@ -28,6 +28,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private static readonly string[] FixedArguments = ["--silent", "--disableTelemetry", "--skipApiVersionCheck"];
 
     /// <summary>
+    /// Run before Azurite's script (given next, as <c>process.argv[1]</c>, so Azurite reads its arguments as usual): a write
+    /// to a closed stdout or stderr is ignored. Azurite prints on its SIGTERM path, and an Azurite whose launcher was killed
+    /// with SIGKILL writes into a pipe nobody reads: without this, that write's EPIPE is an unhandled 'error' event, node
+    /// exits with code 1 before Azurite closes its Loki databases, and the writes of their last autosave interval (5 s) are lost.
+    /// </summary>
+    private const string IgnoreClosedOutput =
+        "for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {}); require(process.argv[1]);";
+
+    /// <summary>
     /// How long a live Azurite may take to open its ports: 2–4 s usually, ~8 s on a loaded 2-core machine, and past 30 s
     /// while several test hosts start at once (load average 25+). An Azurite that exits is reported at once, not after this.
     /// </summary>
@@ -138,6 +147,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("-e");
+        start.ArgumentList.Add(IgnoreClosedOutput);
         start.ArgumentList.Add(script);
         foreach (var argument in FixedArguments)
         {

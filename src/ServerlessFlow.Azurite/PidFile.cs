@@ -7,14 +7,17 @@ namespace ServerlessFlow.Azurite;
 /// Records which Azurite serves a data folder and which process launched it (each by PID and start time). Two Azurites
 /// on one folder would corrupt it, and a launcher killed with SIGKILL cannot stop its Azurite (node outlives its parent),
 /// so the next start reads this file: while the recorded launcher still runs, the folder is taken and the start is
-/// refused; once it is gone, an Azurite still serving this folder is its orphan, and is stopped by PID before the new one
-/// starts. A process is only ever stopped after checking it is the recorded one (same PID and start time) and that its
+/// refused; once it is gone, an Azurite still serving this folder is its orphan, and is stopped by PID (SIGTERM, on which it
+/// saves everything it holds) before the new one starts. A process is only ever stopped after checking it is the recorded one (same PID and start time) and that its
 /// command line is Azurite's with <c>--location</c> this folder — never someone else's Azurite. Linux only (it reads
 /// /proc); elsewhere nothing is known, nothing is stopped and nothing is refused.
 /// </summary>
 internal sealed class PidFile(string dataFolder)
 {
-    /// <summary>How long an orphan gets to flush and exit after SIGTERM before it is killed.</summary>
+    /// <summary>
+    /// How long an orphan gets to save its databases and exit after SIGTERM before it is killed. It writes to a pipe nobody
+    /// reads, which Azurite runs with a preamble for (<see cref="AzuriteProcess"/>): otherwise the EPIPE would end it at once.
+    /// </summary>
     private static readonly TimeSpan OrphanStopGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>How often an orphan is looked at while it stops: a process that is not our child cannot be awaited.</summary>
@@ -53,7 +56,7 @@ internal sealed class PidFile(string dataFolder)
         }
 
         Log.OrphanStopping(logger, azurite.Pid, owner.Pid, folder);
-        await StopAsync(azurite, cancellationToken);
+        await StopAsync(azurite, logger, cancellationToken);
     }
 
     /// <summary>Records the Azurite just launched for the folder and this process as its owner.</summary>
@@ -86,7 +89,8 @@ internal sealed class PidFile(string dataFolder)
             && string.Equals(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(arguments[location + 1])), folder, StringComparison.Ordinal);
     }
 
-    private static async Task StopAsync(ProcessIdentity azurite, CancellationToken cancellationToken)
+    /// <summary>SIGTERM, on which Azurite saves every database and exits; SIGKILL (said in the log) only to one that hangs.</summary>
+    private static async Task StopAsync(ProcessIdentity azurite, ILogger logger, CancellationToken cancellationToken)
     {
         PosixSignals.Terminate(azurite.Pid);
         var deadline = DateTimeOffset.UtcNow + OrphanStopGrace;
@@ -94,6 +98,7 @@ internal sealed class PidFile(string dataFolder)
         {
             if (DateTimeOffset.UtcNow > deadline)
             {
+                Log.AzuriteKilled(logger, azurite.Pid, OrphanStopGrace);
                 PosixSignals.Kill(azurite.Pid);
                 deadline = DateTimeOffset.MaxValue;
             }

@@ -9,8 +9,8 @@ namespace ServerlessFlow.EndToEnd.Tests;
 
 /// <summary>
 /// The dev server with the Azurite it launches itself, on a data folder of the test's own: after a kill -9 the orphaned
-/// Azurite is replaced by the next start, while an Azurite whose dev server still runs
-/// is never touched. Also: the dev server listens on loopback only.
+/// Azurite is replaced by the next start, losing nothing the killed dev server acknowledged, while an Azurite whose dev
+/// server still runs is never touched. Also: the dev server listens on loopback only.
 /// </summary>
 public sealed class DevServerAzuriteTests : IDisposable
 {
@@ -22,7 +22,7 @@ public sealed class DevServerAzuriteTests : IDisposable
     private string PidFilePath => Path.Combine(dataDirectory, "azurite.pid");
 
     [Fact]
-    public async Task DevServer_KilledWithItsAzurite_NextStartReplacesTheOrphan()
+    public async Task DevServer_Killed_NextStartReplacesItsOrphanedAzuriteAndItsWorkflowCompletes()
     {
         string[] arguments = ["--data-folder", Path.Combine(dataDirectory, "azurite")];
         var id = $"loan-{Guid.NewGuid():N}";
@@ -48,6 +48,37 @@ public sealed class DevServerAzuriteTests : IDisposable
         Assert.False(IsRunning(orphan), $"The orphaned Azurite (PID {orphan}) still runs.\n{second.Output}");
         Assert.NotEqual(orphan, RecordedAzuritePid());
         Assert.Contains("stopping that orphan", second.Output, StringComparison.Ordinal);
+        using (var decided = await second.Client.PostAsync(
+            $"/api/workflows/{id}/signals/decide", new StringContent("""{"approved":true,"reviewer":"rita"}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
+        }
+
+        var result = await second.Client.WaitForResultAsync(id, ResultTimeout, diagnostics: () => second.Output);
+        Assert.Equal("approved by rita", result.GetProperty("result").GetString());
+        await StopGracefullyAsync(second);
+    }
+
+    [Fact]
+    public async Task DevServer_KilledRightAfterStartingWorkflows_NextStartFindsAndCompletesEveryOne()
+    {
+        string[] arguments = ["--data-folder", Path.Combine(dataDirectory, "azurite")];
+        var ids = Enumerable.Range(0, 8).Select(i => $"hello-{i}-{Guid.NewGuid():N}").ToList();
+        await using (var first = await DevServerProcess.StartAsync(arguments, log.Path))
+        {
+            // Acknowledged (202), then killed at once: the last writes are seconds younger than Azurite's periodic save.
+            await Task.WhenAll(ids.Select(id => first.Client.StartHelloAsync(id, count: 2, delayMs: 200, timeoutMs: 5_000)));
+            await first.KillAsync();
+        }
+
+        await using var second = await DevServerProcess.StartAsync(arguments, log.Path);
+
+        foreach (var id in ids)
+        {
+            var result = await second.Client.WaitForResultAsync(id, ResultTimeout, diagnostics: () => second.Output);
+            Assert.Equal([0, 1], result.GetProperty("result").EnumerateArray().Select(e => e.GetInt32()));
+        }
+
         await StopGracefullyAsync(second);
     }
 
