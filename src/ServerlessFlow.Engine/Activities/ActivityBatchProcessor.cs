@@ -143,8 +143,9 @@ internal sealed class ActivityBatchProcessor(
     }
 
     /// <summary>
-    /// Gives claimed attempts back (scheduled again, as before the claim) in as few writes as the store allows. Best effort: a row
-    /// that changed meanwhile, or a write that fails, stays started and its timeout check takes it over at its deadline.
+    /// Gives claimed attempts back (scheduled again, as before the claim) in as few writes as the store allows. A row that changed
+    /// meanwhile (expired by a timeout check, taken over, cancelled) is left as it is; the others are given back all the same. Best
+    /// effort: a write that fails leaves its rows started, and their timeout check takes them over at their deadline.
     /// </summary>
     private async Task UnclaimAsync(IReadOnlyList<ActivityTaskRecord> rows, CancellationToken cancellationToken)
     {
@@ -155,8 +156,20 @@ internal sealed class ActivityBatchProcessor(
 
         try
         {
-            await store.UpdateActivitiesAsync(rows.Select(row => row with { State = ActivityState.Scheduled, StartedAt = null }).ToList(), cancellationToken);
-            Log.BatchAttemptsUnclaimed(logger, rows[0].WorkflowId, rows.Count);
+            var unclaimed = rows.Select(row => row with { State = ActivityState.Scheduled, StartedAt = null }).ToList();
+            var written = (await store.UpdateActivitiesAsync(unclaimed, cancellationToken)).Select(row => row.ScheduledEventId).ToHashSet();
+            var count = written.Count;
+
+            // A write that met a changed row wrote none of its rows: those are given back one by one, and only the changed ones fail.
+            foreach (var row in unclaimed.Where(row => !written.Contains(row.ScheduledEventId)))
+            {
+                count += await store.UpdateActivityAsync(row, cancellationToken) is null ? 0 : 1;
+            }
+
+            if (count > 0)
+            {
+                Log.BatchAttemptsUnclaimed(logger, rows[0].WorkflowId, count);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
