@@ -61,8 +61,9 @@ internal sealed class ActivityBatchProcessor(
             ScheduledEventId = claimed[0].ScheduledEventId, ThroughScheduledEventId = claimed[^1].ScheduledEventId,
         }, checkAt, cancellationToken);
 
-        // Outcomes in hand and claims handed back are written even while the worker stops (within the wind-down budget): an
-        // outcome dropped at a stop runs its activity again at the deadline, and a claim kept holds its row until then.
+        // Outcomes in hand (results, and retries to schedule) and claims handed back are written even while the worker stops (within
+        // the wind-down budget): an outcome dropped at a stop runs its activity again at the deadline, and a claim kept holds its row
+        // until then. Only the attempts themselves see the stop at once.
         using var windDown = new WindDown(cancellationToken);
         var reporter = new BatchReporter(outcomes, windDown.Token);
         var queue = new Queue<ActivityTaskRecord>(claimed);
@@ -72,7 +73,7 @@ internal sealed class ActivityBatchProcessor(
         // back when the batch runs dry) — a lane held up by a long attempt must not hold the rest of the batch behind it.
         var handedBack = 0;
         using var recruiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var lane = new BatchLane(queue, row => RunOneAsync(row, reporter, cancellationToken), slots, logger, failed, recruiting, cancellationToken);
+        var lane = new BatchLane(queue, row => RunOneAsync(row, reporter, cancellationToken, windDown.Token), slots, logger, failed, recruiting, cancellationToken);
         var lanes = new List<Task> { lane.RunAsync(ownsSlot: false) };
         try
         {
@@ -109,22 +110,23 @@ internal sealed class ActivityBatchProcessor(
         return TaskOutcome.Completed;
     }
 
-    private async Task RunOneAsync(ActivityTaskRecord row, BatchReporter reporter, CancellationToken cancellationToken)
+    /// <summary>Runs one claimed row: the attempt stops with the worker (<paramref name="workerStopping"/>), what it leads to is written on <paramref name="windingDown"/>.</summary>
+    private async Task RunOneAsync(ActivityTaskRecord row, BatchReporter reporter, CancellationToken workerStopping, CancellationToken windingDown)
     {
         if (time.GetUtcNow() - row.StartedAt!.Value > (ActivityTimeouts.AttemptDeadline(row).At - row.StartedAt.Value) * MaxWaitShare)
         {
-            await HandBackAsync(row, cancellationToken);
+            await HandBackAsync(row, windingDown);
             return;
         }
 
-        switch (await runner.RunAsync(row, CancellationToken.None, cancellationToken))
+        switch (await runner.RunAsync(row, CancellationToken.None, workerStopping))
         {
             case AttemptResult.Completed completed:
                 Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
                 reporter.Add(completed.Row, new ActivityCompleted { ScheduledEventId = row.ScheduledEventId, Result = completed.Result, Attempt = row.Attempt });
                 break;
             case AttemptResult.Failed failed when outcomes.NextAttempt(failed.Row, failed.Failure, failed.RequestedDelay) is { } next:
-                await outcomes.ScheduleRetryAsync(next, cancellationToken);
+                await outcomes.ScheduleRetryAsync(next, windingDown);
                 break;
             case AttemptResult.Failed failed:
                 reporter.Add(failed.Row, new ActivityFailed { ScheduledEventId = row.ScheduledEventId, Failure = failed.Failure, Attempt = row.Attempt });
