@@ -65,7 +65,7 @@ internal sealed class ActivityBatchProcessor(
         // the wind-down budget): an outcome dropped at a stop runs its activity again at the deadline, and a claim kept holds its row
         // until then. Only the attempts themselves see the stop at once.
         using var windDown = new WindDown(cancellationToken);
-        var reporter = new BatchReporter(outcomes, windDown.Token);
+        var reporter = new BatchReporter(outcomes, logger, windDown.Token);
         var queue = new Queue<ActivityTaskRecord>(claimed);
         var failed = new List<(ActivityTaskRecord Row, Exception Error)>();
 

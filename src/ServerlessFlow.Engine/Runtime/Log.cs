@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(206, LogLevel.Information, "Workflow {WorkflowId}: {Count} claimed activities of a batch were not run here (the worker is stopping, or their handling failed); handed back for the batch's next delivery")]
     public static partial void BatchAttemptsUnclaimed(ILogger logger, string workflowId, int count);
 
+    [LoggerMessage(207, LogLevel.Warning, "Workflow {WorkflowId}: recording the outcomes of {Count} activities of a batch failed; the batch's message will be redelivered, and those attempts are taken over at their deadline")]
+    public static partial void BatchOutcomesNotRecorded(ILogger logger, string workflowId, int count, Exception exception);
+
     [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} on queue {Queue} is not a task message; dead-lettering it")]
     public static partial void BadMessage(ILogger logger, string messageId, string queue);
 
