@@ -65,7 +65,7 @@ public abstract class ActivityBatchTests : EngineSuite
 
             // 0 and 1 run eagerly and complete; 2–7 are one batch, claimed at once and run two at a time: 2 and 3 hang, 4–7 wait.
             await Eventually.WaitAsync(
-                async () => (Rows: await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None), Journal: JournalOf(handle.Id)),
+                async () => (Rows: await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None), Journal: BatchActivities.JournalOf(handle.Id)),
                 seen => seen.Rows.Count(row => row.State == ActivityState.Started) == 6 && seen.Journal.Contains("2/1") && seen.Journal.Contains("3/1"));
         }
 
@@ -76,8 +76,38 @@ public abstract class ActivityBatchTests : EngineSuite
 
         // Another worker runs their first attempts now, not after the ten minutes of the lease they never used.
         await using var second = new EngineHarness(Register, backend);
-        await Eventually.WaitAsync(() => Task.FromResult(JournalOf(handle.Id)), journal => new[] { "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
-        Assert.DoesNotContain("4/2", JournalOf(handle.Id));
+        await Eventually.WaitAsync(() => Task.FromResult(BatchActivities.JournalOf(handle.Id)), journal => new[] { "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
+        Assert.DoesNotContain("4/2", BatchActivities.JournalOf(handle.Id));
+    }
+
+    [Fact]
+    public async Task Batch_WorkerStopsAfterAClaimedRowChanged_TheOtherRowsAreHandedBackAndTheChangedOneLeftAsItIs()
+    {
+        var backend = NewBackend();
+        WorkflowHandle handle;
+        ActivityTaskRecord changed;
+        var input = new BatchInput(8, FailFirstEvery: 0, HangFirst: true, StartToCloseMs: 600_000, HangOnly: [2, 3]);
+        await using (var first = new EngineHarness(Register, backend))
+        {
+            handle = await first.Client.StartWorkflowAsync(nameof(FansOutBatches), input, new StartWorkflowOptions());
+
+            // 0 and 1 run eagerly and complete; 2–7 are one batch, claimed at once and run two at a time: 2 and 3 hang, 4–7 wait.
+            var seen = await Eventually.WaitAsync(
+                async () => (Rows: await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None), Journal: BatchActivities.JournalOf(handle.Id)),
+                seen => seen.Rows.Count(row => row.State == ActivityState.Started) == 6 && seen.Journal.Contains("2/1") && seen.Journal.Contains("3/1"));
+
+            // 5 changes while it waits, as when a check expires it: scheduled for its next attempt (far off: nothing runs it here).
+            var waiting = seen.Rows.Where(row => row.State == ActivityState.Started).OrderBy(row => row.ScheduledEventId).ElementAt(3);
+            changed = (await backend.Store.UpdateActivityAsync(
+                waiting with { State = ActivityState.Scheduled, Attempt = 2, StartedAt = null, NextAttemptAt = DateTimeOffset.UtcNow.AddHours(1) }, CancellationToken.None))!;
+        }
+
+        // Stopped: 4, 6 and 7 are scheduled again although 5 made the write of the four fail; 5 keeps what was written meanwhile.
+        var rows = await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None);
+        Assert.Equal(2, rows.Count(row => row.State == ActivityState.Started));
+        Assert.Equal(3, rows.Count(row => row.State == ActivityState.Scheduled && row.Attempt == 1 && row.StartedAt is null));
+        var five = rows.Single(row => row.ScheduledEventId == changed.ScheduledEventId);
+        Assert.Equal((ActivityState.Scheduled, 2, changed.ETag), (five.State, five.Attempt, five.ETag));
     }
 
     [Fact]
@@ -90,13 +120,13 @@ public abstract class ActivityBatchTests : EngineSuite
         await using var engine = new EngineHarness(Register, backend);
         var handle = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), input, new StartWorkflowOptions());
         await Eventually.WaitAsync(
-            async () => (Rows: await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None), Journal: JournalOf(handle.Id)),
+            async () => (Rows: await backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None), Journal: BatchActivities.JournalOf(handle.Id)),
             seen => seen.Rows.Count(row => row.State == ActivityState.Started) == 7 && seen.Journal.Contains("2/1"));
-        Assert.DoesNotContain("3/1", JournalOf(handle.Id));
+        Assert.DoesNotContain("3/1", BatchActivities.JournalOf(handle.Id));
 
         // The slot 1 gives back runs a second lane, which takes the rest of the batch rather than leaving it behind 2.
         BatchActivities.GateOf(handle.Id).SetResult();
-        await Eventually.WaitAsync(() => Task.FromResult(JournalOf(handle.Id)), journal => new[] { "3/1", "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
+        await Eventually.WaitAsync(() => Task.FromResult(BatchActivities.JournalOf(handle.Id)), journal => new[] { "3/1", "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
         await Eventually.WaitAsync(
             () => backend.Store.ReadActivitiesAsync(handle.Id, handle.RunId, CancellationToken.None),
             rows => rows.Count(row => row.State == ActivityState.Started) == 1);
@@ -113,7 +143,7 @@ public abstract class ActivityBatchTests : EngineSuite
         var handle = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), input, new StartWorkflowOptions());
         try
         {
-            await Eventually.WaitAsync(() => Task.FromResult(JournalOf(handle.Id)), journal => new[] { "2/1", "3/1", "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
+            await Eventually.WaitAsync(() => Task.FromResult(BatchActivities.JournalOf(handle.Id)), journal => new[] { "2/1", "3/1", "4/1", "5/1", "6/1", "7/1" }.All(journal.Contains));
         }
         finally
         {
@@ -124,8 +154,6 @@ public abstract class ActivityBatchTests : EngineSuite
         Assert.Equal(WorkflowStatus.Completed, closed.Status);
         await AssertEachRecordedOnceAsync(engine, handle, 8);
     }
-
-    private static string[] JournalOf(string workflowId) => BatchActivities.Journal.TryGetValue(workflowId, out var journal) ? [.. journal] : [];
 
     private static async Task AssertEachRecordedOnceAsync(EngineHarness engine, WorkflowHandle handle, int count)
     {
@@ -175,6 +203,9 @@ public sealed class BatchActivities
 {
     /// <summary>Attempts started, by workflow: "index/attempt".</summary>
     public static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Journal = new();
+
+    /// <summary>The attempts of <paramref name="workflowId"/>'s activities started so far.</summary>
+    public static string[] JournalOf(string workflowId) => Journal.TryGetValue(workflowId, out var journal) ? [.. journal] : [];
 
     /// <summary>What the first attempts of the input's GatedOn wait for, by workflow.</summary>
     public static readonly ConcurrentDictionary<string, TaskCompletionSource> Gates = new();

@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Core;
 using ServerlessFlow.Engine.Backend;
 using ServerlessFlow.History;
@@ -30,14 +29,12 @@ internal sealed class BeforeClosingTransaction : IBeforeClosingCommit
 
     private static bool IsClosingTransaction(Request request)
     {
-        if (request.Method != RequestMethod.Post || !request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || request.Content is null)
+        if (request.Method != RequestMethod.Post || !request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
         {
             return false;
         }
 
-        using var body = new MemoryStream();
-        request.Content.WriteTo(body, CancellationToken.None);
-        var text = Encoding.UTF8.GetString(body.ToArray());
+        var text = RequestBody.Text(request);
         return ClosedStatuses.Any(status => text.Contains(status, StringComparison.Ordinal));
     }
 }

@@ -21,13 +21,13 @@ public abstract class BlockingActivityTests
         var blocked = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), new BatchInput(1, 0, false, 600_000, BlockedOn: [0]), new StartWorkflowOptions());
         try
         {
-            await Eventually.WaitAsync(() => Task.FromResult(JournalOf(blocked.Id)), journal => journal.Contains("0/1"));
+            await Eventually.WaitAsync(() => Task.FromResult(BatchActivities.JournalOf(blocked.Id)), journal => journal.Contains("0/1"));
             var other = await engine.Client.StartWorkflowAsync(nameof(FansOutBatches), new BatchInput(1, 0, false, 600_000), new StartWorkflowOptions());
 
             var closed = await engine.Client.WaitForCloseAsync(other.Id, TimeSpan.FromMinutes(1));
 
             Assert.Equal(WorkflowStatus.Completed, closed.Status);
-            Assert.Equal(["0/1"], JournalOf(blocked.Id));
+            Assert.Equal(["0/1"], BatchActivities.JournalOf(blocked.Id));
         }
         finally
         {
@@ -36,8 +36,6 @@ public abstract class BlockingActivityTests
 
         Assert.Equal(WorkflowStatus.Completed, (await engine.Client.WaitForCloseAsync(blocked.Id, TimeSpan.FromMinutes(1))).Status);
     }
-
-    private static string[] JournalOf(string workflowId) => BatchActivities.Journal.TryGetValue(workflowId, out var journal) ? [.. journal] : [];
 }
 
 public sealed class BlockingActivityTestsInMemory : BlockingActivityTests

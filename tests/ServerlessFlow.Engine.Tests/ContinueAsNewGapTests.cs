@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Core;
 using ServerlessFlow.History;
 using ServerlessFlow.TestSupport;
@@ -205,14 +204,12 @@ public sealed class ContinueAsNewGapTests(AzuriteFixture azurite)
         /// <summary>True for an entity-group transaction on the workflow table (not the index) that writes a row with status <paramref name="status"/>.</summary>
         private static bool Writes(Request request, string status)
         {
-            if (request.Method != RequestMethod.Post || !request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || request.Content is null)
+            if (request.Method != RequestMethod.Post || !request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
             {
                 return false;
             }
 
-            using var body = new MemoryStream();
-            request.Content.WriteTo(body, CancellationToken.None);
-            var text = Encoding.UTF8.GetString(body.ToArray());
+            var text = RequestBody.Text(request);
             return text.Contains("workflows(", StringComparison.Ordinal) && text.Contains($"\"Status\":\"{status}\"", StringComparison.Ordinal);
         }
     }

@@ -108,9 +108,15 @@ internal sealed class EngineHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the worker without waiting for it to return (<see cref="DisposeAsync"/> does): completes once the stop has reached every
+    /// token linked to it, so a hook inside one of the worker's own requests can stop it there.
+    /// </summary>
+    public Task StopAsync() => stop.CancelAsync();
+
     public async ValueTask DisposeAsync()
     {
-        await stop.CancelAsync();
+        await StopAsync();
         await worker;
         await provider.DisposeAsync();
         stop.Dispose();

@@ -1,4 +1,3 @@
-using System.Text;
 using Azure.Core;
 using ServerlessFlow.History;
 using ServerlessFlow.TestSupport;
@@ -130,13 +129,11 @@ public sealed class LateInboxTestsOnAzurite(AzuriteFixture azurite) : LateInboxT
     /// <summary>The entity-group transaction that inserts the inbox row with <paramref name="key"/>.</summary>
     private static bool IsInboxInsert(Request request, string key)
     {
-        if (request.Method != RequestMethod.Post || !request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) || request.Content is null)
+        if (request.Method != RequestMethod.Post || !request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
         {
             return false;
         }
 
-        using var body = new MemoryStream();
-        request.Content.WriteTo(body, CancellationToken.None);
-        return Encoding.UTF8.GetString(body.ToArray()).Contains($"\"RowKey\":\"m|{key}\"", StringComparison.Ordinal);
+        return RequestBody.Text(request).Contains($"\"RowKey\":\"m|{key}\"", StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
 
 namespace ServerlessFlow.Engine.Tests;
 
@@ -28,6 +29,18 @@ public abstract class WorkerShutdownTests : EngineSuite
         Assert.True(handler.Ended);
         var again = await backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None);
         Assert.Contains("winding-down", Assert.Single(again).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stop_HandlerSpendsTheWholeWindDownBudget_ItsMessagePutBackGetsNoSecondOneAndNothingIsLeftRunning()
+    {
+        var handler = new SpendsTheWindDown();
+        PutBackOutlastsItsDeadline? putBacks = null;
+        await StoppedWhileHandlingAsync(handler, handler.Received.Task, "spends-the-wind-down", queues => putBacks = new PutBackOutlastsItsDeadline(queues));
+
+        // One budget, counted from the stop, for the handler's writes and the put-back together: the put-back found it spent and
+        // ended, before the worker returned. Given a budget of its own, it ran past the worker's drain, abandoned.
+        Assert.True(putBacks!.Ended);
     }
 
     [Fact]
@@ -66,8 +79,10 @@ public abstract class WorkerShutdownTests : EngineSuite
     /// <summary>
     /// A worker whose only handler is <paramref name="handler"/> (and whose lease outlasts the test) takes one message for
     /// <paramref name="workflowId"/>, and is stopped once the handler has it (<paramref name="received"/>); the worker has returned.
+    /// Its queues are the backend's, or what <paramref name="wrap"/> makes of them.
     /// </summary>
-    private async Task<(TestBackend Backend, string Queue)> StoppedWhileHandlingAsync(ITaskHandler handler, Task received, string workflowId)
+    private async Task<(TestBackend Backend, string Queue)> StoppedWhileHandlingAsync(
+        ITaskHandler handler, Task received, string workflowId, Func<ITaskQueues, ITaskQueues>? wrap = null)
     {
         var backend = NewBackend();
         var queue = QueueNames.Workflow("default");
@@ -77,7 +92,7 @@ public abstract class WorkerShutdownTests : EngineSuite
                 b.ConfigureWorker(o => o with { MessageLease = TimeSpan.FromMinutes(5) });
                 b.Services.AddSingleton(handler);
             },
-            backend);
+            backend with { Queues = wrap?.Invoke(backend.Queues) ?? backend.Queues });
         try
         {
             await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
@@ -113,6 +128,63 @@ public abstract class WorkerShutdownTests : EngineSuite
                 Ended = true;
             }
         }
+    }
+
+    /// <summary>
+    /// Works on every message until the worker stops, then winds down for the whole budget (a write that does not get through, as a
+    /// batch's un-claim on a slow storage) and fails.
+    /// </summary>
+    private sealed class SpendsTheWindDown : ITaskHandler
+    {
+        public TaskCompletionSource Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<TaskOutcome> HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
+        {
+            using var windDown = new WindDown(cancellationToken);
+            Received.TrySetResult();
+            await Task.Delay(Timeout.Infinite, windDown.Token);
+            return TaskOutcome.Completed;
+        }
+    }
+
+    /// <summary>Real queues, except that putting a message back at once does not get through before its deadline; says when it ended.</summary>
+    private sealed class PutBackOutlastsItsDeadline(ITaskQueues inner) : ITaskQueues
+    {
+        private volatile bool ended;
+
+        public bool Ended => ended;
+
+        public TimeSpan MaxDelay => inner.MaxDelay;
+
+        public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
+
+        public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+            inner.SendAsync(queue, message, delay, cancellationToken);
+
+        public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken) =>
+            inner.ReceiveAsync(queue, maxMessages, visibilityTimeout, cancellationToken);
+
+        public Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken) => inner.DeleteAsync(message, cancellationToken);
+
+        public async Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
+        {
+            if (delay != TimeSpan.Zero)
+            {
+                return await inner.SetVisibilityAsync(message, delay, cancellationToken);
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return null;
+            }
+            finally
+            {
+                ended = true;
+            }
+        }
+
+        public Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken) => inner.DeadLetterAsync(message, reason, cancellationToken);
     }
 
     /// <summary>Real queues, except that creating <paramref name="slow"/> takes until the worker stops; counts receives.</summary>

@@ -45,7 +45,8 @@ internal sealed class ActivityAttemptRunner(IWorkflowStore store, WorkflowRegist
         {
             // Off the caller's thread first: the activity runs on the thread that calls it until its first await, all of it when it is
             // synchronous, and the caller may be a queue's poller (on the in-memory backend every call before this one completes at
-            // once), which would stop receiving the queue's other messages until the activity ended.
+            // once), which would stop receiving the queue's other messages until the activity ended, or a batch's handler or recruiter
+            // (BatchLane), which would start no other lane meanwhile. The one hop for every path.
             await Task.Yield();
             await using var scope = scopes.CreateAsyncScope();
             var instance = definition.CreateInstance(scope.ServiceProvider);

@@ -61,10 +61,11 @@ internal sealed class ActivityBatchProcessor(
             ScheduledEventId = claimed[0].ScheduledEventId, ThroughScheduledEventId = claimed[^1].ScheduledEventId,
         }, checkAt, cancellationToken);
 
-        // Outcomes in hand and claims handed back are written even while the worker stops (within the wind-down budget): an
-        // outcome dropped at a stop runs its activity again at the deadline, and a claim kept holds its row until then.
+        // Outcomes in hand (results, and retries to schedule) and claims handed back are written even while the worker stops (within
+        // the wind-down budget): an outcome dropped at a stop runs its activity again at the deadline, and a claim kept holds its row
+        // until then. Only the attempts themselves see the stop at once.
         using var windDown = new WindDown(cancellationToken);
-        var reporter = new BatchReporter(outcomes, windDown.Token);
+        var reporter = new BatchReporter(outcomes, logger, windDown.Token);
         var queue = new Queue<ActivityTaskRecord>(claimed);
         var failed = new List<(ActivityTaskRecord Row, Exception Error)>();
 
@@ -72,7 +73,7 @@ internal sealed class ActivityBatchProcessor(
         // back when the batch runs dry) — a lane held up by a long attempt must not hold the rest of the batch behind it.
         var handedBack = 0;
         using var recruiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var lane = new BatchLane(queue, row => RunOneAsync(row, reporter, cancellationToken), slots, logger, failed, recruiting, cancellationToken);
+        var lane = new BatchLane(queue, row => RunOneAsync(row, reporter, cancellationToken, windDown.Token), slots, logger, failed, recruiting, cancellationToken);
         var lanes = new List<Task> { lane.RunAsync(ownsSlot: false) };
         try
         {
@@ -109,22 +110,23 @@ internal sealed class ActivityBatchProcessor(
         return TaskOutcome.Completed;
     }
 
-    private async Task RunOneAsync(ActivityTaskRecord row, BatchReporter reporter, CancellationToken cancellationToken)
+    /// <summary>Runs one claimed row: the attempt stops with the worker (<paramref name="workerStopping"/>), what it leads to is written on <paramref name="windingDown"/>.</summary>
+    private async Task RunOneAsync(ActivityTaskRecord row, BatchReporter reporter, CancellationToken workerStopping, CancellationToken windingDown)
     {
         if (time.GetUtcNow() - row.StartedAt!.Value > (ActivityTimeouts.AttemptDeadline(row).At - row.StartedAt.Value) * MaxWaitShare)
         {
-            await HandBackAsync(row, cancellationToken);
+            await HandBackAsync(row, windingDown);
             return;
         }
 
-        switch (await runner.RunAsync(row, CancellationToken.None, cancellationToken))
+        switch (await runner.RunAsync(row, CancellationToken.None, workerStopping))
         {
             case AttemptResult.Completed completed:
                 Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
                 reporter.Add(completed.Row, new ActivityCompleted { ScheduledEventId = row.ScheduledEventId, Result = completed.Result, Attempt = row.Attempt });
                 break;
             case AttemptResult.Failed failed when outcomes.NextAttempt(failed.Row, failed.Failure, failed.RequestedDelay) is { } next:
-                await outcomes.ScheduleRetryAsync(next, cancellationToken);
+                await outcomes.ScheduleRetryAsync(next, windingDown);
                 break;
             case AttemptResult.Failed failed:
                 reporter.Add(failed.Row, new ActivityFailed { ScheduledEventId = row.ScheduledEventId, Failure = failed.Failure, Attempt = row.Attempt });
@@ -143,8 +145,9 @@ internal sealed class ActivityBatchProcessor(
     }
 
     /// <summary>
-    /// Gives claimed attempts back (scheduled again, as before the claim) in as few writes as the store allows. Best effort: a row
-    /// that changed meanwhile, or a write that fails, stays started and its timeout check takes it over at its deadline.
+    /// Gives claimed attempts back (scheduled again, as before the claim) in as few writes as the store allows. A row that changed
+    /// meanwhile (expired by a timeout check, taken over, cancelled) is left as it is; the others are given back all the same. Best
+    /// effort: a write that fails leaves its rows started, and their timeout check takes them over at their deadline.
     /// </summary>
     private async Task UnclaimAsync(IReadOnlyList<ActivityTaskRecord> rows, CancellationToken cancellationToken)
     {
@@ -155,8 +158,20 @@ internal sealed class ActivityBatchProcessor(
 
         try
         {
-            await store.UpdateActivitiesAsync(rows.Select(row => row with { State = ActivityState.Scheduled, StartedAt = null }).ToList(), cancellationToken);
-            Log.BatchAttemptsUnclaimed(logger, rows[0].WorkflowId, rows.Count);
+            var unclaimed = rows.Select(row => row with { State = ActivityState.Scheduled, StartedAt = null }).ToList();
+            var written = (await store.UpdateActivitiesAsync(unclaimed, cancellationToken)).Select(row => row.ScheduledEventId).ToHashSet();
+            var count = written.Count;
+
+            // A write that met a changed row wrote none of its rows: those are given back one by one, and only the changed ones fail.
+            foreach (var row in unclaimed.Where(row => !written.Contains(row.ScheduledEventId)))
+            {
+                count += await store.UpdateActivityAsync(row, cancellationToken) is null ? 0 : 1;
+            }
+
+            if (count > 0)
+            {
+                Log.BatchAttemptsUnclaimed(logger, rows[0].WorkflowId, count);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

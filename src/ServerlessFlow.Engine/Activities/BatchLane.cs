@@ -55,24 +55,11 @@ internal sealed class BatchLane(
     {
         try
         {
-            // A stopping worker starts nothing more: what is left in the queue is handed back.
-            var onCallersThread = true;
+            // A stopping worker starts nothing more: what is left in the queue is handed back. The row is taken on the caller's thread
+            // (the recruiter sees it gone), and its attempt runs off it (ActivityAttemptRunner hops before invoking the activity), so
+            // the batch's handler or the recruiter that called this goes on to start the other lanes.
             while (!cancellationToken.IsCancellationRequested && Next() is { } row)
             {
-                if (onCallersThread)
-                {
-                    // The first row is taken on the caller's thread (the recruiter sees it gone) but run off it: an activity runs on the
-                    // thread that calls it until its first await (all of it, for a synchronous one), and the caller is the batch's
-                    // handler or the recruiter, which go on to start the other lanes.
-                    onCallersThread = false;
-                    await Task.Yield();
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        PutBack(row);
-                        break;
-                    }
-                }
-
                 try
                 {
                     await runOne(row);
@@ -94,14 +81,6 @@ internal sealed class BatchLane(
             {
                 slots.Release();
             }
-        }
-    }
-
-    private void PutBack(ActivityTaskRecord row)
-    {
-        lock (queue)
-        {
-            queue.Enqueue(row);
         }
     }
 

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using ServerlessFlow.Engine.Backend;
+using ServerlessFlow.Engine.Runtime;
 using ServerlessFlow.History;
 
 namespace ServerlessFlow.Engine.Activities;
@@ -7,7 +9,7 @@ namespace ServerlessFlow.Engine.Activities;
 /// Outcomes of a batch waiting to be written (group commit): one write is in flight at a time, in the background, and takes every
 /// outcome that arrived while the one before it was written; the lanes run on meanwhile.
 /// </summary>
-internal sealed class BatchReporter(ActivityOutcomes outcomes, CancellationToken cancellationToken)
+internal sealed class BatchReporter(ActivityOutcomes outcomes, ILogger logger, CancellationToken cancellationToken)
 {
     private readonly List<(ActivityTaskRecord Row, HistoryEvent Outcome)> waiting = [];
     private Task? writer;
@@ -22,7 +24,7 @@ internal sealed class BatchReporter(ActivityOutcomes outcomes, CancellationToken
         }
     }
 
-    /// <summary>Waits until every outcome added so far is written; throws what a write threw.</summary>
+    /// <summary>Waits until every outcome added so far is written (or its write failed); throws what the first failed write threw.</summary>
     public async Task CompleteAsync()
     {
         while (true)
@@ -52,37 +54,38 @@ internal sealed class BatchReporter(ActivityOutcomes outcomes, CancellationToken
         }
     }
 
+    /// <summary>Never faults: a failure is kept for <see cref="CompleteAsync"/>, since nothing may be awaiting this task when it fails.</summary>
     private async Task WriteAllAsync()
     {
-        try
+        while (true)
         {
-            while (true)
-            {
-                List<(ActivityTaskRecord Row, HistoryEvent Outcome)> batch;
-                lock (waiting)
-                {
-                    if (waiting.Count == 0)
-                    {
-                        writer = null;
-                        return;
-                    }
-
-                    batch = [.. waiting];
-                    waiting.Clear();
-                }
-
-                await outcomes.CloseManyAsync(batch, cancellationToken);
-            }
-        }
-        catch (Exception e)
-        {
+            List<(ActivityTaskRecord Row, HistoryEvent Outcome)> batch;
             lock (waiting)
             {
-                writer = null;
-                failure ??= e;
+                if (waiting.Count == 0)
+                {
+                    writer = null;
+                    return;
+                }
+
+                batch = [.. waiting];
+                waiting.Clear();
             }
 
-            throw;
+            try
+            {
+                await outcomes.CloseManyAsync(batch, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                // These outcomes are lost here (their rows stay started until their deadline); the ones that arrive later are still
+                // written, and the batch ends in this failure.
+                Log.BatchOutcomesNotRecorded(logger, batch[0].Row.WorkflowId, batch.Count, e);
+                lock (waiting)
+                {
+                    failure ??= e;
+                }
+            }
         }
     }
 }

@@ -44,7 +44,10 @@ internal static partial class Log
     [LoggerMessage(206, LogLevel.Information, "Workflow {WorkflowId}: {Count} claimed activities of a batch were not run here (the worker is stopping, or their handling failed); handed back for the batch's next delivery")]
     public static partial void BatchAttemptsUnclaimed(ILogger logger, string workflowId, int count);
 
-    [LoggerMessage(207, LogLevel.Information, "Workflow {WorkflowId}: activity event {ScheduledEventId} was committed to run here as the worker stopped; handed back to its queue unrun")]
+    [LoggerMessage(207, LogLevel.Warning, "Workflow {WorkflowId}: recording the outcomes of {Count} activities of a batch failed; the batch's message will be redelivered, and those attempts are taken over at their deadline")]
+    public static partial void BatchOutcomesNotRecorded(ILogger logger, string workflowId, int count, Exception exception);
+
+    [LoggerMessage(208, LogLevel.Information, "Workflow {WorkflowId}: activity event {ScheduledEventId} was committed to run here as the worker stopped; handed back to its queue unrun")]
     public static partial void EagerHandedBack(ILogger logger, string workflowId, long scheduledEventId);
 
     [LoggerMessage(300, LogLevel.Warning, "Message {MessageId} on queue {Queue} is not a task message; dead-lettering it")]

@@ -17,8 +17,9 @@ public sealed class WorkflowWorker
 
     /// <summary>
     /// How long a stopping worker waits for the tasks it is running: each sees the stop at once and winds down (hands back what
-    /// it claimed, puts its message back) within <see cref="WindDown.Budget"/> of the stop; the margin covers the moments between
-    /// the stop and the start of this wait. Room for winding down, not for the work itself.
+    /// it claimed, puts its message back) within <see cref="WindDown.Budget"/> of the stop, one budget for the handler's writes and
+    /// the put-back of its message together; the margin covers the moments between the stop and the start of this wait. Room for
+    /// winding down, not for the work itself.
     /// </summary>
     private static readonly TimeSpan ShutdownDrain = WindDown.Budget + TimeSpan.FromSeconds(2);
 
@@ -57,9 +58,12 @@ public sealed class WorkflowWorker
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        // Counted from the stop, once: a put-back after a handler that spent the budget winding down gets what is left of it, not a
+        // budget of its own (which would outlast the drain, and run on while the host disposes what it uses).
+        using var windDown = new WindDown(cancellationToken);
         try
         {
-            await PollAllAsync(cancellationToken);
+            await PollAllAsync(cancellationToken, windDown.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -75,7 +79,7 @@ public sealed class WorkflowWorker
         }
     }
 
-    private async Task PollAllAsync(CancellationToken cancellationToken)
+    private async Task PollAllAsync(CancellationToken cancellationToken, CancellationToken windingDown)
     {
         await storage.InitializeAsync(cancellationToken);
         // Activity slots are shared with the workflow tasks that run activities eagerly.
@@ -95,10 +99,10 @@ public sealed class WorkflowWorker
             await queues.EnsureQueueAsync(queue, cancellationToken);
         }
 
-        await Task.WhenAll(served.Select(s => PollAsync(s.Queue, s.Slots, cancellationToken)).Append(SweepAsync(cancellationToken)));
+        await Task.WhenAll(served.Select(s => PollAsync(s.Queue, s.Slots, cancellationToken, windingDown)).Append(SweepAsync(cancellationToken)));
     }
 
-    private async Task PollAsync(string queue, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task PollAsync(string queue, SemaphoreSlim slots, CancellationToken cancellationToken, CancellationToken windingDown)
     {
         using var wake = new SemaphoreSlim(0);
         void OnSent(string sentTo)
@@ -167,13 +171,13 @@ public sealed class WorkflowWorker
                         // Stopping before they got a slot: handed back now, not left hidden for the rest of their leases.
                         foreach (var waiting in leases.Skip(next))
                         {
-                            inFlight.Track(HandBackAsync(waiting, cancellationToken));
+                            inFlight.Track(HandBackAsync(waiting, windingDown));
                         }
 
                         throw;
                     }
 
-                    inFlight.Track(RunOneAsync(received[next], leases[next], slots, cancellationToken));
+                    inFlight.Track(RunOneAsync(received[next], leases[next], slots, cancellationToken, windingDown));
                 }
             }
         }
@@ -183,14 +187,13 @@ public sealed class WorkflowWorker
         }
     }
 
-    private static async Task HandBackAsync(MessageLease lease, CancellationToken stopping)
+    private static async Task HandBackAsync(MessageLease lease, CancellationToken windingDown)
     {
-        using var windDown = new WindDown(stopping);
-        await lease.ReleaseAsync(windDown.Token);
+        await lease.ReleaseAsync(windingDown);
         await lease.DisposeAsync();
     }
 
-    private async Task RunOneAsync(ReceivedMessage message, MessageLease lease, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task RunOneAsync(ReceivedMessage message, MessageLease lease, SemaphoreSlim slots, CancellationToken cancellationToken, CancellationToken windingDown)
     {
         // The handler may give the slot back early (a workflow task waiting on its eager activities).
         var slot = new TaskSlot(slots);
@@ -242,8 +245,7 @@ public sealed class WorkflowWorker
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down mid-task: hand the message back now, so another worker runs it at once rather than after the lease.
-            using var windDown = new WindDown(cancellationToken);
-            await lease.ReleaseAsync(windDown.Token);
+            await lease.ReleaseAsync(windingDown);
         }
         finally
         {
