@@ -44,6 +44,32 @@ public abstract class WorkerShutdownTests : EngineSuite
     }
 
     [Fact]
+    public async Task Stop_WhileAReceiveIsInFlight_WhatStorageHandedItIsBackAtOnce()
+    {
+        var backend = NewBackend();
+        var queue = QueueNames.Workflow("default");
+        await backend.Queues.EnsureQueueAsync(queue, CancellationToken.None);
+        var held = new ReceiveAnsweredAfterStop(backend.Queues, queue);
+        var worker = new EngineHarness(b => b.ConfigureWorker(o => o with { MessageLease = TimeSpan.FromMinutes(5) }), backend with { Queues = held });
+        try
+        {
+            await held.Holding.Task.WaitAsync(TimeSpan.FromSeconds(30)); // a poller's receive is on its way to storage
+            await backend.Queues.SendAsync(queue, new WorkflowTaskMessage { WorkflowId = "taken-at-the-stop" }, TimeSpan.Zero, CancellationToken.None);
+            await worker.StopAsync();
+            held.Release.TrySetResult(); // storage now applies the receive: the message is hidden for the worker's five-minute lease
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+        }
+
+        // The receive's answer was taken, not dropped with the stop, and what it named was handed back: another worker has it now.
+        var again = await Eventually.WaitAsync(() => backend.Queues.ReceiveAsync(queue, 1, TimeSpan.FromMinutes(1), CancellationToken.None), r => r.Count == 1);
+        Assert.Contains("taken-at-the-stop", again[0].Body, StringComparison.Ordinal);
+        Assert.True(held.Answered);
+    }
+
+    [Fact]
     public async Task Stop_WhileItsQueuesAreBeingCreated_WorkerTookNothing()
     {
         var backend = NewBackend();
@@ -217,6 +243,53 @@ public abstract class WorkerShutdownTests : EngineSuite
         {
             Interlocked.Increment(ref receives);
             return inner.ReceiveAsync(queue, maxMessages, visibilityTimeout, cancellationToken);
+        }
+
+        public Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken) => inner.DeleteAsync(message, cancellationToken);
+
+        public Task<ReceivedMessage?> SetVisibilityAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+            inner.SetVisibilityAsync(message, delay, cancellationToken);
+
+        public Task DeadLetterAsync(ReceivedMessage message, string reason, CancellationToken cancellationToken) => inner.DeadLetterAsync(message, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// Holds the first receive on one queue until released, then lets storage apply it and answers as the SDK does for a request
+    /// whose token was cancelled meanwhile: storage has handed out the messages, hidden for the lease, and the answer is lost.
+    /// </summary>
+    private sealed class ReceiveAnsweredAfterStop(ITaskQueues inner, string heldQueue) : ITaskQueues
+    {
+        private int receives;
+
+        /// <summary>Completes when the held receive is on its way.</summary>
+        public TaskCompletionSource Holding { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Lets the held receive reach storage.</summary>
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The held receive's answer reached the worker.</summary>
+        public bool Answered { get; private set; }
+
+        public TimeSpan MaxDelay => inner.MaxDelay;
+
+        public Task EnsureQueueAsync(string queue, CancellationToken cancellationToken) => inner.EnsureQueueAsync(queue, cancellationToken);
+
+        public Task<ReceivedMessage> SendAsync(string queue, TaskMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+            inner.SendAsync(queue, message, delay, cancellationToken);
+
+        public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queue, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
+        {
+            if (queue != heldQueue || Interlocked.Increment(ref receives) != 1)
+            {
+                return await inner.ReceiveAsync(queue, maxMessages, visibilityTimeout, cancellationToken);
+            }
+
+            Holding.TrySetResult();
+            await Release.Task;
+            var received = await inner.ReceiveAsync(queue, maxMessages, visibilityTimeout, CancellationToken.None);
+            cancellationToken.ThrowIfCancellationRequested();
+            Answered = true;
+            return received;
         }
 
         public Task DeleteAsync(ReceivedMessage message, CancellationToken cancellationToken) => inner.DeleteAsync(message, cancellationToken);

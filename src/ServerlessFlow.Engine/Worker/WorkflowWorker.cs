@@ -134,7 +134,10 @@ public sealed class WorkflowWorker
                 IReadOnlyList<ReceivedMessage> received;
                 try
                 {
-                    received = await queues.ReceiveAsync(queue, requested, options.MessageLease, cancellationToken);
+                    // A receive once sent is seen through a stop (within the wind-down budget): storage may have handed it messages,
+                    // hidden for a lease, that only its answer names. Cancelled mid-flight, they would stay hidden for the lease;
+                    // answered, they are handed back below like any message still waiting for a slot.
+                    received = await queues.ReceiveAsync(queue, requested, options.MessageLease, windingDown);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
