@@ -32,6 +32,10 @@ internal sealed class ScheduleProcessor(
     /// <summary>Handles a <see cref="ScheduleMessage"/>: a wake-up or a close notification. An early wake-up (delays are capped at the queue's limit) arms the next leg.</summary>
     public async Task<TaskOutcome> HandleAsync(ScheduleMessage message, CancellationToken cancellationToken)
     {
+        // Off the caller's thread first, which may be the queue's poller: on the in-memory backend every call completes at once, and
+        // a backfill's passes, each sending the next, would run there one after another, keeping the thread from the other messages
+        // received with them (another schedule's wake-up) until the backfill ended.
+        await Task.Yield();
         var early = message.WakeAt is { } wakeAt && wakeAt > time.GetUtcNow();
         await RunPassAsync(message.ScheduleId, rearm: early, message.WakeAt, cancellationToken);
         return TaskOutcome.Completed;
