@@ -42,7 +42,8 @@ internal sealed class BeforeClosingTransaction : IBeforeClosingCommit
 /// <summary>
 /// In memory: the store, with the action run before a commit that closes a run (the backend has no request pipeline to hook), or
 /// before the next load (<see cref="ArmBeforeLoad"/>), or before the insert of an inbox row (<see cref="ArmBeforeInbox"/>), or before a
-/// commit a test names by what it writes (<see cref="ArmBeforeCommit"/>, which a request pipeline cannot see in an Azure batch's binary columns).
+/// commit a test names by what it writes (<see cref="ArmBeforeCommit"/>, which a request pipeline cannot see in an Azure batch's binary columns),
+/// or before the next update of an activity row (<see cref="ArmBeforeActivityUpdate"/>; an action that throws fails the update as storage would).
 /// </summary>
 internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflowStore, IBeforeClosingCommit
 {
@@ -50,6 +51,7 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
     private (Func<WorkflowCommit, bool> Match, Func<Task> Action)? beforeCommit;
     private Func<Task>? beforeLoad;
     private (Func<string, bool> Key, Func<Task> Action)? beforeInbox;
+    private Func<Task>? beforeActivityUpdate;
     private int fired;
 
     public int Fired => fired;
@@ -61,6 +63,9 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
 
     /// <summary>Runs <paramref name="action"/> once, before the first inbox row whose key <paramref name="key"/> accepts is inserted.</summary>
     public void ArmBeforeInbox(Func<string, bool> key, Func<Task> action) => beforeInbox = (key, action);
+
+    /// <summary>Runs <paramref name="action"/> once, before the next update of an activity row.</summary>
+    public void ArmBeforeActivityUpdate(Func<Task> action) => beforeActivityUpdate = action;
 
     /// <summary>Runs <paramref name="action"/> once, before the first commit that <paramref name="match"/> accepts.</summary>
     public void ArmBeforeCommit(Func<WorkflowCommit, bool> match, Func<Task> action) => beforeCommit = (match, action);
@@ -127,7 +132,16 @@ internal sealed class BeforeClosingStoreCommit(IWorkflowStore inner) : IWorkflow
     public Task<IReadOnlyList<ActivityTaskRecord>> ReadActivitiesAsync(string workflowId, string runId, CancellationToken cancellationToken) =>
         inner.ReadActivitiesAsync(workflowId, runId, cancellationToken);
 
-    public Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken) => inner.UpdateActivityAsync(activity, cancellationToken);
+    public async Task<ActivityTaskRecord?> UpdateActivityAsync(ActivityTaskRecord activity, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref beforeActivityUpdate, null) is { } action)
+        {
+            Interlocked.Increment(ref fired);
+            await action();
+        }
+
+        return await inner.UpdateActivityAsync(activity, cancellationToken);
+    }
 
     public Task<bool> CloseActivityAsync(ActivityTaskRecord activity, InboxItem outcome, CancellationToken cancellationToken) =>
         inner.CloseActivityAsync(activity, outcome, cancellationToken);

@@ -32,8 +32,12 @@ internal sealed class ScheduleProcessor(
     /// <summary>Handles a <see cref="ScheduleMessage"/>: a wake-up or a close notification. An early wake-up (delays are capped at the queue's limit) arms the next leg.</summary>
     public async Task<TaskOutcome> HandleAsync(ScheduleMessage message, CancellationToken cancellationToken)
     {
+        // Off the caller's thread first, which may be the queue's poller: on the in-memory backend every call completes at once, and
+        // a backfill's passes, each sending the next, would run there one after another, keeping the thread from the other messages
+        // received with them (another schedule's wake-up) until the backfill ended.
+        await Task.Yield();
         var early = message.WakeAt is { } wakeAt && wakeAt > time.GetUtcNow();
-        await RunPassAsync(message.ScheduleId, rearm: early, cancellationToken);
+        await RunPassAsync(message.ScheduleId, rearm: early, message.WakeAt, cancellationToken);
         return TaskOutcome.Completed;
     }
 
@@ -42,7 +46,11 @@ internal sealed class ScheduleProcessor(
     /// <param name="rearm">Send the wake-up message even if one was sent for the same time (that one arrived early).</param>
     /// <param name="cancellationToken">Cancels the pass.</param>
     /// <returns>The schedule as the pass stored it; null if it does not exist, or other writers won every round.</returns>
-    public async Task<ScheduleRecord?> RunPassAsync(string scheduleId, bool rearm, CancellationToken cancellationToken)
+    public Task<ScheduleRecord?> RunPassAsync(string scheduleId, bool rearm, CancellationToken cancellationToken) =>
+        RunPassAsync(scheduleId, rearm, handledWake: null, cancellationToken);
+
+    /// <summary>Runs one pass of the schedule for the wake-up message armed for <paramref name="handledWake"/> (null when no message is handled).</summary>
+    private async Task<ScheduleRecord?> RunPassAsync(string scheduleId, bool rearm, DateTimeOffset? handledWake, CancellationToken cancellationToken)
     {
         // Runs started by a round whose write then lost the fence are still this schedule's: the next round tracks them.
         var startedHere = new List<string>();
@@ -58,7 +66,11 @@ internal sealed class ScheduleProcessor(
             var now = time.GetUtcNow();
             var next = await PassAsync(scheduleId, spec, state with { Running = [.. state.Running.Union(startedHere)] }, now, startedHere, cancellationToken);
             var nextWake = NextWake(scheduleId, spec, next, now);
-            var armed = nextWake is { } wake && (rearm || next.ArmedFor != wake);
+            // The wake-up handled here has left the queue: when it is the one armed, the next is sent even for the same time. A pass
+            // that leaves backfill work wakes the schedule "now", and the clock need not have moved since the pass that armed it (a
+            // fake clock stands still): deduplicated, that wake-up was never sent, and the backfill stopped until the clock moved.
+            var consumed = handledWake is { } handled && handled == state.ArmedFor;
+            var armed = nextWake is { } wake && (rearm || consumed || next.ArmedFor != wake);
             if (armed)
             {
                 // Sent before the row records it, so a crash in between leaves a duplicate wake-up (harmless), never none.
