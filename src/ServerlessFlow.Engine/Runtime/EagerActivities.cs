@@ -91,6 +91,9 @@ internal sealed class EagerActivities(
 
     private async Task<HistoryEvent?> RunAsync(ActivityTaskRecord row, CancellationTokenSource cancel, CancellationToken workerStopping)
     {
+        // The attempt stops with the worker; the retry it leads to is written on the wind-down budget, as a batch's is: cut short by
+        // the stop, the row would stay started until the activity check takes it over at its deadline.
+        using var windDown = new WindDown(workerStopping);
         try
         {
             switch (await runner.RunAsync(row, cancel.Token, workerStopping))
@@ -99,9 +102,9 @@ internal sealed class EagerActivities(
                     Log.ActivityCompleted(logger, row.WorkflowId, row.ActivityName, row.ScheduledEventId, row.Attempt);
                     return new ActivityCompleted { ScheduledEventId = row.ScheduledEventId, Result = completed.Result, Attempt = row.Attempt };
                 case AttemptResult.Failed failed when outcomes.NextAttempt(failed.Row, failed.Failure, failed.RequestedDelay) is { } next:
-                    if (await ReadIfOursAsync(row, workerStopping) is { } current)
+                    if (await ReadIfOursAsync(row, windDown.Token) is { } current)
                     {
-                        await outcomes.ScheduleRetryAsync(next with { ETag = current.ETag }, workerStopping);
+                        await outcomes.ScheduleRetryAsync(next with { ETag = current.ETag }, windDown.Token);
                     }
 
                     return null;
